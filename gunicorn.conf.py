@@ -1,0 +1,30 @@
+"""gunicorn settings for Coverwatch (`gunicorn -c gunicorn.conf.py wsgi:app`)."""
+
+import os
+import shutil
+import tempfile
+
+bind = os.environ.get("BIND", "0.0.0.0:8000")  # noqa: S104 - a container listens on all interfaces
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Payer calls may take up to 60 s; the worker must outlive them.
+timeout = 75
+graceful_timeout = 30
+# gunicorn's access line would print query strings (a name search is ?q=<name>); the app
+# writes its own JSON access line with the route template instead.
+accesslog = None
+errorlog = "-"
+
+# Every worker writes its metrics to this folder; /metrics adds them up. It must be set before
+# prometheus_client is first imported, which is why that import waits for the hook below.
+_metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), "coverwatch-metrics")
+)
+shutil.rmtree(_metrics_dir, ignore_errors=True)
+os.makedirs(_metrics_dir, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,77 @@
+"""Shared fields, validators and the pagination shape used by every resource."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import marshmallow as ma
+from flask import current_app, has_app_context
+
+from service.domain.identifiers import MEMBER_ID_RE, NAME_RE, text_problem
+
+
+def today() -> date:
+    if has_app_context():
+        return current_app.extensions["coverwatch"].clock().date()
+    return datetime.now(UTC).date()
+
+
+class Strict(ma.Schema):
+    """Unknown fields are refused, so a typo never silently drops data."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+def x12_text(
+    *, what: str, max_len: int, min_len: int = 1, pattern: Any = NAME_RE,
+    allowed: str = "letters, digits, space, ' - .", **kwargs: Any,
+) -> ma.fields.String:
+    def check(value: str) -> None:
+        problem = text_problem(value, allowed=pattern, what=what)
+        if problem:
+            raise ma.ValidationError(problem + ".")
+
+    return ma.fields.String(
+        validate=[ma.validate.Length(min=min_len, max=max_len), check],
+        metadata={"description": f"{what}: {allowed} (at most {max_len})",
+                  "pattern": pattern.pattern},
+        **kwargs,
+    )
+
+
+def member_id_field(**kwargs: Any) -> ma.fields.String:
+    return x12_text(
+        what="Member id", max_len=80, min_len=2, pattern=MEMBER_ID_RE, allowed="letters, digits, -",
+        **kwargs,
+    )
+
+
+def birth_date_field(**kwargs: Any) -> ma.fields.Date:
+    def check(value: date) -> None:
+        if value > today():
+            raise ma.ValidationError("Birth date cannot be in the future.")
+        if value.year < 1900:
+            raise ma.ValidationError("Birth date must be in 1900 or later.")
+
+    return ma.fields.Date(validate=check, metadata={"format": "date"}, **kwargs)
+
+
+def gender_field(**kwargs: Any) -> ma.fields.String:
+    return ma.fields.String(
+        validate=ma.validate.OneOf(["F", "M", "U"]),
+        metadata={"description": "F, M or U (unknown)"},
+        **kwargs,
+    )
+
+
+class PageQuery(Strict):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    page_size = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+
+
+class PageOut(ma.Schema):
+    page = ma.fields.Integer(required=True)
+    page_size = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(required=True)

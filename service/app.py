@@ -1,0 +1,90 @@
+"""The app factory: configuration, database, payer directory, clock, blueprints, errors, CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, send_from_directory
+from flask_smorest import Api
+from swagger_ui_bundle import swagger_ui_path
+
+from payers.directory import PayerEntry, load_directory
+from service import cli, logs
+from service.config import Config
+from service.db.engine import make_engine, make_session_factory
+from service.web import audit, coverages, errors, hooks, ops, patients
+from service.wiring import Wiring
+
+API_TITLE = "Coverwatch"
+API_VERSION = "v1"
+API_DESCRIPTION = """Insurance eligibility and authorization tracking for therapy practices.
+
+Authenticate with `Authorization: Bearer <API key>`. Keys carry the scopes `read` (GET),
+`write` (POST, PATCH) and `admin` (audit log, raw X12). Each key sees only its practice:
+another practice's record answers 404.
+
+Every error has the shape `{code, status, message, errors}`; `errors` maps field names to
+messages for invalid input (422). Lists are paginated with `page` and `page_size` and answer
+`{items, page, page_size, total}`. Send `X-Request-ID` to trace a request; it is echoed (or
+generated) in the response.
+"""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    config: dict[str, Any] | Config | None = None,
+    *,
+    payers: dict[str, PayerEntry] | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Flask:
+    """Build the app. Tests pass their own config (or overrides), payer directory and clock."""
+    cfg = config if isinstance(config, Config) else Config.from_env().merged(config)
+    logs.configure(cfg.log_level)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=cfg.secret_key,
+        MAX_CONTENT_LENGTH=1 * 1024 * 1024,
+        API_TITLE=API_TITLE,
+        API_VERSION=API_VERSION,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="/docs/assets/",
+        API_SPEC_OPTIONS={
+            "info": {"description": API_DESCRIPTION},
+            "security": [{"bearerAuth": []}],
+            "components": {"securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+            }},
+        },
+    )
+    engine = make_engine(cfg.database_url)
+    wiring = Wiring(
+        config=cfg,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        clock=clock or utc_now,
+        payers=payers if payers is not None else load_directory(cfg.payers_file),
+        metrics=hooks.Metrics(),
+    )
+    app.extensions["coverwatch"] = wiring
+
+    api = Api(app)
+    for blueprint in (ops.blp, patients.blp, coverages.blp, audit.blp):
+        api.register_blueprint(blueprint)
+    errors.register(app)
+    hooks.register(app, wiring.metrics)
+    app.add_url_rule("/docs/assets/<path:filename>", "docs_assets", _docs_asset)
+    cli.register(app)
+    return app
+
+
+def _docs_asset(filename: str) -> Any:
+    # Swagger UI is served from the installed package, so /docs works with no internet.
+    return send_from_directory(swagger_ui_path, filename)

@@ -1,0 +1,26 @@
+"""Writing audit rows: which key did what to which patient record, and when."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from service.access import Caller
+from service.db.models import AuditEvent
+from service.db.uow import UnitOfWork
+
+
+def record(
+    uow: UnitOfWork, *, caller: Caller, clock: Callable[[], datetime], action: str,
+    resource_type: str, resource_ids: Iterable[object],
+) -> None:
+    """Add one row per record touched, inside the caller's unit of work."""
+    at = clock()
+    uow.audit.add_all([
+        AuditEvent(
+            practice_id=caller.practice_id, actor=caller.actor, action=action,
+            resource_type=resource_type, resource_id=str(rid), request_id=caller.request_id,
+            at=at,
+        )
+        for rid in resource_ids
+    ])

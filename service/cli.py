@@ -1,0 +1,111 @@
+"""Flask commands: migrations, practices, API keys and the demo seed — all via the use cases."""
+
+from __future__ import annotations
+
+import uuid
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from service import practices
+from service.access import parse_scopes
+from service.db import migrate
+from service.domain.errors import DomainError, InvalidInput
+
+DEMO_NAME = "Demo Therapy Practice"
+DEMO_NPI = "1234567893"
+
+
+def _wiring():  # type: ignore[no-untyped-def]
+    return current_app.extensions["coverwatch"]
+
+
+def _fail(error: DomainError) -> None:
+    if isinstance(error, InvalidInput):
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.errors.items())
+        raise click.ClickException(details)
+    raise click.ClickException(str(error))
+
+
+db = AppGroup("db", help="Database migrations (Alembic).")
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the configured database up to REVISION (default: head)."""
+    migrate.upgrade(_wiring().config.database_url, revision)
+    click.echo(f"database at {migrate.current(_wiring().config.database_url) or 'base'}")
+
+
+@db.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision: str) -> None:
+    """Migrate the configured database down to REVISION (default: one step; 'base' for all)."""
+    migrate.downgrade(_wiring().config.database_url, revision)
+    click.echo(f"database at {migrate.current(_wiring().config.database_url) or 'base'}")
+
+
+@click.command("create-practice")
+@click.option("--name", required=True, help="Practice name.")
+@click.option("--npi", required=True, help="NPI of the billing organization.")
+@click.option("--tax-id", default=None, help="Tax id (EIN), optional.")
+def create_practice(name: str, npi: str, tax_id: str | None) -> None:
+    """Create a practice; prints its id as the last line."""
+    try:
+        practice_id = practices.create_practice(
+            uow=_wiring().uow(), clock=_wiring().clock, name=name, npi=npi, tax_id=tax_id
+        )
+    except DomainError as error:
+        _fail(error)
+    click.echo(str(practice_id))
+
+
+@click.command("create-api-key")
+@click.option("--practice", "practice_id", required=True, help="Practice id.")
+@click.option("--scopes", default="read,write", show_default=True,
+              help="Comma-separated: read, write, admin.")
+@click.option("--label", default=None, help="What the key is for.")
+def create_api_key(practice_id: str, scopes: str, label: str | None) -> None:
+    """Create an API key; prints it once as the last line (only its hash is stored)."""
+    try:
+        scope_set = parse_scopes(scopes)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--scopes") from None
+    try:
+        pid = uuid.UUID(practice_id)
+    except ValueError:
+        raise click.BadParameter("not a practice id", param_hint="--practice") from None
+    try:
+        key = practices.create_api_key(
+            uow=_wiring().uow(), clock=_wiring().clock, practice_id=pid, scopes=scope_set,
+            label=label,
+        )
+    except DomainError as error:
+        _fail(error)
+    click.echo(key)
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo practice once, then print a fresh admin API key for it."""
+    with _wiring().uow() as uow:
+        practice = uow.practices.first()
+        practice_id = practice.id if practice else None
+    if practice_id is None:
+        practice_id = practices.create_practice(
+            uow=_wiring().uow(), clock=_wiring().clock, name=DEMO_NAME, npi=DEMO_NPI
+        )
+    key = practices.create_api_key(
+        uow=_wiring().uow(), clock=_wiring().clock, practice_id=practice_id,
+        scopes=frozenset({"read", "write", "admin"}), label="demo",
+    )
+    click.echo(f"practice {practice_id}; payers: {', '.join(sorted(_wiring().payers))}")
+    click.echo(key)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(db)
+    for command in (create_practice, create_api_key, seed_demo):
+        app.cli.add_command(command)

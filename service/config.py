@@ -1,0 +1,51 @@
+"""Configuration read from the environment, with defaults that run on a fresh machine."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PAYERS_FILE = ROOT / "payers.yaml"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    payers_file: Path
+    log_level: str = "INFO"
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
+    log_json: bool = True
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Config:
+        env = os.environ if environ is None else environ
+        level = env.get("LOG_LEVEL", "INFO").upper()
+        if level not in LOG_LEVELS:
+            raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        kwargs: dict[str, Any] = {
+            "database_url": env.get("DATABASE_URL") or default_database_url(),
+            "payers_file": Path(env.get("COVERWATCH_PAYERS") or DEFAULT_PAYERS_FILE),
+            "log_level": level,
+        }
+        if env.get("SECRET_KEY"):
+            kwargs["secret_key"] = env["SECRET_KEY"]
+        return cls(**kwargs)
+
+    def merged(self, overrides: dict[str, Any] | None) -> Config:
+        """Return a copy with the given fields replaced (tests pass their own values)."""
+        return replace(self, **(overrides or {}))
+
+
+def default_database_url() -> str:
+    instance = ROOT / "instance"
+    instance.mkdir(exist_ok=True)
+    return f"sqlite:///{instance / 'coverwatch.db'}"

@@ -1,0 +1,133 @@
+"""SQLAlchemy 2 models: practices, API keys, patients, coverages and the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from service.db.types import UTCDateTime
+
+# Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Practice(Base):
+    __tablename__ = "practices"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    npi: Mapped[str] = mapped_column(String(10))
+    tax_id: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"), index=True)
+    # The prefix finds the row; only a SHA-256 of the whole key is stored.
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    practice: Mapped[Practice] = relationship()
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(s for s in self.scopes.split(",") if s)
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+    __table_args__ = (
+        UniqueConstraint("practice_id", "external_id", name="uq_patients_practice_external"),
+        Index("ix_patients_practice_last_name", "practice_id", "last_name"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"))
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    first_name: Mapped[str] = mapped_column(String(35))
+    last_name: Mapped[str] = mapped_column(String(60))
+    birth_date: Mapped[date]
+    gender: Mapped[str] = mapped_column(String(1))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Coverage(Base):
+    __tablename__ = "coverages"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"), index=True)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    payer: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[str] = mapped_column(String(80))
+    group_number: Mapped[str | None] = mapped_column(String(50))
+    relationship: Mapped[str] = mapped_column(String(10))
+    subscriber_first_name: Mapped[str | None] = mapped_column(String(35))
+    subscriber_last_name: Mapped[str | None] = mapped_column(String(60))
+    subscriber_birth_date: Mapped[date | None]
+    subscriber_gender: Mapped[str | None] = mapped_column(String(1))
+    subscriber_member_id: Mapped[str | None] = mapped_column(String(80))
+    priority: Mapped[str] = mapped_column(String(10))
+    network_status: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def subscriber(self) -> dict[str, object] | None:
+        """The policy holder when it is not the patient, else None."""
+        if self.subscriber_last_name is None:
+            return None
+        return {
+            "first_name": self.subscriber_first_name,
+            "last_name": self.subscriber_last_name,
+            "birth_date": self.subscriber_birth_date,
+            "gender": self.subscriber_gender,
+            "member_id": self.subscriber_member_id,
+        }
+
+
+class AuditEvent(Base):
+    """Who touched which patient record, how and when; never the record's content."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_practice_at", "practice_id", "at"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"))
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(16))
+    resource_type: Mapped[str] = mapped_column(String(32))
+    resource_id: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,49 @@
+"""Unit of work: one transaction, its repositories, and an explicit commit."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.db.repositories import (
+    ApiKeyRepository,
+    AuditRepository,
+    CoverageRepository,
+    PatientRepository,
+    PracticeRepository,
+)
+
+
+class UnitOfWork:
+    """`with uow: ...; uow.commit()` — leaving the block without commit rolls back."""
+
+    session: Session
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self.session_factory()
+        self.practices = PracticeRepository(self.session)
+        self.api_keys = ApiKeyRepository(self.session)
+        self.patients = PatientRepository(self.session)
+        self.coverages = CoverageRepository(self.session)
+        self.audit = AuditRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # close() rolls back whatever was not committed, and keeps loaded objects readable
+        # (a rollback would expire them) so that views can serialize what a read returned.
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def flush(self) -> None:
+        self.session.flush()

@@ -1,0 +1,21 @@
+"""Domain errors; web/errors.py turns each into one HTTP answer."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error a use case raises on purpose. Messages never carry patient data."""
+
+
+class NotFound(DomainError):
+    def __init__(self, resource: str) -> None:
+        super().__init__(f"{resource} not found")
+        self.resource = resource
+
+
+class InvalidInput(DomainError):
+    """Input that passed the schema but breaks a rule needing more context (the payer list)."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("invalid input")
+        self.errors = errors

@@ -1,0 +1,1 @@
+"""HTTP layer: thin blueprints that translate between JSON and the use cases."""

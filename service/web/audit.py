@@ -1,0 +1,26 @@
+"""Audit log API (admin scope): every create, read and change of patient data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemas.audit import AuditPage
+from schemas.common import PageQuery
+from service.web.auth import current_caller, require
+from service.web.blueprint import ApiBlueprint
+from service.web.context import ext, page_window
+
+blp = ApiBlueprint("audit", __name__, url_prefix="/v1/audit-events",
+                description="Who touched patient data (admin scope).")
+
+
+@blp.route("", methods=["GET"])
+@require("admin")
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, AuditPage)
+def list_events(args: dict[str, Any]) -> Any:
+    """List the practice's audit events, newest first."""
+    offset, limit = page_window(args)
+    with ext().uow() as uow:
+        rows, total = uow.audit.list(current_caller().practice_id, offset=offset, limit=limit)
+    return {"items": rows, "page": args["page"], "page_size": limit, "total": total}

@@ -1,0 +1,48 @@
+"""Bearer API keys: who is calling, which practice they see, and what they may do."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from flask import abort, current_app, g, request
+
+from service.access import Caller
+from service.practices import authenticate
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def require(scope: str) -> Callable[[F], F]:
+    """Refuse the request with 401 (no or bad key) or 403 (scope missing) before the view runs."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            caller = current_caller()
+            if scope not in caller.scopes:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return cast(F, wrapper)
+
+    return decorate
+
+
+def current_caller() -> Caller:
+    if "caller" in g:
+        return cast(Caller, g.caller)
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        abort(401)
+    ext = current_app.extensions["coverwatch"]
+    caller = authenticate(uow=ext.uow(), key=key.strip())
+    if caller is None:
+        abort(401)
+    g.caller = Caller(
+        practice_id=caller.practice_id, actor=caller.actor, scopes=caller.scopes,
+        request_id=g.get("request_id"),
+    )
+    return cast(Caller, g.caller)

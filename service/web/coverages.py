@@ -1,0 +1,64 @@
+"""Coverages API: a patient's insurance, one payer of the directory each."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+
+from schemas.common import PageQuery
+from schemas.coverages import CoverageIn, CoverageOut, CoveragePage, CoveragePatch
+from service import coverages
+from service.web.auth import current_caller, require
+from service.web.blueprint import ApiBlueprint
+from service.web.context import ext, page_window
+
+blp = ApiBlueprint("coverages", __name__, url_prefix="/v1",
+                description="Insurance coverages of a patient.")
+
+
+@blp.route("/patients/<uuid:patient_id>/coverages")
+class PatientCoverages(MethodView):
+    @require("write")
+    @blp.arguments(CoverageIn)
+    @blp.response(201, CoverageOut, description="Coverage created")
+    def post(self, data: dict[str, Any], patient_id: uuid.UUID) -> Any:
+        """Add a coverage to a patient."""
+        return coverages.create_coverage(
+            uow=ext().uow(), clock=ext().clock, caller=current_caller(), patient_id=patient_id,
+            data=data, payer_ids=ext().payers.keys(),
+        )
+
+    @require("read")
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, CoveragePage)
+    def get(self, args: dict[str, Any], patient_id: uuid.UUID) -> Any:
+        """List a patient's coverages, primary first."""
+        offset, limit = page_window(args)
+        rows, total = coverages.list_coverages(
+            uow=ext().uow(), clock=ext().clock, caller=current_caller(), patient_id=patient_id,
+            offset=offset, limit=limit,
+        )
+        return {"items": rows, "page": args["page"], "page_size": limit, "total": total}
+
+
+@blp.route("/coverages/<uuid:coverage_id>")
+class CoverageById(MethodView):
+    @require("read")
+    @blp.response(200, CoverageOut)
+    def get(self, coverage_id: uuid.UUID) -> Any:
+        """Read one coverage."""
+        return coverages.get_coverage(
+            uow=ext().uow(), clock=ext().clock, caller=current_caller(), coverage_id=coverage_id
+        )
+
+    @require("write")
+    @blp.arguments(CoveragePatch)
+    @blp.response(200, CoverageOut)
+    def patch(self, data: dict[str, Any], coverage_id: uuid.UUID) -> Any:
+        """Change some of a coverage's fields."""
+        return coverages.update_coverage(
+            uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+            coverage_id=coverage_id, data=data, payer_ids=ext().payers.keys(),
+        )

@@ -1,0 +1,90 @@
+"""The one place where errors become HTTP answers of the shape {code, status, message, errors}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, Unauthorized
+from werkzeug.http import HTTP_STATUS_CODES
+
+from service.domain import errors as domain
+
+log = logging.getLogger("coverwatch.web")
+
+MESSAGES = {
+    400: "The request could not be read.",
+    401: "A valid API key is required: send 'Authorization: Bearer <key>'.",
+    403: "This API key lacks the scope this action needs.",
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    413: "The request body is too large.",
+    415: "Send the body as JSON (Content-Type: application/json).",
+    422: "Some fields are invalid; see errors.",
+    500: "Something went wrong on our side; the request id identifies it in our logs.",
+}
+
+
+def error_response(
+    code: int, *, message: str | None = None, errors: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> ResponseReturnValue:
+    body: dict[str, Any] = {
+        "code": code,
+        "status": HTTP_STATUS_CODES.get(code, "Error"),
+        "message": message or MESSAGES.get(code, "Error."),
+    }
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = code
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _http(error: HTTPException) -> ResponseReturnValue:
+    code = error.code or 500
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors") or data.get("messages")
+    if isinstance(errors, dict) and set(errors) <= {"json", "query", "path", "headers"}:
+        # webargs nests errors by location; a client wants the field names only.
+        flat: dict[str, Any] = {}
+        for part in errors.values():
+            flat.update(part if isinstance(part, dict) else {"_schema": part})
+        errors = flat
+    # Keep what werkzeug put on the error (Allow on a 405, Retry-After...), not its HTML type.
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    headers.update(data.get("headers") or {})
+    if isinstance(error, Unauthorized):
+        headers["WWW-Authenticate"] = "Bearer"
+    message = data.get("message") or MESSAGES.get(code) or error.description
+    if isinstance(errors, list):
+        errors = {"_schema": errors}
+    return error_response(code, message=message, errors=errors, headers=headers)
+
+
+def _not_found(error: domain.NotFound) -> ResponseReturnValue:
+    return error_response(404, message=f"{error.resource.capitalize()} not found.")
+
+
+def _invalid(error: domain.InvalidInput) -> ResponseReturnValue:
+    return error_response(422, errors=error.errors)
+
+
+def _unexpected(error: Exception) -> ResponseReturnValue:
+    if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
+        return _http(error)
+    # The traceback goes to the log (scrubbed of patient data); the client gets no detail.
+    log.error("unhandled error", exc_info=error)
+    return error_response(500)
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(NotFound, _http)
+    app.register_error_handler(domain.NotFound, _not_found)
+    app.register_error_handler(domain.InvalidInput, _invalid)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,61 @@
+"""Per-request plumbing: request ids, PHI bookkeeping for logs, metrics and one access line."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, Response, abort, g, request
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+from service import logs
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+log = logging.getLogger("coverwatch.access")
+
+
+class Metrics:
+    """Request counts and latencies by route template (never the path: ids stay out)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "coverwatch_http_requests", "HTTP requests", ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "coverwatch_http_request_duration_seconds", "HTTP request latency",
+            ["method", "route"], registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25),
+        )
+
+
+def register(app: Flask, metrics: Metrics) -> None:
+    @app.before_request
+    def start() -> None:
+        g.started = time.perf_counter()
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        logs.remember_phi(request.args.to_dict())
+        if request.is_json:
+            logs.remember_phi(request.get_json(silent=True))
+        elif request.method in BODY_METHODS and request.routing_exception is None:
+            # Every write of this API carries a JSON body; anything else is refused up front.
+            abort(415)
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        route = request.url_rule.rule if request.url_rule else "<unmatched>"
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        metrics.requests.labels(request.method, route, str(response.status_code)).inc()
+        metrics.latency.labels(request.method, route).observe(elapsed)
+        log.info(
+            "%s %s %s", request.method, route, response.status_code,
+            extra={"method": request.method, "route": route, "status": response.status_code,
+                   "duration_ms": round(elapsed * 1000, 2)},
+        )
+        return response

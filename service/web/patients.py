@@ -1,0 +1,65 @@
+"""Patients API: create-or-update by external id, read, search, change."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+
+from schemas.patients import PatientIn, PatientOut, PatientPage, PatientPatch, PatientQuery
+from service import patients
+from service.web.auth import current_caller, require
+from service.web.blueprint import ApiBlueprint
+from service.web.context import ext, page_window
+
+blp = ApiBlueprint("patients", __name__, url_prefix="/v1/patients",
+                description="Clients of the practice, as the EHR knows them.")
+
+
+@blp.route("")
+class Patients(MethodView):
+    @require("write")
+    @blp.arguments(PatientIn)
+    @blp.response(201, PatientOut, description="Patient created")
+    @blp.alt_response(200, schema=PatientOut,
+                      description="A patient with this external_id existed and was updated")
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a patient, or update the one with the same external_id."""
+        patient, created = patients.upsert_patient(
+            uow=ext().uow(), clock=ext().clock, caller=current_caller(), data=data
+        )
+        return patient, 201 if created else 200
+
+    @require("read")
+    @blp.arguments(PatientQuery, location="query")
+    @blp.response(200, PatientPage)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Find patients by external_id or by words of their name."""
+        offset, limit = page_window(args)
+        rows, total = patients.search_patients(
+            uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+            external_id=args.get("external_id"), q=args.get("q"), offset=offset, limit=limit,
+        )
+        return {"items": rows, "page": args["page"], "page_size": limit, "total": total}
+
+
+@blp.route("/<uuid:patient_id>")
+class PatientById(MethodView):
+    @require("read")
+    @blp.response(200, PatientOut)
+    def get(self, patient_id: uuid.UUID) -> Any:
+        """Read one patient."""
+        return patients.get_patient(
+            uow=ext().uow(), clock=ext().clock, caller=current_caller(), patient_id=patient_id
+        )
+
+    @require("write")
+    @blp.arguments(PatientPatch)
+    @blp.response(200, PatientOut)
+    def patch(self, data: dict[str, Any], patient_id: uuid.UUID) -> Any:
+        """Change some of a patient's fields."""
+        return patients.update_patient(
+            uow=ext().uow(), clock=ext().clock, caller=current_caller(), patient_id=patient_id,
+            data=data,
+        )

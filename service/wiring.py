@@ -1,0 +1,28 @@
+"""What the app factory builds once and every request, command and job shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from payers.directory import PayerEntry
+from service.config import Config
+from service.db.uow import UnitOfWork
+from service.web.hooks import Metrics
+
+
+@dataclass(kw_only=True)
+class Wiring:
+    config: Config
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    clock: Callable[[], datetime]
+    payers: dict[str, PayerEntry]
+    metrics: Metrics
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)

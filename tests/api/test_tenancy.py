@@ -1,0 +1,96 @@
+"""Access rules: 401 without a valid key, 403 without the scope, 404 across practices."""
+
+import hashlib
+
+import pytest
+from sqlalchemy import select
+
+from service.db.models import ApiKey
+from tests.support.builders import (
+    VALID_NPIS,
+    bearer,
+    create_coverage,
+    create_patient,
+    new_key,
+    new_practice,
+)
+from tests.support.people import PEOPLE
+
+
+@pytest.fixture
+def two_practices(app, client):
+    a_id, a_key = new_practice(app, name="Practice A", npi=VALID_NPIS[0])
+    b_id, b_key = new_practice(app, name="Practice B", npi=VALID_NPIS[1])
+    patient = create_patient(client, a_key, PEOPLE[0], external_id="SHARED-1")
+    coverage = create_coverage(client, a_key, patient["id"])
+    return {"a": (a_id, a_key), "b": (b_id, b_key), "patient": patient, "coverage": coverage}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer"}, {"Authorization": "Basic dXNlcjpwdw=="},
+     {"Authorization": "Bearer cw_000000000000_wrong"}, {"Authorization": "Bearer garbage"}],
+)
+def test_a_missing_or_wrong_key_is_401(client, two_practices, headers):
+    response = client.get(f"/v1/patients/{two_practices['patient']['id']}", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert response.json["code"] == 401
+
+
+def test_a_key_with_a_correct_prefix_but_wrong_secret_is_401(client, two_practices):
+    key = two_practices["a"][1]
+    tampered = key[:-3] + ("aaa" if not key.endswith("aaa") else "bbb")
+    response = client.get("/v1/patients", headers=bearer(tampered))
+    assert response.status_code == 401
+
+
+def test_another_practices_records_are_404_everywhere(client, two_practices):
+    other = bearer(two_practices["b"][1])
+    pid, cid = two_practices["patient"]["id"], two_practices["coverage"]["id"]
+    assert client.get(f"/v1/patients/{pid}", headers=other).status_code == 404
+    assert client.patch(f"/v1/patients/{pid}", json={"gender": "U"},
+                        headers=other).status_code == 404
+    assert client.get(f"/v1/patients/{pid}/coverages", headers=other).status_code == 404
+    assert client.post(f"/v1/patients/{pid}/coverages", headers=other,
+                       json={"payer": "sandbox", "member_id": "ZZ-1",
+                             "relationship": "self"}).status_code == 404
+    assert client.get(f"/v1/coverages/{cid}", headers=other).status_code == 404
+    assert client.patch(f"/v1/coverages/{cid}", json={"priority": "secondary"},
+                        headers=other).status_code == 404
+
+
+def test_searches_and_external_ids_stay_inside_a_practice(client, two_practices):
+    other_key = two_practices["b"][1]
+    other = bearer(other_key)
+    assert client.get("/v1/patients?q=zephyrwood", headers=other).json["total"] == 0
+    assert client.get("/v1/patients?external_id=SHARED-1", headers=other).json["total"] == 0
+    # The same external id in another practice is another patient, not an update.
+    mine = create_patient(client, other_key, PEOPLE[1], external_id="SHARED-1")
+    assert mine["id"] != two_practices["patient"]["id"]
+
+
+def test_a_read_only_key_cannot_write_and_a_write_key_cannot_read_the_audit_log(
+    app, client, two_practices
+):
+    practice_id = two_practices["a"][0]
+    read_only = bearer(new_key(app, practice_id, {"read"}))
+    assert client.get("/v1/patients", headers=read_only).status_code == 200
+    response = client.post("/v1/patients", json=PEOPLE[1].patient_json(), headers=read_only)
+    assert response.status_code == 403
+    assert response.json["message"] == "This API key lacks the scope this action needs."
+    writer = bearer(new_key(app, practice_id, {"read", "write"}))
+    assert client.get("/v1/audit-events", headers=writer).status_code == 403
+    write_only = bearer(new_key(app, practice_id, {"write"}))
+    assert client.get("/v1/patients", headers=write_only).status_code == 403
+
+
+def test_keys_are_stored_only_as_hashes(app, two_practices):
+    key = two_practices["a"][1]
+    with app.extensions["coverwatch"].uow() as uow:
+        rows = uow.session.scalars(select(ApiKey)).all()
+    stored = {r.key_hash for r in rows}
+    assert hashlib.sha256(key.encode()).hexdigest() in stored
+    for row in rows:
+        assert key not in (row.key_hash, row.prefix, row.label)
+        assert len(row.key_hash) == 64

@@ -1,0 +1,1 @@
+"""Test helpers: fake clock, synthetic people, builders."""

@@ -1,0 +1,54 @@
+"""Builders for test data: practices with keys, patients and coverages through the API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service import practices
+from tests.support.people import PEOPLE, Person
+
+VALID_NPIS = ("1234567893", "1245319599", "1003000126")
+
+
+def new_practice(
+    app: Flask, *, scopes: frozenset[str] = frozenset({"read", "write", "admin"}),
+    name: str = "Northside Counseling", npi: str = VALID_NPIS[0],
+) -> tuple[uuid.UUID, str]:
+    wiring = app.extensions["coverwatch"]
+    practice_id = practices.create_practice(uow=wiring.uow(), clock=wiring.clock, name=name,
+                                            npi=npi)
+    key = practices.create_api_key(uow=wiring.uow(), clock=wiring.clock,
+                                   practice_id=practice_id, scopes=scopes)
+    return practice_id, key
+
+
+def new_key(app: Flask, practice_id: uuid.UUID, scopes: set[str]) -> str:
+    wiring = app.extensions["coverwatch"]
+    return practices.create_api_key(uow=wiring.uow(), clock=wiring.clock,
+                                    practice_id=practice_id, scopes=frozenset(scopes))
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def create_patient(
+    client: FlaskClient, key: str, person: Person = PEOPLE[0], **extra: Any
+) -> dict[str, Any]:
+    response = client.post("/v1/patients", json=person.patient_json(**extra), headers=bearer(key))
+    assert response.status_code in (200, 201), response.json
+    return dict(response.json or {})
+
+
+def create_coverage(
+    client: FlaskClient, key: str, patient_id: str, person: Person = PEOPLE[0], **extra: Any
+) -> dict[str, Any]:
+    body = {"payer": "sandbox", "member_id": person.member_id, "relationship": "self", **extra}
+    response = client.post(f"/v1/patients/{patient_id}/coverages", json=body,
+                           headers=bearer(key))
+    assert response.status_code == 201, response.json
+    return dict(response.json or {})

@@ -1,0 +1,58 @@
+"""Configuration from the environment and the payer directory file."""
+
+from pathlib import Path
+
+import pytest
+
+from payers.directory import DirectoryError, load_directory
+from service.config import DEFAULT_PAYERS_FILE, Config, ConfigError
+
+
+def test_defaults_give_an_sqlite_file_under_instance_and_the_shipped_payers():
+    cfg = Config.from_env({})
+    assert cfg.database_url.startswith("sqlite:///") and "instance" in cfg.database_url
+    assert cfg.payers_file == DEFAULT_PAYERS_FILE
+    assert cfg.log_level == "INFO"
+
+
+def test_environment_values_are_taken():
+    cfg = Config.from_env({"DATABASE_URL": "postgresql+psycopg://db/x", "LOG_LEVEL": "debug",
+                           "SECRET_KEY": "s3", "COVERWATCH_PAYERS": "/etc/payers.yaml"})
+    assert cfg.database_url == "postgresql+psycopg://db/x"
+    assert cfg.log_level == "DEBUG"
+    assert cfg.secret_key == "s3"
+    assert cfg.payers_file == Path("/etc/payers.yaml")
+
+
+def test_an_unknown_log_level_is_refused_by_name():
+    with pytest.raises(ConfigError, match="LOG_LEVEL"):
+        Config.from_env({"LOG_LEVEL": "LOUD"})
+
+
+def test_the_shipped_directory_lists_the_sandbox_payer():
+    entries = load_directory(DEFAULT_PAYERS_FILE)
+    assert entries["sandbox"].adapter == "sandbox"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("payers: 3", "top-level 'payers' list"),
+        ("payers:\n  - {id: a, name: A, payer_id: P}", "missing adapter"),
+        ("payers:\n  - {id: a, name: A, payer_id: P, adapter: fax}", "adapter must be one of"),
+        ("payers:\n  - {id: A B, name: A, payer_id: P, adapter: sandbox}", "id must be"),
+        ("payers:\n  - {id: a, name: A, payer_id: P, adapter: sandbox}\n"
+         "  - {id: a, name: B, payer_id: Q, adapter: sandbox}", "listed twice"),
+        ("payers: [", "not valid YAML"),
+    ],
+)
+def test_a_broken_directory_is_refused_with_where_and_why(tmp_path, text, message):
+    path = tmp_path / "payers.yaml"
+    path.write_text(text)
+    with pytest.raises(DirectoryError, match=message):
+        load_directory(path)
+
+
+def test_a_missing_directory_file_is_named(tmp_path):
+    with pytest.raises(DirectoryError, match="does not exist"):
+        load_directory(tmp_path / "nope.yaml")
