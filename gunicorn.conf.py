@@ -28,3 +28,11 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_fork(server, worker):
+    import sys
+
+    # A worker's threads mostly wait on the database and on payers; a thread woken by its
+    # reply should not wait up to CPython's default 5 ms for the GIL behind a busy thread.
+    sys.setswitchinterval(0.0005)

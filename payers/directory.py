@@ -1,20 +1,53 @@
-"""The payer directory: which payers a deployment can reach, read from a YAML file."""
+"""The payer directory: which payers a deployment can reach, read from a YAML file.
+
+Each entry is one *route* to a payer. Fields (only ``id``, ``name``, ``payer_id`` and
+``adapter`` are required):
+
+- ``id``: what a coverage's ``payer`` field names; ``name``: shown to people and sent in
+  NM1*PR (first 60 characters); ``payer_id``: NM109 of loop 2100A, also what a 271's 2120
+  loop names when benefits are carved out to this payer.
+- ``adapter``: sandbox, core-soap, core-mime or clearinghouse-json; ``url`` is required for
+  all but the sandbox (https, or http for a local address).
+- ``sender_id`` / ``receiver_id``: ISA06/ISA08 and the CORE SenderID/ReceiverID (defaults:
+  COVERWATCH and the payer id). ``trace_originator``: TRN03, 10 characters starting with
+  1 or 9 (default: 9 and the first nine letters/digits of the sender id).
+- credentials: ``username``/``password`` (CORE), ``client_id``/``client_secret`` and
+  ``token_url`` (clearinghouse-json), each given inline or as ``<field>_env`` naming an
+  environment variable. The shape is checked at load; a *missing environment variable* is
+  only reported when the route is called (PayerError NOT_CONFIGURED), so a developer
+  without secrets can still start the app and use the sandbox.
+- ``timeout_s`` (default 20, at most 60: CORE's real-time budget is 20 s end to end),
+  ``max_concurrency`` (default 10), ``rate_per_s`` (optional, for the nightly job),
+  ``breaker_failures`` (default 5) and ``breaker_cooldown_s`` (default 30).
+- ``service_types`` (default ["30"]): what the service should ask this payer about.
+- ``usage``: ISA15, T or P; default T for the sandbox and P for every other adapter.
+- ``fallback``: the id of another entry tried when this route is down; it must exist and
+  fallbacks may not form a cycle. ``sandbox_latency_ms``: sandbox only.
+- ``rules``: an optional mapping kept as given (authorization and counting overrides).
+
+Any other field is refused, so that a misspelt ``timout_s`` cannot silently fall back to a
+default.
+"""
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from payers.directory_fields import DirectoryError, FieldReader
+
 ADAPTERS = ("sandbox", "core-soap", "core-mime", "clearinghouse-json")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MAX_TIMEOUT_S = 60.0
+SECRETS = ("username", "password", "client_id", "client_secret")
 
-
-class DirectoryError(ValueError):
-    """The payer directory file is missing or wrong; the message says where."""
+__all__ = ["ADAPTERS", "DirectoryError", "PayerEntry", "load_directory", "parse_directory"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,23 +56,78 @@ class PayerEntry:
     name: str
     payer_id: str
     adapter: str
+    url: str | None = None
+    sender_id: str = "COVERWATCH"
+    receiver_id: str | None = None
+    trace_originator: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    username_env: str | None = None
+    password_env: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    client_id_env: str | None = None
+    client_secret_env: str | None = None
+    token_url: str | None = None
+    timeout_s: float = 20.0
+    max_concurrency: int = 10
+    rate_per_s: float | None = None
+    breaker_failures: int = 5
+    breaker_cooldown_s: float = 30.0
+    service_types: tuple[str, ...] = ("30",)
+    usage: str | None = None
+    fallback: str | None = None
+    sandbox_latency_ms: int | None = None
+    rules: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def isa_receiver(self) -> str:
+        return self.receiver_id or self.payer_id
+
+    @property
+    def isa_usage(self) -> str:
+        return self.usage or ("T" if self.adapter == "sandbox" else "P")
+
+    @property
+    def trn_originator(self) -> str:
+        if self.trace_originator:
+            return self.trace_originator
+        letters = "".join(c for c in self.sender_id.upper() if c.isascii() and c.isalnum())
+        return "9" + letters[:9].ljust(9, "0")
+
+    def secret(self, name: str) -> str | None:
+        """A credential, inline or read from its environment variable now (None if unset)."""
+        inline = getattr(self, name)
+        if inline:
+            return str(inline)
+        variable = getattr(self, f"{name}_env")
+        if not variable:
+            return None
+        return os.environ.get(variable) or None
 
 
 def load_directory(path: Path) -> dict[str, PayerEntry]:
+    """Read and validate the directory; DirectoryError names the file, entry and field."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise DirectoryError(f"payer directory {path} does not exist") from exc
     except yaml.YAMLError as exc:
         raise DirectoryError(f"payer directory {path} is not valid YAML: {exc}") from exc
+    return parse_directory(raw, source=str(path))
+
+
+def parse_directory(raw: Any, *, source: str = "payer directory") -> dict[str, PayerEntry]:
+    """Validate an already-loaded directory document (``{"payers": [...]}``)."""
     if not isinstance(raw, dict) or not isinstance(raw.get("payers"), list):
-        raise DirectoryError(f"payer directory {path} must have a top-level 'payers' list")
+        raise DirectoryError(f"payer directory {source} must have a top-level 'payers' list")
     entries: dict[str, PayerEntry] = {}
     for index, item in enumerate(raw["payers"]):
-        entry = _entry(item, where=f"{path}: payers[{index}]")
+        entry = _entry(item, where=f"{source}: payers[{index}]")
         if entry.id in entries:
-            raise DirectoryError(f"{path}: payers[{index}]: id '{entry.id}' is listed twice")
+            raise DirectoryError(f"{source}: payers[{index}]: id '{entry.id}' is listed twice")
         entries[entry.id] = entry
+    _check_fallbacks(entries, source)
     return entries
 
 
@@ -51,9 +139,66 @@ def _entry(item: Any, *, where: str) -> PayerEntry:
         raise DirectoryError(f"{where}: missing {', '.join(missing)}")
     if not ID_RE.match(str(item["id"])):
         raise DirectoryError(f"{where}: id must be lower-case letters, digits, - or _")
+    where = f"{where} ({item['id']})"
     if item["adapter"] not in ADAPTERS:
         raise DirectoryError(f"{where}: adapter must be one of {', '.join(ADAPTERS)}")
-    return PayerEntry(
-        id=str(item["id"]), name=str(item["name"]), payer_id=str(item["payer_id"]),
-        adapter=str(item["adapter"]),
+    f = FieldReader(item, where)
+    adapter = str(item["adapter"])
+    entry = PayerEntry(
+        id=str(item["id"]), name=str(item["name"]), payer_id=f.text("payer_id", max_len=80) or "",
+        adapter=adapter,
+        url=f.url("url", required=adapter != "sandbox"),
+        sender_id=f.text("sender_id", max_len=15) or "COVERWATCH",
+        receiver_id=f.text("receiver_id", max_len=15),
+        trace_originator=f.originator("trace_originator"),
+        username=f.text("username"), password=f.text("password"),
+        username_env=f.env_name("username_env"), password_env=f.env_name("password_env"),
+        client_id=f.text("client_id"), client_secret=f.text("client_secret"),
+        client_id_env=f.env_name("client_id_env"),
+        client_secret_env=f.env_name("client_secret_env"),
+        token_url=f.url("token_url", required=adapter == "clearinghouse-json"),
+        timeout_s=f.number("timeout_s", default=20.0, low=0.1, high=MAX_TIMEOUT_S),
+        max_concurrency=f.integer("max_concurrency", default=10, low=1, high=1000),
+        rate_per_s=f.optional_number("rate_per_s", low=0.001, high=10_000),
+        breaker_failures=f.integer("breaker_failures", default=5, low=1, high=1000),
+        breaker_cooldown_s=f.number("breaker_cooldown_s", default=30.0, low=0.0, high=3600),
+        service_types=f.service_types("service_types"),
+        usage=f.choice("usage", ("P", "T")),
+        fallback=f.text("fallback"),
+        sandbox_latency_ms=f.optional_integer("sandbox_latency_ms", low=0, high=120_000),
+        rules=f.mapping("rules"),
     )
+    f.reject_unknown()
+    _check_credentials(entry, item, where)
+    return entry
+
+
+def _check_credentials(entry: PayerEntry, item: dict[str, Any], where: str) -> None:
+    for name in SECRETS:
+        if item.get(name) and item.get(f"{name}_env"):
+            raise DirectoryError(f"{where}: give {name} or {name}_env, not both")
+    needed = {"core-soap": ("username", "password"), "core-mime": ("username", "password"),
+              "clearinghouse-json": ("client_id", "client_secret")}.get(entry.adapter, ())
+    for name in needed:
+        if not item.get(name) and not item.get(f"{name}_env"):
+            raise DirectoryError(f"{where}: {entry.adapter} needs {name} or {name}_env")
+    if entry.sandbox_latency_ms is not None and entry.adapter != "sandbox":
+        raise DirectoryError(f"{where}: sandbox_latency_ms is for the sandbox adapter only")
+
+
+def _check_fallbacks(entries: dict[str, PayerEntry], source: str) -> None:
+    for index, entry in enumerate(entries.values()):
+        if entry.fallback is None:
+            continue
+        where = f"{source}: payers[{index}] ({entry.id}): fallback"
+        if entry.fallback == entry.id:
+            raise DirectoryError(f"{where} names the entry itself")
+        if entry.fallback not in entries:
+            raise DirectoryError(f"{where} names '{entry.fallback}', which is not listed")
+        seen = {entry.id}
+        step: str | None = entry.fallback
+        while step is not None:
+            if step in seen:
+                raise DirectoryError(f"{where} leads back to '{step}' (a fallback cycle)")
+            seen.add(step)
+            step = entries[step].fallback

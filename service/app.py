@@ -11,10 +11,11 @@ from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
 from payers.directory import PayerEntry, load_directory
+from payers.registry import PayerRegistry
 from service import cli, logs
 from service.config import Config
 from service.db.engine import make_engine, make_session_factory
-from service.web import audit, coverages, errors, hooks, ops, patients
+from service.web import audit, coverages, eligibility, errors, hooks, ops, patients
 from service.wiring import Wiring
 
 API_TITLE = "Coverwatch"
@@ -39,10 +40,14 @@ def utc_now() -> datetime:
 def create_app(
     config: dict[str, Any] | Config | None = None,
     *,
-    payers: dict[str, PayerEntry] | None = None,
+    payers: PayerRegistry | dict[str, PayerEntry] | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Flask:
-    """Build the app. Tests pass their own config (or overrides), payer directory and clock."""
+    """Build the app. Tests pass their own config (or overrides), payers and clock.
+
+    `payers` is a ready registry (tests point its routes at local HTTP servers), a directory
+    of entries, or None to read the directory file named by COVERWATCH_PAYERS.
+    """
     cfg = config if isinstance(config, Config) else Config.from_env().merged(config)
     logs.configure(cfg.log_level)
     app = Flask(__name__)
@@ -70,13 +75,15 @@ def create_app(
         engine=engine,
         session_factory=make_session_factory(engine),
         clock=clock or utc_now,
-        payers=payers if payers is not None else load_directory(cfg.payers_file),
+        payers=payers if isinstance(payers, PayerRegistry) else PayerRegistry.from_directory(
+            payers if payers is not None else load_directory(cfg.payers_file)
+        ),
         metrics=hooks.Metrics(),
     )
     app.extensions["coverwatch"] = wiring
 
     api = Api(app)
-    for blueprint in (ops.blp, patients.blp, coverages.blp, audit.blp):
+    for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp, audit.blp):
         api.register_blueprint(blueprint)
     errors.register(app)
     hooks.register(app, wiring.metrics)

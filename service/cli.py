@@ -101,7 +101,7 @@ def seed_demo() -> None:
         uow=_wiring().uow(), clock=_wiring().clock, practice_id=practice_id,
         scopes=frozenset({"read", "write", "admin"}), label="demo",
     )
-    click.echo(f"practice {practice_id}; payers: {', '.join(sorted(_wiring().payers))}")
+    click.echo(f"practice {practice_id}; payers: {', '.join(sorted(_wiring().payers.ids()))}")
     click.echo(key)
 
 

@@ -23,7 +23,7 @@ class Config:
     payers_file: Path
     log_level: str = "INFO"
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
-    log_json: bool = True
+    eligibility_reuse_hours: float = 24.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -36,6 +36,11 @@ class Config:
             "payers_file": Path(env.get("COVERWATCH_PAYERS") or DEFAULT_PAYERS_FILE),
             "log_level": level,
         }
+        if env.get("ELIGIBILITY_REUSE_HOURS"):
+            try:
+                kwargs["eligibility_reuse_hours"] = float(env["ELIGIBILITY_REUSE_HOURS"])
+            except ValueError as exc:
+                raise ConfigError("ELIGIBILITY_REUSE_HOURS must be a number of hours") from exc
         if env.get("SECRET_KEY"):
             kwargs["secret_key"] = env["SECRET_KEY"]
         return cls(**kwargs)

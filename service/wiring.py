@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from payers.directory import PayerEntry
+from payers.registry import PayerRegistry
+from service.access import CallerCache
 from service.config import Config
 from service.db.uow import UnitOfWork
 from service.web.hooks import Metrics
@@ -21,8 +22,9 @@ class Wiring:
     engine: Engine
     session_factory: sessionmaker[Session]
     clock: Callable[[], datetime]
-    payers: dict[str, PayerEntry]
+    payers: PayerRegistry
     metrics: Metrics
+    callers: CallerCache = field(default_factory=CallerCache)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

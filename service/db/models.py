@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
+    Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     Uuid,
 )
@@ -131,3 +136,51 @@ class AuditEvent(Base):
     resource_id: Mapped[str] = mapped_column(String(64))
     request_id: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ControlCounter(Base):
+    """Monotonic counters (X12 interchange control numbers): bumped in one UPDATE ... RETURNING."""
+
+    __tablename__ = "control_counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class EligibilityCheck(Base):
+    """One attempt to ask a payer about a coverage, with everything the payer said."""
+
+    __tablename__ = "eligibility_checks"
+    __table_args__ = (
+        Index("ix_eligibility_checks_coverage_started", "coverage_id", "started_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"), index=True)
+    coverage_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coverages.id"))
+    payer: Mapped[str] = mapped_column(String(64))  # directory id asked
+    route: Mapped[str | None] = mapped_column(String(64))  # directory id that answered
+    routes_tried: Mapped[str | None] = mapped_column(String(200))
+    service_types: Mapped[str] = mapped_column(String(300))  # comma-separated, sorted
+    service_date: Mapped[date | None]
+    provider_npi: Mapped[str] = mapped_column(String(10))
+    network_status: Mapped[str] = mapped_column(String(3))
+    # pending while the payer is being asked; then active, inactive, rejected or error.
+    status: Mapped[str] = mapped_column(String(10))
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    error_message: Mapped[str | None] = mapped_column(String(300))
+    reached_payer: Mapped[bool] = mapped_column(Boolean, default=False)
+    trace_number: Mapped[str] = mapped_column(String(50))
+    control_number: Mapped[int] = mapped_column(BigInteger)
+    request_raw: Mapped[str | None] = mapped_column(Text)
+    response_raw: Mapped[str | None] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    elapsed_ms: Mapped[float | None] = mapped_column(Float)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    carve_out_check_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("eligibility_checks.id")
+    )
+    carve_out_of_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    requested_by: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, false, func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.db.models import ApiKey, AuditEvent, Coverage, Patient, Practice
+from service.db.models import (
+    ApiKey,
+    AuditEvent,
+    ControlCounter,
+    Coverage,
+    EligibilityCheck,
+    Patient,
+    Practice,
+)
 
 
 class PracticeRepository:
@@ -98,6 +108,18 @@ class CoverageRepository:
             )
         ).first()
 
+    def with_people(
+        self, practice_id: uuid.UUID, coverage_id: uuid.UUID
+    ) -> tuple[Coverage, Patient, Practice] | None:
+        """The coverage with its patient and practice, in one query."""
+        row = self.session.execute(
+            select(Coverage, Patient, Practice)
+            .join(Patient, Patient.id == Coverage.patient_id)
+            .join(Practice, Practice.id == Coverage.practice_id)
+            .where(Coverage.practice_id == practice_id, Coverage.id == coverage_id)
+        ).first()
+        return None if row is None else (row[0], row[1], row[2])
+
     def for_patient(
         self, practice_id: uuid.UUID, patient_id: uuid.UUID, *, offset: int, limit: int
     ) -> tuple[Sequence[Coverage], int]:
@@ -127,6 +149,103 @@ class AuditRepository:
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = self.session.scalars(
             query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)
+        ).all()
+        return rows, total
+
+
+class CounterRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def next(self, name: str) -> int:
+        """The next value: never shared by concurrent callers, never reused.
+
+        PostgreSQL draws from a sequence (no row lock to queue on; see migration 0003);
+        SQLite bumps the counter row in one statement (its writers are serialized anyway).
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            return int(self.session.execute(
+                text("SELECT nextval(:seq)"), {"seq": f"{name}_control_number"}
+            ).scalar_one())
+        bump = (
+            update(ControlCounter)
+            .where(ControlCounter.name == name)
+            .values(value=ControlCounter.value + 1)
+            .returning(ControlCounter.value)
+        )
+        value = self.session.execute(bump).scalar_one_or_none()
+        if value is None:
+            # The migration seeds the counter; should the row be missing, the first caller
+            # creates it (a racing second caller's insert fails and it bumps instead).
+            try:
+                with self.session.begin_nested():
+                    self.session.add(ControlCounter(name=name, value=1))
+                return 1
+            except IntegrityError:
+                value = self.session.execute(bump).scalar_one()
+        return int(value)
+
+
+class EligibilityCheckRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, check: EligibilityCheck) -> None:
+        self.session.add(check)
+
+    def get(self, practice_id: uuid.UUID, check_id: uuid.UUID) -> EligibilityCheck | None:
+        return self.session.scalars(
+            select(EligibilityCheck).where(
+                EligibilityCheck.practice_id == practice_id, EligibilityCheck.id == check_id
+            )
+        ).first()
+
+    def recent(
+        self, coverage_id: uuid.UUID, *, payer: str, service_types: str,
+        answered_since: datetime | None, doubtful_since: datetime,
+    ) -> tuple[EligibilityCheck | None, EligibilityCheck | None]:
+        """In one query: the newest answered check of these service types (reusable) since
+        `answered_since`, and the newest attempt since `doubtful_since` that may have reached
+        the payer without an answer (the 90-second rule)."""
+        answered = and_(
+            EligibilityCheck.status.in_(("active", "inactive")),
+            EligibilityCheck.service_types == service_types,
+            EligibilityCheck.started_at >= answered_since,
+        ) if answered_since is not None else false()
+        doubtful = and_(
+            EligibilityCheck.status == "error",
+            EligibilityCheck.reached_payer.is_(True),
+            EligibilityCheck.started_at >= doubtful_since,
+        )
+        rows = self.session.scalars(
+            select(EligibilityCheck)
+            .where(EligibilityCheck.coverage_id == coverage_id,
+                   EligibilityCheck.payer == payer, or_(answered, doubtful))
+            .order_by(EligibilityCheck.started_at.desc())
+            .limit(20)
+        ).all()
+        reusable = next((r for r in rows if r.status != "error"), None)
+        doubt = next((r for r in rows if r.status == "error"), None)
+        return reusable, doubt
+
+    def record_outcome(self, check_id: uuid.UUID, values: dict[str, object]) -> None:
+        """Write a finished check's outcome in one UPDATE (no read first)."""
+        self.session.execute(
+            update(EligibilityCheck).where(EligibilityCheck.id == check_id).values(**values)
+        )
+
+    def history(
+        self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *, offset: int, limit: int
+    ) -> tuple[Sequence[EligibilityCheck], int]:
+        query = select(EligibilityCheck).where(
+            EligibilityCheck.practice_id == practice_id,
+            EligibilityCheck.coverage_id == coverage_id,
+        )
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = self.session.scalars(
+            query.order_by(EligibilityCheck.started_at.desc(), EligibilityCheck.id)
+            .offset(offset)
+            .limit(limit)
         ).all()
         return rows, total
 

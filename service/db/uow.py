@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.db.repositories import (
     ApiKeyRepository,
     AuditRepository,
+    CounterRepository,
     CoverageRepository,
+    EligibilityCheckRepository,
     PatientRepository,
     PracticeRepository,
 )
@@ -30,6 +32,8 @@ class UnitOfWork:
         self.patients = PatientRepository(self.session)
         self.coverages = CoverageRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.counters = CounterRepository(self.session)
+        self.checks = EligibilityCheckRepository(self.session)
         return self
 
     def __exit__(

@@ -37,10 +37,14 @@ def current_caller() -> Caller:
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         abort(401)
-    ext = current_app.extensions["coverwatch"]
-    caller = authenticate(uow=ext.uow(), key=key.strip())
+    wiring = current_app.extensions["coverwatch"]
+    key = key.strip()
+    caller = wiring.callers.get(key)
     if caller is None:
-        abort(401)
+        caller = authenticate(uow=wiring.uow(), key=key)
+        if caller is None:
+            abort(401)
+        wiring.callers.put(key, caller)
     g.caller = Caller(
         practice_id=caller.practice_id, actor=caller.actor, scopes=caller.scopes,
         request_id=g.get("request_id"),

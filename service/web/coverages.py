@@ -27,7 +27,7 @@ class PatientCoverages(MethodView):
         """Add a coverage to a patient."""
         return coverages.create_coverage(
             uow=ext().uow(), clock=ext().clock, caller=current_caller(), patient_id=patient_id,
-            data=data, payer_ids=ext().payers.keys(),
+            data=data, payer_ids=ext().payers.ids(),
         )
 
     @require("read")
@@ -60,5 +60,5 @@ class CoverageById(MethodView):
         """Change some of a coverage's fields."""
         return coverages.update_coverage(
             uow=ext().uow(), clock=ext().clock, caller=current_caller(),
-            coverage_id=coverage_id, data=data, payer_ids=ext().payers.keys(),
+            coverage_id=coverage_id, data=data, payer_ids=ext().payers.ids(),
         )

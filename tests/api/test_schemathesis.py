@@ -30,7 +30,10 @@ def _build_app():
     client = app.test_client()
     patient = create_patient(client, key, PEOPLE[0], external_id="FUZZ-1")
     coverage = create_coverage(client, key, patient["id"])
-    app.config["FUZZ"] = {"key": key, "patient_id": patient["id"], "coverage_id": coverage["id"]}
+    check = client.post("/v1/eligibility-checks", json={"coverage_id": coverage["id"]},
+                        headers=bearer(key)).json
+    app.config["FUZZ"] = {"key": key, "patient_id": patient["id"], "coverage_id": coverage["id"],
+                          "check_id": check["id"]}
     return app
 
 
@@ -47,9 +50,13 @@ def test_no_request_makes_the_api_fail_or_contradict_its_document(case):
     known = FUZZ_APP.config["FUZZ"]
     meta = case.meta
     if case.path_parameters and not meta.is_negative_at(ParameterLocation.PATH):
-        for name in ("patient_id", "coverage_id"):
+        for name in ("patient_id", "coverage_id", "check_id"):
             if name in case.path_parameters:
                 case.path_parameters[name] = known[name]
+    if isinstance(case.body, dict) and "coverage_id" in case.body and not meta.is_negative_at(
+        ParameterLocation.BODY
+    ):
+        case.body["coverage_id"] = known["coverage_id"]
     # A negative header case is one without the key: it must then get its 401.
     headers = {} if meta.is_negative_at(ParameterLocation.HEADER) else bearer(known["key"])
     # Rules JSON Schema cannot state (birth date not in the future, the payer directory)

@@ -1,0 +1,242 @@
+"""What the service adds to a live eligibility check, end to end, under concurrent load.
+
+Runs the real stack: gunicorn serving wsgi:app on PostgreSQL, a CAQH CORE SOAP route to the
+simulated payer (`python -m payers.sandbox serve`, fixed latency) on this machine, and a
+client process driving POST /v1/eligibility-checks (force=true, so every check asks the
+payer) from N threads. In the same run it drives the payer alone with the same 270s at the
+same concurrency, so "service-added" = service percentile - payer percentile.
+
+    .venv/bin/python bench/eligibility_overhead.py [--requests 1000] [--concurrency 20]
+        [--latency-ms 300] [--database postgresql+psycopg://postgres@127.0.0.1:5432/...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from payers.core_envelope import (  # noqa: E402
+    PAYLOAD_270,
+    SOAP_CONTENT_TYPE,
+    CoreMessage,
+    soap_body,
+)
+
+GOAL_P99_ADDED_MS = 15.0
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"{url} did not come up")
+
+
+def fresh_database(admin_url: str, name: str) -> str:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    return f"{base}/{name}"
+
+
+def seed(db_url: str, payers_file: Path, coverages: int) -> tuple[str, list[str]]:
+    """A practice, an admin key and `coverages` patients with one coverage each."""
+    env = {**os.environ, "DATABASE_URL": db_url, "COVERWATCH_PAYERS": str(payers_file),
+           "LOG_LEVEL": "WARNING"}
+    subprocess.run([BIN / "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    os.environ.update({"DATABASE_URL": db_url, "COVERWATCH_PAYERS": str(payers_file)})
+    from service import create_app
+    from service.practices import create_api_key, create_practice
+
+    app = create_app({"log_level": "WARNING"})
+    wiring = app.extensions["coverwatch"]
+    practice = create_practice(uow=wiring.uow(), clock=wiring.clock, name="Bench Practice",
+                               npi="1245319599")
+    key = create_api_key(uow=wiring.uow(), clock=wiring.clock, practice_id=practice,
+                         scopes=frozenset({"read", "write", "admin"}))
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {key}"}
+    ids = []
+    for n in range(coverages):
+        patient = client.post("/v1/patients", headers=headers, json={
+            "first_name": "Bench", "last_name": f"Patient{n:05d}", "birth_date": "1980-01-01",
+            "gender": "U"}).json
+        coverage = client.post(f"/v1/patients/{patient['id']}/coverages", headers=headers,
+                               json={"payer": "bench", "member_id": f"BENCH{n:06d}",
+                                     "relationship": "self"}).json
+        ids.append(coverage["id"])
+    wiring.engine.dispose()
+    return key, ids
+
+
+def cpu_seconds(root_pid: int) -> float:
+    """User+system CPU of a process and its children (gunicorn's workers), from /proc."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [root_pid]
+    children = Path(f"/proc/{root_pid}/task/{root_pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    cuts = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {"p50": cuts[49], "p90": cuts[89], "p99": cuts[98], "max": ordered[-1],
+            "mean": statistics.fmean(ordered)}
+
+
+def drive(task, count: int, concurrency: int) -> tuple[list[float], float]:
+    latencies: list[float] = []
+
+    def one(i: int) -> None:
+        started = time.perf_counter()
+        task(i)
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, range(count)))
+    return latencies, time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--latency-ms", type=int, default=300)
+    parser.add_argument("--coverages", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=6, help="threads per worker")
+    parser.add_argument("--database", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        help="an admin URL; the bench creates and drops its own database")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="coverwatch-bench-"))
+    payer_port, api_port = free_port(), free_port()
+    payers_file = work / "payers.yaml"
+    payers_file.write_text(
+        "payers:\n"
+        f"  - {{id: bench, name: Bench Plan, payer_id: BENCH01, adapter: core-soap,\n"
+        f"     url: 'http://127.0.0.1:{payer_port}/core', username: bench, password: bench,\n"
+        f"     timeout_s: 20, max_concurrency: {args.concurrency * 2}}}\n")
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "payers.sandbox", "serve", "--port", str(payer_port),
+             "--latency-ms", str(args.latency_ms)], cwd=ROOT, stderr=subprocess.DEVNULL))
+        db_url = fresh_database(args.database, "coverwatch_bench")
+        key, coverage_ids = seed(db_url, payers_file, args.coverages)
+        env = {**os.environ, "DATABASE_URL": db_url, "COVERWATCH_PAYERS": str(payers_file),
+               "BIND": f"127.0.0.1:{api_port}", "WEB_CONCURRENCY": str(args.workers),
+               "GUNICORN_THREADS": str(args.threads), "LOG_LEVEL": "INFO",
+               "PROMETHEUS_MULTIPROC_DIR": str(work / "metrics")}
+        log = (work / "gunicorn.log").open("wb")
+        processes.append(subprocess.Popen(
+            [BIN / "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
+            stdout=log, stderr=log))
+        api = f"http://127.0.0.1:{api_port}"
+        wait_for(f"{api}/readyz")
+        wait_for(f"http://127.0.0.1:{payer_port}/stats")
+
+        session = requests.Session()
+        session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=args.concurrency))
+        headers = {"Authorization": f"Bearer {key}"}
+
+        def service_check(_i: int) -> None:
+            body = {"coverage_id": random.choice(coverage_ids), "force": True}
+            response = session.post(f"{api}/v1/eligibility-checks", json=body,
+                                    headers=headers, timeout=60)
+            if response.status_code != 201 or response.json()["status"] != "active":
+                raise SystemExit(f"unexpected answer {response.status_code}: "
+                                 f"{response.text[:200]}")
+
+        drive(service_check, args.concurrency * 3, args.concurrency)  # warm-up
+        sample = session.post(f"{api}/v1/eligibility-checks",
+                              json={"coverage_id": coverage_ids[0], "force": True},
+                              headers=headers, timeout=60).json()
+        x270 = session.get(f"{api}/v1/eligibility-checks/{sample['id']}?include=x12",
+                           headers=headers, timeout=10).json()["x12"]["request"]
+        envelope = soap_body(CoreMessage(
+            payload_type=PAYLOAD_270, payload_id="00000000-0000-4000-8000-000000000000",
+            timestamp="2026-11-23T00:00:00Z", sender_id="COVERWATCH", receiver_id="BENCH01",
+            payload=x270, username="bench", password="bench"),  # noqa: S106 - local bench payer
+            kind="request")
+
+        def payer_only(_i: int) -> None:
+            response = session.post(f"http://127.0.0.1:{payer_port}/core", data=envelope,
+                                    headers={"Content-Type": SOAP_CONTENT_TYPE}, timeout=60)
+            response.raise_for_status()
+
+        payer_ms, payer_wall = drive(payer_only, args.requests, args.concurrency)
+        api_cpu, payer_cpu = cpu_seconds(processes[1].pid), cpu_seconds(processes[0].pid)
+        service_ms, service_wall = drive(service_check, args.requests, args.concurrency)
+        api_cpu = cpu_seconds(processes[1].pid) - api_cpu
+        payer_cpu = cpu_seconds(processes[0].pid) - payer_cpu
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
+
+    payer, service = percentiles(payer_ms), percentiles(service_ms)
+    print(f"eligibility checks: {args.requests} at concurrency {args.concurrency}, "
+          f"simulated payer latency {args.latency_ms} ms, gunicorn {args.workers} workers x "
+          f"{args.threads} threads, PostgreSQL")
+    print(f"{'ms':>14} {'p50':>9} {'p90':>9} {'p99':>9} {'max':>9} {'mean':>9}")
+    for name, row in (("payer alone", payer), ("service e2e", service)):
+        print(f"{name:>14} " + " ".join(f"{row[k]:9.2f}" for k in
+                                         ("p50", "p90", "p99", "max", "mean")))
+    added = {k: service[k] - payer[k] for k in ("p50", "p90", "p99", "max", "mean")}
+    print(f"{'service-added':>14} " + " ".join(f"{added[k]:9.2f}" for k in
+                                              ("p50", "p90", "p99", "max", "mean")))
+    print(f"throughput: payer alone {args.requests / payer_wall:.1f}/s, "
+          f"service {args.requests / service_wall:.1f}/s")
+    print(f"CPU per check: service {api_cpu / args.requests * 1000:.2f} ms, simulated payer "
+          f"{payer_cpu / args.requests * 1000:.2f} ms (2 cores shared with the client)")
+    verdict = "PASS" if added["p99"] <= GOAL_P99_ADDED_MS else "MISS"
+    print(f"goal: service-added p99 <= {GOAL_P99_ADDED_MS:.0f} ms -> "
+          f"{added['p99']:.2f} ms {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""The clearinghouse-json adapter: a JSON eligibility API behind an OAuth2 bearer token.
+
+The request is the JSON body of payers/clearinghouse_map.py, POSTed to the route's ``url``
+under the transport rules; the token comes from the route's ``token_url`` (client
+credentials), is cached until shortly before it expires, and is fetched again once when
+the API answers 401. The API echoes ``controlNumber``: a reply with another one answers
+another request (PAYER_RESPONSE_INVALID). Exchange.request/response hold the JSON bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import requests
+
+from payers.base import EligibilityAnswer, EligibilityQuery, Exchange, PayerError, PayerErrorCode
+from payers.clearinghouse_map import ReplyShapeError, refusals, request_body, to_reply
+from payers.directory import PayerEntry
+from payers.inquiry import read_reply
+from payers.oauth import TokenSource
+from payers.replies import check_status, safe_token
+from payers.reply271 import write_271
+from payers.transport import HttpReply, Transport
+from payers.verify import verify
+from payers.x12.errors import X12Error
+from payers.x12.x271 import Eligibility271
+
+
+class ClearinghouseAdapter:
+    def __init__(self, *, entry: PayerEntry, session: requests.Session,
+                 base_url: str | None = None, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.route = entry.id
+        self.entry = entry
+        self.url = base_url or entry.url or ""
+        self.transport = Transport(route=entry.id, session=session, timeout_s=entry.timeout_s,
+                                   sleep=sleep)
+        self.tokens = TokenSource(
+            route=entry.id, session=session, token_url=entry.token_url or "",
+            credentials=lambda: (entry.secret("client_id"), entry.secret("client_secret")),
+            timeout_s=entry.timeout_s, clock=clock, sleep=sleep)
+
+    def check(self, query: EligibilityQuery) -> EligibilityAnswer:
+        record = json.dumps(request_body(self.entry, query))
+        started = time.monotonic()
+        reply = self._post(record, started)
+        if reply.status == 401:
+            # An expired or revoked token: the API refused it without processing the
+            # request, so asking once more with a fresh token sends nothing twice.
+            reply = self._post(record, started, refresh=True)
+        check_status(self.transport, reply, record=record, started=started)
+        exchange = Exchange(route=self.route, request=record, response=reply.text,
+                            http_status=reply.status, elapsed_ms=reply.elapsed_ms)
+        try:
+            answer = self._decode(reply, query)
+            verify(query, answer, route=self.route)
+        except PayerError as err:
+            err.exchange = exchange
+            raise
+        return EligibilityAnswer(exchange=exchange, response=answer, routes_tried=(self.route,))
+
+    def _post(self, record: str, started: float, *, refresh: bool = False) -> HttpReply:
+        try:
+            token = self.tokens.token()
+        except PayerError as err:
+            err.exchange = Exchange(route=self.route, request=record,
+                                    elapsed_ms=(time.monotonic() - started) * 1000)
+            raise
+        reply = self.transport.post(self.url, record=record, data=record.encode("utf-8"),
+                                    headers={"Authorization": f"Bearer {token}",
+                                             "Content-Type": "application/json",
+                                             "Accept": "application/json"})
+        if reply.status == 401 and not refresh:
+            self.tokens.refused(token)
+        return reply
+
+    def _decode(self, reply: HttpReply, query: EligibilityQuery) -> Eligibility271:
+        try:
+            body = json.loads(reply.body)
+        except ValueError as exc:
+            raise self._invalid("the reply is not JSON") from exc
+        if not isinstance(body, dict):
+            raise self._invalid("the reply is not a JSON object")
+        refused = refusals(body)
+        if refused:
+            raise PayerError(PayerErrorCode.ENVELOPE_ERROR, f"the clearinghouse refused the "
+                             f"request (error {safe_token(refused[0])})", route=self.route,
+                             reached_payer=False)
+        if str(body.get("controlNumber", "")).strip() != f"{query.control_number:09d}":
+            raise self._invalid("the reply does not echo our controlNumber")
+        try:
+            reply271 = to_reply(body, query, sender=self.entry.isa_receiver,
+                                receiver=self.entry.sender_id, stamp=datetime.now(UTC))
+            x271 = write_271(reply271)
+        except (ReplyShapeError, X12Error) as exc:
+            raise self._invalid(f"the reply cannot be read ({exc})") from exc
+        return read_reply(x271, route=self.route, trace_number=query.inquiry.trace_number)
+
+    def _invalid(self, message: str) -> PayerError:
+        return PayerError(PayerErrorCode.RESPONSE_INVALID, message, route=self.route,
+                          reached_payer=True)

@@ -1,0 +1,177 @@
+"""The payer registry: one adapter, circuit breaker and concurrency cap per directory route.
+
+``check(route_id, query)`` applies, in order: the route's circuit breaker (fail fast while
+open), its concurrency cap (wait for a slot up to the route's timeout, else BUSY), the
+adapter call. When the route is down -- circuit open, a connection that failed before
+anything was delivered, or an HTTP 5xx/429/503 after the transport's immediate retries --
+and its entry names a ``fallback``, the same query goes to the fallback route (and on to
+its fallback). A timeout, a broken connection after sending, or a bad reply never fails
+over: the 270 may be at the payer, and sending it elsewhere would double the inquiry.
+
+Every PayerError it raises carries an exchange: the raw request ("" when nothing was
+built: unknown route, circuit open, busy) and whatever came back.
+
+Thread-safe: adapters keep no per-call state, and breakers, caps and token caches lock
+internally.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import requests
+
+from payers.base import (
+    EligibilityAdapter,
+    EligibilityAnswer,
+    EligibilityQuery,
+    Exchange,
+    PayerError,
+    PayerErrorCode,
+)
+from payers.breaker import CircuitBreaker, ConcurrencyCap
+from payers.clearinghouse import ClearinghouseAdapter
+from payers.core import CoreAdapter
+from payers.directory import PayerEntry
+from payers.sandbox import SandboxAdapter
+
+
+def build_adapter(entry: PayerEntry, *, session: requests.Session,
+                  sleep: Callable[[float], None] = time.sleep) -> EligibilityAdapter:
+    """The adapter the entry's ``adapter`` field names."""
+    if entry.adapter == "sandbox":
+        return SandboxAdapter(entry=entry, sleep=sleep)
+    if entry.adapter in ("core-soap", "core-mime"):
+        return CoreAdapter(entry=entry, session=session, sleep=sleep)
+    if entry.adapter == "clearinghouse-json":
+        return ClearinghouseAdapter(entry=entry, session=session, sleep=sleep)
+    raise ValueError(f"unknown adapter {entry.adapter!r}")
+
+
+def pooled_session(entries: dict[str, PayerEntry]) -> requests.Session:
+    """One Session for every route, its pools as large as the largest concurrency cap: a
+    smaller pool would open (and throw away) a new connection for every call past it."""
+    size = max([entry.max_concurrency for entry in entries.values()] + [10])
+    session = requests.Session()
+    for prefix in ("https://", "http://"):
+        session.mount(prefix, requests.adapters.HTTPAdapter(pool_connections=16,
+                                                            pool_maxsize=size))
+    return session
+
+
+class PayerRegistry:
+    """Every route of the directory, ready to be called from any thread."""
+
+    def __init__(self, *, entries: dict[str, PayerEntry],
+                 adapters: dict[str, EligibilityAdapter],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.entries = dict(entries)
+        self._adapters = dict(adapters)
+        self._breakers = {
+            route: CircuitBreaker(route=route, failures=entry.breaker_failures,
+                                  cooldown_s=entry.breaker_cooldown_s, clock=clock)
+            for route, entry in self.entries.items()}
+        self._caps = {route: ConcurrencyCap(route=route, limit=entry.max_concurrency)
+                      for route, entry in self.entries.items()}
+        self._by_payer_id: dict[str, str] = {}
+        for route, entry in self.entries.items():
+            # The first entry listed for a payer id is its primary route.
+            self._by_payer_id.setdefault(entry.payer_id.strip().upper(), route)
+
+    @classmethod
+    def from_directory(cls, entries: dict[str, PayerEntry], *,
+                       session: requests.Session | None = None,
+                       clock: Callable[[], float] | None = None,
+                       sleep: Callable[[float], None] = time.sleep) -> PayerRegistry:
+        """Build every route's adapter; one shared Session pools connections per host."""
+        shared = session if session is not None else pooled_session(entries)
+        adapters = {route: build_adapter(entry, session=shared, sleep=sleep)
+                    for route, entry in entries.items()}
+        return cls(entries=entries, adapters=adapters, clock=clock or time.monotonic)
+
+    def ids(self) -> list[str]:
+        return list(self.entries)
+
+    def entry(self, route_id: str) -> PayerEntry:
+        """The directory entry; KeyError for an unknown id."""
+        return self.entries[route_id]
+
+    def route_for_payer_id(self, x12_payer_id: str) -> str | None:
+        """The route whose ``payer_id`` is the one a 271's 2120 loop named (carve-outs)."""
+        return self._by_payer_id.get(x12_payer_id.strip().upper())
+
+    def breaker_state(self, route_id: str) -> str:
+        return self._breakers[route_id].state
+
+    def peak_concurrency(self, route_id: str) -> int:
+        return self._caps[route_id].peak
+
+    def check(self, route_id: str, query: EligibilityQuery) -> EligibilityAnswer:
+        """Ask the route (failing over when it is down); raises PayerError."""
+        if route_id not in self.entries:
+            raise PayerError(PayerErrorCode.NOT_CONFIGURED, "no such payer route",
+                             route=route_id, reached_payer=False,
+                             exchange=Exchange(route=route_id, request=""))
+        tried: list[str] = []
+        failures: list[PayerError] = []
+        route = route_id
+        while True:
+            tried.append(route)
+            try:
+                answer = self._check_route(route, query)
+            except PayerError as err:
+                failures.append(err)
+                fallback = self.entries[route].fallback
+                if fallback is None or fallback in tried or not fails_over(err):
+                    raise self._final(err, tried, failures) from err
+                route = fallback
+                continue
+            return replace(answer, routes_tried=tuple(tried),
+                           earlier_failures=tuple(failures))
+
+    def _check_route(self, route: str, query: EligibilityQuery) -> EligibilityAnswer:
+        breaker, cap = self._breakers[route], self._caps[route]
+        try:
+            trial = breaker.admit()
+        except PayerError as err:
+            err.exchange = Exchange(route=route, request="")  # nothing built or sent
+            raise
+        try:
+            with cap.slot(wait_s=self.entries[route].timeout_s):
+                answer = self._adapters[route].check(query)
+        except PayerError as err:
+            if err.exchange is None:  # BUSY: nothing built or sent
+                err.exchange = Exchange(route=route, request="")
+            if err.code is PayerErrorCode.BUSY:
+                if trial:
+                    breaker.release_trial()
+            else:
+                breaker.record(trial=trial, error=err)
+            raise
+        except BaseException:
+            if trial:
+                breaker.release_trial()
+            raise
+        breaker.record(trial=trial, error=None)
+        return answer
+
+    @staticmethod
+    def _final(err: PayerError, tried: list[str], failures: list[PayerError]) -> PayerError:
+        """The last route's error, telling every route tried; reached_payer when any might
+        have delivered the 270 (the 90-second no-resend rule then applies to the inquiry)."""
+        return PayerError(err.code, err.message, route=err.route,
+                          reached_payer=any(f.reached_payer for f in failures),
+                          exchange=err.exchange, routes_tried=tuple(tried),
+                          earlier_failures=tuple(failures[:-1]))
+
+
+def fails_over(err: PayerError) -> bool:
+    """Whether the route is down in a way that makes trying another route safe."""
+    if err.code is PayerErrorCode.CIRCUIT_OPEN:
+        return True
+    if err.code is not PayerErrorCode.UNAVAILABLE:
+        return False
+    status = err.exchange.http_status if err.exchange is not None else None
+    return not err.reached_payer or (status is not None and status >= 500)

@@ -1,0 +1,185 @@
+"""HTTP rules for every payer call: deadlines, TLS, which failures may be retried, and how.
+
+- Timeouts. Connecting may take 5 s (less when the route's budget is smaller); the whole
+  call -- connect, send, wait, read the body -- at most the route's ``timeout_s`` (never
+  over 60 s). requests' read timeout applies to each socket read, so a payer trickling
+  bytes could exceed it many times over; the call therefore runs in a worker thread and
+  the caller stops waiting at the deadline. The abandoned thread ends with its own socket
+  timeout and its late reply is discarded, never decoded.
+- TLS verification is always on (``verify=True`` on every call, whatever the session says).
+- No resend of a 270 that may have reached the payer: CAQH CORE forbids resending an
+  inquiry sooner than 90 seconds, and a payer may already be processing it. So there is
+  no retry after a timeout, after a reset connection, or after any reply other than 429
+  and 503. The only immediate retries (at most ``retries`` more tries, short backoff) are
+  for a refused connection (nothing was delivered) and for 429/503 (the payer declined
+  to process the request).
+- Every failure is a PayerError whose ``reached_payer`` says whether the request may have
+  been delivered, and whose exchange holds the request and whatever came back.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import requests
+from urllib3.exceptions import NameResolutionError, NewConnectionError
+
+from payers.base import Exchange, PayerError, PayerErrorCode
+
+CONNECT_TIMEOUT_S = 5.0
+MAX_TIMEOUT_S = 60.0
+RETRY_STATUSES = frozenset({429, 503})
+BACKOFF_S = (0.05, 0.2)  # short on purpose: a real-time check has a 20-second budget
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpReply:
+    status: int
+    body: bytes
+    content_type: str
+    elapsed_ms: float
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+class Transport:
+    """POSTs for one route under the rules above."""
+
+    def __init__(self, *, route: str, session: requests.Session, timeout_s: float,
+                 sleep: Callable[[float], None] = time.sleep, retries: int = 2) -> None:
+        self.route = route
+        self.session = session
+        self.timeout_s = min(timeout_s, MAX_TIMEOUT_S)
+        self.sleep = sleep
+        self.retries = retries
+
+    def post(self, url: str, *, record: str, data: bytes | Mapping[str, str] | None = None,
+             headers: Mapping[str, str] | None = None,
+             files: Mapping[str, tuple[None, str]] | None = None) -> HttpReply:
+        """Send, retrying only refused connections and 429/503; ``record`` is the raw
+        request kept in the exchange (the 270, or the JSON body)."""
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            try:
+                reply = self._once(url, data=data, headers=headers, files=files,
+                                   started=started)
+            except PayerError as err:
+                raise with_exchange(err, record=record, started=started) from err.__cause__
+            except _Refused as refused:
+                if attempt >= self.retries:
+                    raise self.error(PayerErrorCode.UNAVAILABLE, "the payer refused the "
+                                     "connection", record=record, reached=False,
+                                     started=started) from refused.__cause__
+            else:
+                if reply.status not in RETRY_STATUSES:
+                    return reply
+                if attempt >= self.retries:
+                    raise self.error(PayerErrorCode.UNAVAILABLE, f"the payer answered HTTP "
+                                     f"{reply.status} (busy) to every try", record=record,
+                                     reached=False, started=started, reply=reply)
+            self.sleep(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
+            attempt += 1
+
+    def error(self, code: PayerErrorCode, message: str, *, record: str, reached: bool,
+              started: float, reply: HttpReply | None = None) -> PayerError:
+        exchange = Exchange(
+            route=self.route, request=record,
+            response=reply.text if reply is not None else None,
+            http_status=reply.status if reply is not None else None,
+            elapsed_ms=(time.monotonic() - started) * 1000)
+        return PayerError(code, message, route=self.route, reached_payer=reached,
+                          exchange=exchange)
+
+    def _once(self, url: str, *, data: bytes | Mapping[str, str] | None,
+              headers: Mapping[str, str] | None, files: Mapping[str, tuple[None, str]] | None,
+              started: float) -> HttpReply:
+        remaining = self.timeout_s - (time.monotonic() - started)
+        if remaining <= 0:
+            raise PayerError(PayerErrorCode.TIMEOUT, "no reply within the route's timeout",
+                             route=self.route, reached_payer=False)
+        box: dict[str, object] = {}
+        done = threading.Event()
+
+        def call() -> None:
+            try:
+                response = self.session.post(
+                    url, data=data, headers=dict(headers or {}), files=files, verify=True,
+                    timeout=(min(CONNECT_TIMEOUT_S, remaining), remaining))
+                box["reply"] = HttpReply(
+                    status=response.status_code, body=response.content,
+                    content_type=response.headers.get("Content-Type", ""),
+                    elapsed_ms=(time.monotonic() - started) * 1000)
+            except BaseException as exc:  # handed to the waiting thread, re-raised there
+                box["error"] = exc
+            finally:
+                done.set()
+
+        worker = threading.Thread(target=call, name=f"payer-call-{self.route}", daemon=True)
+        worker.start()
+        if not done.wait(remaining):
+            raise PayerError(PayerErrorCode.TIMEOUT,
+                             f"no reply within the route's {self.timeout_s:g} s timeout",
+                             route=self.route, reached_payer=True)
+        if "error" in box:
+            raise self._translate(box["error"])
+        reply = box.get("reply")
+        if not isinstance(reply, HttpReply):
+            raise RuntimeError("the payer call ended without a reply or an error")
+        return reply
+
+    def _translate(self, exc: object) -> BaseException:
+        if isinstance(exc, requests.ConnectTimeout):
+            # Never connected: nothing delivered, but a slow connect is not retried.
+            return PayerError(PayerErrorCode.UNAVAILABLE, "could not connect to the payer "
+                              "in time", route=self.route, reached_payer=False)
+        if isinstance(exc, requests.Timeout):
+            return PayerError(PayerErrorCode.TIMEOUT, "no reply within the route's timeout",
+                              route=self.route, reached_payer=True)
+        if isinstance(exc, requests.exceptions.SSLError):
+            return PayerError(PayerErrorCode.UNAVAILABLE, "the payer's TLS certificate or "
+                              "handshake was refused", route=self.route, reached_payer=False)
+        if isinstance(exc, requests.ConnectionError):
+            reason = _reason(exc)
+            if isinstance(reason, NameResolutionError):
+                # Nothing was sent, but asking DNS again at once would not help.
+                return PayerError(PayerErrorCode.UNAVAILABLE, "the payer's host name did not "
+                                  "resolve", route=self.route, reached_payer=False)
+            if isinstance(reason, NewConnectionError):
+                refused = _Refused()
+                refused.__cause__ = exc
+                return refused
+            return PayerError(PayerErrorCode.UNAVAILABLE, "the connection to the payer broke "
+                              "before a reply came", route=self.route, reached_payer=True)
+        if isinstance(exc, requests.RequestException):
+            return PayerError(PayerErrorCode.UNAVAILABLE, f"the call failed "
+                              f"({type(exc).__name__})", route=self.route, reached_payer=False)
+        return exc if isinstance(exc, BaseException) else RuntimeError("unknown failure")
+
+
+class _Refused(Exception):
+    """The connection was never established (refused, no route, DNS): nothing was sent."""
+
+
+def _reason(exc: requests.ConnectionError) -> object:
+    """urllib3's underlying error (requests wraps it in a MaxRetryError)."""
+    first = exc.args[0] if exc.args else None
+    return getattr(first, "reason", first)
+
+
+def with_exchange(error: PayerError, *, record: str, started: float,
+                  reply: HttpReply | None = None) -> PayerError:
+    """Attach the exchange to an error raised before one was known (timeouts, breaks)."""
+    if error.exchange is not None:
+        return error
+    error.exchange = Exchange(
+        route=error.route, request=record,
+        response=reply.text if reply is not None else None,
+        http_status=reply.status if reply is not None else None,
+        elapsed_ms=(time.monotonic() - started) * 1000)
+    return error

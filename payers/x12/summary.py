@@ -1,0 +1,200 @@
+"""Mental-health benefits summary of a decoded 271: what the front desk needs for a therapy visit.
+
+Rules (every choice below is deliberate; change them here and in the golden files together):
+
+Patient and benefits
+- The summary is for one patient: the dependent when the 271 reports one, else the
+  subscriber (``Eligibility271.patients()``; the first patient by default). Benefits are
+  the patient's 2110 loops; a dependent without 2110 loops falls back to the subscriber's
+  (some payers report family benefits only at the subscriber level).
+
+Service type precedence (most specific first)
+- A6 psychotherapy, CF mental health provider outpatient, A8 psychiatric outpatient,
+  MH mental health, then 30 health benefit plan coverage. An EB listing several service
+  types (``1^33^...^MH^UC``) ranks by the most specific code it lists.
+- Copay only: 98 (office visit) ranks after MH and before 30 — an office-visit copay is
+  what a therapy visit pays when nothing mental-health specific is given.
+- Benefits limited to one procedure (EB13, e.g. HC:90837) are left out of the general
+  figures: they answer a narrower question than "a therapy visit".
+
+Network
+- ``network`` is "in" (EB12 Y) or "out" (EB12 N). A benefit with EB12 W (applies to both)
+  or without EB12/U matches either network, ranked after an exact match.
+- Copay, coinsurance, deductible and out-of-pocket are reported for both networks;
+  ``visit_limit`` and ``auth_required`` use the requested network.
+- Among equally specific benefits: exact network, then W, then unspecified; individual
+  coverage (IND, or none) before employee-only, before family and other levels.
+
+Figures
+- copay: EB*B EB07, per visit (EB06 27 or none preferred over other periods).
+- coinsurance: EB*A EB08, the patient's share as a fraction; payers sending a whole
+  percentage (EB08 > 1, e.g. 20) are read as percent (0.2).
+- deductible (EB*C) and out_of_pocket (EB*G): ``total`` from an EB06 that names the
+  benefit period (23 calendar year, 22 service year, 21 years, 25 contract, 32 lifetime,
+  or none); ``remaining`` from EB06 29 (or 33 lifetime remaining). When no remaining is
+  sent but the year-to-date amount (EB06 24) is, remaining = total - year-to-date, not
+  below zero.
+- visit_limit: EB*F with EB09 VS (EB10 visits; EB06 29/33 is the remaining count, any
+  other EB06 the total and its period) or HSD with HSD01 VS attached to a relevant
+  benefit (HSD05 29/33 remaining, else HSD02 is the total per HSD05 period). The period is
+  the time period's description (e.g. "Calendar Year").
+- auth_required: EB11 of the most specific relevant benefits in the requested network
+  that carry EB11 Y or N: True if any of them says Y, False if they say N; None when no
+  relevant benefit carries EB11 (MSG text such as "PRECERT REQUIRED" is shown in
+  ``messages``, never interpreted).
+
+Status and plan
+- active: True when a plan-level EB (service type 30 or none) has EB01 1-5, else False
+  when one has EB01 6-8; without plan-level status, a status on a mental-health service
+  type decides; None when the 271 says nothing (e.g. a rejection).
+- plan name: EB05 of that status EB (first with EB05). group_number: REF 6P, then 1L, then
+  IG, from the patient's 2100 loop, then the subscriber's. begin/end: the first of DTP
+  346/347 (plan), 356/357 (eligibility), a 291 (plan) or 307 (eligibility) range found in
+  those loops; then the status EB's DTP (346/347 or a 291/292/307 range). An open-ended
+  range (no end, or 99991231) leaves ``end`` null.
+
+Carve-out and messages
+- carve_out: an EB*U on a behavioral-health service type (MH, A4-A8, AI-AK, CF, CG...),
+  or any EB on one with a 2120 entity that administers benefits (VN vendor, X3
+  utilization management organization, Y2 managed care organization, PR/PRP payer, 2B
+  TPA). Reported as the entity's name, payer id (NM109 when NM108 is PI/XV/NI) and phone
+  (PER TE). An EB*U without 2120 still reports a carve-out, with null fields.
+- messages: MSG texts on benefits for behavioral-health service types, any network, in
+  order, without duplicates.
+
+Rejections
+- Every AAA on the patient's path (2000A/2100A, 2000B/2100B, 2000C/2100C, 2000D/2100D and
+  the patient's 2110 loops), or every AAA when the 271 has no patient.
+- retryable: sending the same request again later may succeed. True for follow-up P
+  (resubmit original), and for the transient reasons 42 (unable to respond now), 80 (no
+  response received) and 04 (too many requests) unless the follow-up forbids it (N, S, Y)
+  or asks for a correction (C). Everything else (wrong member id 72, name 73, not found
+  75, missing data 15...) needs corrected data, so it is not retryable.
+"""
+
+from __future__ import annotations
+
+from payers.x12.codes import AaaReason
+from payers.x12.summary_scan import BenefitScan
+from payers.x12.summary_types import (
+    Amounts,
+    CarveOut,
+    CostShare,
+    Network,
+    PlanInfo,
+    RejectionSummary,
+    Summary,
+    VisitLimit,
+)
+from payers.x12.x271 import (
+    Eligibility271,
+    Level,
+    Patient,
+    Rejection,
+    rejection_from_aaa,
+)
+
+__all__ = [
+    "Amounts", "CarveOut", "CostShare", "Network", "PlanInfo", "RejectionSummary", "Summary",
+    "VisitLimit", "summarize",
+]
+
+_NETWORK_FLAG = {"in": "Y", "out": "N"}
+_TRANSIENT_REASONS = frozenset({"42", "80", "04"})
+_NO_RETRY_FOLLOW_UPS = frozenset({"N", "S", "Y", "C"})
+
+
+def summarize(
+    response: Eligibility271, *, patient: Patient | None = None, network: Network = "in"
+) -> Summary:
+    """Summarise ``response`` for ``patient`` (default: its first) and ``network``."""
+    if network not in _NETWORK_FLAG:
+        raise ValueError("network must be 'in' or 'out'")
+    if patient is None:
+        patients = response.patients()
+        patient = patients[0] if patients else None
+    if patient is None:
+        return Summary(network, None, PlanInfo(), CostShare(), CostShare(), VisitLimit(), None,
+                       None, [], [_rejection(r) for r in response.rejections()])
+    level = patient.level
+    if not level.benefit_texts and patient.dependent is not None:
+        level = patient.subscriber
+    scan = BenefitScan(level)
+    return Summary(
+        network=network,
+        active=scan.active(),
+        plan=_plan(patient, scan),
+        in_network=scan.cost_share("Y"),
+        out_of_network=scan.cost_share("N"),
+        visit_limit=scan.visit_limit(_NETWORK_FLAG[network]),
+        auth_required=scan.auth_required(_NETWORK_FLAG[network]),
+        carve_out=scan.carve_out,
+        messages=scan.messages,
+        rejections=[_rejection(r) for r in _patient_rejections(response, patient, level)],
+    )
+
+
+def _plan(patient: Patient, scan: BenefitScan) -> PlanInfo:
+    parties = [patient.level.party]
+    if patient.dependent is not None:
+        parties.append(patient.subscriber.party)
+    plan = PlanInfo()
+    status = scan.status_benefit()
+    if status is not None:
+        plan.name = status.plan_description or None
+    references: dict[str, str] = {}
+    for party in parties:
+        for reference in party.references:
+            if reference.value:
+                references.setdefault(reference.qualifier, reference.value)
+    plan.group_number = references.get("6P") or references.get("1L") or references.get("IG")
+    # First occurrence of each qualifier wins, per party.
+    dated = [{d.qualifier: d for d in reversed(party.dates)} for party in parties]
+    for begin_q, end_q in (("346", "347"), ("356", "357"), ("291", ""), ("307", "")):
+        for dates in dated:
+            begin, end = dates.get(begin_q), dates.get(end_q) if end_q else None
+            if begin is not None and (end_q or begin.is_range):
+                plan.begin = plan.begin or begin.start
+                if begin.is_range:
+                    plan.end = plan.end or begin.end
+            plan.end = plan.end or (end.end if end else None)
+        if plan.begin is not None:
+            break
+    if status is not None and (plan.begin is None or plan.end is None):
+        for date in status.dates:
+            if date.qualifier in ("346", "291", "292", "307"):
+                plan.begin = plan.begin or date.start
+                if date.is_range:
+                    plan.end = plan.end or date.end
+            elif date.qualifier == "347":
+                plan.end = plan.end or date.end
+    return plan
+
+
+def _patient_rejections(response: Eligibility271, patient: Patient,
+                        benefits_level: Level) -> list[Rejection]:
+    levels: list[Level] = []
+    for source in response.sources:
+        for receiver in source.children:
+            if patient.subscriber in receiver.children:
+                levels = [source, receiver]
+    levels.append(patient.subscriber)
+    if patient.dependent is not None:
+        levels.append(patient.dependent)
+    found: list[Rejection] = []
+    for level in levels:
+        found.extend(level.rejections)
+        found.extend(level.party.rejections)
+    loop = "2110" + benefits_level.loop[-1]
+    attachments = benefits_level.attachments
+    for index in sorted(attachments):
+        found.extend(rejection_from_aaa(e, loop, position)
+                     for tag, e, position in attachments[index] if tag == "AAA")
+    return found
+
+
+def _rejection(r: Rejection) -> RejectionSummary:
+    retryable = r.follow_up == "P" or (
+        r.reason in _TRANSIENT_REASONS and r.follow_up not in _NO_RETRY_FOLLOW_UPS)
+    return RejectionSummary(r.reason, AaaReason.describe(r.reason), r.follow_up, r.loop,
+                            retryable)

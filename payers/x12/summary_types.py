@@ -1,0 +1,124 @@
+"""Result types of the mental-health summary, with their JSON shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+Network = Literal["in", "out"]
+_CENT = Decimal("0.01")
+
+
+@dataclass(slots=True)
+class Amounts:
+    """Total and remaining of a deductible or out-of-pocket maximum."""
+
+    total: Decimal | None = None
+    remaining: Decimal | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"total": _money(self.total), "remaining": _money(self.remaining)}
+
+
+@dataclass(slots=True)
+class CostShare:
+    """What the patient pays in one network."""
+
+    copay: Decimal | None = None
+    coinsurance: Decimal | None = None
+    deductible: Amounts = field(default_factory=Amounts)
+    out_of_pocket: Amounts = field(default_factory=Amounts)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"copay": _money(self.copay),
+                "coinsurance": str(self.coinsurance) if self.coinsurance is not None else None,
+                "deductible": self.deductible.to_json_dict(),
+                "out_of_pocket": self.out_of_pocket.to_json_dict()}
+
+
+@dataclass(slots=True)
+class VisitLimit:
+    total: Decimal | None = None
+    remaining: Decimal | None = None
+    period: str | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"total": _count(self.total), "remaining": _count(self.remaining),
+                "period": self.period}
+
+
+@dataclass(slots=True)
+class CarveOut:
+    name: str | None
+    payer_id: str | None
+    phone: str | None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "payer_id": self.payer_id, "phone": self.phone}
+
+
+@dataclass(slots=True)
+class RejectionSummary:
+    code: str
+    description: str | None
+    follow_up: str
+    loop: str
+    retryable: bool
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "description": self.description,
+                "follow_up": self.follow_up, "loop": self.loop, "retryable": self.retryable}
+
+
+@dataclass(slots=True)
+class PlanInfo:
+    name: str | None = None
+    group_number: str | None = None
+    begin: dt.date | None = None
+    end: dt.date | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "group_number": self.group_number,
+                "begin": self.begin.isoformat() if self.begin else None,
+                "end": self.end.isoformat() if self.end else None}
+
+
+@dataclass(slots=True)
+class Summary:
+    """The mental-health answer for one patient and one network status."""
+
+    network: Network
+    active: bool | None
+    plan: PlanInfo
+    in_network: CostShare
+    out_of_network: CostShare
+    visit_limit: VisitLimit
+    auth_required: bool | None
+    carve_out: CarveOut | None
+    messages: list[str]
+    rejections: list[RejectionSummary]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: amounts as decimal strings, dates ISO, visits as integers."""
+        return {
+            "active": self.active, "plan": self.plan.to_json_dict(),
+            "in_network": self.in_network.to_json_dict(),
+            "out_of_network": self.out_of_network.to_json_dict(),
+            "visit_limit": self.visit_limit.to_json_dict(),
+            "auth_required": self.auth_required,
+            "carve_out": self.carve_out.to_json_dict() if self.carve_out else None,
+            "messages": list(self.messages),
+            "rejections": [r.to_json_dict() for r in self.rejections],
+        }
+
+
+def _money(value: Decimal | None) -> str | None:
+    return str(value.quantize(_CENT)) if value is not None else None
+
+
+def _count(value: Decimal | None) -> int | str | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else str(value)

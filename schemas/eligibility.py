@@ -1,0 +1,137 @@
+"""Eligibility check schemas: the request, the stored check, and the benefits summary."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from schemas.common import PageOut, PageQuery, Strict
+from service.domain.identifiers import npi_is_valid
+
+SERVICE_TYPE = ma.validate.Regexp(r"^[A-Z0-9]{1,2}$", error="Not an X12 service type code.")
+
+
+def _npi(value: str) -> None:
+    if not npi_is_valid(value):
+        raise ma.ValidationError("Not a valid NPI: 10 digits with a correct check digit.")
+
+
+class CheckIn(Strict):
+    coverage_id = ma.fields.UUID(required=True)
+    service_types = ma.fields.List(
+        ma.fields.String(validate=SERVICE_TYPE), validate=ma.validate.Length(min=1, max=99),
+        metadata={"description": "X12 service type codes (EQ01), e.g. ['MH', 'A6']; "
+                                 "default: the payer's configured list"},
+    )
+    service_date = ma.fields.Date(metadata={"description": "Date of the visit (DTP*291)"})
+    provider_npi = ma.fields.String(
+        validate=_npi, metadata={"description": "Rendering provider's NPI; default: the "
+                                                "practice's billing NPI"},
+    )
+    force = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Ask the payer even if a recent answer could be reused"},
+    )
+
+
+class CheckQuery(Strict):
+    include = ma.fields.String(
+        validate=ma.validate.OneOf(["x12"]),
+        metadata={"description": "x12: add the raw 270 and 271 (admin scope)"},
+    )
+
+
+class AmountsOut(ma.Schema):
+    total = ma.fields.String(allow_none=True, required=True)
+    remaining = ma.fields.String(allow_none=True, required=True)
+
+
+class CostShareOut(ma.Schema):
+    copay = ma.fields.String(allow_none=True, required=True,
+                             metadata={"description": "Per visit, as a decimal string"})
+    coinsurance = ma.fields.String(allow_none=True, required=True,
+                                   metadata={"description": "Patient's share, e.g. '0.2'"})
+    deductible = ma.fields.Nested(AmountsOut, required=True)
+    out_of_pocket = ma.fields.Nested(AmountsOut, required=True)
+
+
+class VisitLimitOut(ma.Schema):
+    total = ma.fields.Raw(allow_none=True, required=True, metadata={"description": "Visits"})
+    remaining = ma.fields.Raw(allow_none=True, required=True)
+    period = ma.fields.String(allow_none=True, required=True)
+
+
+class PlanOut(ma.Schema):
+    name = ma.fields.String(allow_none=True, required=True)
+    group_number = ma.fields.String(allow_none=True, required=True)
+    begin = ma.fields.String(allow_none=True, required=True, metadata={"format": "date"})
+    end = ma.fields.String(allow_none=True, required=True, metadata={"format": "date"})
+
+
+class CarveOutOut(ma.Schema):
+    name = ma.fields.String(allow_none=True, required=True)
+    payer_id = ma.fields.String(allow_none=True, required=True)
+    phone = ma.fields.String(allow_none=True, required=True)
+
+
+class RejectionOut(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"description": "AAA reject reason"})
+    description = ma.fields.String(allow_none=True, required=True)
+    follow_up = ma.fields.String(allow_none=True, required=True)
+    loop = ma.fields.String(required=True)
+    retryable = ma.fields.Boolean(required=True)
+    action = ma.fields.String(metadata={"description": "What the front desk should do next"})
+
+
+class SummaryOut(ma.Schema):
+    active = ma.fields.Boolean(allow_none=True, required=True)
+    plan = ma.fields.Nested(PlanOut, required=True)
+    in_network = ma.fields.Nested(CostShareOut, required=True)
+    out_of_network = ma.fields.Nested(CostShareOut, required=True)
+    visit_limit = ma.fields.Nested(VisitLimitOut, required=True)
+    auth_required = ma.fields.Boolean(allow_none=True, required=True)
+    carve_out = ma.fields.Nested(CarveOutOut, allow_none=True, required=True)
+    messages = ma.fields.List(ma.fields.String(), required=True)
+    rejections = ma.fields.List(ma.fields.Nested(RejectionOut), required=True)
+
+
+class ErrorOut(ma.Schema):
+    code = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+
+
+class X12Out(ma.Schema):
+    request = ma.fields.String(allow_none=True, required=True)
+    response = ma.fields.String(allow_none=True, required=True)
+
+
+class CheckOut(ma.Schema):
+    id = ma.fields.UUID(required=True)
+    coverage_id = ma.fields.UUID(required=True)
+    payer = ma.fields.String(required=True, metadata={"description": "Directory id asked"})
+    route = ma.fields.String(allow_none=True, required=True,
+                             metadata={"description": "Directory id of the route that answered"})
+    routes_tried = ma.fields.List(ma.fields.String(), required=True)
+    status = ma.fields.String(required=True, metadata={
+        "description": "active, inactive, rejected or error (pending while the payer is asked)"})
+    reused = ma.fields.Boolean(required=True)
+    service_types = ma.fields.List(ma.fields.String(), required=True)
+    service_date = ma.fields.Date(allow_none=True, required=True)
+    provider_npi = ma.fields.String(required=True)
+    network_status = ma.fields.String(required=True)
+    started_at = ma.fields.AwareDateTime(required=True)
+    checked_at = ma.fields.AwareDateTime(allow_none=True, required=True)
+    elapsed_ms = ma.fields.Float(allow_none=True, required=True)
+    summary = ma.fields.Nested(SummaryOut, allow_none=True, required=True)
+    rejections = ma.fields.List(ma.fields.Nested(RejectionOut), required=True)
+    error = ma.fields.Nested(ErrorOut, allow_none=True, required=True)
+    carve_out_check_id = ma.fields.UUID(allow_none=True, required=True)
+    carve_out_of_id = ma.fields.UUID(allow_none=True, required=True)
+    x12 = ma.fields.Nested(X12Out, metadata={"description": "Only with include=x12"})
+
+
+class CheckPage(PageOut):
+    items = ma.fields.List(ma.fields.Nested(CheckOut), required=True)
+
+
+class HistoryQuery(PageQuery):
+    pass

@@ -1,0 +1,76 @@
+"""Turning a coverage and its patient into the eligibility question a payer adapter sends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from payers.base import EligibilityQuery
+from payers.x12.x270 import (
+    Dependent,
+    EligibilityInquiry,
+    Gender,
+    InformationReceiver,
+    PersonName,
+    Relationship,
+    Subscriber,
+)
+
+RELATIONSHIPS = {"spouse": Relationship.SPOUSE, "child": Relationship.CHILD,
+                 "other": Relationship.OTHER_ADULT}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonData:
+    first_name: str
+    last_name: str
+    birth_date: date
+    gender: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoverageData:
+    """What the payer needs to know, read in the first short transaction."""
+
+    member_id: str
+    relationship: str
+    patient: PersonData
+    subscriber: PersonData | None
+    subscriber_member_id: str | None
+    practice_name: str
+    provider_npi: str
+
+
+def build_query(
+    data: CoverageData, *, trace_number: str, control_number: int, submitted_at: datetime,
+    service_types: tuple[str, ...], service_date: date | None,
+) -> EligibilityQuery:
+    """The TR3 rule: the patient goes in 2000C when they are the subscriber or have their own
+    member id; otherwise the subscriber goes in 2000C and the patient in 2000D."""
+    if data.relationship == "self" or data.subscriber is None:
+        subscriber = _subscriber(data.patient, data.member_id)
+        dependent = None
+    else:
+        subscriber = _subscriber(data.subscriber, data.subscriber_member_id or data.member_id)
+        own_id = data.member_id if data.member_id != subscriber.member_id else None
+        dependent = Dependent(
+            name=_name(data.patient), birth_date=data.patient.birth_date,
+            gender=Gender(data.patient.gender), relationship=RELATIONSHIPS[data.relationship],
+            member_id=own_id,
+        )
+    inquiry = EligibilityInquiry(
+        subscriber=subscriber, dependent=dependent, trace_number=trace_number,
+        service_types=service_types, service_date=service_date,
+    )
+    receiver = InformationReceiver(npi=data.provider_npi, organization_name=data.practice_name)
+    return EligibilityQuery(inquiry=inquiry, receiver=receiver, control_number=control_number,
+                            submitted_at=submitted_at)
+
+
+def _name(person: PersonData) -> PersonName:
+    return PersonName(last=person.last_name, first=person.first_name)
+
+
+def _subscriber(person: PersonData, member_id: str) -> Subscriber:
+    return Subscriber(member_id=member_id, name=_name(person), birth_date=person.birth_date,
+                      gender=Gender(person.gender))

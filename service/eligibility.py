@@ -1,0 +1,219 @@
+"""Use case: a live eligibility check of one coverage — reused, sent, stored, chained.
+
+The transaction is split around the payer call on purpose: a payer may take 20 seconds, and
+no database transaction (or row lock) may stay open that long. The first short transaction
+records a `pending` attempt (so a crash mid-call still leaves a trace); the payer is asked
+with no transaction open; the second short transaction stores everything it said.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal, cast
+
+from payers.base import EligibilityAnswer, EligibilityQuery, PayerError
+from payers.registry import PayerRegistry
+from service import audit
+from service.access import Caller
+from service.db.models import Coverage, EligibilityCheck, Patient, Practice
+from service.db.uow import UnitOfWork
+from service.domain.eligibility import normalize_service_types
+from service.domain.errors import InvalidInput, NotFound
+from service.domain.inquiry import CoverageData, PersonData, build_query
+from service.eligibility_outcome import earlier_failures, error_values, outcome_values
+
+log = logging.getLogger("coverwatch.eligibility")
+# CAQH CORE: an inquiry that may have reached the payer is not sent again sooner than this.
+RESEND_GUARD = timedelta(seconds=90)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: EligibilityCheck
+    reused: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckRequest:
+    coverage_id: uuid.UUID
+    service_types: tuple[str, ...] | None = None
+    service_date: date | None = None
+    provider_npi: str | None = None
+    force: bool = False
+
+
+def run_check(
+    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    caller: Caller, request: CheckRequest, reuse_window: timedelta, chain: bool = True,
+    route: str | None = None, carve_out_of: uuid.UUID | None = None,
+) -> CheckResult:
+    """Check `request.coverage_id` with its payer (or `route`), reusing a recent answer."""
+    started = _start(uow=uow, clock=clock, registry=registry, caller=caller, request=request,
+                     reuse_window=reuse_window, route=route, carve_out_of=carve_out_of)
+    if not isinstance(started, _Started):
+        return started
+    outcome = _ask(registry, started)
+    check = _finish(uow=uow, clock=clock, started=started, outcome=outcome)
+    if chain and carve_out_of is None:
+        check = _chain_carve_out(uow=uow, clock=clock, registry=registry, caller=caller,
+                                 request=request, reuse_window=reuse_window, parent=check)
+    return CheckResult(check, reused=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Started:
+    check: EligibilityCheck  # detached; updated in memory as the outcome is stored
+    route: str
+    network: Literal["in", "out"]
+    query: EligibilityQuery
+
+
+def _start(
+    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    caller: Caller, request: CheckRequest, reuse_window: timedelta, route: str | None,
+    carve_out_of: uuid.UUID | None,
+) -> _Started | CheckResult:
+    now = clock()
+    with uow() as work:
+        found = work.coverages.with_people(caller.practice_id, request.coverage_id)
+        if found is None:
+            raise NotFound("coverage")
+        coverage, patient, practice = found
+        route = route or coverage.payer
+        if route not in registry.ids():
+            raise InvalidInput({"coverage_id": [
+                "This coverage's payer is not in the payer directory any more; update it."
+            ]})
+        types = normalize_service_types(
+            request.service_types or tuple(registry.entry(route).service_types)
+        )
+        reusable, doubt = work.checks.recent(
+            coverage.id, payer=route, service_types=",".join(types),
+            answered_since=None if request.force else now - reuse_window,
+            doubtful_since=now - RESEND_GUARD,
+        )
+        if reusable is not None:
+            audit.record(work, caller=caller, clock=clock, action="read",
+                         resource_type="eligibility_check", resource_ids=[reusable.id])
+            work.commit()
+            return CheckResult(reusable, reused=True)
+        data = _coverage_data(coverage, patient, practice, request.provider_npi)
+        check = EligibilityCheck(
+            id=uuid.uuid4(), practice_id=caller.practice_id, coverage_id=coverage.id,
+            payer=route, service_types=",".join(types), service_date=request.service_date,
+            provider_npi=data.provider_npi, network_status=coverage.network_status,
+            status="pending", reached_payer=False, trace_number=uuid.uuid4().hex,
+            control_number=0, requested_by=caller.actor, started_at=now,
+            carve_out_of_id=carve_out_of,
+        )
+        if doubt is not None:
+            wait = int((doubt.started_at + RESEND_GUARD - now).total_seconds()) + 1
+            for name, value in error_values("PAYER_RESEND_TOO_SOON", now,
+                                            f"Try again in {wait} seconds.").items():
+                setattr(check, name, value)
+        else:
+            check.control_number = work.counters.next("interchange")
+        work.checks.add(check)
+        audit.record(work, caller=caller, clock=clock, action="create",
+                     resource_type="eligibility_check", resource_ids=[check.id])
+        work.commit()
+    if doubt is not None:
+        return CheckResult(check, reused=False)
+    query = build_query(data, trace_number=check.trace_number,
+                        control_number=check.control_number, submitted_at=now,
+                        service_types=types, service_date=request.service_date)
+    network = cast(Literal["in", "out"], coverage.network_status)
+    return _Started(check=check, route=route, network=network, query=query)
+
+
+def _coverage_data(
+    coverage: Coverage, patient: Patient, practice: Practice, provider_npi: str | None
+) -> CoverageData:
+    subscriber = None
+    if coverage.relationship != "self" and coverage.subscriber_last_name:
+        subscriber = PersonData(
+            first_name=coverage.subscriber_first_name or "",
+            last_name=coverage.subscriber_last_name,
+            birth_date=coverage.subscriber_birth_date or patient.birth_date,
+            gender=coverage.subscriber_gender or "U",
+        )
+    return CoverageData(
+        member_id=coverage.member_id, relationship=coverage.relationship,
+        patient=PersonData(first_name=patient.first_name, last_name=patient.last_name,
+                           birth_date=patient.birth_date, gender=patient.gender),
+        subscriber=subscriber, subscriber_member_id=coverage.subscriber_member_id,
+        practice_name=practice.name, provider_npi=provider_npi or practice.npi,
+    )
+
+
+def _ask(registry: PayerRegistry, started: _Started) -> EligibilityAnswer | PayerError | None:
+    """Call the payer with no transaction open. Returns the answer or the error; None is a bug
+    of ours (logged with its traceback), stored as CHECK_FAILED rather than raised."""
+    try:
+        return registry.check(started.route, started.query)
+    except PayerError as error:
+        log.warning("payer route %s failed: %s", started.route, error.code.value)
+        return error
+    except Exception:
+        log.exception("eligibility check %s failed unexpectedly", started.check.id)
+        return None
+
+
+def _finish(
+    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], started: _Started,
+    outcome: EligibilityAnswer | PayerError | None,
+) -> EligibilityCheck:
+    now = clock()
+    check = started.check
+    values = outcome_values(outcome, network=started.network, now=now)
+    with uow() as work:
+        work.checks.record_outcome(check.id, values)
+        for failure in earlier_failures(outcome):
+            # A route that failed before the fallback answered: its exchange is kept too.
+            work.checks.add(_failed_attempt(check, failure, now))
+        work.commit()
+    for name, value in values.items():
+        setattr(check, name, value)
+    return check
+
+
+def _failed_attempt(
+    check: EligibilityCheck, failure: PayerError, now: datetime
+) -> EligibilityCheck:
+    row = EligibilityCheck(**{
+        name: getattr(check, name) for name in (
+            "practice_id", "coverage_id", "payer", "service_types", "service_date",
+            "provider_npi", "network_status", "trace_number", "control_number",
+            "requested_by", "started_at", "carve_out_of_id",
+        )
+    })
+    row.id = uuid.uuid4()
+    for name, value in outcome_values(failure, network="in", now=now).items():
+        setattr(row, name, value)
+    return row
+
+
+def _chain_carve_out(
+    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    caller: Caller, request: CheckRequest, reuse_window: timedelta, parent: EligibilityCheck,
+) -> EligibilityCheck:
+    """When mental-health benefits are administered by a payer we can reach, ask it too."""
+    carve_out = (parent.summary or {}).get("carve_out") or {}
+    route = registry.route_for_payer_id(carve_out.get("payer_id") or "")
+    if route is None or route == parent.payer:
+        return parent
+    child = run_check(
+        uow=uow, clock=clock, registry=registry, caller=caller,
+        request=CheckRequest(coverage_id=request.coverage_id, service_date=request.service_date,
+                             provider_npi=request.provider_npi, force=request.force),
+        reuse_window=reuse_window, chain=False, route=route, carve_out_of=parent.id,
+    )
+    with uow() as work:
+        work.checks.record_outcome(parent.id, {"carve_out_check_id": child.check.id})
+        work.commit()
+    parent.carve_out_check_id = child.check.id
+    return parent

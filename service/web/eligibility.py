@@ -1,0 +1,97 @@
+"""Eligibility checks API: run a check, read one, list a coverage's history."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from flask import abort
+
+from schemas.eligibility import CheckIn, CheckOut, CheckPage, CheckQuery, HistoryQuery
+from service import eligibility_history
+from service.db.models import EligibilityCheck
+from service.domain.eligibility import with_actions
+from service.eligibility import CheckRequest, run_check
+from service.web.auth import current_caller, require
+from service.web.blueprint import ApiBlueprint
+from service.web.context import ext, page_window
+
+blp = ApiBlueprint("eligibility", __name__, url_prefix="/v1",
+                   description="Live eligibility checks (X12 270/271) and their history.")
+
+
+def view(check: EligibilityCheck, *, reused: bool = False, x12: bool = False) -> dict[str, Any]:
+    """The stored check as the API shows it; raw X12 only when asked for (admin)."""
+    summary = check.summary
+    body: dict[str, Any] = {
+        name: getattr(check, name) for name in (
+            "id", "coverage_id", "payer", "route", "status", "service_date", "provider_npi",
+            "network_status", "started_at", "checked_at", "elapsed_ms", "summary",
+            "carve_out_check_id", "carve_out_of_id",
+        )
+    }
+    body.update(
+        reused=reused,
+        routes_tried=[r for r in (check.routes_tried or "").split(",") if r],
+        service_types=check.service_types.split(","),
+        rejections=with_actions(summary["rejections"]) if summary else [],
+        error=({"code": check.error_code, "message": check.error_message}
+               if check.error_code else None),
+    )
+    if x12:
+        body["x12"] = {"request": check.request_raw, "response": check.response_raw}
+    return body
+
+
+@blp.route("/eligibility-checks", methods=["POST"])
+@require("write")
+@blp.arguments(CheckIn)
+@blp.response(201, CheckOut, description="The payer was asked (or the attempt failed)")
+@blp.alt_response(200, schema=CheckOut,
+                  description="A recent answer was reused; the payer was not asked again")
+def create_check(data: dict[str, Any]) -> Any:
+    """Check a coverage's eligibility with its payer now, or reuse a recent answer."""
+    wiring = ext()
+    request = CheckRequest(
+        coverage_id=data["coverage_id"],
+        service_types=tuple(data["service_types"]) if data.get("service_types") else None,
+        service_date=data.get("service_date"), provider_npi=data.get("provider_npi"),
+        force=data["force"],
+    )
+    result = run_check(
+        uow=wiring.uow, clock=wiring.clock, registry=wiring.payers, caller=current_caller(),
+        request=request,
+        reuse_window=timedelta(hours=wiring.config.eligibility_reuse_hours),
+    )
+    return view(result.check, reused=result.reused), 200 if result.reused else 201
+
+
+@blp.route("/eligibility-checks/<uuid:check_id>", methods=["GET"])
+@require("read")
+@blp.arguments(CheckQuery, location="query")
+@blp.response(200, CheckOut)
+def get_check(args: dict[str, Any], check_id: uuid.UUID) -> Any:
+    """Read one check; include=x12 adds the raw 270 and 271 (admin scope)."""
+    caller = current_caller()
+    want_x12 = args.get("include") == "x12"
+    if want_x12 and "admin" not in caller.scopes:
+        abort(403)
+    check = eligibility_history.get_check(uow=ext().uow(), clock=ext().clock, caller=caller,
+                                          check_id=check_id)
+    return view(check, x12=want_x12)
+
+
+@blp.route("/coverages/<uuid:coverage_id>/eligibility-checks", methods=["GET"])
+@require("read")
+@blp.arguments(HistoryQuery, location="query")
+@blp.response(200, CheckPage)
+def list_checks(args: dict[str, Any], coverage_id: uuid.UUID) -> Any:
+    """Every check of a coverage, newest first."""
+    offset, limit = page_window(args)
+    rows, total = eligibility_history.coverage_history(
+        uow=ext().uow(), clock=ext().clock, caller=current_caller(), coverage_id=coverage_id,
+        offset=offset, limit=limit,
+    )
+    return {"items": [view(c) for c in rows], "page": args["page"], "page_size": limit,
+            "total": total}

@@ -1,0 +1,46 @@
+"""The payers' stand-in: one threaded pytest-httpserver, its handlers cleared for each test
+(slow handlers and 50 parallel checks need threads; stopping a server costs half a second,
+so "payer down" points at a closed port instead)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+
+@pytest.fixture(scope="session")
+def _shared_server() -> Iterator[HTTPServer]:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def release() -> Iterator[threading.Event]:
+    """Set at teardown so that slow handlers return."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+@pytest.fixture
+def payer_server(_shared_server: HTTPServer, release: threading.Event) -> Iterator[HTTPServer]:
+    _shared_server.clear()
+    yield _shared_server
+    release.set()
+    _shared_server.clear()
+
+
+@pytest.fixture
+def closed_url() -> str:
+    """A local URL where nothing listens: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/core"

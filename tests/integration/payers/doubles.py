@@ -1,0 +1,199 @@
+"""Payer doubles: pytest-httpserver handlers that answer like a CORE SOAP, CORE MIME or
+clearinghouse JSON payer, around real 271 text from the 271 writer."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+from werkzeug.wrappers import Request, Response
+
+from payers.core_envelope import (
+    PAYLOAD_271,
+    SOAP_CONTENT_TYPE,
+    CoreMessage,
+    mime_body,
+    mime_parts,
+    parse_mime,
+    parse_soap,
+    soap_body,
+)
+from payers.reply271 import Person, Reply, write_271
+from payers.sandbox_payer import reply_for
+from payers.sandbox_read import Read270
+from tests.unit.payers.builders import reply_271
+
+Handler = Callable[[Request], Response]
+GARBAGE = "<html><body>upstream proxy error</body></html>"
+
+
+def core_reply(request: Request, x271: str, *, error_code: str | None = None) -> Response:
+    """A CORE Success (or ``error_code``) reply in the request's own envelope style."""
+    soap = (request.content_type or "").startswith("application/soap+xml")
+    incoming = parse_soap(request.get_data()) if soap else parse_mime(
+        request.get_data(), request.content_type or "")
+    message = CoreMessage(
+        payload_type=PAYLOAD_271, payload_id="0f6b7c1e-2c51-4d2a-9d0e-4f1c7a2b9e11",
+        timestamp="2026-11-02T15:00:01Z", sender_id=incoming.receiver_id,
+        receiver_id=incoming.sender_id, payload=x271, error_code=error_code,
+        error_message="Receiver not found" if error_code else None)
+    if soap:
+        return Response(soap_body(message, kind="response"), content_type=SOAP_CONTENT_TYPE)
+    data, content_type = mime_body(mime_parts(message, kind="response"), boundary="b0undary")
+    return Response(data, content_type=content_type)
+
+
+def payload_270(request: Request) -> str:
+    soap = (request.content_type or "").startswith("application/soap+xml")
+    message = parse_soap(request.get_data()) if soap else parse_mime(
+        request.get_data(), request.content_type or "")
+    return message.payload
+
+
+def core_case(case: str, release: threading.Event) -> Handler:
+    """One contract case as a CORE payer (SOAP or MIME, whichever the request is)."""
+
+    def handle(request: Request) -> Response:
+        if case == "timeout":
+            release.wait(5)
+            return Response("too late", status=200)
+        if case == "server_error":
+            return Response("internal error", status=500)
+        if case == "malformed":
+            return Response(GARBAGE, status=200, content_type="text/html")
+        x270 = payload_270(request)
+        if case == "envelope_error":
+            return core_reply(request, "", error_code="ReceiverIDNotFound")
+        trace = "CW-TRACE-OTHER" if case == "wrong_trace" else None
+        return core_reply(request, write_271(reply_271(x270, trace=trace)))
+
+    return handle
+
+
+def json_reply(reply: Reply, control_number: str) -> dict[str, Any]:
+    """The clearinghouse JSON saying what ``reply`` says."""
+    body: dict[str, Any] = {
+        "controlNumber": control_number, "tradingPartnerServiceId": reply.payer_id,
+        "payer": {"name": reply.payer_name, "payorIdentification": reply.payer_id},
+        "provider": {"providerOrgName": reply.provider_name, "npi": reply.provider_npi},
+    }
+    if reply.subscriber is not None:
+        body["subscriber"] = _person_json(reply.subscriber)
+    if reply.group_number:
+        body["planInformation"] = {"groupNumber": reply.group_number}
+    if reply.plan_begin and reply.plan_end:
+        body["planDateInformation"] = {"planBegin": f"{reply.plan_begin:%Y%m%d}",
+                                       "planEnd": f"{reply.plan_end:%Y%m%d}"}
+    errors = [{"field": "AAA", "code": aaa.reason, "description": "rejected",
+               "followupAction": "Please Correct and Resubmit", "location": "Loop 2100C"}
+              for aaa in reply.patient_rejections]
+    errors += [{"field": "AAA", "code": aaa.reason, "description": "unable to respond",
+                "followupAction": "Please Resubmit Original Transaction",
+                "location": "Loop 2100A"} for aaa in reply.payer_rejections]
+    if errors:
+        body["errors"] = errors
+    body["benefitsInformation"] = [_benefit_json(b) for b in reply.benefits]
+    return body
+
+
+def _person_json(person: Person) -> dict[str, Any]:
+    out = {"memberId": person.member_id, "firstName": person.first, "lastName": person.last}
+    if person.birth_date:
+        out["dateOfBirth"] = f"{person.birth_date:%Y%m%d}"
+    return out
+
+
+def _benefit_json(b: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": b.code, "serviceTypeCodes": list(b.service_types)}
+    for key, value in (("coverageLevelCode", b.coverage_level),
+                       ("insuranceTypeCode", b.insurance_type), ("planCoverage",
+                                                                 b.plan_description),
+                       ("timeQualifierCode", b.time_period),
+                       ("inPlanNetworkIndicatorCode", b.network),
+                       ("quantityQualifierCode", b.quantity_qualifier)):
+        if value:
+            out[key] = value
+    for key, number in (("benefitAmount", b.amount), ("benefitPercent", b.percent),
+                        ("benefitQuantity", b.quantity)):
+        if number is not None:
+            out[key] = str(number)
+    if b.auth_required is not None:
+        out["authOrCertIndicator"] = "Y" if b.auth_required else "N"
+    if b.messages:
+        out["additionalInformation"] = [{"description": m} for m in b.messages]
+    if b.entity is not None:
+        out["benefitsRelatedEntity"] = {
+            "entityIdentifier": "Vendor", "entityName": b.entity.name,
+            "entityIdentificationValue": b.entity.payer_id,
+            "contactInformation": {"contacts": [{"communicationMode": "Telephone",
+                                                 "communicationNumber": b.entity.phone}]}}
+    return out
+
+
+def read_json_request(body: dict[str, Any]) -> Read270:
+    """What a clearinghouse reads from our JSON, in the simulated payer's terms."""
+    s = body["subscriber"]
+    return Read270(
+        sender_id="CLEARHOUSE", receiver_id="COVERWATCH", usage="P",
+        control_number=int(body["controlNumber"]),
+        timestamp=datetime(2026, 11, 2, 15, 0, tzinfo=UTC), reference="",
+        payer_name="TIDEWATER HEALTH TEST", payer_id=body["tradingPartnerServiceId"],
+        provider_name=body["provider"].get("organizationName", ""),
+        provider_npi=body["provider"]["npi"],
+        subscriber=Person(last=s["lastName"].upper(), first=s.get("firstName", "").upper(),
+                          member_id=s.get("memberId")),
+        trace=None, service_types=body["encounter"]["serviceTypeCodes"])
+
+
+def json_case(case: str, release: threading.Event) -> Handler:
+    """One contract case as a clearinghouse JSON API."""
+
+    def handle(request: Request) -> Response:
+        if case == "timeout":
+            release.wait(5)
+            return Response("{}", status=200, content_type="application/json")
+        if case == "server_error":
+            return Response('{"message": "internal error"}', status=502,
+                            content_type="application/json")
+        if case == "malformed":
+            return Response(GARBAGE, status=200, content_type="text/html")
+        if case == "envelope_error":
+            return Response(json.dumps({"errors": [{
+                "field": "tradingPartnerServiceId", "code": "INVALID_TRADING_PARTNER",
+                "description": "unknown trading partner"}]}), status=400,
+                content_type="application/json")
+        body = json.loads(request.get_data())
+        control = "999999999" if case == "wrong_trace" else body["controlNumber"]
+        reply = json_reply(reply_for(read_json_request(body)), control)
+        return Response(json.dumps(reply), content_type="application/json")
+
+    return handle
+
+
+def token_handler(tokens: list[str], *, expires_in: int = 3600) -> Handler:
+    """An OAuth2 token endpoint handing out tok-1, tok-2... and remembering them."""
+
+    def handle(request: Request) -> Response:
+        assert request.form.get("grant_type") == "client_credentials"
+        token = f"tok-{len(tokens) + 1}"
+        tokens.append(token)
+        return Response(json.dumps({"access_token": token, "token_type": "Bearer",
+                                    "expires_in": expires_in}),
+                        content_type="application/json")
+
+    return handle
+
+
+def serve(server: HTTPServer, adapter: str, case: str, release: threading.Event) -> None:
+    """Register the handlers for ``case`` as the ``adapter`` kind of payer."""
+    if adapter == "clearinghouse-json":
+        server.expect_request("/token", method="POST").respond_with_handler(token_handler([]))
+        server.expect_request("/eligibility", method="POST").respond_with_handler(
+            json_case(case, release))
+    else:
+        server.expect_request("/core", method="POST").respond_with_handler(
+            core_case(case, release))

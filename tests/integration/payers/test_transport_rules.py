@@ -1,0 +1,201 @@
+"""The HTTP rules: deadlines, no resend of a 270 that may have arrived, bounded retries."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+import requests
+from pytest_httpserver import HTTPServer
+from werkzeug.wrappers import Request, Response
+
+from payers.base import PayerError, PayerErrorCode
+from payers.core import CoreAdapter
+from payers.reply271 import write_271
+from tests.integration.payers.doubles import core_reply, payload_270
+from tests.unit.payers.builders import ACTIVE, entry, query, reply_271
+
+
+def _answer(request: Request) -> Response:
+    return core_reply(request, write_271(reply_271(payload_270(request))))
+
+
+def _adapter(url: str, sleeps: list[float] | None = None, **fields: Any) -> CoreAdapter:
+    recorded = sleeps if sleeps is not None else []
+    return CoreAdapter(entry=entry("core-soap", url, **fields), session=requests.Session(),
+                       sleep=recorded.append)
+
+
+def _error(adapter: CoreAdapter) -> PayerError:
+    with pytest.raises(PayerError) as caught:
+        adapter.check(query(ACTIVE))
+    return caught.value
+
+
+def test_a_payer_slower_than_its_timeout_ends_the_check_within_timeout_plus_one_second(
+    payer_server: HTTPServer, release: threading.Event,
+) -> None:
+    def slow(request: Request) -> Response:
+        release.wait(10)
+        return _answer(request)
+
+    payer_server.expect_request("/core").respond_with_handler(slow)
+    adapter = _adapter(payer_server.url_for("/core"), timeout_s=1)
+
+    started = time.monotonic()
+    err = _error(adapter)
+    elapsed = time.monotonic() - started
+
+    assert err.code is PayerErrorCode.TIMEOUT
+    assert 1.0 <= elapsed < 2.0
+    assert err.reached_payer is True
+    assert err.exchange is not None and err.exchange.request.startswith("ISA")
+    assert err.exchange.response is None
+
+
+def test_a_payer_trickling_its_reply_is_cut_off_at_the_total_deadline(
+    payer_server: HTTPServer, release: threading.Event,
+) -> None:
+    # Each chunk arrives well within a per-read timeout; only a total deadline stops it.
+    def trickle(request: Request) -> Response:
+        def chunks():  # type: ignore[no-untyped-def]
+            for _ in range(40):
+                if release.wait(0.1):
+                    return
+                yield b" "
+        return Response(chunks(), content_type="application/soap+xml")
+
+    payer_server.expect_request("/core").respond_with_handler(trickle)
+    started = time.monotonic()
+    err = _error(_adapter(payer_server.url_for("/core"), timeout_s=1))
+
+    assert err.code is PayerErrorCode.TIMEOUT
+    assert time.monotonic() - started < 2.0
+
+
+def test_a_timed_out_270_is_never_sent_again_by_the_library(
+    payer_server: HTTPServer, release: threading.Event,
+) -> None:
+    payer_server.expect_request("/core").respond_with_handler(
+        lambda request: Response("late", status=200) if release.wait(5) else Response(""))
+    sleeps: list[float] = []
+
+    _error(_adapter(payer_server.url_for("/core"), sleeps, timeout_s=1))
+    release.set()
+    time.sleep(0.1)
+
+    assert len(payer_server.log) == 1
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_server_error_is_not_retried_and_may_have_reached_the_payer(
+    payer_server: HTTPServer, status: int,
+) -> None:
+    payer_server.expect_request("/core").respond_with_data("failure", status=status)
+
+    err = _error(_adapter(payer_server.url_for("/core")))
+
+    assert err.code is PayerErrorCode.UNAVAILABLE
+    assert err.reached_payer is True
+    assert len(payer_server.log) == 1
+    assert err.exchange is not None and err.exchange.http_status == status
+    assert err.exchange.response == "failure"
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_busy_answer_is_retried_at_once_and_a_later_answer_is_used(
+    payer_server: HTTPServer, status: int,
+) -> None:
+    payer_server.expect_ordered_request("/core").respond_with_data("busy", status=status)
+    payer_server.expect_ordered_request("/core").respond_with_handler(_answer)
+    sleeps: list[float] = []
+
+    answer = _adapter(payer_server.url_for("/core"), sleeps).check(query(ACTIVE))
+
+    assert answer.exchange.http_status == 200
+    assert len(payer_server.log) == 2
+    assert len(sleeps) == 1 and sleeps[0] <= 0.2
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_busy_answers_are_retried_at_most_twice(payer_server: HTTPServer, status: int) -> None:
+    payer_server.expect_request("/core").respond_with_data("busy", status=status)
+    sleeps: list[float] = []
+
+    err = _error(_adapter(payer_server.url_for("/core"), sleeps))
+
+    assert err.code is PayerErrorCode.UNAVAILABLE
+    assert err.reached_payer is False
+    assert len(payer_server.log) == 3
+    assert len(sleeps) == 2
+
+
+def test_a_refused_connection_is_retried_and_the_payer_answers_once_it_is_back(
+    closed_url: str,
+) -> None:
+    port = int(closed_url.split(":")[2].split("/")[0])
+    late = HTTPServer(host="127.0.0.1", port=port, threaded=True)
+    late.expect_request("/core").respond_with_handler(_answer)
+    started: list[float] = []
+
+    def start_payer(delay: float) -> None:  # the backoff wait: the payer comes up meanwhile
+        started.append(delay)
+        if not late.is_running():
+            late.start()
+
+    adapter = CoreAdapter(entry=entry("core-soap", closed_url), session=requests.Session(),
+                          sleep=start_payer)
+    try:
+        answer = adapter.check(query(ACTIVE))
+    finally:
+        late.clear()
+        if late.is_running():
+            late.stop()
+
+    assert len(started) == 1
+    assert answer.exchange.http_status == 200
+
+
+def test_a_payer_that_stays_down_fails_after_the_bounded_retries_without_reaching_it(
+    closed_url: str,
+) -> None:
+    sleeps: list[float] = []
+
+    err = _error(_adapter(closed_url, sleeps))
+
+    assert err.code is PayerErrorCode.UNAVAILABLE
+    assert err.reached_payer is False
+    assert len(sleeps) == 2
+    assert err.exchange is not None and err.exchange.response is None
+
+
+def test_a_garbage_reply_is_not_retried(payer_server: HTTPServer) -> None:
+    payer_server.expect_request("/core").respond_with_data("<html>oops</html>")
+    err = _error(_adapter(payer_server.url_for("/core")))
+
+    assert err.code is PayerErrorCode.RESPONSE_INVALID
+    assert len(payer_server.log) == 1
+
+
+def test_tls_verification_stays_on_even_when_the_session_turns_it_off(
+    payer_server: HTTPServer,
+) -> None:
+    session = requests.Session()
+    session.verify = False
+    seen: list[object] = []
+
+    class Spy(requests.adapters.HTTPAdapter):
+        def send(self, request, **kwargs):  # type: ignore[no-untyped-def,override]
+            seen.append(kwargs.get("verify"))
+            return super().send(request, **kwargs)
+
+    session.mount("http://", Spy())
+    payer_server.expect_request("/core").respond_with_handler(_answer)
+    CoreAdapter(entry=entry("core-soap", payer_server.url_for("/core")),
+                session=session).check(query(ACTIVE))
+
+    # True, or the CA bundle REQUESTS_CA_BUNDLE names: verification on either way.
+    assert len(seen) == 1 and seen[0] not in (False, None, "")

@@ -1,0 +1,52 @@
+"""Builders for payer tests: synthetic queries, directory entries and 271 replies."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from payers.base import EligibilityQuery
+from payers.directory import PayerEntry, parse_directory
+from payers.reply271 import Reply
+from payers.sandbox_payer import reply_for
+from payers.sandbox_read import read_270
+from payers.x12.x270 import EligibilityInquiry, InformationReceiver, PersonName, Subscriber
+
+# Invented people: no real person has these names, dates or ids.
+FIRST, LAST, BORN = "Ilsabet", "Quarrowby", date(1983, 7, 14)
+ACTIVE, INACTIVE, REJECTED = "ZZT0000001", "ZZT0000005", "ZZT0000072"
+TRACE = "CW-TRACE-7001"
+NPI = "1234567893"
+PHI = (FIRST, LAST, "19830714", "1983-07-14", ACTIVE, INACTIVE, REJECTED)
+
+
+def query(member_id: str = ACTIVE, *, trace: str = TRACE, control: int = 41,
+          last: str = LAST) -> EligibilityQuery:
+    subscriber = Subscriber(member_id=member_id, name=PersonName(last=last, first=FIRST),
+                            birth_date=BORN)
+    return EligibilityQuery(
+        inquiry=EligibilityInquiry(subscriber=subscriber, trace_number=trace,
+                                   service_types=("MH",), service_date=date(2026, 11, 2)),
+        receiver=InformationReceiver(npi=NPI, organization_name="Harborlight Counseling"),
+        control_number=control, submitted_at=datetime(2026, 11, 2, 15, 0, tzinfo=UTC))
+
+
+def entry(adapter: str = "sandbox", url: str | None = None, *, id: str = "route-a",
+          **fields: Any) -> PayerEntry:
+    item: dict[str, Any] = {"id": id, "name": "Tidewater Health Test", "payer_id": "TIDE01",
+                            "adapter": adapter, **fields}
+    if url is not None:
+        item["url"] = url
+    if adapter.startswith("core"):
+        item.setdefault("username", "cw-user")
+        item.setdefault("password", "cw-secret")
+    if adapter == "clearinghouse-json":
+        item.setdefault("client_id", "cw-client")
+        item.setdefault("client_secret", "cw-client-secret")
+        item.setdefault("token_url", (url or "https://localhost").rsplit("/", 1)[0] + "/token")
+    return parse_directory({"payers": [item]})[item["id"]]
+
+
+def reply_271(x270: str, *, trace: str | None = None) -> Reply:
+    """The simulated payer's reply to ``x270``, optionally for another trace number."""
+    return reply_for(read_270(x270), trace=(trace, "9OTHERPAYR") if trace else None)

@@ -1,0 +1,92 @@
+"""The clearinghouse JSON reply mapped into the decoded 271 structure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from payers.clearinghouse_map import ReplyShapeError, refusals, to_reply
+from payers.inquiry import read_reply
+from payers.reply271 import write_271
+from payers.x12.summary import summarize
+from tests.unit.payers.builders import ACTIVE, FIRST, LAST, TRACE, query
+
+STAMP = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+
+
+def _decode(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    reply = to_reply(body, query(ACTIVE), sender="CLEARHOUSE", receiver="COVERWATCH",
+                     stamp=STAMP)
+    return read_reply(write_271(reply), route="ch", trace_number=TRACE)
+
+
+def _body(**extra: Any) -> dict[str, Any]:
+    return {"controlNumber": "000000041",
+            "subscriber": {"memberId": ACTIVE, "firstName": FIRST, "lastName": LAST},
+            "payer": {"name": "Tidewater Health", "payorIdentification": "TIDE01"}, **extra}
+
+
+def test_benefits_with_codes_amounts_and_a_related_entity_are_mapped() -> None:
+    answer = _decode(_body(
+        planDateInformation={"plan": "20260101-20261231"},
+        benefitsInformation=[
+            {"code": "1", "serviceTypeCodes": ["30"], "planCoverage": "Gold * Plan"},
+            {"code": "B", "coverageLevelCode": "IND", "serviceTypeCodes": ["MH", "A6"],
+             "timeQualifierCode": "27", "benefitAmount": "30.00",
+             "inPlanNetworkIndicatorCode": "Y", "authOrCertIndicator": "Y",
+             "additionalInformation": [{"description": "Precert ~ required"}]},
+            {"code": "A", "serviceTypeCodes": ["MH"], "benefitPercent": "0.25",
+             "inPlanNetworkIndicatorCode": "N"},
+            {"code": "U", "serviceTypeCodes": ["MH"], "benefitsRelatedEntity": {
+                "entityIdentifier": "Third-Party Administrator", "entityName": "Calmwater BH",
+                "entityIdentificationValue": "CALM01",
+                "contactInformation": {"contacts": [
+                    {"communicationMode": "Telephone", "communicationNumber": "8005550123"}]}}},
+        ]))
+    s = summarize(answer)
+
+    assert s.active is True
+    assert s.plan.name == "Gold Plan"  # the delimiter replaced, spaces folded
+    assert s.in_network.copay == Decimal(30)
+    assert s.out_of_network.coinsurance == Decimal("0.25")
+    assert s.auth_required is True
+    assert s.messages == ["Precert required"]
+    assert s.carve_out is not None
+    assert (s.carve_out.payer_id, s.carve_out.phone) == ("CALM01", "8005550123")
+    assert (str(s.plan.begin), str(s.plan.end)) == ("2026-01-01", "2026-12-31")
+
+
+def test_aaa_coded_errors_are_rejections_in_the_loop_they_name() -> None:
+    answer = _decode(_body(errors=[
+        {"code": "75", "description": "Subscriber not found",
+         "followupAction": "Please Correct and Resubmit", "location": "Loop 2100C"}]))
+
+    assert [(r.code, r.follow_up, r.loop) for r in summarize(answer).rejections] == [
+        ("75", "C", "2100C")]
+
+
+def test_a_payer_level_aaa_error_ends_the_reply_at_the_payer() -> None:
+    answer = _decode({"controlNumber": "000000041", "errors": [
+        {"code": "42", "followupAction": "Please Resubmit Original Transaction",
+         "location": "Loop 2100A"}]})
+
+    assert [(r.code, r.follow_up, r.retryable) for r in summarize(answer).rejections] == [
+        ("42", "P", True)]
+
+
+def test_errors_without_aaa_codes_are_refusals() -> None:
+    assert refusals({"errors": [{"code": "INVALID_NPI"}, {"code": "72"}]}) == ["INVALID_NPI"]
+
+
+@pytest.mark.parametrize("body", [
+    {"controlNumber": "000000041"},
+    _body(benefitsInformation=[{"code": "not a code"}]),
+    _body(benefitsInformation=[{"code": "B", "benefitAmount": "twenty"}]),
+    _body(benefitsInformation="many"),
+])
+def test_a_reply_of_the_wrong_shape_is_refused(body: dict[str, Any]) -> None:
+    with pytest.raises(ReplyShapeError):
+        _decode(body)

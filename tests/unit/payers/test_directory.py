@@ -1,0 +1,140 @@
+"""The payer directory: defaults, validation errors that say where, and credentials."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from payers.directory import DirectoryError, load_directory, parse_directory
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _one(**fields: Any) -> dict[str, Any]:
+    return {"id": "tide", "name": "Tidewater Health Test", "payer_id": "TIDE01",
+            "adapter": "sandbox", **fields}
+
+
+def _error(*items: dict[str, Any]) -> str:
+    with pytest.raises(DirectoryError) as caught:
+        parse_directory({"payers": list(items)}, source="payers-test.yaml")
+    return str(caught.value)
+
+
+def test_the_default_directory_has_the_sandbox_and_its_behavioral_health_payer() -> None:
+    entries = load_directory(ROOT / "payers.yaml")
+
+    assert entries["sandbox"].adapter == "sandbox"
+    assert entries["sandbox-bho"].payer_id == "SANDBOXBHO"
+    assert entries["sandbox"].isa_usage == "T"
+
+
+def test_an_entry_with_only_the_required_fields_gets_the_documented_defaults() -> None:
+    entry = parse_directory({"payers": [_one()]})["tide"]
+
+    assert (entry.timeout_s, entry.max_concurrency, entry.service_types) == (20.0, 10, ("30",))
+    assert (entry.breaker_failures, entry.breaker_cooldown_s) == (5, 30.0)
+    assert entry.fallback is None and entry.rate_per_s is None and entry.rules == {}
+    assert entry.sender_id == "COVERWATCH" and entry.isa_receiver == "TIDE01"
+    assert entry.trn_originator == "9COVERWATC"
+
+
+def test_production_usage_is_the_default_for_real_payers() -> None:
+    entry = parse_directory({"payers": [_one(
+        adapter="core-soap", url="https://payer.example/core", username="u", password="p")]})
+
+    assert entry["tide"].isa_usage == "P"
+
+
+def test_every_field_is_kept_as_given() -> None:
+    entry = parse_directory({"payers": [_one(
+        adapter="clearinghouse-json", url="https://api.example/eligibility",
+        token_url="https://api.example/token", client_id_env="CW_ID",
+        client_secret_env="CW_SECRET", timeout_s=12, max_concurrency=3, rate_per_s=2.5,
+        service_types=["mh", "A6"], usage="T", breaker_failures=2, breaker_cooldown_s=5,
+        rules={"auth_after_visits": 12}, sender_id="CWSEND", receiver_id="TIDERCV",
+        trace_originator="1123456789")]})["tide"]
+
+    assert entry.timeout_s == 12 and entry.max_concurrency == 3 and entry.rate_per_s == 2.5
+    assert entry.service_types == ("MH", "A6") and entry.isa_usage == "T"
+    assert entry.rules == {"auth_after_visits": 12}
+    assert (entry.sender_id, entry.isa_receiver, entry.trn_originator) == (
+        "CWSEND", "TIDERCV", "1123456789")
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    ({"timeout_s": 61}, "timeout_s must be between 0.1 and 60"),
+    ({"timeout_s": "fast"}, "timeout_s must be a number"),
+    ({"max_concurrency": 0}, "max_concurrency must be between 1 and 1000"),
+    ({"rate_per_s": -1}, "rate_per_s must be between"),
+    ({"service_types": ["MENTAL"]}, "service_types must hold 1-2 character"),
+    ({"usage": "X"}, "usage must be one of P, T"),
+    ({"rules": ["no"]}, "rules must be a mapping"),
+    ({"sandbox_latency_ms": -5}, "sandbox_latency_ms must be between 0 and 120000"),
+    ({"colour": "blue"}, "unknown field(s) colour"),
+    ({"trace_originator": "12345"}, "trace_originator must be 10 characters"),
+    ({"adapter": "fax"}, "adapter must be one of"),
+])
+def test_a_wrong_field_is_reported_with_file_entry_and_field(
+    fields: dict[str, Any], expected: str,
+) -> None:
+    message = _error(_one(**fields))
+
+    assert message.startswith("payers-test.yaml: payers[0]")
+    assert expected in message
+
+
+def test_a_real_adapter_needs_an_https_url_and_credentials() -> None:
+    assert "url is required" in _error(_one(adapter="core-soap", username="u", password="p"))
+    assert "must be an https URL" in _error(_one(
+        adapter="core-soap", url="http://payer.example/core", username="u", password="p"))
+    assert "core-mime needs password or password_env" in _error(_one(
+        adapter="core-mime", url="https://payer.example/core", username="u"))
+    assert "token_url is required" in _error(_one(
+        adapter="clearinghouse-json", url="https://api.example/e", client_id="i",
+        client_secret="s"))
+    assert "give username or username_env, not both" in _error(_one(
+        adapter="core-soap", url="https://p.example/c", username="u", username_env="U",
+        password="p"))
+
+
+def test_a_missing_credential_variable_does_not_stop_the_directory_from_loading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CW_UNSET_USER", raising=False)
+    entry = parse_directory({"payers": [_one(
+        adapter="core-soap", url="https://payer.example/core", username_env="CW_UNSET_USER",
+        password="p")]})["tide"]
+
+    assert entry.secret("username") is None
+    monkeypatch.setenv("CW_UNSET_USER", "late-user")
+    assert entry.secret("username") == "late-user"
+
+
+def test_fallbacks_must_name_another_listed_entry_without_cycles() -> None:
+    assert "names the entry itself" in _error(_one(fallback="tide"))
+    assert "names 'ghost', which is not listed" in _error(_one(fallback="ghost"))
+    cycle = _error(_one(id="a", fallback="b"), _one(id="b", fallback="c"),
+                   _one(id="c", fallback="a"))
+    assert "payers[0] (a): fallback leads back to 'a'" in cycle
+
+
+def test_ids_must_be_unique_and_well_formed() -> None:
+    assert "id 'tide' is listed twice" in _error(_one(), _one())
+    assert "id must be lower-case" in _error(_one(id="Tide Water"))
+    assert "missing payer_id, adapter" in _error({"id": "x", "name": "X"})
+
+
+def test_a_missing_or_broken_file_is_reported_by_path(tmp_path: Path) -> None:
+    with pytest.raises(DirectoryError, match="does not exist"):
+        load_directory(tmp_path / "absent.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("payers: [", encoding="utf-8")
+    with pytest.raises(DirectoryError, match="is not valid YAML"):
+        load_directory(broken)
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("other: 1\n", encoding="utf-8")
+    with pytest.raises(DirectoryError, match="top-level 'payers' list"):
+        load_directory(empty)
