@@ -35,8 +35,11 @@ migrate: $(VENV)/.run-deps ## migrate the configured database (DATABASE_URL; def
 
 seed: migrate ## create the demo practice (once) and print a new admin API key
 	@$(BIN)/flask seed-demo | { read -r info; read -r key; \
+	  coverage=$${info##*demo coverage }; \
 	  echo "Demo $$info"; echo "API key (shown once): $$key"; \
-	  echo "Try: curl -H 'Authorization: Bearer $$key' http://$(HOST):$(PORT)/v1/patients"; }
+	  echo "Try: curl -H 'Authorization: Bearer $$key' http://$(HOST):$(PORT)/v1/patients"; \
+	  echo "     curl -H 'Authorization: Bearer $$key' -H 'Content-Type: application/json' \\"; \
+	  echo "       -d '{\"coverage_id\": \"$$coverage\"}' http://$(HOST):$(PORT)/v1/eligibility-checks"; }
 
 run: seed ## set up everything, then serve the API on http://$(HOST):$(PORT) (docs at /docs)
 	BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app

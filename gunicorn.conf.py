@@ -6,7 +6,8 @@ import tempfile
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")  # noqa: S104 - a container listens on all interfaces
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Threads mostly wait on payers (up to 20 s each), so a worker keeps many.
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 # Payer calls may take up to 60 s; the worker must outlive them.
 timeout = 75
 graceful_timeout = 30
@@ -29,10 +30,3 @@ def child_exit(server, worker):
 
     multiprocess.mark_process_dead(worker.pid)
 
-
-def post_fork(server, worker):
-    import sys
-
-    # A worker's threads mostly wait on the database and on payers; a thread woken by its
-    # reply should not wait up to CPython's default 5 ms for the GIL behind a busy thread.
-    sys.setswitchinterval(0.0005)

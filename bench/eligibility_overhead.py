@@ -141,10 +141,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--latency-ms", type=int, default=300)
+    parser.add_argument("--latency-ms", type=int, default=1000)
     parser.add_argument("--coverages", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=6, help="threads per worker")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=32, help="threads per worker")
     parser.add_argument("--database", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
         help="an admin URL; the bench creates and drops its own database")

@@ -75,3 +75,16 @@ class PageOut(ma.Schema):
     page = ma.fields.Integer(required=True)
     page_size = ma.fields.Integer(required=True)
     total = ma.fields.Integer(required=True)
+
+
+class StrictBoolean(ma.fields.Boolean):
+    """A JSON true or false only (marshmallow would also take 1, "yes" or "on")."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if type(value) is not bool:
+            raise self.make_error("invalid")
+        return value
+
+
+def strict_bool(**kwargs: Any) -> ma.fields.Boolean:
+    return StrictBoolean(**kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from schemas.common import PageOut, PageQuery, Strict
+from schemas.common import PageOut, PageQuery, Strict, strict_bool
 from service.domain.identifiers import npi_is_valid
 
 SERVICE_TYPE = ma.validate.Regexp(r"^[A-Z0-9]{1,2}$", error="Not an X12 service type code.")
@@ -27,7 +27,7 @@ class CheckIn(Strict):
         validate=_npi, metadata={"description": "Rendering provider's NPI; default: the "
                                                 "practice's billing NPI"},
     )
-    force = ma.fields.Boolean(
+    force = strict_bool(
         load_default=False,
         metadata={"description": "Ask the payer even if a recent answer could be reused"},
     )

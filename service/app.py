@@ -15,7 +15,18 @@ from payers.registry import PayerRegistry
 from service import cli, logs
 from service.config import Config
 from service.db.engine import make_engine, make_session_factory
-from service.web import audit, coverages, eligibility, errors, hooks, ops, patients
+from service.web import (
+    audit,
+    authorizations,
+    coverages,
+    eligibility,
+    errors,
+    hooks,
+    ops,
+    patients,
+    practice,
+    visits,
+)
 from service.wiring import Wiring
 
 API_TITLE = "Coverwatch"
@@ -53,7 +64,8 @@ def create_app(
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=cfg.secret_key,
-        MAX_CONTENT_LENGTH=1 * 1024 * 1024,
+        # Room for the largest JSON a schema allows (a 500,000-character 278, \u-escaped).
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
         API_TITLE=API_TITLE,
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.0.3",
@@ -83,7 +95,8 @@ def create_app(
     app.extensions["coverwatch"] = wiring
 
     api = Api(app)
-    for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp, audit.blp):
+    for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
+                      authorizations.blp, visits.blp, practice.blp, audit.blp):
         api.register_blueprint(blueprint)
     errors.register(app)
     hooks.register(app, wiring.metrics)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from service import practices
-from service.access import parse_scopes
+from service import coverages, patients, practices
+from service.access import Caller, parse_scopes
 from service.db import migrate
 from service.domain.errors import DomainError, InvalidInput
 
 DEMO_NAME = "Demo Therapy Practice"
 DEMO_NPI = "1234567893"
+DEMO_PATIENT = {"first_name": "Demo", "last_name": "Client", "birth_date": date(1990, 4, 1),
+                "gender": "U", "external_id": "DEMO-1"}
 
 
 def _wiring():  # type: ignore[no-untyped-def]
@@ -101,8 +104,31 @@ def seed_demo() -> None:
         uow=_wiring().uow(), clock=_wiring().clock, practice_id=practice_id,
         scopes=frozenset({"read", "write", "admin"}), label="demo",
     )
-    click.echo(f"practice {practice_id}; payers: {', '.join(sorted(_wiring().payers.ids()))}")
+    coverage_id = _demo_coverage(practice_id)
+    click.echo(f"practice {practice_id}; payers: {', '.join(sorted(_wiring().payers.ids()))}; "
+               f"demo coverage {coverage_id}")
     click.echo(key)
+
+
+def _demo_coverage(practice_id: uuid.UUID) -> uuid.UUID | None:
+    """A synthetic client insured with the sandbox payer, so a check works right away."""
+    wiring = _wiring()
+    if "sandbox" not in wiring.payers.ids():
+        return None
+    caller = Caller(practice_id=practice_id, actor="cli:seed-demo",
+                    scopes=frozenset({"read", "write"}))
+    patient, _ = patients.upsert_patient(uow=wiring.uow(), clock=wiring.clock, caller=caller,
+                                         data=DEMO_PATIENT)
+    existing, _ = coverages.list_coverages(uow=wiring.uow(), clock=wiring.clock, caller=caller,
+                                           patient_id=patient.id, offset=0, limit=1)
+    if existing:
+        return existing[0].id
+    coverage = coverages.create_coverage(
+        uow=wiring.uow(), clock=wiring.clock, caller=caller, patient_id=patient.id,
+        data={"payer": "sandbox", "member_id": "ZZT0000001", "relationship": "self"},
+        payer_ids=wiring.payers.ids(),
+    )
+    return coverage.id
 
 
 def register(app: Flask) -> None:

@@ -10,6 +10,7 @@ from payers.x12.errors import X12EnvelopeError, X12SyntaxError
 
 _WHITESPACE = " \t\r\n\x0b\x0c"
 _LINE_BREAKS = ("\n", "\r")
+_LEADING = "\ufeff" + _WHITESPACE
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,7 @@ def tokenize(data: str | bytes, warnings: list[X12Warning] | None = None,
     Whitespace around terminators (CR, LF, CRLF, indentation, trailing spaces) and empty
     segments are removed. The ISA (first 106 characters) is kept byte for byte.
     """
-    text = decode_text(data).lstrip("\ufeff" + _WHITESPACE)
+    text = decode_text(data).lstrip(_LEADING)
     delimiters = Delimiters.from_isa(text)
     t = delimiters.segment
     if len(text) < ISA_LENGTH:

@@ -141,7 +141,7 @@ def _plan(patient: Patient, scan: BenefitScan) -> PlanInfo:
     plan = PlanInfo()
     status = scan.status_benefit()
     if status is not None:
-        plan.name = status.plan_description or None
+        plan.name = status[0] or None
     references: dict[str, str] = {}
     for party in parties:
         for reference in party.references:
@@ -161,7 +161,7 @@ def _plan(patient: Patient, scan: BenefitScan) -> PlanInfo:
         if plan.begin is not None:
             break
     if status is not None and (plan.begin is None or plan.end is None):
-        for date in status.dates:
+        for date in scan.dates(status[1]):
             if date.qualifier in ("346", "291", "292", "307"):
                 plan.begin = plan.begin or date.start
                 if date.is_range:
@@ -187,9 +187,8 @@ def _patient_rejections(response: Eligibility271, patient: Patient,
         found.extend(level.party.rejections)
     loop = "2110" + benefits_level.loop[-1]
     attachments = benefits_level.attachments
-    for index in sorted(attachments):
-        found.extend(rejection_from_aaa(e, loop, position)
-                     for tag, e, position in attachments[index] if tag == "AAA")
+    found.extend([rejection_from_aaa(e, loop, position) for index in sorted(attachments)
+                  for tag, e, position in attachments[index] if tag == "AAA"])
     return found
 
 

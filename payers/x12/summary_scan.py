@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -9,10 +10,11 @@ from payers.x12.codes import (
     ACTIVE_CODES,
     BEHAVIORAL_HEALTH_SERVICE_TYPES,
     INACTIVE_CODES,
+    ServiceType,
     TimePeriod,
 )
 from payers.x12.summary_types import Amounts, CarveOut, CostShare, VisitLimit
-from payers.x12.x271 import Benefit, Level, Party, parse_amount
+from payers.x12.x271 import DateRef, Level, Party, parse_amount
 
 # Precedence of service types, most specific first (see payers.x12.summary for the rules).
 RANK = {"A6": 0, "CF": 1, "A8": 2, "MH": 3, "30": 5}
@@ -24,8 +26,12 @@ PREFERENCES = {
     "N": {"N": 0, "W": 1, "": 2, "U": 2},
 }
 _COVERAGE_ORDER = {"IND": 0, "": 0, "EMP": 1}
+_PERIOD_NAMES = {period.value: period.description for period in TimePeriod}
 _TOTAL_PERIODS = frozenset({"", "21", "22", "23", "25", "32"})
 _REMAINING_PERIODS = frozenset({"29", "33"})
+# EB06 of a deductible or out-of-pocket amount -> what the amount is.
+_KINDS = {**dict.fromkeys(_TOTAL_PERIODS, "total"),
+          **dict.fromkeys(_REMAINING_PERIODS, "remaining"), "24": "to_date"}
 _CARVE_OUT_ENTITIES = frozenset({"VN", "X3", "Y2", "PR", "PRP", "2B"})
 _PAYER_ID_QUALIFIERS = frozenset({"PI", "XV", "NI"})
 _STATUS_CODES = ACTIVE_CODES | INACTIVE_CODES
@@ -35,95 +41,102 @@ _HUNDRED = Decimal(100)
 class BenefitScan:
     """One pass over a level's EB segments, keeping only what the summary can use.
 
-    Most EBs of a real 271 are about other services; they are dismissed after a dictionary
-    lookup of their service type. Candidates keep raw element text; amounts are converted
+    Most EBs of a real 271 are about other services: they are split only up to EB03 and
+    dismissed after one set lookup of their service type. The rest of an EB is split only
+    when it can supply a figure; candidates keep raw element text, and amounts are converted
     only for the chosen ones.
     """
+
+    __slots__ = ("level", "status", "mh_status", "copays", "rates", "amounts", "visits",
+                 "auth", "carve_out", "messages")
 
     def __init__(self, level: Level) -> None:
         self.level = level
         self.status: list[tuple[int, str]] = []  # plan-level EB01 1-8: (index, EB01)
         self.mh_status: list[tuple[int, str]] = []  # EB01 1-8 on a behavioral-health type
-        # (EB01, kind) -> [(ranking key without network, EB12, index, amount text, EB03, EB02)]
-        self.candidates: dict[tuple[str, str], list[_Candidate]] = {}
+        self.copays: list[_Candidate] = []  # EB*B with EB07
+        self.rates: list[_Candidate] = []  # EB*A with EB08
+        # (EB01 C or G, "total" / "remaining" / "to_date") -> EB07 candidates
+        self.amounts: dict[tuple[str, str], list[_Candidate]] = {}
         # visit counts: (rank, EB12, index, quantity text, period, position, element name)
         self.visits: list[tuple[int, str, int, str, str, int, str]] = []
         self.auth: list[tuple[int, str, bool]] = []  # (rank, EB12, EB11 == Y)
         self.carve_out: CarveOut | None = None
         self.messages: list[str] = []
-        self._amounts: dict[tuple[int, int], Decimal | None] = {}
-        repetition = level.delimiters.repetition
-        element = level.delimiters.element
-        classes, statuses = _CLASSES, _STATUS_CODES
-        attachments = level.attachments
+        delimiters = level.delimiters
+        element, repetition = delimiters.element, delimiters.repetition
+        attachments, positions = level.attachments, level.benefit_positions
+        unrelated, classes = _UNRELATED_TYPES, _CLASSES
+        statuses, coverages = _STATUS_CODES, _COVERAGE_ORDER
+        padding = element * 10
+        status, mh_status, visits, auth = self.status, self.mh_status, self.visits, self.auth
+        copays, rates, amounts, kinds = self.copays, self.rates, self.amounts, _KINDS
         for index, text in enumerate(level.benefit_texts):
-            e = text.split(element)
-            n = len(e)
-            raw = e[3] if n > 3 else ""
+            head = text.split(element, 4)  # EB, EB01, EB02, EB03 and the unsplit rest
+            raw = head[3] if len(head) > 3 else ""
+            if raw in unrelated:
+                continue  # the common case: a benefit for some other service
             info = classes.get(raw)
             if info is None:
                 if repetition is None or repetition not in raw:
-                    if not raw and n > 1 and e[1] in statuses:
-                        self.status.append((index, e[1]))
-                    continue  # the common case: a benefit for some other service
+                    if not raw and len(head) > 1 and head[1] in statuses:
+                        status.append((index, head[1]))
+                    continue
                 info = _classify_list(raw, repetition)
                 if info is None:
                     continue
-            elif info[0] == NONE and e[1] not in statuses and e[1] != "B" and (
-                    e[1] != "U" and index not in attachments):
+            rank, copay_rank, behavioral, plan_level = info
+            code = head[1]
+            if rank == NONE and code not in statuses and code != "B" and (
+                    code != "U" and index not in attachments):
                 # A behavioral-health type outside the precedence (A4, AI...) or 98: only
                 # status, copay, contact entities and attached notes matter.
                 continue
-            self._relevant(index, e, n, raw, info)
-
-    def _relevant(self, index: int, e: list[str], n: int, raw: str,
-                  info: tuple[int, int, bool, bool]) -> None:
-        rank, copay_rank, behavioral, plan_level = info
-        code = e[1]
-        attached = self.level.attachments.get(index)
-        if code in _STATUS_CODES:
-            if plan_level:
-                self.status.append((index, code))
-            elif behavioral:
-                self.mh_status.append((index, code))
-        if behavioral and (attached is not None or code == "U"):
-            self._behavioral_details(attached or [], code)
-        if copay_rank == NONE or (n > 13 and e[13]):
-            return  # not about therapy, or limited to one procedure code
-        network = e[12] if n > 12 else ""
-        period = e[6] if n > 6 else ""
-        coverage = _COVERAGE_ORDER.get(e[2], 2)
-        if code == "B":
-            if n > 7 and e[7]:
-                per_visit = 0 if period in ("", "27") else 1
-                self._add("B", "copay", (copay_rank, coverage, per_visit, index), network,
-                          index, e[7], raw, e[2])
-        elif rank != NONE and code == "A":
-            if n > 8 and e[8]:
-                self._add("A", "rate", (rank, coverage, index), network, index, e[8], raw,
-                          e[2])
-        elif rank != NONE and (code == "C" or code == "G") and n > 7 and e[7]:
-            kind = ("total" if period in _TOTAL_PERIODS else "remaining"
-                    if period in _REMAINING_PERIODS else "to_date" if period == "24" else "")
-            if kind:
-                self._add(code, kind, (rank, coverage, index), network, index, e[7], raw, e[2])
-        if rank == NONE:
-            return
-        position = self.level.benefit_positions[index]
-        if code == "F" and n > 10 and e[9] == "VS" and e[10]:
-            self.visits.append((rank, network, index, e[10], period, position, "EB10"))
-        for tag, item, at in attached or ():
-            if tag == "HSD" and len(item) > 2 and item[1] == "VS" and item[2]:
-                self.visits.append((rank, network, index, item[2],
-                                    item[5] if len(item) > 5 else "", at, "HSD02"))
-        flag = e[11] if n > 11 else ""
-        if flag == "Y" or flag == "N":
-            self.auth.append((rank, network, flag == "Y"))
-
-    def _add(self, code: str, kind: str, key: tuple[int, ...], network: str, index: int,
-             value: str, types: str, level: str) -> None:
-        self.candidates.setdefault((code, kind), []).append(
-            (key, network, index, value, types, level))
+            attached = attachments.get(index)
+            if code in statuses:
+                if plan_level:
+                    status.append((index, code))
+                elif behavioral:
+                    mh_status.append((index, code))
+            if behavioral and (attached is not None or code == "U"):
+                self._behavioral_details(attached or [], code)
+            if copay_rank == NONE:
+                continue  # not about therapy
+            # EB04 ... EB13 (padded: payers drop trailing empty elements), then the rest.
+            (_, _, period, amount, percent, qualifier, quantity, flag, network, procedure,
+             _) = ((head[4] if len(head) > 4 else "") + padding).split(element, 10)
+            if procedure:
+                continue  # EB13: limited to one procedure code
+            if code == "B":
+                if amount:
+                    per_visit = 0 if period == "" or period == "27" else 1
+                    copays.append((
+                        copay_rank << 40 | coverages.get(head[2], 2) << 33 | per_visit << 32
+                        | index, network, positions[index], amount, raw, head[2]))
+            elif rank == NONE:
+                continue
+            elif code == "A":
+                if percent:
+                    rates.append((rank << 40 | coverages.get(head[2], 2) << 33 | index,
+                                  network, positions[index], percent, raw, head[2]))
+            elif (code == "C" or code == "G") and amount:
+                kind = kinds.get(period)
+                if kind is not None:
+                    amounts.setdefault((code, kind), []).append(
+                        (rank << 40 | coverages.get(head[2], 2) << 33 | index, network,
+                         positions[index], amount, raw, head[2]))
+            if rank == NONE:
+                continue
+            if code == "F" and qualifier == "VS" and quantity:
+                visits.append((rank, network, index, quantity, period, positions[index],
+                               "EB10"))
+            if attached is not None:
+                for tag, item, at in attached:
+                    if tag == "HSD" and len(item) > 2 and item[1] == "VS" and item[2]:
+                        visits.append((rank, network, index, item[2],
+                                       item[5] if len(item) > 5 else "", at, "HSD02"))
+            if flag == "Y" or flag == "N":
+                auth.append((rank, network, flag == "Y"))
 
     def _behavioral_details(self, attached: list[tuple[str, Any, int]], code: str) -> None:
         for tag, item, _ in attached:
@@ -150,72 +163,59 @@ class BenefitScan:
                 return False
         return None
 
-    def status_benefit(self) -> Benefit | None:
-        """The EB that decided ``active`` (the first one with a plan name, if any)."""
+    def status_benefit(self) -> tuple[str, int] | None:
+        """EB05 and index of the EB that decided ``active`` (the first with a plan name).
+
+        Read from the raw segments, without making Benefit objects for the whole level.
+        """
         level = self.level
         for group in (self.status, self.mh_status):
             chosen = [i for i, code in group if code in ACTIVE_CODES] or [i for i, _ in group]
             if chosen:
-                benefits = [level.benefit(i) for i in chosen]
-                return next((b for b in benefits if b.plan_description), benefits[0])
+                element = level.delimiters.element
+                described = [(_element(level.benefit_texts[i], element, 5), i) for i in chosen]
+                return next((c for c in described if c[0]), described[0])
         return None
 
-    def _pick(self, code: str, kind: str, preferences: dict[str, int],
-              same: tuple[str, str] | None = None) -> _Candidate | None:
-        best: _Candidate | None = None
-        best_key: tuple[int, ...] = ()
-        for candidate in self.candidates.get((code, kind), ()):
-            preference = preferences.get(candidate[1])
-            if preference is None or (same is not None and candidate[4:] != same):
-                continue
-            static = candidate[0]
-            key = (static[0], preference, *static[1:])
-            if best is None or key < best_key:
-                best, best_key = candidate, key
-        return best
-
-    def _amount(self, candidate: _Candidate, element: str) -> Decimal | None:
-        """The candidate's amount as Decimal (converted once per summary)."""
-        index = candidate[2]
-        slot = (index, 8 if element == "EB08" else 7)
-        if slot not in self._amounts:
-            position = self.level.benefit_positions[index]
-            self._amounts[slot] = parse_amount(candidate[3], position, element)
-        return self._amounts[slot]
+    def dates(self, index: int) -> list[DateRef]:
+        """The DTP segments of the EB at ``index``."""
+        attached = self.level.attachments.get(index) or ()
+        return [DateRef(e, at) for tag, e, at in attached if tag == "DTP"]
 
     def cost_share(self, wanted: str) -> CostShare:
         """Best copay, coinsurance, deductible and out-of-pocket for network ``wanted``."""
-        preferences = PREFERENCES[wanted]
-        share = CostShare()
-        copay = self._pick("B", "copay", preferences)
-        if copay is not None:
-            share.copay = self._amount(copay, "EB07")
-        rate = self._pick("A", "rate", preferences)
+        preferences = _PREFERENCE_KEYS[wanted]
+        copay = _pick(self.copays, preferences)
+        amount = parse_amount(copay[3], copay[2], "EB07") if copay is not None else None
+        rate = _pick(self.rates, preferences)
+        coinsurance = None
         if rate is not None:
-            percent = self._amount(rate, "EB08")
+            percent = parse_amount(rate[3], rate[2], "EB08")
             if percent is not None:
-                share.coinsurance = percent / _HUNDRED if percent > 1 else percent
-        share.deductible = self._totals("C", preferences)
-        share.out_of_pocket = self._totals("G", preferences)
-        return share
+                coinsurance = percent / _HUNDRED if percent > 1 else percent
+        if not self.amounts:
+            return CostShare(amount, coinsurance, Amounts(), Amounts())
+        return CostShare(amount, coinsurance, self._totals("C", preferences),
+                         self._totals("G", preferences))
 
     def _totals(self, code: str, preferences: dict[str, int]) -> Amounts:
         """Total, and remaining from the same benefit line (same EB03 and EB02)."""
-        result = Amounts()
-        total = self._pick(code, "total", preferences)
-        same = None
+        amounts = self.amounts
+        total = _pick(amounts.get((code, "total"), ()), preferences)
+        value = same = None
         if total is not None:
-            result.total = self._amount(total, "EB07")
-            same = (total[4], total[5])
-        remaining = self._pick(code, "remaining", preferences, same)
+            value = parse_amount(total[3], total[2], "EB07")
+            same = total[4:]
+        remaining = _pick(amounts.get((code, "remaining"), ()), preferences, same)
         if remaining is not None:
-            result.remaining = self._amount(remaining, "EB07")
-        elif result.total is not None:
-            to_date = self._pick(code, "to_date", preferences, same)
-            met = self._amount(to_date, "EB07") if to_date is not None else None
-            if met is not None:
-                result.remaining = max(result.total - met, Decimal(0))
-        return result
+            return Amounts(value, parse_amount(remaining[3], remaining[2], "EB07"))
+        if value is not None:
+            to_date = _pick(amounts.get((code, "to_date"), ()), preferences, same)
+            if to_date is not None:
+                met = parse_amount(to_date[3], to_date[2], "EB07")
+                if met is not None:
+                    return Amounts(value, max(value - met, Decimal(0)))
+        return Amounts(value)
 
     def visit_limit(self, wanted: str) -> VisitLimit:
         preferences = PREFERENCES[wanted]
@@ -235,7 +235,7 @@ class BenefitScan:
         if total is not None:
             visit = total[1]
             limit.total = parse_amount(visit[3], visit[5], visit[6])
-            limit.period = TimePeriod.describe(visit[4]) if visit[4] else None
+            limit.period = _PERIOD_NAMES.get(visit[4]) if visit[4] else None
         if remaining is not None:
             visit = remaining[1]
             limit.remaining = parse_amount(visit[3], visit[5], visit[6])
@@ -243,27 +243,53 @@ class BenefitScan:
 
     def auth_required(self, wanted: str) -> bool | None:
         preferences = PREFERENCES[wanted]
-        flags = [(rank, required) for rank, network, required in self.auth
-                 if network in preferences]
-        if not flags:
-            return None
-        best = min(rank for rank, _ in flags)
-        return any(required for rank, required in flags if rank == best)
+        best, required = NONE + 1, False
+        for rank, network, flag in self.auth:
+            if network in preferences and rank <= best:
+                # Any Y among the most specific benefits.
+                required = (required or flag) if rank == best else flag
+                best = rank
+        return required if best <= NONE else None
 
 
-# (ranking key without network, EB12, index, amount text, EB03, EB02)
-_Candidate = tuple[tuple[int, ...], str, int, str, str, str]
+# (ranking key without the network preference, EB12, position, amount text, EB03, EB02).
+# The ranking (rank, network preference, coverage, per-visit period for copays, EB index)
+# is packed into one integer, most significant first: rank << 40, preference << 36 (from
+# _PREFERENCE_KEYS), coverage << 33, per visit << 32, index. Every key ends with the index,
+# so no two candidates tie. The amount is converted only for the chosen candidate.
+_Candidate = tuple[int, str, int, str, str, str]
+_PREFERENCE_KEYS = {wanted: {flag: order << 36 for flag, order in orders.items()}
+                    for wanted, orders in PREFERENCES.items()}
+
+
+def _pick(candidates: Iterable[_Candidate], preferences: dict[str, int],
+          same: tuple[str, ...] | None = None) -> _Candidate | None:
+    """The best candidate for the wanted network (with EB03 and EB02 ``same``, if given)."""
+    best: _Candidate | None = None
+    best_key = 0
+    for candidate in candidates:
+        preference = preferences.get(candidate[1])
+        if preference is None or (same is not None and candidate[4:] != same):
+            continue
+        key = candidate[0] + preference
+        if best is None or key < best_key:
+            best, best_key = candidate, key
+    return best
+
+
 _LISTS: dict[tuple[str, str], tuple[int, int, bool, bool] | None] = {}
+_UNSEEN = (NONE, NONE, False, False)  # sentinel: a list not classified yet
 
 
 def _classify_list(raw: str, repetition: str) -> tuple[int, int, bool, bool] | None:
     """Classify a repeated EB03 once per distinct text (payers repeat the same lists)."""
     key = (raw, repetition)
-    if key not in _LISTS:
+    info = _LISTS.get(key, _UNSEEN)
+    if info is _UNSEEN:
         if len(_LISTS) > 4096:
             _LISTS.clear()
-        _LISTS[key] = _classify([c for c in raw.split(repetition) if c])
-    return _LISTS[key]
+        info = _LISTS[key] = _classify([c for c in raw.split(repetition) if c])
+    return info
 
 
 def _classify(types: list[str]) -> tuple[int, int, bool, bool] | None:
@@ -280,6 +306,15 @@ def _classify(types: list[str]) -> tuple[int, int, bool, bool] | None:
 _CLASSES: dict[str, tuple[int, int, bool, bool] | None] = {
     code: _classify([code]) for code in {*COPAY_RANK, *BEHAVIORAL_HEALTH_SERVICE_TYPES}
 }
+# Published service types that do not matter: the common EB costs one set lookup. Lists, an
+# absent EB03 and unpublished codes are looked at further.
+_UNRELATED_TYPES = frozenset(c.value for c in ServiceType if c.value not in _CLASSES)
+
+
+def _element(text: str, element: str, index: int) -> str:
+    """Element ``index`` of a segment text ('' when the segment stops before it)."""
+    parts = text.split(element, index + 1)
+    return parts[index] if len(parts) > index else ""
 
 
 def _carve_out(entity: Party) -> CarveOut:

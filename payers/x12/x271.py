@@ -84,8 +84,9 @@ class _Walker:
         rows: list[str] | None = None  # the current C/D level's EB segment texts
         positions: list[int] = []
         attachments: dict[int, list[tuple[str, Any, int]]] = {}
-        current = -1  # index of the current EB in ``rows``; -1 before the first one
-        attached: list[tuple[str, Any, int]] | None = None  # the current EB's attachments
+        # The current EB is rows[-1] (none while ``rows`` is empty): EBs are most of a 271,
+        # so reading one only appends it; details find their EB from len(rows).
+        owner = -1  # index of the EB whose LS/LE 2120 loop is open
         letter = ""
         entity: Party | None = None  # the current 2120 loop
         in_ls = False
@@ -96,24 +97,20 @@ class _Walker:
             position += 1
             # EBs are most of a 271 and are split only when read; everything else now.
             if text.startswith(eb_prefix) or text == "EB":
-                if rows is None:
-                    raise X12StructureError("EB outside a subscriber or dependent level",
-                                            position=position, segment_id="EB")
-                if in_ls:
+                if rows is None or in_ls:
+                    if rows is None:
+                        raise X12StructureError("EB outside a subscriber or dependent level",
+                                                position=position, segment_id="EB")
                     raise X12StructureError("EB inside an LS/LE 2120 loop (LE missing)",
                                             position=position, segment_id="EB")
                 rows.append(text)
                 positions.append(position)
-                current += 1
-                attached = None
                 continue
             e = text.split(element)
             tag = e[0]
-            if tag in _BENEFIT_DETAIL and current >= 0 and not in_ls:
+            if tag in _BENEFIT_DETAIL and rows and not in_ls:
                 # MSG, HSD, III, and REF/DTP/AAA once inside a 2110 loop.
-                if attached is None:
-                    attached = attachments[current] = []
-                attached.append((tag, e, position))
+                attachments.setdefault(len(rows) - 1, []).append((tag, e, position))
             elif tag == "DTP":
                 if party is None:
                     raise self._misplaced(position, tag)
@@ -123,9 +120,9 @@ class _Walker:
                     raise self._misplaced(position, tag)
                 party.references.append(reference_from_ref(e))
             elif tag == "LS":
-                if current < 0 or in_ls:
+                if not rows or in_ls:
                     raise self._misplaced(position, tag)
-                in_ls, entity = True, None
+                in_ls, entity, owner = True, None, len(rows) - 1
             elif tag == "LE":
                 if not in_ls:
                     raise X12StructureError("LE without a matching LS", position=position,
@@ -135,10 +132,8 @@ class _Walker:
                 name = name_from_nm1(e)
                 if in_ls:
                     entity = Party("2120" + letter, name)
-                    if attached is None:
-                        attached = attachments[current] = []
-                    attached.append(("2120", entity, position))
-                elif level is None or current >= 0 or party is not None:
+                    attachments.setdefault(owner, []).append(("2120", entity, position))
+                elif level is None or rows or party is not None:
                     raise X12StructureError("NM1 after the loop's name and outside LS/LE",
                                             position=position, segment_id="NM1")
                 else:
@@ -153,20 +148,17 @@ class _Walker:
                     level.rejections.append(rejection_from_aaa(e, level.loop, position))
             elif tag == "HL":
                 level = self._level(e, position, sources, by_id, latest)
-                party = entity = attached = None
+                party = entity = None
                 in_ls = False
                 letter = level.loop[-1]
                 rows = level.benefit_texts if letter in "CD" else None
                 positions, attachments = level.benefit_positions, level.attachments
-                current = -1
             elif tag in ("N3", "N4", "PER", "PRV"):
                 if in_ls and entity is None:
                     # 4010 responses may open a 2120 loop without its NM1.
                     entity = Party("2120" + letter)
-                    if attached is None:
-                        attached = attachments[current] = []
-                    attached.append(("2120", entity, position))
-                target = entity if in_ls else party if current < 0 else None
+                    attachments.setdefault(owner, []).append(("2120", entity, position))
+                target = entity if in_ls else party if not rows else None
                 if target is None:
                     raise self._misplaced(position, tag)
                 _party_detail(target, tag, e)
@@ -176,7 +168,7 @@ class _Walker:
                 p = pad_elements(e, 5)
                 level.traces.append(Trace(p[1], p[2], p[3], p[4]))
             elif tag in ("DMG", "INS", "HI", "MPI"):
-                if party is None or current >= 0:
+                if party is None or rows:
                     raise self._misplaced(position, tag)
                 _person_detail(party, tag, e, position, t.delimiters.component)
             elif tag == "BHT":

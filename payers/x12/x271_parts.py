@@ -25,6 +25,8 @@ def parse_amount(text: str, position: int, element: str) -> Decimal | None:
     """An X12 decimal (R) element as Decimal; '' is None; anything else is refused."""
     if not text:
         return None
+    if text.isdigit() and text.isascii():  # the common case: a whole amount
+        return Decimal(text)
     digits = text[1:] if text[0] == "-" else text
     if not (digits.isascii() and digits.replace(".", "", 1).isdigit()):
         raise X12ElementError(f"element {element} is not a decimal number", position=position,
@@ -38,7 +40,7 @@ def parse_date(text: str, position: int, element: str) -> dt.date:
         raise X12ElementError(f"element {element} is not a CCYYMMDD date", position=position,
                               segment_id=element.rstrip("0123456789"))
     try:
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return dt.date.fromisoformat(text)  # 8 ASCII digits: the basic form CCYYMMDD
     except ValueError:
         raise X12ElementError(f"element {element} is not a calendar date", position=position,
                               segment_id=element.rstrip("0123456789")) from None

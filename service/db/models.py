@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -184,3 +186,133 @@ class EligibilityCheck(Base):
     requested_by: Mapped[str] = mapped_column(String(80))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Authorization(Base):
+    """A prior authorization and its running counts (kept under a row lock on PostgreSQL)."""
+
+    __tablename__ = "authorizations"
+    __table_args__ = (
+        UniqueConstraint("coverage_id", "number", name="uq_authorizations_coverage_number"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"), index=True)
+    coverage_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coverages.id"), index=True)
+    number: Mapped[str] = mapped_column(String(50))
+    unit: Mapped[str] = mapped_column(String(5))  # visit or unit
+    quantity: Mapped[int] = mapped_column(Integer)
+    minutes_per_unit: Mapped[int | None] = mapped_column(Integer)
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    codes: Mapped[str] = mapped_column(String(500))  # comma-separated; empty = any MH service
+    provider_npi: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10))  # approved, pending, denied
+    source: Mapped[str] = mapped_column(String(10))  # manual or x12-278
+    used: Mapped[int] = mapped_column(Integer, default=0)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def code_set(self) -> frozenset[str]:
+        return frozenset(c for c in self.codes.split(",") if c)
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.quantity - self.used - self.reserved)
+
+
+class AuthorizationChange(Base):
+    """Every change to an authorization: who, when, and the fields before and after."""
+
+    __tablename__ = "authorization_changes"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    authorization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("authorizations.id"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(16))  # create, update, from-278
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Visit(Base):
+    """A visit as the EHR books it, and what it draws from which authorization."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        UniqueConstraint("practice_id", "external_id", name="uq_visits_practice_external"),
+        Index("ix_visits_coverage_date", "coverage_id", "date"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"))
+    coverage_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coverages.id"))
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    date: Mapped[date]
+    code: Mapped[str] = mapped_column(String(5))
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    provider_npi: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(15))
+    authorization_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("authorizations.id"), index=True
+    )
+    units: Mapped[int] = mapped_column(Integer, default=0)  # drawn from the authorization
+    effect: Mapped[str] = mapped_column(String(8))  # reserve, use or release
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FeeScheduleEntry(Base):
+    """What the practice expects a payer to allow for a code (for client estimates)."""
+
+    __tablename__ = "fee_schedule"
+    __table_args__ = (
+        UniqueConstraint("practice_id", "payer", "code", name="uq_fee_schedule_entry"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"))
+    payer: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(5))
+    allowed_amount: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PracticeSettings(Base):
+    """A practice's counting policy and verdict thresholds (defaults when absent)."""
+
+    __tablename__ = "practice_settings"
+
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"), primary_key=True)
+    counting: Mapped[dict[str, Any]] = mapped_column(JSON)
+    thresholds: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Alert(Base):
+    """Something a billing person should act on; derived alerts resolve themselves."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("practice_id", "kind", "subject_id", "fingerprint",
+                         name="uq_alerts_subject"),
+        Index("ix_alerts_practice_open", "practice_id", "resolved_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"))
+    coverage_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("coverages.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(64))  # what it is about (auth, visit...)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # changes when the facts change
+    message: Mapped[str] = mapped_column(String(500))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(80))

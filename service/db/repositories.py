@@ -228,6 +228,21 @@ class EligibilityCheckRepository:
         doubt = next((r for r in rows if r.status == "error"), None)
         return reusable, doubt
 
+    def latest(
+        self, coverage_id: uuid.UUID, payer: str
+    ) -> tuple[EligibilityCheck | None, EligibilityCheck | None]:
+        """The newest finished check of the coverage with this payer, and the newest answered
+        one (active or inactive)."""
+        base = select(EligibilityCheck).where(
+            EligibilityCheck.coverage_id == coverage_id, EligibilityCheck.payer == payer,
+            EligibilityCheck.status != "pending").order_by(EligibilityCheck.started_at.desc())
+        newest = self.session.scalars(base.limit(1)).first()
+        if newest is None or newest.status in ("active", "inactive"):
+            return newest, newest
+        answered = self.session.scalars(
+            base.where(EligibilityCheck.status.in_(("active", "inactive"))).limit(1)).first()
+        return newest, answered
+
     def record_outcome(self, check_id: uuid.UUID, values: dict[str, object]) -> None:
         """Write a finished check's outcome in one UPDATE (no read first)."""
         self.session.execute(

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.db.ledger import (
+    AuthorizationRepository,
+    FeeRepository,
+    SettingsRepository,
+    VisitRepository,
+)
 from service.db.repositories import (
     ApiKeyRepository,
     AuditRepository,
@@ -15,6 +23,8 @@ from service.db.repositories import (
     PatientRepository,
     PracticeRepository,
 )
+
+_SQLITE_WRITES = threading.RLock()
 
 
 class UnitOfWork:
@@ -34,6 +44,10 @@ class UnitOfWork:
         self.audit = AuditRepository(self.session)
         self.counters = CounterRepository(self.session)
         self.checks = EligibilityCheckRepository(self.session)
+        self.authorizations = AuthorizationRepository(self.session)
+        self.visits = VisitRepository(self.session)
+        self.fees = FeeRepository(self.session)
+        self.settings = SettingsRepository(self.session)
         return self
 
     def __exit__(
@@ -45,6 +59,13 @@ class UnitOfWork:
         # close() rolls back whatever was not committed, and keeps loaded objects readable
         # (a rollback would expire them) so that views can serialize what a read returned.
         self.session.close()
+
+    def serialized(self) -> AbstractContextManager[object]:
+        """Hold while counting against authorizations. PostgreSQL relies on row locks
+        (SELECT ... FOR UPDATE); SQLite has none, so this process's writers take turns."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            return _SQLITE_WRITES
+        return nullcontext()
 
     def commit(self) -> None:
         self.session.commit()

@@ -57,6 +57,8 @@ ERROR_MESSAGES = {
     "PAYER_BUSY": "Too many inquiries to this payer are running; try again shortly.",
     "PAYER_NOT_CONFIGURED": "This payer's connection is not set up; tell the practice's "
                             "administrator.",
+    "PAYER_REQUEST_INVALID": "The inquiry could not be built from this coverage's data; check "
+                             "the names, ids and the provider's NPI.",
     "PAYER_RESEND_TOO_SOON": "The last inquiry may still reach the payer; payer rules allow a "
                              "new one 90 seconds after it.",
     "ELIGIBILITY_UNDETERMINED": "The payer answered without saying whether coverage is active; "

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import marshmallow as ma
+from flask import Request
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 
@@ -10,6 +14,12 @@ class StrictParser(FlaskParser):
     # webargs ignores unknown query arguments by default; a typo such as ?extrnal_id= would
     # then silently list every patient. None defers to the schemas, which raise.
     DEFAULT_UNKNOWN_BY_LOCATION = dict.fromkeys(FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION)
+
+    def load_json(self, req: Request, schema: ma.Schema) -> Any:
+        # webargs reads a missing body as {}; an empty PATCH would then "succeed" unseen.
+        if not req.get_data(cache=True):
+            raise ma.ValidationError({"_schema": ["A JSON body is required."]})
+        return super().load_json(req, schema)
 
 
 class ApiBlueprint(Blueprint):

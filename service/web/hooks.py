@@ -42,8 +42,10 @@ def register(app: Flask, metrics: Metrics) -> None:
         logs.remember_phi(request.args.to_dict())
         if request.is_json:
             logs.remember_phi(request.get_json(silent=True))
-        elif request.method in BODY_METHODS and request.routing_exception is None:
-            # Every write of this API carries a JSON body; anything else is refused up front.
+        elif request.method in BODY_METHODS and request.content_length and \
+                request.routing_exception is None:
+            # Bodies of this API are JSON; anything else is refused up front. (A write that
+            # needs a body and has none is a 422 from its schema, after authentication.)
             abort(415)
 
     @app.after_request

@@ -110,3 +110,74 @@ def test_a_down_route_fails_over_to_its_fallback_and_says_which_answered(
     assert body["status"] == "active"
     assert body["payer"] == "primary" and body["route"] == "backup"
     assert body["routes_tried"] == ["primary", "backup"]
+
+
+def test_a_carve_out_named_by_the_payer_is_checked_over_http_and_linked(
+    make_app, httpserver: HTTPServer
+):
+    payer = SimulatedPayerApp()
+    httpserver.expect_request("/core", method="POST").respond_with_handler(payer.dispatch)
+    app = make_app(route("acme", httpserver.url_for("/core")),
+                   route("bho", httpserver.url_for("/core"), payer_id="SANDBOXBHO"))
+    _, key = new_practice(app)
+    client = app.test_client()
+    patient = create_patient(client, key, PEOPLE[2])
+    coverage = create_coverage(client, key, patient["id"], PEOPLE[2], payer="acme",
+                               member_id="ZZT0000004")
+    parent = client.post("/v1/eligibility-checks", json={"coverage_id": coverage["id"]},
+                         headers=bearer(key)).json
+    assert parent["summary"]["carve_out"]["name"] == "SANDBOX BEHAVIORAL HEALTH"
+    child = client.get(f"/v1/eligibility-checks/{parent['carve_out_check_id']}",
+                       headers=bearer(key)).json
+    assert child["route"] == "bho" and child["carve_out_of_id"] == parent["id"]
+    assert child["status"] == "active"
+    assert payer.stats()["requests"] == 2
+
+
+def test_a_reused_answer_and_a_blocked_resend_send_nothing_to_the_payer(
+    make_app, httpserver: HTTPServer, clock
+):
+    payer = SimulatedPayerApp()
+    httpserver.expect_request("/core", method="POST").respond_with_handler(payer.dispatch)
+    app = make_app(route("acme", httpserver.url_for("/core")))
+    response, _, client, key = ask(app, "acme")
+    coverage_id = response.json["coverage_id"]
+    again = client.post("/v1/eligibility-checks", json={"coverage_id": coverage_id},
+                        headers=bearer(key))
+    assert again.status_code == 200 and again.json["reused"] is True
+    assert payer.stats()["requests"] == 1
+
+
+def test_a_timed_out_270_is_not_sent_again_within_90_seconds(
+    make_app, httpserver: HTTPServer, clock
+):
+    release = threading.Event()
+    calls = []
+
+    def slow(request: Request) -> Response:
+        calls.append(request.path)
+        release.wait(5)
+        return Response("late", status=200)
+
+    httpserver.expect_request("/core").respond_with_handler(slow)
+    app = make_app(route("slowpay", httpserver.url_for("/core")))
+    try:
+        first, _, client, key = ask(app, "slowpay")
+    finally:
+        release.set()
+    coverage_id = first.json["coverage_id"]
+    clock.advance(seconds=89)
+    blocked = client.post("/v1/eligibility-checks",
+                          json={"coverage_id": coverage_id, "force": True},
+                          headers=bearer(key)).json
+    assert blocked["error"]["code"] == "PAYER_RESEND_TOO_SOON"
+    assert len(calls) == 1
+    clock.advance(seconds=2)
+    release.clear()
+    try:
+        retried = client.post("/v1/eligibility-checks", json={"coverage_id": coverage_id},
+                              headers=bearer(key)).json
+    finally:
+        release.set()
+    assert retried["error"]["code"] == "PAYER_TIMEOUT"
+    assert len(calls) == 2

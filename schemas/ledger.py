@@ -1,0 +1,246 @@
+"""Schemas of the visit ledger: authorizations, visits, verdicts, forecasts, fees."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import marshmallow as ma
+
+from schemas.common import Strict
+from schemas.eligibility import _npi
+
+CODE_RE = re.compile(r"^(?:\d{4}[0-9A-Z]|[A-Z]\d{4})$")
+VISIT_STATUSES = ["scheduled", "completed", "cancelled", "late_cancelled", "no_show"]
+
+
+def _code(value: str) -> None:
+    if not CODE_RE.match(value):
+        raise ma.ValidationError("Not a CPT or HCPCS code (e.g. 90837, H0004).")
+
+
+def code_field(**kwargs: Any) -> ma.fields.String:
+    return ma.fields.String(validate=_code, metadata={"example": "90837"}, **kwargs)
+
+
+class AuthorizationIn(Strict):
+    coverage_id = ma.fields.UUID(required=True)
+    number = ma.fields.String(
+        required=True,
+        validate=[
+            ma.validate.Length(min=1, max=50),
+            ma.validate.Regexp(r"^[A-Za-z0-9-]+$", error="Letters, digits and -."),
+        ],
+    )
+    unit = ma.fields.String(load_default="visit", validate=ma.validate.OneOf(["visit", "unit"]))
+    quantity = ma.fields.Integer(
+        strict=True, required=True, validate=ma.validate.Range(min=0, max=10_000)
+    )
+    minutes_per_unit = ma.fields.Integer(
+        strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=240)
+    )
+    start_date = ma.fields.Date(required=True)
+    end_date = ma.fields.Date(required=True)
+    codes = ma.fields.List(
+        code_field(),
+        load_default=list,
+        metadata={"description": "CPT/HCPCS codes; empty = any mental-health service"},
+    )
+    provider_npi = ma.fields.String(allow_none=True, validate=_npi)
+    status = ma.fields.String(
+        load_default="approved", validate=ma.validate.OneOf(["approved", "pending", "denied"])
+    )
+
+    @ma.validates_schema
+    def consistent(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if (
+            data.get("start_date")
+            and data.get("end_date")
+            and data["start_date"] > data["end_date"]
+        ):
+            raise ma.ValidationError("The end date is before the start date.", "end_date")
+        if data.get("unit") == "unit" and not data.get("minutes_per_unit"):
+            raise ma.ValidationError(
+                "Unit-based authorizations need minutes_per_unit (e.g. 15).", "minutes_per_unit"
+            )
+
+
+class AuthorizationPatch(Strict):
+    number = ma.fields.String(validate=ma.validate.Length(min=1, max=50))
+    quantity = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=10_000))
+    minutes_per_unit = ma.fields.Integer(
+        strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=240)
+    )
+    start_date = ma.fields.Date()
+    end_date = ma.fields.Date()
+    codes = ma.fields.List(code_field())
+    provider_npi = ma.fields.String(allow_none=True, validate=_npi)
+    status = ma.fields.String(validate=ma.validate.OneOf(["approved", "pending", "denied"]))
+
+
+class From278In(Strict):
+    coverage_id = ma.fields.UUID(required=True)
+    x12 = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=10, max=500_000),
+        metadata={"description": "A 278 response interchange"},
+    )
+
+
+class ChangeOut(ma.Schema):
+    actor = ma.fields.String(required=True)
+    action = ma.fields.String(required=True)
+    changes = ma.fields.Dict(required=True)
+    at = ma.fields.AwareDateTime(required=True)
+
+
+class AuthorizationOut(ma.Schema):
+    id = ma.fields.UUID(required=True)
+    coverage_id = ma.fields.UUID(required=True)
+    number = ma.fields.String(required=True)
+    unit = ma.fields.String(required=True)
+    quantity = ma.fields.Integer(strict=True, required=True)
+    minutes_per_unit = ma.fields.Integer(strict=True, allow_none=True, required=True)
+    start_date = ma.fields.Date(required=True)
+    end_date = ma.fields.Date(required=True)
+    codes = ma.fields.Function(
+        lambda a: sorted(a.code_set),
+        required=True,
+        metadata={"type": "array", "items": {"type": "string"}},
+    )
+    provider_npi = ma.fields.String(allow_none=True, required=True)
+    status = ma.fields.String(required=True)
+    source = ma.fields.String(required=True)
+    used = ma.fields.Integer(strict=True, required=True)
+    reserved = ma.fields.Integer(strict=True, required=True)
+    remaining = ma.fields.Integer(strict=True, required=True)
+    history = ma.fields.List(ma.fields.Nested(ChangeOut))
+
+
+class AuthorizationList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AuthorizationOut), required=True)
+
+
+class ReasonOut(ma.Schema):
+    code = ma.fields.String(required=True)
+    severity = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+    data = ma.fields.Dict(required=True)
+
+
+class EstimateOut(ma.Schema):
+    amount = ma.fields.String(allow_none=True, required=True)
+    basis = ma.fields.String(required=True)
+    allowed_amount = ma.fields.String(allow_none=True, required=True)
+    assumptions = ma.fields.List(ma.fields.String(), required=True)
+
+
+class VerdictOut(ma.Schema):
+    status = ma.fields.String(
+        required=True, metadata={"description": "covered, at_risk or not_covered"}
+    )
+    reasons = ma.fields.List(ma.fields.Nested(ReasonOut), required=True)
+    authorization_id = ma.fields.String(allow_none=True, required=True)
+
+
+class CheckVerdictOut(VerdictOut):
+    estimate = ma.fields.Nested(EstimateOut, required=True)
+
+
+class VisitSpecIn(Strict):
+    coverage_id = ma.fields.UUID(required=True)
+    date = ma.fields.Date(required=True)
+    code = code_field(required=True)
+    minutes = ma.fields.Integer(
+        strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=600)
+    )
+    provider_npi = ma.fields.String(allow_none=True, validate=_npi)
+
+
+class VisitIn(VisitSpecIn):
+    external_id = ma.fields.String(
+        validate=[ma.validate.Length(min=1, max=64), ma.validate.Regexp(r"^[A-Za-z0-9._-]+$")]
+    )
+    status = ma.fields.String(
+        load_default="scheduled", validate=ma.validate.OneOf(["scheduled", "completed"])
+    )
+
+
+class VisitStatusIn(Strict):
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(VISIT_STATUSES[1:]))
+
+
+class VisitOut(ma.Schema):
+    id = ma.fields.UUID(required=True)
+    coverage_id = ma.fields.UUID(required=True)
+    external_id = ma.fields.String(allow_none=True, required=True)
+    date = ma.fields.Date(required=True)
+    code = ma.fields.String(required=True)
+    minutes = ma.fields.Integer(strict=True, allow_none=True, required=True)
+    provider_npi = ma.fields.String(allow_none=True, required=True)
+    status = ma.fields.String(required=True)
+    authorization_id = ma.fields.UUID(allow_none=True, required=True)
+    units = ma.fields.Integer(strict=True, required=True)
+    verdict = ma.fields.Nested(VerdictOut, allow_none=True, required=True)
+
+
+class VisitRange(Strict):
+    from_ = ma.fields.Date(data_key="from")
+    to = ma.fields.Date()
+
+
+class VisitList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(VisitOut), required=True)
+
+
+class ForecastIn(Strict):
+    coverage_id = ma.fields.UUID(required=True)
+    code = code_field(required=True)
+    first_date = ma.fields.Date(required=True)
+    every_days = ma.fields.Integer(
+        strict=True, load_default=7, validate=ma.validate.Range(min=1, max=366)
+    )
+    count = ma.fields.Integer(
+        strict=True, required=True, validate=ma.validate.Range(min=1, max=104)
+    )
+    minutes = ma.fields.Integer(
+        strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=600)
+    )
+    provider_npi = ma.fields.String(allow_none=True, validate=_npi)
+
+
+class ForecastVisitOut(VerdictOut):
+    date = ma.fields.Date(required=True)
+
+
+class ForecastOut(ma.Schema):
+    visits = ma.fields.List(ma.fields.Nested(ForecastVisitOut), required=True)
+    first_uncovered = ma.fields.Date(allow_none=True, required=True)
+
+
+def _amount(value: Decimal) -> None:
+    if not Decimal(0) <= value <= Decimal(100_000) or not value.is_finite():
+        raise ma.ValidationError("An amount from 0 to 100000.")
+
+
+class FeeIn(Strict):
+    payer = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    code = code_field(required=True)
+    allowed_amount = ma.fields.Decimal(
+        required=True,
+        places=2,
+        as_string=True,
+        validate=_amount,
+        metadata={"minimum": 0, "maximum": 100000},
+    )
+
+
+class FeeOut(ma.Schema):
+    payer = ma.fields.String(required=True)
+    code = ma.fields.String(required=True)
+    allowed_amount = ma.fields.Decimal(required=True, places=2, as_string=True)
+
+
+class FeeList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(FeeOut), required=True)

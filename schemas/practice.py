@@ -1,0 +1,98 @@
+"""Schemas of practice configuration, alerts and reports."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from schemas.common import Strict, strict_bool
+
+
+class CountingIn(Strict):
+    scheduled_reserves = strict_bool(load_default=True)
+    late_cancel_uses = strict_bool(load_default=False)
+    no_show_uses = strict_bool(load_default=False)
+
+
+class ThresholdsIn(Strict):
+    unverified_days = ma.fields.Integer(
+        strict=True, load_default=30, validate=ma.validate.Range(min=1, max=365)
+    )
+    auth_low_threshold = ma.fields.Integer(
+        strict=True, load_default=2, validate=ma.validate.Range(min=0, max=100)
+    )
+    auth_expiring_days = ma.fields.Integer(
+        strict=True, load_default=14, validate=ma.validate.Range(min=0, max=365)
+    )
+    visit_limit_low_threshold = ma.fields.Integer(
+        strict=True, load_default=2, validate=ma.validate.Range(min=0, max=100)
+    )
+
+
+class SettingsIn(Strict):
+    counting = ma.fields.Nested(CountingIn, load_default=dict)
+    thresholds = ma.fields.Nested(ThresholdsIn, load_default=dict)
+
+
+class CountingOut(ma.Schema):
+    scheduled_reserves = ma.fields.Boolean(required=True)
+    late_cancel_uses = ma.fields.Boolean(required=True)
+    no_show_uses = ma.fields.Boolean(required=True)
+
+
+class ThresholdsOut(ma.Schema):
+    unverified_days = ma.fields.Integer(strict=True, required=True)
+    auth_low_threshold = ma.fields.Integer(strict=True, required=True)
+    auth_expiring_days = ma.fields.Integer(strict=True, required=True)
+    visit_limit_low_threshold = ma.fields.Integer(strict=True, required=True)
+
+
+class SettingsOut(ma.Schema):
+    counting = ma.fields.Nested(CountingOut, required=True)
+    thresholds = ma.fields.Nested(ThresholdsOut, required=True)
+
+
+class AlertQuery(Strict):
+    kind = ma.fields.String(validate=ma.validate.Length(min=1, max=40))
+    coverage_id = ma.fields.UUID()
+    include_resolved = ma.fields.Boolean(load_default=False)
+
+
+class AlertOut(ma.Schema):
+    id = ma.fields.UUID(required=True)
+    kind = ma.fields.String(required=True)
+    coverage_id = ma.fields.UUID(allow_none=True, required=True)
+    subject_id = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+    data = ma.fields.Dict(required=True)
+    created_at = ma.fields.AwareDateTime(required=True)
+    resolved_at = ma.fields.AwareDateTime(allow_none=True, required=True)
+    resolved_by = ma.fields.String(allow_none=True, required=True)
+
+
+class AlertList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AlertOut), required=True)
+
+
+class CodeMixQuery(Strict):
+    from_ = ma.fields.Date(data_key="from")
+    to = ma.fields.Date()
+    threshold = ma.fields.Float(load_default=0.8, validate=ma.validate.Range(min=0, max=1))
+
+
+class CodeMixRow(ma.Schema):
+    provider_npi = ma.fields.String(allow_none=True, required=True)
+    counts = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Integer(
+            strict=True,
+        ),
+        required=True,
+    )
+    sessions = ma.fields.Integer(strict=True, required=True)
+    share_90837 = ma.fields.Float(required=True)
+    flagged = ma.fields.Boolean(required=True)
+
+
+class CodeMixOut(ma.Schema):
+    threshold = ma.fields.Float(required=True)
+    providers = ma.fields.List(ma.fields.Nested(CodeMixRow), required=True)

@@ -1,0 +1,129 @@
+"""Repositories of the visit ledger: authorizations, their history, visits, fees, settings."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.db.models import (
+    Authorization,
+    AuthorizationChange,
+    FeeScheduleEntry,
+    PracticeSettings,
+    Visit,
+)
+
+COUNTED = ("scheduled", "completed")
+
+
+class AuthorizationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, auth: Authorization) -> None:
+        self.session.add(auth)
+
+    def get(self, practice_id: uuid.UUID, auth_id: uuid.UUID, *,
+            lock: bool = False) -> Authorization | None:
+        query = select(Authorization).where(Authorization.practice_id == practice_id,
+                                            Authorization.id == auth_id)
+        return self.session.scalars(query.with_for_update() if lock else query).first()
+
+    def by_number(self, coverage_id: uuid.UUID, number: str) -> Authorization | None:
+        return self.session.scalars(select(Authorization).where(
+            Authorization.coverage_id == coverage_id, Authorization.number == number)).first()
+
+    def for_coverage(self, coverage_id: uuid.UUID, *, lock: bool = False) -> list[Authorization]:
+        """All of a coverage's authorizations; `lock` takes their row locks in id order (the
+        same order everywhere, so two writers never deadlock)."""
+        query = select(Authorization).where(Authorization.coverage_id == coverage_id).order_by(
+            Authorization.id)
+        return list(self.session.scalars(query.with_for_update() if lock else query))
+
+    def add_change(self, change: AuthorizationChange) -> None:
+        self.session.add(change)
+
+    def changes(self, auth_id: uuid.UUID) -> Sequence[AuthorizationChange]:
+        return self.session.scalars(select(AuthorizationChange).where(
+            AuthorizationChange.authorization_id == auth_id).order_by(AuthorizationChange.id)
+        ).all()
+
+
+class VisitRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, visit: Visit) -> None:
+        self.session.add(visit)
+
+    def get(self, practice_id: uuid.UUID, visit_id: uuid.UUID) -> Visit | None:
+        return self.session.scalars(select(Visit).where(
+            Visit.practice_id == practice_id, Visit.id == visit_id)).first()
+
+    def by_external_id(self, practice_id: uuid.UUID, external_id: str) -> Visit | None:
+        return self.session.scalars(select(Visit).where(
+            Visit.practice_id == practice_id, Visit.external_id == external_id)).first()
+
+    def for_coverage(self, coverage_id: uuid.UUID, *, start: date | None = None,
+                     end: date | None = None) -> Sequence[Visit]:
+        query = select(Visit).where(Visit.coverage_id == coverage_id)
+        if start is not None:
+            query = query.where(Visit.date >= start)
+        if end is not None:
+            query = query.where(Visit.date <= end)
+        return self.session.scalars(query.order_by(Visit.date, Visit.created_at)).all()
+
+    def count_counted(self, coverage_id: uuid.UUID, *, after: date | None, start: date,
+                      end: date, exclude: uuid.UUID | None = None) -> int:
+        """Scheduled or completed visits dated in [start, end] (and after `after`)."""
+        query = select(func.count()).select_from(Visit).where(
+            Visit.coverage_id == coverage_id, Visit.status.in_(COUNTED),
+            Visit.date >= start, Visit.date <= end)
+        if after is not None:
+            query = query.where(Visit.date > after)
+        if exclude is not None:
+            query = query.where(Visit.id != exclude)
+        return int(self.session.scalar(query) or 0)
+
+    def mix(self, practice_id: uuid.UUID, start: date | None,
+            end: date | None) -> list[tuple[str | None, str]]:
+        query = select(Visit.provider_npi, Visit.code).where(
+            Visit.practice_id == practice_id, Visit.status.in_(COUNTED))
+        if start is not None:
+            query = query.where(Visit.date >= start)
+        if end is not None:
+            query = query.where(Visit.date <= end)
+        return [(npi, code) for npi, code in self.session.execute(query)]
+
+
+class FeeRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, practice_id: uuid.UUID, payer: str, code: str) -> FeeScheduleEntry | None:
+        return self.session.scalars(select(FeeScheduleEntry).where(
+            FeeScheduleEntry.practice_id == practice_id, FeeScheduleEntry.payer == payer,
+            FeeScheduleEntry.code == code)).first()
+
+    def add(self, entry: FeeScheduleEntry) -> None:
+        self.session.add(entry)
+
+    def all(self, practice_id: uuid.UUID) -> Sequence[FeeScheduleEntry]:
+        return self.session.scalars(select(FeeScheduleEntry).where(
+            FeeScheduleEntry.practice_id == practice_id).order_by(
+            FeeScheduleEntry.payer, FeeScheduleEntry.code)).all()
+
+
+class SettingsRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, practice_id: uuid.UUID) -> PracticeSettings | None:
+        return self.session.get(PracticeSettings, practice_id)
+
+    def add(self, settings: PracticeSettings) -> None:
+        self.session.add(settings)

@@ -1,0 +1,69 @@
+"""Use cases for a practice's own configuration: fee schedule, counting policy, thresholds,
+and the code-mix report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from service.access import Caller
+from service.db.models import FeeScheduleEntry, PracticeSettings
+from service.db.uow import UnitOfWork
+from service.domain.codemix import code_mix
+from service.domain.errors import InvalidInput
+from service.domain.policy import CountingPolicy
+from service.domain.verdict import Settings
+
+
+def set_fee(*, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, payer: str,
+            code: str, allowed_amount: Decimal, payer_ids: Sequence[str]) -> FeeScheduleEntry:
+    if payer not in payer_ids:
+        raise InvalidInput({"payer": ["Unknown payer: use an id from the payer directory."]})
+    with uow:
+        entry = uow.fees.get(caller.practice_id, payer, code)
+        if entry is None:
+            entry = FeeScheduleEntry(practice_id=caller.practice_id, payer=payer, code=code)
+            uow.fees.add(entry)
+        entry.allowed_amount = allowed_amount
+        entry.updated_at = clock()
+        uow.commit()
+        return entry
+
+
+def fees(*, uow: UnitOfWork, caller: Caller) -> Sequence[FeeScheduleEntry]:
+    with uow:
+        return uow.fees.all(caller.practice_id)
+
+
+def get_settings(*, uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
+    with uow:
+        saved = uow.settings.get(caller.practice_id)
+    counting = CountingPolicy().merged(saved.counting if saved else None)
+    thresholds = Settings(**(saved.thresholds if saved else {}))
+    return {"counting": asdict(counting), "thresholds": asdict(thresholds)}
+
+
+def put_settings(*, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
+                 counting: dict[str, Any], thresholds: dict[str, Any]) -> dict[str, Any]:
+    try:
+        CountingPolicy().merged(counting)
+    except ValueError as error:
+        raise InvalidInput({"counting": [str(error)]}) from error
+    with uow:
+        saved = uow.settings.get(caller.practice_id)
+        if saved is None:
+            saved = PracticeSettings(practice_id=caller.practice_id)
+            uow.settings.add(saved)
+        saved.counting, saved.thresholds, saved.updated_at = counting, thresholds, clock()
+        uow.commit()
+    return get_settings(uow=uow, caller=caller)
+
+
+def code_mix_report(*, uow: UnitOfWork, caller: Caller, start: date | None, end: date | None,
+                    threshold: float) -> list[dict[str, Any]]:
+    with uow:
+        rows = uow.visits.mix(caller.practice_id, start, end)
+    return code_mix(rows, threshold=threshold)

@@ -1,0 +1,164 @@
+"""Use cases of the visit ledger: book, update and change the status of visits, each drawing
+from the authorization that fits it.
+
+Counting is race-free: the writer locks the coverage's authorization rows (PostgreSQL
+SELECT ... FOR UPDATE, in id order) or takes the SQLite write turn, releases what the visit
+held, evaluates the verdict against the counts it now holds, and draws. Two schedulers
+booking the last unit therefore queue: the second finds it taken and its visit is recorded
+as not covered (AUTH_EXHAUSTED) instead of double-booking the authorization.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from payers.registry import PayerRegistry
+from service import audit
+from service.access import Caller
+from service.db.models import Authorization, Visit
+from service.db.uow import UnitOfWork
+from service.domain.allocation import draw
+from service.domain.errors import NotFound
+from service.domain.policy import effect
+from service.domain.verdict import evaluate
+from service.ledger_context import auth_state, context, spec, usage
+
+VISIT_FIELDS = ("date", "code", "minutes", "provider_npi", "external_id", "status")
+
+
+def book_visit(
+    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    caller: Caller, data: dict[str, Any],
+) -> tuple[Visit, bool]:
+    """Record a visit, or update the one with the same external id; (visit, created)."""
+    try:
+        return _book_once(uow=uow, clock=clock, registry=registry, caller=caller, data=data)
+    except IntegrityError:
+        # Two sends of a new external id raced; the loser updates the winner's visit.
+        return _book_once(uow=uow, clock=clock, registry=registry, caller=caller, data=data)
+
+
+def _book_once(
+    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    caller: Caller, data: dict[str, Any],
+) -> tuple[Visit, bool]:
+    now = clock()
+    with uow() as work, work.serialized():
+        coverage = work.coverages.get(caller.practice_id, data["coverage_id"])
+        if coverage is None:
+            raise NotFound("coverage")
+        visit = (work.visits.by_external_id(caller.practice_id, data["external_id"])
+                 if data.get("external_id") else None)
+        created = visit is None
+        if visit is None:
+            visit = Visit(practice_id=caller.practice_id, coverage_id=coverage.id, units=0,
+                          effect="release", status="scheduled", created_at=now)
+            work.visits.add(visit)
+        elif visit.coverage_id != coverage.id:
+            _release(work, visit)
+            visit.coverage_id = coverage.id
+        for name in VISIT_FIELDS:
+            if name in data:
+                setattr(visit, name, data[name])
+        visit.updated_at = now
+        _allocate(work, registry, visit, now)
+        work.flush()
+        audit.record(work, caller=caller, clock=clock,
+                     action="create" if created else "update", resource_type="visit",
+                     resource_ids=[visit.id])
+        work.commit()
+        return visit, created
+
+
+def set_status(
+    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    caller: Caller, visit_id: uuid.UUID, status: str,
+) -> Visit:
+    now = clock()
+    with uow() as work, work.serialized():
+        visit = work.visits.get(caller.practice_id, visit_id)
+        if visit is None:
+            raise NotFound("visit")
+        visit.status = status
+        visit.updated_at = now
+        _allocate(work, registry, visit, now)
+        audit.record(work, caller=caller, clock=clock, action="update", resource_type="visit",
+                     resource_ids=[visit.id])
+        work.commit()
+        return visit
+
+
+def get_visit(
+    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, visit_id: uuid.UUID
+) -> Visit:
+    with uow:
+        visit = uow.visits.get(caller.practice_id, visit_id)
+        if visit is None:
+            raise NotFound("visit")
+        audit.record(uow, caller=caller, clock=clock, action="read", resource_type="visit",
+                     resource_ids=[visit.id])
+        uow.commit()
+        return visit
+
+
+def list_visits(
+    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
+    coverage_id: uuid.UUID, start: date | None, end: date | None,
+) -> Sequence[Visit]:
+    with uow:
+        if uow.coverages.get(caller.practice_id, coverage_id) is None:
+            raise NotFound("coverage")
+        rows = uow.visits.for_coverage(coverage_id, start=start, end=end)
+        audit.record(uow, caller=caller, clock=clock, action="read", resource_type="visit",
+                     resource_ids=[v.id for v in rows])
+        uow.commit()
+        return rows
+
+
+def _release(work: UnitOfWork, visit: Visit) -> None:
+    """Give back what the visit holds (under the caller's lock)."""
+    if visit.authorization_id is None or visit.effect == "release" or not visit.units:
+        return
+    auth = work.session.get(Authorization, visit.authorization_id)
+    if auth is not None:
+        if visit.effect == "use":
+            auth.used = max(0, auth.used - visit.units)
+        else:
+            auth.reserved = max(0, auth.reserved - visit.units)
+    visit.units = 0
+    visit.effect = "release"
+
+
+def _allocate(work: UnitOfWork, registry: PayerRegistry, visit: Visit, now: datetime) -> None:
+    """Release, re-evaluate and draw again: a changed date, code, provider or status may move
+    the visit to another authorization, or off authorizations altogether."""
+    coverage = work.coverages.get(visit.practice_id, visit.coverage_id)
+    if coverage is None:
+        raise NotFound("coverage")
+    auths = work.authorizations.for_coverage(coverage.id, lock=True)
+    _release(work, visit)
+    work.flush()
+    ctx = context(work, registry, coverage)
+    kind = effect(visit.status, ctx.policy)
+    visit_spec = spec(visit)
+    verdict = evaluate(visit_spec, now=now, coverage=ctx.coverage,
+                       auths=[auth_state(a) for a in auths], rules=ctx.rules,
+                       settings=ctx.settings,
+                       usage=usage(work, ctx, coverage.id, visit.date, exclude=visit.id))
+    visit.verdict = verdict.to_dict() if visit.status == "scheduled" else None
+    chosen = next((a for a in auths if str(a.id) == verdict.authorization_id), None)
+    visit.authorization_id = chosen.id if chosen is not None else None
+    if chosen is None or kind == "release":
+        return
+    units = draw(auth_state(chosen), visit_spec)
+    if kind == "use":
+        chosen.used += units
+    else:
+        chosen.reserved += units
+    visit.units = units
+    visit.effect = kind

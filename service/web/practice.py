@@ -1,0 +1,97 @@
+"""Practice configuration, alerts and reports: fee schedule, counting policy, code mix."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from schemas.ledger import FeeIn, FeeList, FeeOut
+from schemas.practice import (
+    AlertList,
+    AlertOut,
+    AlertQuery,
+    CodeMixOut,
+    CodeMixQuery,
+    SettingsIn,
+    SettingsOut,
+)
+from service import alerts, practice_config
+from service.web.auth import current_caller, require
+from service.web.blueprint import ApiBlueprint
+from service.web.context import ext
+
+blp = ApiBlueprint("practice", __name__, url_prefix="/v1",
+                   description="Alerts, fee schedule, counting policy and reports.")
+
+
+@blp.route("/alerts", methods=["GET"])
+@require("read")
+@blp.arguments(AlertQuery, location="query")
+@blp.response(200, AlertList)
+def list_alerts(args: dict[str, Any]) -> Any:
+    """Open alerts (refreshed from the ledger and the latest checks), grouped by kind."""
+    rows = alerts.list_alerts(uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+                              kind=args.get("kind"), coverage_id=args.get("coverage_id"),
+                              include_resolved=args["include_resolved"])
+    return {"items": rows}
+
+
+@blp.route("/alerts/<uuid:alert_id>/resolve", methods=["POST"])
+@require("write")
+@blp.response(200, AlertOut)
+def resolve_alert(alert_id: uuid.UUID) -> Any:
+    """Mark an alert handled; it stays resolved until its facts change."""
+    return alerts.resolve(uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+                          alert_id=alert_id)
+
+
+@blp.route("/fee-schedule", methods=["GET"])
+@require("read")
+@blp.response(200, FeeList)
+def list_fees() -> Any:
+    """The allowed amounts the practice expects per payer and code (for estimates)."""
+    return {"items": practice_config.fees(uow=ext().uow(), caller=current_caller())}
+
+
+@blp.route("/fee-schedule", methods=["PUT"])
+@require("write")
+@blp.arguments(FeeIn)
+@blp.response(200, FeeOut)
+def put_fee(data: dict[str, Any]) -> Any:
+    """Set the allowed amount for a payer and code."""
+    return practice_config.set_fee(uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+                                   payer=data["payer"], code=data["code"],
+                                   allowed_amount=data["allowed_amount"],
+                                   payer_ids=ext().payers.ids())
+
+
+@blp.route("/settings", methods=["GET"])
+@require("read")
+@blp.response(200, SettingsOut)
+def get_settings() -> Any:
+    """The practice's counting policy and verdict thresholds."""
+    return practice_config.get_settings(uow=ext().uow(), caller=current_caller())
+
+
+@blp.route("/settings", methods=["PUT"])
+@require("admin")
+@blp.arguments(SettingsIn)
+@blp.response(200, SettingsOut)
+def put_settings(data: dict[str, Any]) -> Any:
+    """Change the counting policy (payers may still override it) and thresholds."""
+    return practice_config.put_settings(uow=ext().uow(), clock=ext().clock,
+                                        caller=current_caller(), counting=data["counting"],
+                                        thresholds=data["thresholds"])
+
+
+@blp.route("/reports/code-mix", methods=["GET"])
+@require("read")
+@blp.arguments(CodeMixQuery, location="query")
+@blp.response(200, CodeMixOut)
+def code_mix(args: dict[str, Any]) -> Any:
+    """Per provider: the share of 90837 among individual psychotherapy codes, flagged above
+    the threshold (payers audit providers who bill the 60-minute code for nearly everything)."""
+    rows = practice_config.code_mix_report(uow=ext().uow(), caller=current_caller(),
+                                           start=args.get("from_"), end=args.get("to"),
+                                           threshold=args["threshold"])
+    return {"threshold": args["threshold"], "providers": rows}

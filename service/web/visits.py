@@ -1,0 +1,104 @@
+"""Visits API: the ledger an EHR keeps in sync, verdicts before visits, and forecasts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+
+from schemas.ledger import (
+    CheckVerdictOut,
+    ForecastIn,
+    ForecastOut,
+    VisitIn,
+    VisitList,
+    VisitOut,
+    VisitRange,
+    VisitSpecIn,
+    VisitStatusIn,
+)
+from service import verdicts, visits
+from service.domain.allocation import VisitSpec
+from service.web.auth import current_caller, require
+from service.web.blueprint import ApiBlueprint
+from service.web.context import ext
+
+blp = ApiBlueprint("visits", __name__, url_prefix="/v1",
+                   description="The visit ledger and verdicts: covered, at risk, not covered.")
+
+
+@blp.route("/visits", methods=["POST"])
+@require("write")
+@blp.arguments(VisitIn)
+@blp.response(201, VisitOut, description="Visit recorded, with its verdict")
+@blp.alt_response(200, schema=VisitOut,
+                  description="A visit with this external_id existed and was updated")
+def book(data: dict[str, Any]) -> Any:
+    """Record a visit (or update the one with the same external_id); it draws from the
+    authorization that fits it."""
+    visit, created = visits.book_visit(uow=ext().uow, clock=ext().clock,
+                                       registry=ext().payers, caller=current_caller(),
+                                       data=data)
+    return visit, 201 if created else 200
+
+
+@blp.route("/visits/check", methods=["POST"])
+@require("read")
+@blp.arguments(VisitSpecIn)
+@blp.response(200, CheckVerdictOut)
+def check(data: dict[str, Any]) -> Any:
+    """Would this visit be covered? Reasons, the authorization it would draw from, and what
+    the client would owe. Writes nothing."""
+    spec = VisitSpec(date=data["date"], code=data["code"], minutes=data.get("minutes"),
+                     provider_npi=data.get("provider_npi"))
+    return verdicts.check_visit(uow=ext().uow(), clock=ext().clock, registry=ext().payers,
+                                caller=current_caller(), coverage_id=data["coverage_id"],
+                                visit=spec)
+
+
+@blp.route("/visits/forecast", methods=["POST"])
+@require("read")
+@blp.arguments(ForecastIn)
+@blp.response(200, ForecastOut)
+def forecast(data: dict[str, Any]) -> Any:
+    """Simulate a recurring series: each visit's verdict, and the first not covered."""
+    return verdicts.forecast(
+        uow=ext().uow(), clock=ext().clock, registry=ext().payers, caller=current_caller(),
+        coverage_id=data["coverage_id"], code=data["code"], first_date=data["first_date"],
+        every_days=data["every_days"], count=data["count"], minutes=data.get("minutes"),
+        provider_npi=data.get("provider_npi"),
+    )
+
+
+@blp.route("/visits/<uuid:visit_id>")
+class VisitById(MethodView):
+    @require("read")
+    @blp.response(200, VisitOut)
+    def get(self, visit_id: uuid.UUID) -> Any:
+        """Read a visit and the verdict it got when last written."""
+        return visits.get_visit(uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+                                visit_id=visit_id)
+
+
+@blp.route("/visits/<uuid:visit_id>/status", methods=["POST"])
+@require("write")
+@blp.arguments(VisitStatusIn)
+@blp.response(200, VisitOut)
+def set_status(data: dict[str, Any], visit_id: uuid.UUID) -> Any:
+    """Completed uses its unit; cancelled releases it; late cancels and no-shows release it
+    unless the practice or payer counts them."""
+    return visits.set_status(uow=ext().uow, clock=ext().clock, registry=ext().payers,
+                             caller=current_caller(), visit_id=visit_id, status=data["status"])
+
+
+@blp.route("/coverages/<uuid:coverage_id>/visits", methods=["GET"])
+@require("read")
+@blp.arguments(VisitRange, location="query")
+@blp.response(200, VisitList)
+def list_for_coverage(args: dict[str, Any], coverage_id: uuid.UUID) -> Any:
+    """A coverage's visits in date order, optionally between from and to."""
+    rows = visits.list_visits(uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+                              coverage_id=coverage_id, start=args.get("from_"),
+                              end=args.get("to"))
+    return {"items": rows}

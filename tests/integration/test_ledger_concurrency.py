@@ -1,0 +1,56 @@
+"""Two schedulers can never book the same last unit: 20 concurrent bookings, one winner."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select
+
+from service.db.models import Authorization, Visit
+from tests.support.builders import bearer, create_coverage, create_patient, new_practice
+from tests.support.people import PEOPLE
+
+BOOKINGS = 20
+
+
+def test_twenty_concurrent_bookings_of_the_last_unit_allocate_it_exactly_once(app, db_url):
+    rounds = 50 if db_url.startswith("postgresql") else 5
+    client = app.test_client()
+    _, key = new_practice(app)
+    patient = create_patient(client, key, PEOPLE[1])
+    coverage = create_coverage(client, key, patient["id"], PEOPLE[1], member_id="ZZT0000003")
+    for n in range(rounds):
+        # Given an authorization with exactly one unit left
+        auth = client.post("/v1/authorizations", headers=bearer(key), json={
+            "coverage_id": coverage["id"], "number": f"LAST-{n}", "quantity": 1,
+            "start_date": f"{2030 + n // 12}-{n % 12 + 1:02d}-01",
+            "end_date": f"{2030 + n // 12}-{n % 12 + 1:02d}-28", "codes": ["90834"]}).json
+        day = auth["start_date"][:8] + "15"
+        gate = threading.Barrier(BOOKINGS)
+
+        def book(i: int, day: str = day, gate: threading.Barrier = gate) -> dict:
+            gate.wait()
+            response = app.test_client().post("/v1/visits", headers=bearer(key), json={
+                "coverage_id": coverage["id"], "date": day, "code": "90834", "minutes": 45,
+                "external_id": f"R{day}-{i}"})
+            assert response.status_code == 201, response.json
+            return response.json
+
+        # When twenty schedulers book it at the same moment
+        with ThreadPoolExecutor(BOOKINGS) as pool:
+            results = list(pool.map(book, range(BOOKINGS)))
+
+        # Then exactly one visit holds it, and every other visit is recorded as not covered
+        winners = [r for r in results if r["authorization_id"] == auth["id"]]
+        assert len(winners) == 1, f"round {n}: {len(winners)} visits took the last unit"
+        losers = [r for r in results if r["authorization_id"] is None]
+        assert len(losers) == BOOKINGS - 1
+        assert all(r["verdict"]["status"] == "not_covered" and "AUTH_EXHAUSTED" in
+                   {x["code"] for x in r["verdict"]["reasons"]} for r in losers)
+        with app.extensions["coverwatch"].uow() as uow:
+            row = uow.session.get_one(Authorization, uuid.UUID(auth["id"]))
+            held = uow.session.scalar(select(func.count()).select_from(Visit).where(
+                Visit.authorization_id == row.id, Visit.units > 0))
+            assert (row.reserved, held) == (1, 1)
