@@ -10,6 +10,7 @@ import marshmallow as ma
 
 from schemas.common import Strict
 from schemas.eligibility import _npi
+from service.domain.reasons import REASON_CODES
 
 CODE_RE = re.compile(r"^(?:\d{4}[0-9A-Z]|[A-Z]\d{4})$")
 VISIT_STATUSES = ["scheduled", "completed", "cancelled", "late_cancelled", "no_show"]
@@ -123,7 +124,8 @@ class AuthorizationList(ma.Schema):
 
 
 class ReasonOut(ma.Schema):
-    code = ma.fields.String(required=True)
+    code = ma.fields.String(required=True, metadata={"description": "One of: " + "; ".join(
+        f"{code} ({severity}): {text}" for code, (severity, text) in REASON_CODES.items())})
     severity = ma.fields.String(required=True)
     message = ma.fields.String(required=True)
     data = ma.fields.Dict(required=True)

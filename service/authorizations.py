@@ -157,10 +157,12 @@ def fields_from_278(x12: str) -> dict[str, Any]:
     if not responses or not responses[0].is_response:
         raise InvalidInput({"x12": ["The X12 holds no 278 response."]})
     reply = responses[0]
-    number = reply.certification_number or reply.tracking_number
+    # A denial carries no certification number: the request's trace number names it.
+    number = (reply.certification_number or reply.tracking_number
+              or next(iter(reply.trace_numbers), None))
     if not number:
-        raise InvalidInput({"x12": ["The 278 has neither a certification number (HCR02) nor a "
-                                    "tracking number (REF*NT)."]})
+        raise InvalidInput({"x12": ["The 278 has no certification number (HCR02), tracking "
+                                    "number (REF*NT) or trace number (TRN)."]})
     if reply.start_date is None or reply.end_date is None:
         raise InvalidInput({"x12": ["The 278 gives no certified date range (DTP)."]})
     status = ACTION_STATUS.get(reply.action or "", "pending")
