@@ -78,8 +78,6 @@ def usage(work: UnitOfWork, ctx: LedgerContext, coverage_id: uuid.UUID, on: date
     end = ctx.plan_end or date(on.year, 12, 31)
     if not start <= on <= end:
         start, end = date(on.year, 1, 1), date(on.year, 12, 31)
-    this_year = work.visits.count_counted(coverage_id, after=None, start=start, end=end,
-                                          exclude=exclude)
-    since = work.visits.count_counted(coverage_id, after=ctx.answered_on, start=start,
-                                      end=end, exclude=exclude) if ctx.answered_on else 0
+    this_year, since = work.visits.counted(coverage_id, start=start, end=end,
+                                           after=ctx.answered_on, exclude=exclude)
     return Usage(visits_since_answer=since, visits_this_plan_year=this_year)

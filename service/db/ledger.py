@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from service.db.models import (
@@ -77,17 +77,18 @@ class VisitRepository:
             query = query.where(Visit.date <= end)
         return self.session.scalars(query.order_by(Visit.date, Visit.created_at)).all()
 
-    def count_counted(self, coverage_id: uuid.UUID, *, after: date | None, start: date,
-                      end: date, exclude: uuid.UUID | None = None) -> int:
-        """Scheduled or completed visits dated in [start, end] (and after `after`)."""
-        query = select(func.count()).select_from(Visit).where(
+    def counted(self, coverage_id: uuid.UUID, *, start: date, end: date, after: date | None,
+                exclude: uuid.UUID | None = None) -> tuple[int, int]:
+        """In one query: scheduled or completed visits dated in [start, end], and those of
+        them dated after `after` (0 when `after` is None)."""
+        later = (Visit.date > after) if after is not None else false()
+        query = select(func.count(), func.count().filter(later)).select_from(Visit).where(
             Visit.coverage_id == coverage_id, Visit.status.in_(COUNTED),
             Visit.date >= start, Visit.date <= end)
-        if after is not None:
-            query = query.where(Visit.date > after)
         if exclude is not None:
             query = query.where(Visit.id != exclude)
-        return int(self.session.scalar(query) or 0)
+        total, since = self.session.execute(query).one()
+        return int(total or 0), int(since or 0)
 
     def mix(self, practice_id: uuid.UUID, start: date | None,
             end: date | None) -> list[tuple[str | None, str]]:

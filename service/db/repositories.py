@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, false, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from service.db.models import (
     ApiKey,
@@ -219,6 +219,7 @@ class EligibilityCheckRepository:
         )
         rows = self.session.scalars(
             select(EligibilityCheck)
+            .options(defer(EligibilityCheck.request_raw), defer(EligibilityCheck.response_raw))
             .where(EligibilityCheck.coverage_id == coverage_id,
                    EligibilityCheck.payer == payer, or_(answered, doubtful))
             .order_by(EligibilityCheck.started_at.desc())
@@ -231,17 +232,24 @@ class EligibilityCheckRepository:
     def latest(
         self, coverage_id: uuid.UUID, payer: str
     ) -> tuple[EligibilityCheck | None, EligibilityCheck | None]:
-        """The newest finished check of the coverage with this payer, and the newest answered
-        one (active or inactive)."""
-        base = select(EligibilityCheck).where(
-            EligibilityCheck.coverage_id == coverage_id, EligibilityCheck.payer == payer,
-            EligibilityCheck.status != "pending").order_by(EligibilityCheck.started_at.desc())
-        newest = self.session.scalars(base.limit(1)).first()
-        if newest is None or newest.status in ("active", "inactive"):
-            return newest, newest
-        answered = self.session.scalars(
-            base.where(EligibilityCheck.status.in_(("active", "inactive"))).limit(1)).first()
-        return newest, answered
+        """In one query: the newest finished check of the coverage with this payer, and the
+        newest answered one (active or inactive). The raw X12 is not loaded."""
+        mine = (EligibilityCheck.coverage_id == coverage_id, EligibilityCheck.payer == payer)
+        newest = (select(EligibilityCheck.id).where(*mine, EligibilityCheck.status != "pending")
+                  .order_by(EligibilityCheck.started_at.desc()).limit(1).scalar_subquery())
+        answered = (select(EligibilityCheck.id)
+                    .where(*mine, EligibilityCheck.status.in_(("active", "inactive")))
+                    .order_by(EligibilityCheck.started_at.desc()).limit(1).scalar_subquery())
+        rows = self.session.scalars(
+            select(EligibilityCheck)
+            .options(defer(EligibilityCheck.request_raw), defer(EligibilityCheck.response_raw))
+            .where(EligibilityCheck.id.in_([newest, answered]))
+            .order_by(EligibilityCheck.started_at.desc())
+        ).all()
+        if not rows:
+            return None, None
+        answer = next((r for r in rows if r.status in ("active", "inactive")), None)
+        return rows[0], answer
 
     def record_outcome(self, check_id: uuid.UUID, values: dict[str, object]) -> None:
         """Write a finished check's outcome in one UPDATE (no read first)."""
