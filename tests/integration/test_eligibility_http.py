@@ -105,11 +105,17 @@ def test_a_down_route_fails_over_to_its_fallback_and_says_which_answered(
         route("primary", f"http://127.0.0.1:{closed_port()}/core", fallback="backup"),
         route("backup", httpserver.url_for("/core"), payer_id="PRIMARY"),
     )
-    response, _, _, _ = ask(app, "primary")
+    response, _, client, key = ask(app, "primary")
     body = response.json
     assert body["status"] == "active"
     assert body["payer"] == "primary" and body["route"] == "backup"
     assert body["routes_tried"] == ["primary", "backup"]
+    # The failed attempt on the primary route is stored too, with what was sent.
+    history = client.get(f"/v1/coverages/{body['coverage_id']}/eligibility-checks",
+                         headers=bearer(key)).json["items"]
+    failed = [c for c in history if c["route"] == "primary"]
+    assert len(history) == 2 and len(failed) == 1
+    assert failed[0]["error"]["code"] == "PAYER_UNAVAILABLE"
 
 
 def test_a_carve_out_named_by_the_payer_is_checked_over_http_and_linked(
