@@ -16,8 +16,6 @@ import argparse
 import os
 import random
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,11 +23,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import psycopg
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchlib import cpu_seconds, free_port, fresh_database, percentiles, wait_for  # noqa: E402
 
 from payers.core_envelope import (  # noqa: E402
     PAYLOAD_270,
@@ -40,32 +39,6 @@ from payers.core_envelope import (  # noqa: E402
 
 GOAL_P99_ADDED_MS = 15.0
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up")
-
-
-def fresh_database(admin_url: str, name: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    return f"{base}/{name}"
 
 
 def seed(db_url: str, payers_file: Path, coverages: int) -> tuple[str, list[str]]:
@@ -97,30 +70,6 @@ def seed(db_url: str, payers_file: Path, coverages: int) -> tuple[str, list[str]
         ids.append(coverage["id"])
     wiring.engine.dispose()
     return key, ids
-
-
-def cpu_seconds(root_pid: int) -> float:
-    """User+system CPU of a process and its children (gunicorn's workers), from /proc."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    pids = [root_pid]
-    children = Path(f"/proc/{root_pid}/task/{root_pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-def percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    cuts = statistics.quantiles(ordered, n=100, method="inclusive")
-    return {"p50": cuts[49], "p90": cuts[89], "p99": cuts[98], "max": ordered[-1],
-            "mean": statistics.fmean(ordered)}
 
 
 def drive(task, count: int, concurrency: int) -> tuple[list[float], float]:

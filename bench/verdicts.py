@@ -38,8 +38,6 @@ import queue
 import random
 import resource
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -53,6 +51,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from benchlib import cpu_seconds, drop_database, free_port, fresh_database, percentiles, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -154,69 +154,6 @@ def client_main() -> int:
 
 
 # --- servers, database, measurements ---------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/readyz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"127.0.0.1:{port} did not come up")
-
-
-def fresh_database(admin_url: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    return f"{base}/{name}"
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def cpu_seconds(root_pid: int) -> float:
-    """User+system CPU of a process and its children (gunicorn's workers), from /proc."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    pids = [root_pid]
-    children = Path(f"/proc/{root_pid}/task/{root_pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-def percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    cuts = statistics.quantiles(ordered, n=100, method="inclusive")
-    return {"p50": cuts[49], "p90": cuts[89], "p99": cuts[98], "max": ordered[-1]}
-
-
-# --- seeding -----------------------------------------------------------------------------------
 
 def plan_for(rng: random.Random, year: int) -> dict[str, Any]:
     """A coverage's treatment: its authorizations (three periods of the plan year) and the
@@ -599,8 +536,8 @@ def main() -> int:
                                work / "bare.log", ["--pythonpath", str(ROOT / "bench")]))
         processes.append(serve("wsgi:app", api_port, args.workers, args.threads, env,
                                work / "gunicorn.log", []))
-        wait_for(bare_port)
-        wait_for(api_port)
+        wait_for(f"http://127.0.0.1:{bare_port}/readyz")
+        wait_for(f"http://127.0.0.1:{api_port}/readyz")
         bodies = check_bodies(seeded, 2000, rng)
         mix = sample_verdicts(api_port, seeded["key"], bodies[:300])
         job = {"path": "/v1/visits/check", "bodies": bodies,
