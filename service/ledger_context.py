@@ -43,14 +43,21 @@ def spec(visit: Visit) -> VisitSpec:
                      provider_npi=visit.provider_npi)
 
 
-def context(work: UnitOfWork, registry: PayerRegistry, coverage: Coverage) -> LedgerContext:
+_UNREAD = object()
+
+
+def context(work: UnitOfWork, registry: PayerRegistry, coverage: Coverage,
+            saved: Any = _UNREAD) -> LedgerContext:
+    """What a verdict needs about `coverage`; `saved` is the practice's settings row when the
+    caller has already read it (None when the practice has none)."""
     latest, answered = work.checks.latest(coverage.id, coverage.payer)
     summary = answered.summary if answered is not None else None
     plan = (summary or {}).get("plan") or {}
     entry_rules: dict[str, Any] = {}
     if coverage.payer in registry.ids():
         entry_rules = dict(registry.entry(coverage.payer).rules or {})
-    saved = work.settings.get(coverage.practice_id)
+    if saved is _UNREAD:
+        saved = work.settings.get(coverage.practice_id)
     thresholds = {k: v for k, v in (saved.thresholds if saved else {}).items()
                   if k in THRESHOLD_KEYS}
     policy = CountingPolicy().merged(saved.counting if saved else None)

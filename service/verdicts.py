@@ -25,15 +25,15 @@ def check_visit(
 ) -> dict[str, Any]:
     """The verdict a visit would get if booked now, with an estimate; writes nothing."""
     with uow:
-        coverage = uow.coverages.get(caller.practice_id, coverage_id)
-        if coverage is None:
+        found = uow.coverages.for_verdict(caller.practice_id, coverage_id, visit.code)
+        if found is None:
             raise NotFound("coverage")
-        ctx = context(uow, registry, coverage)
+        coverage, saved, fee = found
+        ctx = context(uow, registry, coverage, saved)
         auths = [auth_state(a) for a in uow.authorizations.for_coverage(coverage.id)]
         verdict = evaluate(visit, now=clock(), coverage=ctx.coverage, auths=auths,
                            rules=ctx.rules, settings=ctx.settings,
                            usage=usage(uow, ctx, coverage.id, visit.date))
-        fee = uow.fees.get(caller.practice_id, coverage.payer, visit.code)
     allowed = Decimal(fee.allowed_amount) if fee is not None else None
     return {**verdict.to_dict(),
             "estimate": estimate(allowed_amount=allowed, summary=ctx.coverage.summary,

@@ -16,8 +16,10 @@ from service.db.models import (
     ControlCounter,
     Coverage,
     EligibilityCheck,
+    FeeScheduleEntry,
     Patient,
     Practice,
+    PracticeSettings,
 )
 
 
@@ -116,6 +118,20 @@ class CoverageRepository:
             select(Coverage, Patient, Practice)
             .join(Patient, Patient.id == Coverage.patient_id)
             .join(Practice, Practice.id == Coverage.practice_id)
+            .where(Coverage.practice_id == practice_id, Coverage.id == coverage_id)
+        ).first()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def for_verdict(
+        self, practice_id: uuid.UUID, coverage_id: uuid.UUID, code: str
+    ) -> tuple[Coverage, PracticeSettings | None, FeeScheduleEntry | None] | None:
+        """The coverage with its practice's settings and the fee for `code`, in one query."""
+        row = self.session.execute(
+            select(Coverage, PracticeSettings, FeeScheduleEntry)
+            .outerjoin(PracticeSettings, PracticeSettings.practice_id == Coverage.practice_id)
+            .outerjoin(FeeScheduleEntry, and_(
+                FeeScheduleEntry.practice_id == Coverage.practice_id,
+                FeeScheduleEntry.payer == Coverage.payer, FeeScheduleEntry.code == code))
             .where(Coverage.practice_id == practice_id, Coverage.id == coverage_id)
         ).first()
         return None if row is None else (row[0], row[1], row[2])
