@@ -155,6 +155,7 @@ class EligibilityCheck(Base):
     __tablename__ = "eligibility_checks"
     __table_args__ = (
         Index("ix_eligibility_checks_coverage_started", "coverage_id", "started_at"),
+        Index("ix_eligibility_checks_run_coverage", "reverification_run_id", "coverage_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -183,6 +184,8 @@ class EligibilityCheck(Base):
         ForeignKey("eligibility_checks.id")
     )
     carve_out_of_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # Set when the nightly re-verification asked (the run's report counts its checks).
+    reverification_run_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     requested_by: Mapped[str] = mapped_column(String(80))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -316,3 +319,54 @@ class Alert(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class ReverificationRun(Base):
+    """One pass of the nightly re-verification: what it selected and how far it got."""
+
+    __tablename__ = "reverification_runs"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("practices.id"))
+    status: Mapped[str] = mapped_column(String(10))  # running, finished, stopped, failed
+    mode: Mapped[str] = mapped_column(String(8))  # inline or queue
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)
+    selected: Mapped[int] = mapped_column(Integer, default=0)
+    requested_by: Mapped[str] = mapped_column(String(80))
+    # The process working the run (inline mode) and when it last said so: a resume refuses
+    # to start while another live process holds the run.
+    owner: Mapped[str | None] = mapped_column(String(64))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReverificationItem(Base):
+    """One coverage in a run: its state, attempts, last check and what changed."""
+
+    __tablename__ = "reverification_items"
+    __table_args__ = (
+        UniqueConstraint("run_id", "coverage_id", name="uq_reverification_items_run_coverage"),
+        Index("ix_reverification_items_run_state", "run_id", "state", "payer"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reverification_runs.id"))
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"))
+    coverage_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coverages.id"))
+    payer: Mapped[str] = mapped_column(String(64))
+    # pending, running, retry (waiting for next_attempt_at), done, deferred (W/X: next run)
+    state: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    first_tried_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    check_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    outcome: Mapped[str | None] = mapped_column(String(10))  # active, inactive, rejected, error
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    changes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
