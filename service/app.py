@@ -12,7 +12,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from payers.directory import PayerEntry, load_directory
 from payers.registry import PayerRegistry
-from service import cli, logs
+from service import cli, cli_reverify, logs
 from service.config import Config
 from service.db.engine import make_engine, make_session_factory
 from service.web import (
@@ -25,6 +25,7 @@ from service.web import (
     ops,
     patients,
     practice,
+    reverification,
     visits,
 )
 from service.wiring import Wiring
@@ -96,12 +97,14 @@ def create_app(
 
     api = Api(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
-                      authorizations.blp, visits.blp, practice.blp, audit.blp):
+                      authorizations.blp, visits.blp, practice.blp, audit.blp,
+                      reverification.blp):
         api.register_blueprint(blueprint)
     errors.register(app)
     hooks.register(app, wiring.metrics)
     app.add_url_rule("/docs/assets/<path:filename>", "docs_assets", _docs_asset)
     cli.register(app)
+    cli_reverify.register(app)
     return app
 
 

@@ -24,6 +24,9 @@ class Config:
     log_level: str = "INFO"
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
     eligibility_reuse_hours: float = 24.0
+    # The job queue and the payer limits shared by re-verification workers; None: in-process.
+    redis_url: str | None = None
+    redis_prefix: str = "coverwatch"  # keys and queue names; deployments sharing a Redis differ
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -41,6 +44,10 @@ class Config:
                 kwargs["eligibility_reuse_hours"] = float(env["ELIGIBILITY_REUSE_HOURS"])
             except ValueError as exc:
                 raise ConfigError("ELIGIBILITY_REUSE_HOURS must be a number of hours") from exc
+        if env.get("REDIS_URL"):
+            kwargs["redis_url"] = env["REDIS_URL"]
+        if env.get("REDIS_PREFIX"):
+            kwargs["redis_prefix"] = env["REDIS_PREFIX"]
         if env.get("SECRET_KEY"):
             kwargs["secret_key"] = env["SECRET_KEY"]
         return cls(**kwargs)

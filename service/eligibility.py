@@ -44,6 +44,7 @@ class CheckRequest:
     service_date: date | None = None
     provider_npi: str | None = None
     force: bool = False
+    run_id: uuid.UUID | None = None  # the re-verification run asking, if any
 
 
 def run_check(
@@ -108,7 +109,7 @@ def _start(
             provider_npi=data.provider_npi, network_status=coverage.network_status,
             status="pending", reached_payer=False, trace_number=uuid.uuid4().hex,
             control_number=0, requested_by=caller.actor, started_at=now,
-            carve_out_of_id=carve_out_of,
+            carve_out_of_id=carve_out_of, reverification_run_id=request.run_id,
         )
         if doubt is not None:
             wait = int((doubt.started_at + RESEND_GUARD - now).total_seconds()) + 1
@@ -188,7 +189,7 @@ def _failed_attempt(
         name: getattr(check, name) for name in (
             "practice_id", "coverage_id", "payer", "service_types", "service_date",
             "provider_npi", "network_status", "trace_number", "control_number",
-            "requested_by", "started_at", "carve_out_of_id",
+            "requested_by", "started_at", "carve_out_of_id", "reverification_run_id",
         )
     })
     row.id = uuid.uuid4()
@@ -209,7 +210,8 @@ def _chain_carve_out(
     child = run_check(
         uow=uow, clock=clock, registry=registry, caller=caller,
         request=CheckRequest(coverage_id=request.coverage_id, service_date=request.service_date,
-                             provider_npi=request.provider_npi, force=request.force),
+                             provider_npi=request.provider_npi, force=request.force,
+                             run_id=request.run_id),
         reuse_window=reuse_window, chain=False, route=route, carve_out_of=parent.id,
     )
     with uow() as work:

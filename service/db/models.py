@@ -368,5 +368,5 @@ class ReverificationItem(Base):
     check_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     outcome: Mapped[str | None] = mapped_column(String(10))  # active, inactive, rejected, error
     error_code: Mapped[str | None] = mapped_column(String(40))
-    changes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    changes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

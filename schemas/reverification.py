@@ -1,0 +1,59 @@
+"""Re-verification run schemas: the run's figures and each change with before and after."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from schemas.common import PageOut
+
+
+class BenefitChangeOut(ma.Schema):
+    coverage_id = ma.fields.UUID(required=True)
+    patient_id = ma.fields.UUID(required=True)
+    payer = ma.fields.String(required=True)
+    field = ma.fields.String(required=True, metadata={
+        "description": "status, plan_begin, plan_end, copay, coinsurance, deductible, "
+                       "deductible_remaining, out_of_pocket, out_of_pocket_remaining, "
+                       "visit_limit, visit_limit_remaining, auth_required or carve_out"})
+    label = ma.fields.String(required=True)
+    before = ma.fields.Raw(required=True, allow_none=True)
+    after = ma.fields.Raw(required=True, allow_none=True)
+    check_id = ma.fields.UUID(required=True)
+    previous_check_id = ma.fields.UUID(required=True)
+
+
+class ReverificationRunOut(ma.Schema):
+    run_id = ma.fields.UUID(required=True)
+    status = ma.fields.String(required=True, metadata={
+        "description": "running, finished, stopped (resume it) or failed"})
+    mode = ma.fields.String(required=True, metadata={"description": "inline or queue"})
+    options = ma.fields.Dict(required=True)
+    created_at = ma.fields.String(required=True)
+    finished_at = ma.fields.String(required=True, allow_none=True)
+    selected = ma.fields.Integer(required=True)
+    checked = ma.fields.Integer(required=True)
+    active = ma.fields.Integer(required=True)
+    inactive = ma.fields.Integer(required=True)
+    rejected = ma.fields.Integer(required=True)
+    errors = ma.fields.Integer(required=True)
+    deferred = ma.fields.Integer(required=True, metadata={
+        "description": "the payer asked to wait (AAA follow-up W or X): the next run asks"})
+    retrying = ma.fields.Integer(required=True)
+    remaining = ma.fields.Integer(required=True)
+    changed = ma.fields.Integer(required=True)
+    seconds = ma.fields.Float(required=True)
+    changes = ma.fields.List(ma.fields.Nested(BenefitChangeOut), required=True)
+
+
+class ReverificationRunListItem(ma.Schema):
+    id = ma.fields.UUID(required=True)
+    status = ma.fields.String(required=True)
+    mode = ma.fields.String(required=True)
+    selected = ma.fields.Integer(required=True, metadata={
+        "description": "over every practice the run covers"})
+    created_at = ma.fields.AwareDateTime(required=True)
+    finished_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+
+
+class ReverificationRunPage(PageOut):
+    items = ma.fields.List(ma.fields.Nested(ReverificationRunListItem), required=True)

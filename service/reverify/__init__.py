@@ -1,0 +1,1 @@
+"""Nightly re-verification: select coverages, check them within payer limits, report changes."""

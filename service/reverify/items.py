@@ -1,0 +1,220 @@
+"""One coverage of a run: claimed, checked through the eligibility use case, recorded.
+
+Exactly once, whatever dies when: an item is claimed (state "running", a lease) before its
+check starts, and the check row carries the run id. An item found "running" by a resumed
+run or after its lease ran out is *recovered*, not re-checked blindly: a finished check of
+this run since the claim is adopted as the item's result; a check still "pending" may have
+reached the payer, so the item waits until 90 s after that check started; no check at all
+sends it back to "pending".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+
+from payers.registry import PayerRegistry
+from service.access import Caller
+from service.db.models import Alert, Coverage, EligibilityCheck, ReverificationItem
+from service.db.uow import UnitOfWork
+from service.domain import benefit_changes, retry_policy
+from service.domain.errors import DomainError
+from service.eligibility import CheckRequest, run_check
+from service.reverify.limits import Limits
+
+log = logging.getLogger("coverwatch.reverify")
+UNFINISHED = ("pending", "running", "retry")
+SCOPES = frozenset({"read", "write"})
+
+
+@dataclass(kw_only=True)
+class Deps:
+    uow: Callable[[], UnitOfWork]
+    clock: Callable[[], datetime]
+    registry: PayerRegistry
+    limits: Limits
+    worker: str  # who claims: written on the item while it runs
+    reuse_window: timedelta = timedelta(0)
+    max_attempts: int = retry_policy.DEFAULT_MAX_ATTEMPTS
+
+    def lease(self, payer: str) -> timedelta:
+        # Long enough for the check and a carve-out chained to it, each at the route's timeout.
+        timeout = self.registry.entry(payer).timeout_s if payer in self.registry.ids() else 20
+        return timedelta(seconds=2 * timeout + 60)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item_id: int
+    state: str  # done, retry, deferred, pending (recovered to try again)
+    outcome: str | None
+    next_attempt_at: datetime | None = None
+    changed: bool = False
+
+
+def process(deps: Deps, item_id: int, payer: str) -> Outcome | None:
+    """Check the item if it is still to do (None when another worker has it or it is done)."""
+    with deps.limits.slot(payer):
+        claimed = _claim(deps, item_id)
+        if claimed is None:
+            return None
+        item, recovered = claimed
+        if recovered is not None:
+            return recovered
+        check = _check(deps, item)
+        return record(deps, item, check)
+
+
+def _claim(deps: Deps, item_id: int) -> tuple[ReverificationItem, Outcome | None] | None:
+    now = deps.clock()
+    with deps.uow() as work:
+        item = work.session.get(ReverificationItem, item_id)
+        if item is None or item.state not in UNFINISHED:
+            return None
+        if item.state == "retry" and item.next_attempt_at and item.next_attempt_at > now:
+            return None
+        stale = item.state == "running"
+        if stale and item.lease_until is not None and item.lease_until > now:
+            return None  # a live worker holds it
+        # The guarded UPDATE is the claim: of two workers, exactly one sees rowcount 1.
+        taken = work.session.execute(
+            update(ReverificationItem)
+            .where(ReverificationItem.id == item_id,
+                   ReverificationItem.state == item.state,
+                   or_(ReverificationItem.claimed_at.is_(None),
+                       ReverificationItem.claimed_at == item.claimed_at))
+            .values(state="running", claimed_by=deps.worker, claimed_at=now,
+                    lease_until=now + deps.lease(item.payer))
+            .execution_options(synchronize_session=False))
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        previous_claim = item.claimed_at
+        work.commit()
+    if stale and previous_claim is not None:
+        recovered = recover(deps, item, previous_claim)
+        if recovered is not None:
+            return item, recovered
+    return item, None
+
+
+def recover(deps: Deps, item: ReverificationItem, claimed_at: datetime) -> Outcome | None:
+    """After a crash: adopt a finished check, wait out a pending one, or None to check now."""
+    with deps.uow() as work:
+        rows = work.session.scalars(
+            select(EligibilityCheck).where(
+                EligibilityCheck.reverification_run_id == item.run_id,
+                EligibilityCheck.coverage_id == item.coverage_id,
+                EligibilityCheck.carve_out_of_id.is_(None),
+                EligibilityCheck.started_at >= claimed_at)
+            .order_by(EligibilityCheck.started_at.desc())).all()
+        finished = next((c for c in rows if c.status != "pending"), None)
+        pending = next((c for c in rows if c.status == "pending"), None)
+        work.session.expunge_all()
+    if finished is not None:
+        log.info("reverify item %s: adopting check %s finished before a crash",
+                 item.id, finished.id)
+        return record(deps, item, finished)
+    if pending is not None:
+        # The inquiry may be at the payer: CAQH CORE forbids asking again within 90 s.
+        at = pending.started_at + retry_policy.MIN_GAP
+        if at > deps.clock():
+            return _set(deps, item, state="retry", next_attempt_at=at)
+    return None
+
+
+def _set(deps: Deps, item: ReverificationItem, **values: Any) -> Outcome:
+    with deps.uow() as work:
+        work.session.execute(
+            update(ReverificationItem).where(ReverificationItem.id == item.id)
+            .values(claimed_by=None, lease_until=None, **values)
+            .execution_options(synchronize_session=False))
+        work.commit()
+    return Outcome(item.id, values["state"], None, values.get("next_attempt_at"))
+
+
+def _check(deps: Deps, item: ReverificationItem) -> EligibilityCheck | str:
+    """The finished check, or the error code when no check could even start."""
+    caller = Caller(practice_id=item.practice_id, actor=f"reverify:{item.run_id}",
+                    scopes=SCOPES)
+    try:
+        result = run_check(
+            uow=deps.uow, clock=deps.clock, registry=deps.registry, caller=caller,
+            request=CheckRequest(coverage_id=item.coverage_id, force=True, run_id=item.run_id),
+            reuse_window=deps.reuse_window)
+    except DomainError as error:
+        # The coverage's payer left the directory, or the coverage is gone: nothing to send.
+        log.warning("reverify item %s could not start: %s", item.id, type(error).__name__)
+        return "PAYER_NOT_CONFIGURED"
+    return result.check
+
+
+def record(deps: Deps, item: ReverificationItem, check: EligibilityCheck | str) -> Outcome:
+    """Store the attempt's result, the changes it shows and their alerts, in one transaction."""
+    now = deps.clock()
+    attempts = item.attempts + 1
+    error_code: str | None
+    if isinstance(check, str):
+        status, error_code, started, follow_ups = "error", check, now, []
+    else:
+        status, error_code, started = check.status, check.error_code, check.started_at
+        follow_ups = [r.get("follow_up", "") for r in (check.summary or {}).get("rejections", [])]
+    decision = retry_policy.decide(status=status, error_code=error_code, follow_ups=follow_ups,
+                                   attempts=attempts, last_tried_at=started,
+                                   max_attempts=deps.max_attempts)
+    state = {"done": "done", "retry": "retry", "defer": "deferred"}[decision.action]
+    with deps.uow() as work:
+        changes = None
+        if not isinstance(check, str) and status in ("active", "inactive"):
+            changes = _changes(work, item, check) or None
+        values: dict[str, Any] = {
+            "state": state, "attempts": attempts, "outcome": status, "error_code": error_code,
+            "check_id": None if isinstance(check, str) else check.id,
+            "first_tried_at": item.first_tried_at or started,
+            "next_attempt_at": decision.at, "claimed_by": None, "lease_until": None,
+            "changes": changes, "finished_at": now if state != "retry" else None,
+        }
+        work.session.execute(
+            update(ReverificationItem).where(ReverificationItem.id == item.id).values(**values)
+            .execution_options(synchronize_session=False))
+        for change in changes or []:
+            work.session.add(_alert(item, check, change, now))  # type: ignore[arg-type]
+        work.commit()
+    return Outcome(item.id, state, status, decision.at, changed=bool(changes))
+
+
+def _changes(work: UnitOfWork, item: ReverificationItem,
+             check: EligibilityCheck) -> list[dict[str, Any]]:
+    previous = work.session.scalars(
+        select(EligibilityCheck).where(
+            EligibilityCheck.coverage_id == item.coverage_id,
+            EligibilityCheck.payer == check.payer,
+            EligibilityCheck.carve_out_of_id.is_(None),
+            EligibilityCheck.status.in_(("active", "inactive")),
+            EligibilityCheck.started_at < check.started_at,
+            EligibilityCheck.id != check.id)
+        .order_by(EligibilityCheck.started_at.desc()).limit(1)).first()
+    if previous is None:
+        return []
+    network = work.session.scalar(
+        select(Coverage.network_status).where(Coverage.id == item.coverage_id)) or "in"
+    changes = benefit_changes.compare(previous.summary or {}, previous.status,
+                                      check.summary or {}, check.status, network=network)
+    return [{**c, "check_id": str(check.id), "previous_check_id": str(previous.id)}
+            for c in changes]
+
+
+def _alert(item: ReverificationItem, check: EligibilityCheck, change: dict[str, Any],
+           now: datetime) -> Alert:
+    fingerprint = hashlib.sha256(f"{check.id}:{change['field']}".encode()).hexdigest()
+    return Alert(
+        id=uuid.uuid4(), practice_id=item.practice_id, coverage_id=item.coverage_id,
+        kind="coverage_changed", subject_id=f"{item.coverage_id}:{change['field']}"[:64],
+        fingerprint=fingerprint, message=benefit_changes.sentence(change),
+        data={**change, "run_id": str(item.run_id)}, created_at=now)

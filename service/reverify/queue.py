@@ -1,0 +1,107 @@
+"""Queue mode: a run's items as Dramatiq messages on Redis, worked by any number of workers.
+
+One message per item carries (item id, payer). The database stays the source of truth: a
+worker claims the item before checking it, so a message delivered twice (a worker died
+before acknowledging it) is dropped the second time. An item waiting for a retry, or held
+by a live worker, is sent again with a delay instead of being dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from sqlalchemy import select
+
+from service.db.models import ReverificationItem
+from service.db.uow import UnitOfWork
+from service.reverify import runs
+from service.reverify.items import UNFINISHED, Deps, process
+
+log = logging.getLogger("coverwatch.reverify")
+ACTOR = "reverify_item"
+TIME_LIMIT_MS = 5 * 60 * 1000  # a check and its carve-out each end within 60 s
+
+
+class Queue:
+    """The broker and the one actor; `deps` is set in worker processes only."""
+
+    def __init__(self, redis_url: str, *, prefix: str = "coverwatch") -> None:
+        self.broker = RedisBroker(url=redis_url, namespace=f"{prefix}:queue")
+        self.queue_name = "reverify"
+        self.actor: dramatiq.Actor[[int, str], None] = dramatiq.Actor(
+            self._handle, broker=self.broker, actor_name=ACTOR, queue_name=self.queue_name,
+            priority=0, options={"max_retries": 0, "time_limit": TIME_LIMIT_MS})
+        self.deps: Deps | None = None
+        self.on_item: Callable[[Any], None] = lambda outcome: None
+
+    def enqueue_run(self, uow: Callable[[], UnitOfWork], run_id: uuid.UUID) -> int:
+        """A message for every unfinished item of the run (streamed); how many were sent."""
+        sent = 0
+        with uow() as work:
+            rows = work.session.execute(
+                select(ReverificationItem.id, ReverificationItem.payer)
+                .where(ReverificationItem.run_id == run_id,
+                       ReverificationItem.state.in_(UNFINISHED))
+                .order_by(ReverificationItem.id).execution_options(yield_per=1000))
+            for item_id, payer in rows:
+                self.actor.send(item_id, payer)
+                sent += 1
+        return sent
+
+    def worker(self, deps: Deps, threads: int) -> dramatiq.Worker:
+        self.deps = deps
+        return dramatiq.Worker(self.broker, queues={self.queue_name}, worker_threads=threads,
+                               worker_timeout=200)
+
+    def _handle(self, item_id: int, payer: str) -> None:
+        deps = self.deps
+        if deps is None:
+            raise RuntimeError("this process has no worker dependencies")
+        later = self._not_yet(deps, item_id)
+        if later is not None:
+            self._send_later(item_id, payer, later, deps.clock())
+            return
+        outcome = process(deps, item_id, payer)
+        if outcome is None:
+            later = self._not_yet(deps, item_id)
+            if later is not None:
+                self._send_later(item_id, payer, later, deps.clock())
+            return
+        self.on_item(outcome)
+        if outcome.state == "retry" and outcome.next_attempt_at is not None:
+            self._send_later(item_id, payer, outcome.next_attempt_at, deps.clock())
+            return
+        run_id = self._run_of(deps, item_id)
+        if run_id is not None and runs.unfinished(deps.uow, run_id) == 0:
+            runs.finish(deps.uow, deps.clock, run_id, owner=None, stopped=False)
+
+    @staticmethod
+    def _not_yet(deps: Deps, item_id: int) -> datetime | None:
+        """When the item may be worked, if not now: a retry's time or a live lease's end."""
+        now = deps.clock()
+        with deps.uow() as work:
+            item = work.session.get(ReverificationItem, item_id)
+            if item is None:
+                return None
+            if item.state == "retry" and item.next_attempt_at and item.next_attempt_at > now:
+                return item.next_attempt_at
+            if item.state == "running" and item.lease_until and item.lease_until > now:
+                return item.lease_until
+        return None
+
+    @staticmethod
+    def _run_of(deps: Deps, item_id: int) -> uuid.UUID | None:
+        with deps.uow() as work:
+            return work.session.scalar(select(ReverificationItem.run_id)
+                                       .where(ReverificationItem.id == item_id))
+
+    def _send_later(self, item_id: int, payer: str, at: datetime, now: datetime) -> None:
+        delay = max(timedelta(seconds=1), at - now + timedelta(seconds=1))
+        self.actor.send_with_options(args=(item_id, payer),
+                                     delay=int(delay.total_seconds() * 1000))

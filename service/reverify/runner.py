@@ -1,0 +1,172 @@
+"""The in-process engine: per payer as many threads as its cap, fed from the run's items."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from service.db.models import ReverificationItem
+from service.reverify import runs
+from service.reverify.items import Deps, Outcome, process
+
+log = logging.getLogger("coverwatch.reverify")
+MAX_THREADS_PER_PAYER = 64
+IDLE_POLL_S = 1.0  # how often a payer with only retries in flight looks again
+
+
+class _Feed:
+    """The next item ids of one payer: recovered ones first, then pending ones in id
+    order (a keyset, so 100,000 items are never loaded at once), then retries that are due."""
+
+    def __init__(self, deps: Deps, run_id: uuid.UUID, payer: str, batch: int = 200) -> None:
+        self.deps, self.run_id, self.payer, self.batch = deps, run_id, payer, batch
+        self._ids: deque[int] = deque()
+        self._after = 0
+        self._lock = threading.Lock()
+        self._changed = threading.Condition()
+        with deps.uow() as work:
+            self._ids.extend(work.session.scalars(self._mine().where(
+                ReverificationItem.state == "running").order_by(ReverificationItem.id)))
+
+    def _mine(self):  # type: ignore[no-untyped-def]
+        return select(ReverificationItem.id).where(ReverificationItem.run_id == self.run_id,
+                                                   ReverificationItem.payer == self.payer)
+
+    def next(self) -> int | float | None:
+        """An item id; or seconds to wait (retries not due yet, or still in flight); or None
+        when this payer has nothing left."""
+        with self._lock:
+            if not self._ids:
+                self._refill()
+            if self._ids:
+                return self._ids.popleft()
+            return self._wait()
+
+    def wait(self, seconds: float) -> None:
+        """Sleep until an item of this payer finishes (it may turn into a retry) or `seconds`."""
+        with self._changed:
+            self._changed.wait(seconds)
+
+    def finished_one(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
+
+    def _refill(self) -> None:
+        now = self.deps.clock()
+        with self.deps.uow() as work:
+            pending = work.session.scalars(self._mine().where(
+                ReverificationItem.state == "pending", ReverificationItem.id > self._after)
+                .order_by(ReverificationItem.id).limit(self.batch)).all()
+            if pending:
+                self._after = pending[-1]
+                self._ids.extend(pending)
+                return
+            self._ids.extend(work.session.scalars(self._mine().where(
+                ReverificationItem.state == "retry", ReverificationItem.next_attempt_at <= now)
+                .order_by(ReverificationItem.next_attempt_at).limit(self.batch)))
+
+    def _wait(self) -> float | None:
+        now = self.deps.clock()
+        with self.deps.uow() as work:
+            left = work.session.execute(
+                select(func.count(), func.min(ReverificationItem.next_attempt_at))
+                .where(ReverificationItem.run_id == self.run_id,
+                       ReverificationItem.payer == self.payer,
+                       ReverificationItem.state.in_(("pending", "running", "retry")))).one()
+        count, earliest = left
+        if not count:
+            return None
+        if earliest is None:
+            return IDLE_POLL_S
+        return min(IDLE_POLL_S, max(0.01, (earliest - now).total_seconds()))
+
+
+class Runner:
+    """Works one run to its end (or until `stop` is set) in this process."""
+
+    def __init__(self, deps: Deps, run_id: uuid.UUID, *,
+                 on_item: Callable[[Outcome], None] | None = None,
+                 stop: threading.Event | None = None,
+                 sleep: Callable[[float], None] | None = None) -> None:
+        self.deps, self.run_id = deps, run_id
+        self.on_item = on_item or (lambda outcome: None)
+        self.stop = stop or threading.Event()
+        self.sleep = sleep
+        self._progress_lock = threading.Lock()
+
+    def run(self) -> str:
+        """Claim the run, work every payer's items, and return the run's final status."""
+        runs.claim(self.deps.uow, self.deps.clock, self.run_id, self.deps.worker)
+        done = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(done,), daemon=True)
+        beat.start()
+        try:
+            threads = [threading.Thread(target=self._work, args=(feed,), daemon=True,
+                                        name=f"reverify-{feed.payer}-{n}")
+                       for feed, count in self._feeds() for n in range(count)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            done.set()
+            beat.join()
+        return runs.finish(self.deps.uow, self.deps.clock, self.run_id,
+                           owner=self.deps.worker, stopped=self.stop.is_set())
+
+    def _feeds(self) -> list[tuple[_Feed, int]]:
+        with self.deps.uow() as work:
+            payers = work.session.scalars(
+                select(ReverificationItem.payer).distinct()
+                .where(ReverificationItem.run_id == self.run_id,
+                       ReverificationItem.state.in_(("pending", "running", "retry")))).all()
+        feeds = []
+        for payer in sorted(payers):
+            known = payer in self.deps.registry.ids()
+            cap = self.deps.registry.entry(payer).max_concurrency if known else 1
+            feeds.append((_Feed(self.deps, self.run_id, payer),
+                          max(1, min(cap, MAX_THREADS_PER_PAYER))))
+        return feeds
+
+    def _work(self, feed: _Feed) -> None:
+        while not self.stop.is_set():
+            step = feed.next()
+            if step is None:
+                return
+            if isinstance(step, float):
+                (self.sleep or feed.wait)(step)
+                continue
+            outcome = self._one(step, feed.payer)
+            feed.finished_one()
+            if outcome is not None:
+                with self._progress_lock:
+                    self.on_item(outcome)
+
+    def _one(self, item_id: int, payer: str) -> Outcome | None:
+        try:
+            return process(self.deps, item_id, payer)
+        except Exception:
+            # A fault of ours, not the payer's: the item ends as an error, the run goes on.
+            log.exception("reverify item %s failed unexpectedly", item_id)
+            now: datetime = self.deps.clock()
+            with self.deps.uow() as work:
+                work.session.execute(
+                    update(ReverificationItem).where(ReverificationItem.id == item_id)
+                    .values(state="done", outcome="error", error_code="CHECK_FAILED",
+                            claimed_by=None, lease_until=None, finished_at=now)
+                    .execution_options(synchronize_session=False))
+                work.commit()
+            return Outcome(item_id, "done", "error")
+
+    def _heartbeat(self, done: threading.Event) -> None:
+        while not done.wait(runs.HEARTBEAT.total_seconds()):
+            try:
+                runs.heartbeat(self.deps.uow, self.deps.clock, self.run_id, self.deps.worker)
+            except Exception:
+                log.exception("reverify heartbeat failed")

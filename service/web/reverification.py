@@ -1,0 +1,41 @@
+"""Re-verification runs API: each nightly run's figures and what changed."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from schemas.common import PageQuery
+from schemas.reverification import ReverificationRunOut, ReverificationRunPage
+from service.reverify import report
+from service.web.auth import current_caller, require
+from service.web.blueprint import ApiBlueprint
+from service.web.context import ext, page_window
+
+blp = ApiBlueprint("reverification", __name__, url_prefix="/v1/reverification-runs",
+                   description="Nightly re-verification runs (`flask reverify`) and their "
+                               "reports.")
+
+
+@blp.route("", methods=["GET"])
+@require("read")
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, ReverificationRunPage)
+def list_runs(args: dict[str, Any]) -> Any:
+    """List runs this practice took part in, newest first."""
+    offset, limit = page_window(args)
+    rows, total = report.list_runs(uow=ext().uow(), caller=current_caller(), offset=offset,
+                                   limit=limit)
+    return {"items": rows, "page": args["page"], "page_size": limit, "total": total}
+
+
+@blp.route("/<uuid:run_id>", methods=["GET"])
+@require("read")
+@blp.response(200, ReverificationRunOut)
+def get_run(run_id: uuid.UUID) -> Any:
+    """A run's report: counts by outcome and every change with its before and after values.
+
+    For a run over every practice, only this practice's coverages are counted and listed.
+    """
+    return report.read(uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+                       run_id=run_id)

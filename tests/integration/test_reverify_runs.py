@@ -1,0 +1,269 @@
+"""The re-verification engine in process: selection, retries by AAA follow-up code, payer
+limits, change detection with its alerts, and the run report over the API."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from payers.directory import parse_directory
+from service import create_app
+from service.db.models import Alert, EligibilityCheck, ReverificationItem
+from service.reverify import runs
+from service.reverify.items import Deps
+from service.reverify.limits import LocalLimits
+from service.reverify.runner import Runner
+from service.reverify.selection import Selection
+from service.reverify.setup import limits_of
+from tests.support import reverify_data as data
+from tests.support.builders import bearer, new_key
+from tests.support.scripted_payer import ScriptedPayer, serving
+
+
+def route(url: str, **extra: object) -> dict[str, object]:
+    return {"id": "scripted", "name": "Scripted plan", "payer_id": "SCRIPT01",
+            "adapter": "core-soap", "url": url, "username": "cw-test", "password": "pw-test",
+            "timeout_s": 1, **extra}
+
+
+@pytest.fixture
+def job(db_url, clock):
+    """Builds (app, run function) for a scripted payer with the given directory fields."""
+    apps = []
+    stack = []
+
+    def build(payer: ScriptedPayer, **fields: object):
+        context = serving(payer)
+        url = context.__enter__()
+        stack.append(context)
+        app = create_app({"database_url": db_url, "redis_url": None},
+                         payers=parse_directory({"payers": [route(url, **fields)]}),
+                         clock=clock)
+        apps.append(app)
+        wiring = app.extensions["coverwatch"]
+
+        def advance(seconds: float) -> None:
+            # Waiting for a retry moves the test's clock instead of the wall clock.
+            clock.advance(seconds=max(seconds, 10))
+            time.sleep(0.001)
+
+        def run(selection: Selection, *, fake_time: bool = True, max_attempts: int = 3):
+            run_id, _ = runs.create(wiring.uow, wiring.clock, selection, mode="inline",
+                                    requested_by="test", max_attempts=max_attempts)
+            deps = Deps(uow=wiring.uow, clock=wiring.clock, registry=wiring.payers,
+                        limits=LocalLimits(limits_of(wiring.payers)), worker="test-worker",
+                        max_attempts=max_attempts)
+            status = Runner(deps, run_id, sleep=advance if fake_time else None).run()
+            return run_id, status
+
+        return app, run
+
+    yield build
+    for app in apps:
+        app.extensions["coverwatch"].engine.dispose()
+    for context in stack:
+        context.__exit__(None, None, None)
+
+
+def items(app, run_id):
+    with app.extensions["coverwatch"].uow() as work:
+        rows = work.session.scalars(select(ReverificationItem).where(
+            ReverificationItem.run_id == run_id)).all()
+        return {row.coverage_id: row for row in rows}
+
+
+def checks_of(app, run_id, coverage_id):
+    with app.extensions["coverwatch"].uow() as work:
+        return work.session.scalars(select(EligibilityCheck).where(
+            EligibilityCheck.reverification_run_id == run_id,
+            EligibilityCheck.coverage_id == coverage_id)
+            .order_by(EligibilityCheck.started_at)).all()
+
+
+def test_selection_takes_stale_coverages_with_visits_soon_and_all_takes_the_rest(
+        db_url, clock, job):
+    app, run = job(ScriptedPayer())
+    mine, other = data.practice(db_url), data.practice(db_url, "Other Practice")
+    soon, later = data.in_days(clock, 5), data.in_days(clock, 20)
+    never, far, fresh, stale, no_visit, inactive, cancelled = data.coverages(
+        db_url, mine, [f"ZZS000000{n}" for n in range(7)], payer="scripted")
+    [elsewhere] = data.coverages(db_url, other, ["ZZS0000099"], payer="scripted",
+                                 visit_on=soon)
+    data.add(db_url,
+             data.visit(mine, never, soon), data.visit(mine, far, later),
+             data.visit(mine, fresh, soon), data.visit(mine, stale, soon),
+             data.visit(mine, cancelled, soon, status="cancelled"),
+             data.answered(mine, fresh, "scripted", clock() - timedelta(hours=2)),
+             data.answered(mine, stale, "scripted", clock() - timedelta(hours=100)),
+             data.answered(mine, inactive, "scripted", clock() - timedelta(hours=100),
+                           status="inactive"))
+
+    run_id, status = run(Selection(practice_id=mine))
+    assert status == "finished"
+    assert set(items(app, run_id)) == {never, stale}
+
+    run_id, _ = run(Selection(every_active=True, older_than_hours=None, practice_id=mine))
+    assert set(items(app, run_id)) == {never, far, fresh, stale, no_visit, cancelled}
+
+    run_id, _ = run(Selection(within_days=30))
+    assert set(items(app, run_id)) == {elsewhere}  # every practice; the others are fresh
+
+
+SCRIPTS = {
+    "ZZR000000R": [("aaa", "42", "R"), ("active", "25")],
+    "ZZR000000P": [("aaa", "42", "P"), ("active", "25")],
+    "ZZR000000T": [("slow", 1.5), ("active", "25")],
+    "ZZR00000RR": [("aaa", "42", "R")],
+    "ZZR000000C": [("aaa", "72", "C")],
+    "ZZR000000N": [("aaa", "75", "N")],
+    "ZZR000000W": [("aaa", "42", "W")],
+    "ZZR000000X": [("aaa", "42", "X")],
+}
+
+
+def test_follow_up_codes_decide_retries_and_no_resend_comes_within_90_seconds(
+        db_url, clock, job):
+    payer = ScriptedPayer(dict(SCRIPTS))
+    app, run = job(payer, max_concurrency=4)
+    practice = data.practice(db_url)
+    members = list(SCRIPTS)
+    ids = dict(zip(members, data.coverages(db_url, practice, members, payer="scripted",
+                                           visit_on=data.in_days(clock, 3)), strict=True))
+    run_id, status = run(Selection())
+    assert status == "finished"
+    found = items(app, run_id)
+
+    def summary(member):
+        item = found[ids[member]]
+        checks = checks_of(app, run_id, ids[member])
+        return item.state, item.outcome, [c.status for c in checks], checks
+
+    for member in ("ZZR000000R", "ZZR000000P"):
+        state, outcome, statuses, checks = summary(member)
+        assert (state, outcome, statuses) == ("done", "active", ["rejected", "active"])
+        assert checks[1].started_at - checks[0].started_at >= timedelta(seconds=90)
+    state, outcome, statuses, checks = summary("ZZR000000T")
+    assert (state, outcome, statuses) == ("done", "active", ["error", "active"])
+    assert checks[0].error_code == "PAYER_TIMEOUT"
+    assert checks[1].started_at - checks[0].started_at >= timedelta(seconds=90)
+    state, outcome, statuses, checks = summary("ZZR00000RR")
+    assert (state, outcome, statuses) == ("done", "rejected", ["rejected"] * 3)
+    gaps = [b.started_at - a.started_at for a, b in zip(checks, checks[1:], strict=False)]
+    assert gaps[0] >= timedelta(seconds=90) and gaps[1] >= timedelta(seconds=180)
+    for member in ("ZZR000000C", "ZZR000000N"):
+        assert summary(member)[:3] == ("done", "rejected", ["rejected"])
+        assert len(payer.calls_for(member)) == 1
+    for member in ("ZZR000000W", "ZZR000000X"):
+        assert summary(member)[:3] == ("deferred", "rejected", ["rejected"])
+    # A deferred coverage is selected again by the next run (it still has no answer).
+    next_run, _ = run(Selection())
+    assert {ids["ZZR000000W"], ids["ZZR000000X"]} <= set(items(app, next_run))
+
+
+def test_the_concurrency_cap_and_rate_of_the_payer_directory_hold(db_url, clock, job):
+    payer = ScriptedPayer(latency_s=0.1)
+    app, run = job(payer, max_concurrency=3)
+    practice = data.practice(db_url)
+    data.coverages(db_url, practice, [f"ZZL00000{n:02d}" for n in range(15)],
+                   payer="scripted", visit_on=data.in_days(clock, 1))
+    run(Selection(), fake_time=False)
+    assert 2 <= payer.peak <= 3
+    assert len(payer.calls) == 15
+
+    paced = ScriptedPayer()
+    app, run = job(paced, max_concurrency=5, rate_per_s=5)
+    data.coverages(db_url, practice, [f"ZZL00001{n:02d}" for n in range(8)],
+                   payer="scripted", visit_on=data.in_days(clock, 1))
+    run(Selection(), fake_time=False)
+    starts = sorted(at for _, at in paced.calls)
+    assert len(starts) == 8
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert min(gaps) >= 0.2 - 0.03, gaps  # 5 per second, whatever the five threads do
+
+
+def test_changes_become_alerts_and_lines_of_the_report(db_url, clock, job, app):
+    payer = ScriptedPayer({
+        "ZZC0000001": [("active", "25"), ("active", "40")],
+        "ZZC0000002": [("active", "25"), ("inactive",)],
+        "ZZC0000003": [("active", "25")],
+    })
+    scripted_app, run = job(payer)
+    practice = data.practice(db_url)
+    copay, ended, same = data.coverages(db_url, practice, list(payer.scripts),
+                                        payer="scripted", visit_on=data.in_days(clock, 6))
+    first, _ = run(Selection())
+    assert all(i.changes is None for i in items(scripted_app, first).values())
+    clock.advance(hours=73)
+    second, status = run(Selection(within_days=30))
+    assert status == "finished"
+    found = items(scripted_app, second)
+    assert found[same].changes is None
+    [line] = found[copay].changes
+    assert (line["field"], line["before"], line["after"]) == ("copay", "25.00", "40.00")
+    fields = {c["field"]: c for c in found[ended].changes}
+    assert (fields["status"]["before"], fields["status"]["after"]) == ("active", "inactive")
+    assert "plan_end" in fields
+
+    with scripted_app.extensions["coverwatch"].uow() as work:
+        alerts = work.session.scalars(select(Alert).where(
+            Alert.kind == "coverage_changed")).all()
+    by_coverage = {(a.coverage_id, a.data["field"]): a for a in alerts}
+    assert by_coverage[(copay, "copay")].message == "Copay changed from 25.00 to 40.00."
+    assert "now inactive" in by_coverage[(ended, "status")].message
+    assert len(alerts) == 1 + len(found[ended].changes)
+
+    key = new_key(scripted_app, practice, {"read"})
+    client = scripted_app.test_client()
+    report = client.get(f"/v1/reverification-runs/{second}", headers=bearer(key))
+    assert report.status_code == 200, report.json
+    body = report.json
+    assert (body["selected"], body["checked"], body["active"], body["inactive"],
+            body["changed"]) == (3, 3, 2, 1, 2)
+    lines = {(c["coverage_id"], c["field"]): c for c in body["changes"]}
+    assert (lines[(str(copay), "copay")]["before"], lines[(str(copay), "copay")]["after"]) == (
+        "25.00", "40.00")
+    assert lines[(str(ended), "status")]["after"] == "inactive"
+    listed = client.get("/v1/reverification-runs", headers=bearer(key)).json
+    assert [r["id"] for r in listed["items"]] == [str(second), str(first)]
+
+    stranger = new_key(scripted_app, data.practice(db_url, "Another"), {"read"})
+    assert client.get(f"/v1/reverification-runs/{second}",
+                      headers=bearer(stranger)).status_code == 404
+    assert client.get(f"/v1/reverification-runs/{uuid.uuid4()}",
+                      headers=bearer(key)).status_code == 404
+
+
+def test_a_run_over_every_practice_reports_to_each_practice_its_own_part(db_url, clock, job):
+    app, run = job(ScriptedPayer())
+    one, two = data.practice(db_url), data.practice(db_url, "Second Practice")
+    data.coverages(db_url, one, ["ZZP0000001", "ZZP0000002"], payer="scripted",
+                   visit_on=data.in_days(clock, 1))
+    data.coverages(db_url, two, ["ZZP0000003"], payer="scripted",
+                   visit_on=data.in_days(clock, 1))
+    run_id, _ = run(Selection())
+    client = app.test_client()
+    seen = [client.get(f"/v1/reverification-runs/{run_id}",
+                       headers=bearer(new_key(app, p, {"read"}))).json["checked"]
+            for p in (one, two)]
+    assert seen == [2, 1]
+
+
+def test_a_second_process_cannot_take_a_run_another_is_working(db_url, clock, job):
+    app, run = job(ScriptedPayer())
+    wiring = app.extensions["coverwatch"]
+    run_id, _ = runs.create(wiring.uow, wiring.clock, Selection(), mode="inline",
+                            requested_by="test", max_attempts=3)
+    runs.claim(wiring.uow, wiring.clock, run_id, "first")
+    with pytest.raises(runs.RunError, match="another process"):
+        runs.claim(wiring.uow, wiring.clock, run_id, "second")
+    clock.advance(seconds=31)  # the first one's heartbeat went silent: it is dead
+    runs.claim(wiring.uow, wiring.clock, run_id, "second")
+    stop = threading.Event()
+    stop.set()
+    assert runs.finish(wiring.uow, wiring.clock, run_id, owner="second",
+                       stopped=True) == "finished"  # nothing was selected
