@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -65,25 +67,45 @@ def resumable(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], *,
             .order_by(ReverificationRun.created_at.desc()).limit(1))
 
 
+def owner_gone(owner: str | None) -> bool:
+    """Whether the owner was a process on this machine that no longer exists (killed):
+    then its heartbeat need not go stale before another process takes over."""
+    if not owner:
+        return True
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname()[:40] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def claim(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], run_id: uuid.UUID,
           owner: str) -> None:
     """Become the process working the run; RunError when a live one already is."""
     now = clock()
     with uow() as work:
+        run = work.session.get(ReverificationRun, run_id)
+        if run is None:
+            raise RunError(f"no re-verification run {run_id}")
+        if run.status in ("finished", "failed"):
+            raise RunError(f"run {run_id} is already {run.status}")
+        free = or_(ReverificationRun.owner.is_(None), ReverificationRun.owner == owner,
+                   ReverificationRun.heartbeat_at < now - STALE)
+        if owner_gone(run.owner):
+            free = or_(free, ReverificationRun.owner == run.owner)
         taken = work.session.execute(
             update(ReverificationRun)
             .where(ReverificationRun.id == run_id,
-                   ReverificationRun.status.in_(("running", "stopped")),
-                   or_(ReverificationRun.owner.is_(None), ReverificationRun.owner == owner,
-                       ReverificationRun.heartbeat_at < now - STALE))
+                   ReverificationRun.status.in_(("running", "stopped")), free)
             .values(owner=owner, heartbeat_at=now, status="running")
             .execution_options(synchronize_session=False))
         if taken.rowcount != 1:  # type: ignore[attr-defined]
-            run = work.session.get(ReverificationRun, run_id)
-            if run is None:
-                raise RunError(f"no re-verification run {run_id}")
-            if run.status in ("finished", "failed"):
-                raise RunError(f"run {run_id} is already {run.status}")
             raise RunError(f"run {run_id} is being worked by another process "
                            "(its heartbeat is recent); try again when it stops")
         # Whoever held the items before is dead (we hold the run): their leases end now.
