@@ -177,7 +177,7 @@ def record(deps: Deps, item: ReverificationItem, check: EligibilityCheck | str) 
             "state": state, "attempts": attempts, "outcome": status, "error_code": error_code,
             "check_id": None if isinstance(check, str) else check.id,
             "first_tried_at": item.first_tried_at or started,
-            "next_attempt_at": decision.at, "claimed_by": None, "lease_until": None,
+            "next_attempt_at": decision.at, "lease_until": None,
             "changes": changes, "finished_at": now if state != "retry" else None,
         }
         work.session.execute(

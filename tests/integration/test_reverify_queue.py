@@ -1,0 +1,111 @@
+"""Queue mode on the real Redis: one run spread over two worker processes, whose combined
+concurrency never passes the payer's cap, each coverage checked exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import redis
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from payers.sandbox_server import SimulatedPayerApp
+from service.db.models import EligibilityCheck, ReverificationItem, ReverificationRun
+from tests.conftest import ROOT
+from tests.support import reverify_data as data
+
+CAP = 4
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("Redis tests need REDIS_URL, e.g. redis://127.0.0.1:6379/0 (.ci/run sets it)")
+    return url
+
+
+@pytest.fixture
+def payer():
+    app = SimulatedPayerApp(latency_ms=50)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.port}/core"
+    server.shutdown()
+    server.server_close()
+
+
+def test_two_workers_share_the_payer_cap_and_check_each_coverage_once(
+        db_url, redis_url, payer, tmp_path):
+    simulated, url = payer
+    directory = tmp_path / "payers.yaml"
+    directory.write_text(
+        "payers:\n"
+        f"  - {{id: queued, name: Queued Plan, payer_id: QUEUED01, adapter: core-soap,\n"
+        f"     url: '{url}', username: cw-test, password: pw-test,\n"
+        f"     max_concurrency: {CAP}}}\n")
+    prefix = f"cw-test-{uuid.uuid4().hex[:12]}"
+    env = {**os.environ, "DATABASE_URL": db_url, "COVERWATCH_PAYERS": str(directory),
+           "REDIS_URL": redis_url, "REDIS_PREFIX": prefix, "LOG_LEVEL": "WARNING"}
+    practice = data.practice(db_url)
+    coverage_ids = data.coverages(db_url, practice, ["ZZT0000001"] * 120, payer="queued",
+                                  visit_on=datetime.now(UTC).date() + timedelta(days=2))
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    queued = subprocess.run([*flask, "reverify", "--enqueue", "--json"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert queued.returncode == 0, queued.stderr
+    run_id = uuid.UUID(json.loads(queued.stdout)["run_id"])
+    assert "120 checks queued" in queued.stderr
+
+    workers = [subprocess.Popen([*flask, "worker", "--threads", "6"], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for _ in range(2)]
+    engine = create_engine(db_url)
+    try:
+        deadline = time.monotonic() + 180
+        status = None
+        while time.monotonic() < deadline and status != "finished":
+            time.sleep(0.2)
+            with Session(engine) as session:
+                status = session.scalar(select(ReverificationRun.status)
+                                        .where(ReverificationRun.id == run_id))
+            assert all(w.poll() is None for w in workers), [w.communicate() for w in workers]
+        assert status == "finished"
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            _, err = worker.communicate(timeout=60)
+            assert worker.returncode == 0, err
+
+        stats = simulated.stats()
+        assert stats["requests"] == 120
+        assert 2 <= stats["peak_concurrency"] <= CAP, stats
+        with Session(engine) as session:
+            checks = session.scalars(select(EligibilityCheck).where(
+                EligibilityCheck.reverification_run_id == run_id)).all()
+            claimants = set(session.scalars(select(ReverificationItem.claimed_by).where(
+                ReverificationItem.run_id == run_id)))
+        assert sorted(c.coverage_id for c in checks) == sorted(coverage_ids)
+        assert {c.status for c in checks} == {"active"}
+        assert len(claimants) == 2  # both workers took part
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.communicate()
+        engine.dispose()
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+        client.close()
