@@ -47,18 +47,34 @@ class CheckRequest:
     run_id: uuid.UUID | None = None  # the re-verification run asking, if any
 
 
+Hook = Callable[[UnitOfWork, EligibilityCheck], None]
+
+
+@dataclass(frozen=True)
+class CheckHooks:
+    """A caller's own writes, made in the check's two transactions so that they commit (or
+    roll back) with it: the nightly job claims its item as the check starts and records the
+    item as the outcome is stored. An exception from `on_start` abandons the check unsent."""
+
+    on_start: Hook | None = None
+    on_finish: Hook | None = None
+
+
 def run_check(
     *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, request: CheckRequest, reuse_window: timedelta, chain: bool = True,
     route: str | None = None, carve_out_of: uuid.UUID | None = None,
+    hooks: CheckHooks | None = None,
 ) -> CheckResult:
     """Check `request.coverage_id` with its payer (or `route`), reusing a recent answer."""
     started = _start(uow=uow, clock=clock, registry=registry, caller=caller, request=request,
-                     reuse_window=reuse_window, route=route, carve_out_of=carve_out_of)
+                     reuse_window=reuse_window, route=route, carve_out_of=carve_out_of,
+                     on_start=hooks.on_start if hooks else None)
     if not isinstance(started, _Started):
         return started
     outcome = _ask(registry, started)
-    check = _finish(uow=uow, clock=clock, started=started, outcome=outcome)
+    check = _finish(uow=uow, clock=clock, started=started, outcome=outcome,
+                    on_finish=hooks.on_finish if hooks else None)
     if chain and carve_out_of is None:
         check = _chain_carve_out(uow=uow, clock=clock, registry=registry, caller=caller,
                                  request=request, reuse_window=reuse_window, parent=check)
@@ -76,7 +92,7 @@ class _Started:
 def _start(
     *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, request: CheckRequest, reuse_window: timedelta, route: str | None,
-    carve_out_of: uuid.UUID | None,
+    carve_out_of: uuid.UUID | None, on_start: Hook | None = None,
 ) -> _Started | CheckResult:
     now = clock()
     with uow() as work:
@@ -121,6 +137,8 @@ def _start(
         work.checks.add(check)
         audit.record(work, caller=caller, clock=clock, action="create",
                      resource_type="eligibility_check", resource_ids=[check.id])
+        if on_start is not None:
+            on_start(work, check)
         work.commit()
     if doubt is not None:
         return CheckResult(check, reused=False)
@@ -166,19 +184,21 @@ def _ask(registry: PayerRegistry, started: _Started) -> EligibilityAnswer | Paye
 
 def _finish(
     *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], started: _Started,
-    outcome: EligibilityAnswer | PayerError | None,
+    outcome: EligibilityAnswer | PayerError | None, on_finish: Hook | None = None,
 ) -> EligibilityCheck:
     now = clock()
     check = started.check
     values = outcome_values(outcome, network=started.network, now=now)
+    for name, value in values.items():
+        setattr(check, name, value)
     with uow() as work:
         work.checks.record_outcome(check.id, values)
         for failure in earlier_failures(outcome):
             # A route that failed before the fallback answered: its exchange is kept too.
             work.checks.add(_failed_attempt(check, failure, now))
+        if on_finish is not None:
+            on_finish(work, check)
         work.commit()
-    for name, value in values.items():
-        setattr(check, name, value)
     return check
 
 

@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
 from payers.registry import PayerRegistry
 from service.access import Caller
-from service.db.models import Alert, Coverage, EligibilityCheck, ReverificationItem
+from service.db.models import Alert, EligibilityCheck, ReverificationItem
 from service.db.uow import UnitOfWork
 from service.domain import benefit_changes, retry_policy
 from service.domain.errors import DomainError
-from service.eligibility import CheckRequest, run_check
+from service.eligibility import CheckHooks, CheckRequest, run_check
 from service.reverify.limits import Limits
 
 log = logging.getLogger("coverwatch.reverify")
@@ -59,49 +59,73 @@ class Outcome:
     changed: bool = False
 
 
-def process(deps: Deps, item_id: int, payer: str) -> Outcome | None:
-    """Check the item if it is still to do (None when another worker has it or it is done)."""
+class _Taken(Exception):
+    """Another worker claimed the item first: the check is abandoned before it is sent."""
+
+
+def process(deps: Deps, item_id: int, payer: str, *, recovering: bool = False) -> Outcome | None:
+    """Check the item if it is still to do (None when another worker has it or it is done).
+
+    The claim is written in the check's first transaction and the result in its second (the
+    use case's hooks), so an item and its check always commit together. `recovering` is for
+    items a dead worker left "running": they are looked at before anything is sent.
+    """
     with deps.limits.slot(payer):
-        claimed = _claim(deps, item_id)
-        if claimed is None:
-            return None
-        item, recovered = claimed
-        if recovered is not None:
-            return recovered
-        check = _check(deps, item)
-        return record(deps, item, check)
+        item: ReverificationItem | None
+        if recovering:
+            claimed = _claim_stale(deps, item_id)
+            if claimed is None:
+                return None
+            item, recovered = claimed
+            if recovered is not None:
+                return recovered
+        else:
+            item = _due(deps, item_id)
+            if item is None:
+                return None
+        return _check(deps, item, claim=not recovering)
 
 
-def _claim(deps: Deps, item_id: int) -> tuple[ReverificationItem, Outcome | None] | None:
+def _due(deps: Deps, item_id: int) -> ReverificationItem | None:
     now = deps.clock()
     with deps.uow() as work:
         item = work.session.get(ReverificationItem, item_id)
-        if item is None or item.state not in UNFINISHED:
+        if item is None or item.state not in ("pending", "retry"):
             return None
         if item.state == "retry" and item.next_attempt_at and item.next_attempt_at > now:
             return None
-        stale = item.state == "running"
-        if stale and item.lease_until is not None and item.lease_until > now:
+        work.session.expunge(item)
+        return item
+
+
+def _claim_values(deps: Deps, item: ReverificationItem, now: datetime) -> dict[str, Any]:
+    return {"state": "running", "claimed_by": deps.worker, "claimed_at": now,
+            "lease_until": now + deps.lease(item.payer)}
+
+
+def _claim_stale(deps: Deps, item_id: int) -> tuple[ReverificationItem, Outcome | None] | None:
+    """Take over an item a dead worker left running, and recover what it left behind."""
+    now = deps.clock()
+    with deps.uow() as work:
+        item = work.session.get(ReverificationItem, item_id)
+        if item is None or item.state != "running":
+            return None
+        if item.lease_until is not None and item.lease_until > now:
             return None  # a live worker holds it
+        previous_claim = item.claimed_at
         # The guarded UPDATE is the claim: of two workers, exactly one sees rowcount 1.
         taken = work.session.execute(
             update(ReverificationItem)
-            .where(ReverificationItem.id == item_id,
-                   ReverificationItem.state == item.state,
-                   or_(ReverificationItem.claimed_at.is_(None),
-                       ReverificationItem.claimed_at == item.claimed_at))
-            .values(state="running", claimed_by=deps.worker, claimed_at=now,
-                    lease_until=now + deps.lease(item.payer))
+            .where(ReverificationItem.id == item_id, ReverificationItem.state == "running",
+                   ReverificationItem.claimed_by == item.claimed_by)
+            .values(**_claim_values(deps, item, now))
             .execution_options(synchronize_session=False))
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             return None
-        previous_claim = item.claimed_at
         work.commit()
-    if stale and previous_claim is not None:
-        recovered = recover(deps, item, previous_claim)
-        if recovered is not None:
-            return item, recovered
-    return item, None
+        work.session.expunge(item)
+    recovered = recover(deps, item, previous_claim or now)
+    return item, recovered
 
 
 def recover(deps: Deps, item: ReverificationItem, claimed_at: datetime) -> Outcome | None:
@@ -139,24 +163,55 @@ def _set(deps: Deps, item: ReverificationItem, **values: Any) -> Outcome:
     return Outcome(item.id, values["state"], None, values.get("next_attempt_at"))
 
 
-def _check(deps: Deps, item: ReverificationItem) -> EligibilityCheck | str:
-    """The finished check, or the error code when no check could even start."""
+def _check(deps: Deps, item: ReverificationItem, *, claim: bool) -> Outcome | None:
     caller = Caller(practice_id=item.practice_id, actor=f"reverify:{item.run_id}",
                     scopes=SCOPES)
+    recorded: list[Outcome] = []
+
+    def on_start(work: UnitOfWork, check: EligibilityCheck) -> None:
+        if not claim:
+            return
+        taken = work.session.execute(
+            update(ReverificationItem)
+            .where(ReverificationItem.id == item.id,
+                   ReverificationItem.state == item.state,
+                   ReverificationItem.attempts == item.attempts)
+            .values(**_claim_values(deps, item, check.started_at))
+            .execution_options(synchronize_session=False))
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            raise _Taken
+
+    def on_finish(work: UnitOfWork, check: EligibilityCheck) -> None:
+        recorded.append(_record_in(work, deps, item, check))
+
     try:
         result = run_check(
             uow=deps.uow, clock=deps.clock, registry=deps.registry, caller=caller,
             request=CheckRequest(coverage_id=item.coverage_id, force=True, run_id=item.run_id),
-            reuse_window=deps.reuse_window)
+            reuse_window=deps.reuse_window, hooks=CheckHooks(on_start, on_finish))
+    except _Taken:
+        return None
     except DomainError as error:
         # The coverage's payer left the directory, or the coverage is gone: nothing to send.
         log.warning("reverify item %s could not start: %s", item.id, type(error).__name__)
-        return "PAYER_NOT_CONFIGURED"
-    return result.check
+        return record(deps, item, "PAYER_NOT_CONFIGURED")
+    if recorded:
+        return recorded[0]
+    # Finished without a payer call (a resend the 90-second rule blocked): record it now.
+    return record(deps, item, result.check)
 
 
 def record(deps: Deps, item: ReverificationItem, check: EligibilityCheck | str) -> Outcome:
-    """Store the attempt's result, the changes it shows and their alerts, in one transaction."""
+    """Store an attempt's result in a transaction of its own."""
+    with deps.uow() as work:
+        outcome = _record_in(work, deps, item, check)
+        work.commit()
+    return outcome
+
+
+def _record_in(work: UnitOfWork, deps: Deps, item: ReverificationItem,
+               check: EligibilityCheck | str) -> Outcome:
+    """The attempt's result, the changes it shows and their alerts, written in `work`."""
     now = deps.clock()
     attempts = item.attempts + 1
     error_code: str | None
@@ -169,23 +224,21 @@ def record(deps: Deps, item: ReverificationItem, check: EligibilityCheck | str) 
                                    attempts=attempts, last_tried_at=started,
                                    max_attempts=deps.max_attempts)
     state = {"done": "done", "retry": "retry", "defer": "deferred"}[decision.action]
-    with deps.uow() as work:
-        changes = None
-        if not isinstance(check, str) and status in ("active", "inactive"):
-            changes = _changes(work, item, check) or None
-        values: dict[str, Any] = {
-            "state": state, "attempts": attempts, "outcome": status, "error_code": error_code,
-            "check_id": None if isinstance(check, str) else check.id,
-            "first_tried_at": item.first_tried_at or started,
-            "next_attempt_at": decision.at, "lease_until": None,
-            "changes": changes, "finished_at": now if state != "retry" else None,
-        }
-        work.session.execute(
-            update(ReverificationItem).where(ReverificationItem.id == item.id).values(**values)
-            .execution_options(synchronize_session=False))
-        for change in changes or []:
-            work.session.add(_alert(item, check, change, now))  # type: ignore[arg-type]
-        work.commit()
+    changes = None
+    if not isinstance(check, str) and status in ("active", "inactive"):
+        changes = _changes(work, item, check) or None
+    values: dict[str, Any] = {
+        "state": state, "attempts": attempts, "outcome": status, "error_code": error_code,
+        "check_id": None if isinstance(check, str) else check.id,
+        "first_tried_at": item.first_tried_at or started,
+        "next_attempt_at": decision.at, "lease_until": None,
+        "changes": changes, "finished_at": now if state != "retry" else None,
+    }
+    work.session.execute(
+        update(ReverificationItem).where(ReverificationItem.id == item.id).values(**values)
+        .execution_options(synchronize_session=False))
+    for change in changes or []:
+        work.session.add(_alert(item, check, change, now))  # type: ignore[arg-type]
     return Outcome(item.id, state, status, decision.at, changed=bool(changes))
 
 
@@ -202,10 +255,9 @@ def _changes(work: UnitOfWork, item: ReverificationItem,
         .order_by(EligibilityCheck.started_at.desc()).limit(1)).first()
     if previous is None:
         return []
-    network = work.session.scalar(
-        select(Coverage.network_status).where(Coverage.id == item.coverage_id)) or "in"
     changes = benefit_changes.compare(previous.summary or {}, previous.status,
-                                      check.summary or {}, check.status, network=network)
+                                      check.summary or {}, check.status,
+                                      network=check.network_status)
     return [{**c, "check_id": str(check.id), "previous_check_id": str(previous.id)}
             for c in changes]
 

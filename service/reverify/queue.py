@@ -63,13 +63,15 @@ class Queue:
         deps = self.deps
         if deps is None:
             raise RuntimeError("this process has no worker dependencies")
-        later = self._not_yet(deps, item_id)
+        state, later = self._look(deps, item_id)
         if later is not None:
             self._send_later(item_id, payer, later, deps.clock())
             return
-        outcome = process(deps, item_id, payer)
+        if state is None:
+            return  # done, deferred, or gone: a duplicate message
+        outcome = process(deps, item_id, payer, recovering=state == "running")
         if outcome is None:
-            later = self._not_yet(deps, item_id)
+            _, later = self._look(deps, item_id)
             if later is not None:
                 self._send_later(item_id, payer, later, deps.clock())
             return
@@ -82,18 +84,19 @@ class Queue:
             runs.finish(deps.uow, deps.clock, run_id, owner=None, stopped=False)
 
     @staticmethod
-    def _not_yet(deps: Deps, item_id: int) -> datetime | None:
-        """When the item may be worked, if not now: a retry's time or a live lease's end."""
+    def _look(deps: Deps, item_id: int) -> tuple[str | None, datetime | None]:
+        """(the state if the item is to be worked now, else None; when to look again if it
+        is waiting: a retry's time, or the end of a live worker's lease)."""
         now = deps.clock()
         with deps.uow() as work:
             item = work.session.get(ReverificationItem, item_id)
-            if item is None:
-                return None
+            if item is None or item.state not in UNFINISHED:
+                return None, None
             if item.state == "retry" and item.next_attempt_at and item.next_attempt_at > now:
-                return item.next_attempt_at
+                return None, item.next_attempt_at
             if item.state == "running" and item.lease_until and item.lease_until > now:
-                return item.lease_until
-        return None
+                return None, item.lease_until
+            return item.state, None
 
     @staticmethod
     def _run_of(deps: Deps, item_id: int) -> uuid.UUID | None:

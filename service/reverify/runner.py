@@ -31,8 +31,10 @@ class _Feed:
         self._lock = threading.Lock()
         self._changed = threading.Condition()
         with deps.uow() as work:
-            self._ids.extend(work.session.scalars(self._mine().where(
-                ReverificationItem.state == "running").order_by(ReverificationItem.id)))
+            # Left "running" by a process that died: looked at before anything is sent.
+            self.stale = set(work.session.scalars(self._mine().where(
+                ReverificationItem.state == "running")))
+        self._ids.extend(sorted(self.stale))
 
     def _mine(self):  # type: ignore[no-untyped-def]
         return select(ReverificationItem.id).where(ReverificationItem.run_id == self.run_id,
@@ -142,15 +144,15 @@ class Runner:
             if isinstance(step, float):
                 (self.sleep or feed.wait)(step)
                 continue
-            outcome = self._one(step, feed.payer)
+            outcome = self._one(step, feed.payer, recovering=step in feed.stale)
             feed.finished_one()
             if outcome is not None:
                 with self._progress_lock:
                     self.on_item(outcome)
 
-    def _one(self, item_id: int, payer: str) -> Outcome | None:
+    def _one(self, item_id: int, payer: str, *, recovering: bool) -> Outcome | None:
         try:
-            return process(self.deps, item_id, payer)
+            return process(self.deps, item_id, payer, recovering=recovering)
         except Exception:
             # A fault of ours, not the payer's: the item ends as an error, the run goes on.
             log.exception("reverify item %s failed unexpectedly", item_id)

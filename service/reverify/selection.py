@@ -81,9 +81,11 @@ def copy_into_run(session: Session, run_id: uuid.UUID, selection: Selection,
     chosen = query(selection, now).subquery()
     source = select(literal(run_id, ReverificationItem.run_id.type), chosen.c.practice_id,
                     chosen.c.id, chosen.c.payer, literal("pending"), literal(0))
-    result = session.execute(insert(ReverificationItem).from_select(
+    session.execute(insert(ReverificationItem).from_select(
         ["run_id", "practice_id", "coverage_id", "payer", "state", "attempts"], source))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    # Counted, not taken from rowcount: drivers may not report it for INSERT ... SELECT.
+    return int(session.scalar(select(func.count()).select_from(ReverificationItem)
+                              .where(ReverificationItem.run_id == run_id)) or 0)
 
 
 def stream(session: Session, selection: Selection, now: datetime,

@@ -182,8 +182,10 @@ def test_the_concurrency_cap_and_rate_of_the_payer_directory_hold(db_url, clock,
     run(Selection(), fake_time=False)
     starts = sorted(at for _, at in paced.calls)
     assert len(starts) == 8
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
-    assert min(gaps) >= 0.2 - 0.03, gaps  # 5 per second, whatever the five threads do
+    # 5 per second, whatever the five threads do. The gate opens before the check's first
+    # transaction, so what the payer sees jitters by that much; never six within 0.85 s.
+    assert starts[-1] - starts[0] >= 7 / 5 - 0.1
+    assert all(b - a >= 1 - 0.15 for a, b in zip(starts, starts[5:], strict=False)), starts
 
 
 def test_changes_become_alerts_and_lines_of_the_report(db_url, clock, job, app):
