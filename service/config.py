@@ -24,6 +24,10 @@ class Config:
     log_level: str = "INFO"
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
     eligibility_reuse_hours: float = 24.0
+    # The web app's session cookie: Secure unless turned off for plain-http local use, and
+    # signed out after this many idle minutes.
+    session_cookie_secure: bool = True
+    session_idle_minutes: float = 30.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -41,6 +45,16 @@ class Config:
                 kwargs["eligibility_reuse_hours"] = float(env["ELIGIBILITY_REUSE_HOURS"])
             except ValueError as exc:
                 raise ConfigError("ELIGIBILITY_REUSE_HOURS must be a number of hours") from exc
+        if env.get("SESSION_COOKIE_SECURE"):
+            kwargs["session_cookie_secure"] = env["SESSION_COOKIE_SECURE"].lower() not in (
+                "0", "false", "no", "off")
+        if env.get("SESSION_IDLE_MINUTES"):
+            try:
+                kwargs["session_idle_minutes"] = float(env["SESSION_IDLE_MINUTES"])
+            except ValueError as exc:
+                raise ConfigError("SESSION_IDLE_MINUTES must be a number of minutes") from exc
+            if kwargs["session_idle_minutes"] <= 0:
+                raise ConfigError("SESSION_IDLE_MINUTES must be more than 0")
         if env.get("SECRET_KEY"):
             kwargs["secret_key"] = env["SECRET_KEY"]
         return cls(**kwargs)
