@@ -12,7 +12,7 @@ import pytest
 from service.db.models import ReverificationItem, ReverificationRun
 from tests.support.builders import VALID_NPIS, bearer, new_practice
 from tests.support.people import PEOPLE
-from tests.support.web import post, signed_in_client, title
+from tests.support.web import post, signed_in_client
 
 
 def intake(client, person=PEOPLE[0], **card):
