@@ -15,6 +15,7 @@ from tests.support.builders import bearer, new_practice
 from tests.support.people import PEOPLE
 from tests.support.web import PASSWORD, new_user
 
+expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = pytest.mark.browser
 
 
@@ -68,7 +69,7 @@ def test_the_sign_in_form_works_with_the_keyboard_alone(page, practice):
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/app/$"))
-    assert page.get_by_role("heading", name="Clients").is_visible()
+    expect(page.get_by_role("heading", name="Clients")).to_be_visible()
 
 
 def test_intake_of_an_active_client_ends_on_a_benefits_card_with_copays(page, practice,
@@ -76,9 +77,10 @@ def test_intake_of_an_active_client_ends_on_a_benefits_card_with_copays(page, pr
     sign_in(page)
     page.get_by_role("link", name="New client", exact=True).click()
     subscriber = page.locator("#subscriber")
-    assert subscriber.is_hidden()  # the client holds the policy
+    expect(subscriber).to_be_hidden()  # the client holds the policy (once the script ran)
     page.get_by_label("Relationship to subscriber").select_option("spouse")
-    assert subscriber.is_visible() and page.get_by_label("Subscriber first name").is_visible()
+    expect(subscriber).to_be_visible()
+    expect(page.get_by_label("Subscriber first name")).to_be_visible()
     page.get_by_label("Relationship to subscriber").select_option("self")
     intake(page, PEOPLE[0], "ZZT0000001")
     card = page.locator("article.card")
@@ -98,8 +100,8 @@ def test_a_rejected_member_id_shows_the_next_step_in_one_sentence(page, practice
     sign_in(page)
     intake(page, PEOPLE[1], "ZZT0000072")
     assert "Could not verify" in page.locator(".badge.big").inner_text()
-    assert page.get_by_text(
-        "The member ID was not recognized — check the card and try again.").is_visible()
+    expect(page.get_by_text(
+        "The member ID was not recognized — check the card and try again.")).to_be_visible()
     shot(page, request, "rejection")
 
 
@@ -112,7 +114,7 @@ def test_a_carve_out_names_the_company_and_checks_there(page, practice, request)
     page.get_by_role("button", name=re.compile("^Check with Sandbox Behavioral Health")).click()
     page.wait_for_url(re.compile(r"/app/checks/"))
     assert "Active" in page.locator(".badge.big").inner_text()
-    assert page.get_by_role("link", name="Open the plan's own check").is_visible()
+    expect(page.get_by_role("link", name="Open the plan's own check")).to_be_visible()
 
 
 def bar_widths(page):
@@ -133,7 +135,7 @@ def test_an_added_authorization_shows_visits_booked_through_the_api(page, practi
     page.get_by_label("End date").fill("2026-12-31")
     page.get_by_label("Procedure codes").fill("90837, 90834")
     page.get_by_role("button", name="Save authorization").click()
-    assert page.get_by_text("Authorization added.").is_visible()
+    expect(page.get_by_text("Authorization added.")).to_be_visible()
     counts = page.locator(".auth-counts").inner_text()
     assert "0 used" in counts and "0 scheduled" in counts and "6 remaining" in counts
     before = bar_widths(page)
@@ -163,12 +165,13 @@ def test_an_alert_links_to_the_client_and_can_be_resolved(page, practice, reques
     group = page.locator("section.alert-group[data-kind='coverage_inactive']")
     assert "Coverage inactive" in group.get_by_role("heading").inner_text()
     group.get_by_role("link", name="Open the client").click()
-    assert page.get_by_role("heading", name=f"{PEOPLE[4].first_name} {PEOPLE[4].last_name}")
+    expect(page.get_by_role("heading", name=f"{PEOPLE[4].first_name} {PEOPLE[4].last_name}"))\
+        .to_be_visible()
     page.go_back()
     shot(page, request, "alerts")
     page.locator("section.alert-group[data-kind='coverage_inactive']").get_by_role(
         "button", name=re.compile("^Resolve")).click()
-    assert page.get_by_text("Alert resolved.").is_visible()
+    expect(page.get_by_text("Alert resolved.")).to_be_visible()
     assert page.locator("section.alert-group[data-kind='coverage_inactive']").count() == 0
 
 
