@@ -35,11 +35,13 @@ migrate: $(VENV)/.run-deps ## migrate the configured database (DATABASE_URL; def
 
 seed: migrate ## create the demo practice (once) and print a new admin API key
 	@$(BIN)/flask seed-demo | { read -r info; read -r key; \
-	  coverage=$${info##*demo coverage }; \
+	  coverage=$${info##*demo coverage }; practice=$${info%%;*}; practice=$${practice#practice }; \
 	  echo "Demo $$info"; echo "API key (shown once): $$key"; \
 	  echo "Try: curl -H 'Authorization: Bearer $$key' http://$(HOST):$(PORT)/v1/patients"; \
 	  echo "     curl -H 'Authorization: Bearer $$key' -H 'Content-Type: application/json' \\"; \
-	  echo "       -d '{\"coverage_id\": \"$$coverage\"}' http://$(HOST):$(PORT)/v1/eligibility-checks"; }
+	  echo "       -d '{\"coverage_id\": \"$$coverage\"}' http://$(HOST):$(PORT)/v1/eligibility-checks"; \
+	  echo "Web app: http://$(HOST):$(PORT)/app/ - create a sign-in first (the password is read from standard input):"; \
+	  echo "     $(BIN)/flask --app wsgi create-user --practice $$practice --email you@practice.example --role admin"; }
 
 run: seed ## set up everything, then serve the API on http://$(HOST):$(PORT) (docs at /docs)
 	BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app

@@ -1,6 +1,7 @@
 """gunicorn settings for Coverwatch (`gunicorn -c gunicorn.conf.py wsgi:app`)."""
 
 import os
+import secrets
 import shutil
 import tempfile
 
@@ -15,6 +16,11 @@ graceful_timeout = 30
 # writes its own JSON access line with the route template instead.
 accesslog = None
 errorlog = "-"
+
+# Every worker must sign the web app's session cookies with the same key, or a session
+# started in one worker is refused by the next. Without SECRET_KEY, this server's workers
+# share one made here (sessions then end when the server restarts).
+os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
 
 # Every worker writes its metrics to this folder; /metrics adds them up. It must be set before
 # prometheus_client is first imported, which is why that import waits for the hook below.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, send_from_directory
@@ -12,7 +12,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from payers.directory import PayerEntry, load_directory
 from payers.registry import PayerRegistry
-from service import cli, cli_reverify, logs
+from service import cli, cli_reverify, logs, ui
 from service.config import Config
 from service.db.engine import make_engine, make_session_factory
 from service.web import (
@@ -65,6 +65,12 @@ def create_app(
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=cfg.secret_key,
+        # The web app's session cookie (the JSON API uses bearer keys and no cookie).
+        SESSION_COOKIE_NAME="coverwatch_session",
+        SESSION_COOKIE_SECURE=cfg.session_cookie_secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=cfg.session_idle_minutes),
         # Room for the largest JSON a schema allows (a 500,000-character 278, \u-escaped).
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,
         API_TITLE=API_TITLE,
@@ -101,6 +107,7 @@ def create_app(
                       reverification.blp):
         api.register_blueprint(blueprint)
     errors.register(app)
+    ui.register(app)
     hooks.register(app, wiring.metrics)
     app.add_url_rule("/docs/assets/<path:filename>", "docs_assets", _docs_asset)
     cli.register(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from datetime import date
 
@@ -9,10 +10,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from service import coverages, patients, practices
+from service import coverages, patients, practices, staff
 from service.access import Caller, parse_scopes
 from service.db import migrate
 from service.domain.errors import DomainError, InvalidInput
+from service.domain.staff import ROLES
 
 DEMO_NAME = "Demo Therapy Practice"
 DEMO_NPI = "1234567893"
@@ -90,6 +92,28 @@ def create_api_key(practice_id: str, scopes: str, label: str | None) -> None:
     click.echo(key)
 
 
+@click.command("create-user")
+@click.option("--practice", "practice_id", required=True, help="Practice id.")
+@click.option("--email", required=True, help="The person's email; they sign in with it.")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="What they may do.")
+def create_user(practice_id: str, email: str, role: str) -> None:
+    """Create a staff account for the web app; the password is read from standard input."""
+    try:
+        pid = uuid.UUID(practice_id)
+    except ValueError:
+        raise click.BadParameter("not a practice id", param_hint="--practice") from None
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = staff.create_user(uow=_wiring().uow(), clock=_wiring().clock, practice_id=pid,
+                                 email=email, role=role, password=password)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"user {user.id} ({user.email}, {user.role}) can sign in at /app/")
+
+
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo practice once, then print a fresh admin API key for it."""
@@ -133,5 +157,5 @@ def _demo_coverage(practice_id: uuid.UUID) -> uuid.UUID | None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(db)
-    for command in (create_practice, create_api_key, seed_demo):
+    for command in (create_practice, create_api_key, create_user, seed_demo):
         app.cli.add_command(command)

@@ -27,6 +27,10 @@ class Config:
     # The job queue and the payer limits shared by re-verification workers; None: in-process.
     redis_url: str | None = None
     redis_prefix: str = "coverwatch"  # keys and queue names; deployments sharing a Redis differ
+    # The web app's session cookie: Secure unless turned off for plain-http local use, and
+    # signed out after this many idle minutes.
+    session_cookie_secure: bool = True
+    session_idle_minutes: float = 30.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -48,6 +52,16 @@ class Config:
             kwargs["redis_url"] = env["REDIS_URL"]
         if env.get("REDIS_PREFIX"):
             kwargs["redis_prefix"] = env["REDIS_PREFIX"]
+        if env.get("SESSION_COOKIE_SECURE"):
+            kwargs["session_cookie_secure"] = env["SESSION_COOKIE_SECURE"].lower() not in (
+                "0", "false", "no", "off")
+        if env.get("SESSION_IDLE_MINUTES"):
+            try:
+                kwargs["session_idle_minutes"] = float(env["SESSION_IDLE_MINUTES"])
+            except ValueError as exc:
+                raise ConfigError("SESSION_IDLE_MINUTES must be a number of minutes") from exc
+            if kwargs["session_idle_minutes"] <= 0:
+                raise ConfigError("SESSION_IDLE_MINUTES must be more than 0")
         if env.get("SECRET_KEY"):
             kwargs["secret_key"] = env["SECRET_KEY"]
         return cls(**kwargs)

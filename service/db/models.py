@@ -370,3 +370,21 @@ class ReverificationItem(Base):
     error_code: Mapped[str | None] = mapped_column(String(40))
     changes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StaffUser(Base):
+    """A person of a practice who signs in to the front desk web app, and their lockout."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    role: Mapped[str] = mapped_column(String(12))  # front_desk, billing or admin
+    password_hash: Mapped[str] = mapped_column(String(255))  # scrypt, salted
+    # Failed sign-ins since the last success; at the limit the account locks for a while.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -71,19 +71,12 @@ def process(deps: Deps, item_id: int, payer: str, *, recovering: bool = False) -
     items a dead worker left "running": they are looked at before anything is sent.
     """
     with deps.limits.slot(payer):
-        item: ReverificationItem | None
-        if recovering:
-            claimed = _claim_stale(deps, item_id)
-            if claimed is None:
-                return None
+        claimed = _claim_stale(deps, item_id) if recovering else None
+        if claimed is not None:
             item, recovered = claimed
-            if recovered is not None:
-                return recovered
-        else:
-            item = _due(deps, item_id)
-            if item is None:
-                return None
-        return _check(deps, item, claim=not recovering)
+            return recovered or _check(deps, item, claim=False)
+        due = _due(deps, item_id)  # not (or no longer) left running: an ordinary item
+        return _check(deps, due, claim=True) if due is not None else None
 
 
 def _due(deps: Deps, item_id: int) -> ReverificationItem | None:

@@ -50,6 +50,15 @@ class _Feed:
                 return self._ids.popleft()
             return self._wait()
 
+    def take_stale(self, item_id: int) -> bool:
+        """Whether the item was left running by a dead process (asked once per item: once
+        recovered it may come back as an ordinary retry)."""
+        with self._lock:
+            if item_id in self.stale:
+                self.stale.discard(item_id)
+                return True
+            return False
+
     def wait(self, seconds: float) -> None:
         """Sleep until an item of this payer finishes (it may turn into a retry) or `seconds`."""
         with self._changed:
@@ -144,7 +153,7 @@ class Runner:
             if isinstance(step, float):
                 (self.sleep or feed.wait)(step)
                 continue
-            outcome = self._one(step, feed.payer, recovering=step in feed.stale)
+            outcome = self._one(step, feed.payer, recovering=feed.take_stale(step))
             feed.finished_one()
             if outcome is not None:
                 with self._progress_lock:

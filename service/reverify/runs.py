@@ -76,6 +76,8 @@ def owner_gone(owner: str | None) -> bool:
     pid = rest.partition(":")[0]
     if host != socket.gethostname()[:40] or not pid.isdigit():
         return False
+    if int(pid) == os.getpid():
+        return True  # an earlier life of this pid (a restarted container): owners differ
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:

@@ -42,6 +42,9 @@ def register(app: Flask, metrics: Metrics) -> None:
         logs.remember_phi(request.args.to_dict())
         if request.is_json:
             logs.remember_phi(request.get_json(silent=True))
+        elif request.blueprint == "ui":
+            # The web app's forms (the UI's names for PHI fields are the same as the API's).
+            logs.remember_phi(request.form.to_dict())
         elif request.method in BODY_METHODS and request.content_length and \
                 request.routing_exception is None:
             # Bodies of this API are JSON; anything else is refused up front. (A write that

@@ -79,3 +79,31 @@ def test_seed_demo_reuses_the_demo_practice_and_prints_a_new_key_each_time(db_ur
     assert "payers: sandbox" in first.stdout
     assert last_line(first) != last_line(second)
     assert api_call(db_url, "GET", "/v1/audit-events", last_line(second)).status_code == 200
+
+
+def test_create_user_reads_the_password_from_standard_input(db_url):
+    practice_id = last_line(flask("create-practice", "--name", "Lakeside Therapy",
+                                  "--npi", "1245319599", db=db_url))
+    env = {**os.environ, "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING"}
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "create-user", "--practice",
+               practice_id, "--email", "Desk@Clinic.example", "--role", "front_desk"]
+    made = subprocess.run(command, cwd=ROOT, env=env, input="lantern orchard seventy\n",
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    assert "desk@clinic.example, front_desk" in made.stdout
+    short = subprocess.run([*command[:-4], "--email", "b@clinic.example", "--role", "admin"],
+                           cwd=ROOT, env=env, input="short\n", capture_output=True, text=True,
+                           timeout=120)
+    assert short.returncode != 0 and "password: Use 12 to 128 characters" in short.stderr
+    app = create_app({"database_url": db_url})
+    try:
+        client = app.test_client()
+        client.get("/app/login")
+        with client.session_transaction() as session:
+            csrf = session["csrf"]
+        signed = client.post("/app/login", data={"email": "desk@clinic.example",
+                                                 "password": "lantern orchard seventy",
+                                                 "csrf_token": csrf})
+        assert signed.status_code == 302
+    finally:
+        app.extensions["coverwatch"].engine.dispose()

@@ -1,0 +1,133 @@
+"""Use case of the practice manager's dashboard: the figures at a glance, read in one go.
+
+Authorizations expiring or running low come from the alerts (alerts.refresh owns those
+rules); verdicts are the ones stored on visits when they were booked.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from service import alerts
+from service.access import Caller
+from service.db.models import (
+    Alert,
+    Coverage,
+    EligibilityCheck,
+    ReverificationItem,
+    ReverificationRun,
+    Visit,
+)
+from service.db.uow import UnitOfWork
+
+WINDOW_DAYS = 30  # checks: verified coverages, daily counts, payer error rates
+AHEAD_DAYS = 14  # upcoming visits at risk or not covered
+AUTH_KINDS = ("auth_exhausted", "auth_expired", "auth_low", "auth_expiring")
+ANSWERED = ("active", "inactive")
+STATUSES = ("active", "inactive", "rejected", "error")
+
+
+@dataclass(frozen=True)
+class PayerRate:
+    payer: str
+    total: int
+    failed: int  # no usable answer (timeouts, outages, garbage)
+    rejected: int  # AAA rejections (usually the card's data)
+
+    @property
+    def rate(self) -> float:
+        return self.failed / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class FlaggedVisit:
+    visit: Visit
+    patient_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class RunReport:
+    run: ReverificationRun
+    outcomes: dict[str, int]  # outcome (or state while unfinished) -> items of this practice
+    changed: list[dict[str, Any]]  # {coverage_id, patient_id, outcome, changes}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dashboard:
+    today: date
+    coverages_total: int
+    coverages_verified: int
+    checks_by_day: list[tuple[date, dict[str, int]]]
+    visits_by_status: dict[str, int]
+    flagged_visits: list[FlaggedVisit]
+    auth_alerts: list[Alert]
+    payers: list[PayerRate]
+    last_run: RunReport | None
+
+
+def figures(*, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime],
+            caller: Caller) -> Dashboard:
+    now = clock()
+    today = now.date()
+    open_alerts = alerts.list_alerts(uow=uow(), clock=clock, caller=caller, kind=None,
+                                     coverage_id=None, include_resolved=False)
+    with uow() as work:
+        checks = work.session.execute(select(
+            EligibilityCheck.coverage_id, EligibilityCheck.payer, EligibilityCheck.status,
+            EligibilityCheck.started_at,
+        ).where(EligibilityCheck.practice_id == caller.practice_id,
+                EligibilityCheck.status != "pending",
+                EligibilityCheck.started_at >= now - timedelta(days=WINDOW_DAYS))).all()
+        total = work.session.scalar(select(func.count()).select_from(Coverage).where(
+            Coverage.practice_id == caller.practice_id)) or 0
+        upcoming = work.session.execute(select(Visit, Coverage.patient_id).join(
+            Coverage, Coverage.id == Visit.coverage_id).where(
+            Visit.practice_id == caller.practice_id, Visit.status == "scheduled",
+            Visit.date >= today, Visit.date <= today + timedelta(days=AHEAD_DAYS),
+        ).order_by(Visit.date)).all()
+        report = last_run(work, caller.practice_id)
+    days = [today - timedelta(days=n) for n in range(WINDOW_DAYS - 1, -1, -1)]
+    by_day: dict[date, Counter[str]] = {d: Counter() for d in days}
+    by_payer: dict[str, Counter[str]] = {}
+    for row in checks:
+        by_day.setdefault(row.started_at.date(), Counter())[row.status] += 1
+        by_payer.setdefault(row.payer, Counter())[row.status] += 1
+    verdicts = Counter((v.verdict or {}).get("status", "covered") for v, _ in upcoming)
+    return Dashboard(
+        today=today, coverages_total=total,
+        coverages_verified=len({r.coverage_id for r in checks if r.status in ANSWERED}),
+        checks_by_day=[(d, {s: by_day[d][s] for s in STATUSES}) for d in days],
+        visits_by_status={s: verdicts[s] for s in ("covered", "at_risk", "not_covered")},
+        flagged_visits=[FlaggedVisit(v, patient) for v, patient in upcoming
+                        if (v.verdict or {}).get("status") in ("at_risk", "not_covered")],
+        auth_alerts=[a for a in open_alerts if a.kind in AUTH_KINDS],
+        payers=sorted((PayerRate(payer, sum(c.values()), c["error"], c["rejected"])
+                       for payer, c in by_payer.items()), key=lambda p: (-p.rate, p.payer)),
+        last_run=report,
+    )
+
+
+def last_run(work: UnitOfWork, practice_id: uuid.UUID) -> RunReport | None:
+    """The latest re-verification run over this practice (or over every practice), with
+    only this practice's items counted."""
+    run = work.session.scalars(select(ReverificationRun).where(or_(
+        ReverificationRun.practice_id == practice_id, ReverificationRun.practice_id.is_(None),
+    )).order_by(ReverificationRun.created_at.desc()).limit(1)).first()
+    if run is None:
+        return None
+    items = work.session.execute(select(ReverificationItem, Coverage.patient_id).join(
+        Coverage, Coverage.id == ReverificationItem.coverage_id).where(
+        ReverificationItem.run_id == run.id, ReverificationItem.practice_id == practice_id,
+    ).order_by(ReverificationItem.id)).all()
+    outcomes = Counter(item.outcome or item.state for item, _ in items)
+    changed = [{"coverage_id": item.coverage_id, "patient_id": patient,
+                "outcome": item.outcome, "changes": item.changes}
+               for item, patient in items if item.changes]
+    return RunReport(run=run, outcomes=dict(outcomes), changed=changed)

@@ -1,0 +1,179 @@
+"""Who is signed in (with idle expiry), CSRF tokens, role checks, headers and error pages.
+
+The session cookie (signed, HttpOnly, SameSite=Lax, Secure by default) holds the user's id,
+when they were last seen and the CSRF token: never patient data, since a signed cookie can
+be read by whoever holds it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import logging
+import secrets
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from service import staff
+from service.access import Caller
+from service.domain import errors as domain
+from service.domain.staff import ROLE_LABELS
+from service.staff import Staff
+from service.ui import charts
+from service.web.context import ext
+
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("coverwatch.ui")
+USER, SEEN, CSRF, NEXT = "uid", "seen", "csrf", "next"
+CSRF_FIELD = "csrf_token"
+HEADERS = {
+    # Everything the pages use is served from here: no inline script, no other origin.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # Pages carry patient data: no shared or back-button cache may keep them.
+    "Cache-Control": "no-store",
+}
+ERROR_TEXT = {
+    400: "This form has expired or did not come from this site. Go back, reload the page "
+         "and try again.",
+    403: "Your role does not allow this. Ask the practice's administrator if you need it.",
+    404: "This page does not exist, or belongs to another practice.",
+    405: "This page cannot be used that way.",
+    500: "Something went wrong on our side. Try again; if it happens again, tell the "
+         "practice's administrator the time it happened.",
+}
+
+
+def start(user: Staff) -> None:
+    """A new session for a signed-in user (a new CSRF token too: nothing carries over)."""
+    session.clear()
+    session.permanent = True
+    session[USER] = str(user.id)
+    session[SEEN] = ext().clock().timestamp()
+    session[CSRF] = secrets.token_urlsafe(32)
+
+
+def end() -> None:
+    session.clear()
+
+
+def current() -> Staff | None:
+    """The signed-in user, or None (also once the session was idle too long)."""
+    if "staff" in g:
+        return cast(Staff | None, g.staff)
+    g.staff, g.expired = None, False
+    user_id, seen = session.get(USER), session.get(SEEN)
+    if user_id is not None:
+        now = ext().clock().timestamp()
+        idle = ext().config.session_idle_minutes * 60
+        if not isinstance(seen, float | int) or now - seen > idle:
+            session.clear()
+            g.expired = True
+        else:
+            g.staff = staff.get_staff(uow=ext().uow(), user_id=uuid.UUID(user_id))
+            if g.staff is None:
+                session.clear()
+            else:
+                session[SEEN] = now
+    return cast(Staff | None, g.staff)
+
+
+def caller() -> Caller:
+    user = current()
+    if user is None:
+        abort(401)
+    return user.caller(g.get("request_id"))
+
+
+def csrf_token() -> str:
+    if CSRF not in session:
+        session[CSRF] = secrets.token_urlsafe(32)
+    return cast(str, session[CSRF])
+
+
+def signed_in(view: F) -> F:
+    """Send anyone not signed in to the sign-in page; they come back here afterwards."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current() is None:
+            if g.get("expired"):
+                flash("Your session expired after a while without activity. Sign in again.")
+            if request.method == "GET":
+                session[NEXT] = request.path  # a path of ids only: no query string
+            return redirect(url_for("ui.login"))
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def admin_only(view: F) -> F:
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        user = current()
+        if user is not None and "admin" not in user.scopes:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return signed_in(cast(F, wrapper))
+
+
+def _check_csrf() -> None:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    sent = request.form.get(CSRF_FIELD, "")
+    expected = session.get(CSRF, "")
+    if not sent or not expected or not hmac.compare_digest(sent, expected):
+        log.warning("form refused: CSRF token missing or wrong")
+        abort(400)
+
+
+def _headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _context() -> dict[str, Any]:
+    return {"csrf_token": csrf_token, "me": current(), "role_labels": ROLE_LABELS,
+            "charts": charts}
+
+
+def error_page(code: int) -> ResponseReturnValue:
+    return render_template("error.html", code=code,
+                           message=ERROR_TEXT.get(code, ERROR_TEXT[500])), code
+
+
+def _http(error: HTTPException) -> ResponseReturnValue:
+    if error.code == 401:
+        return redirect(url_for("ui.login"))
+    return error_page(error.code or 500)
+
+
+def _not_found(_error: domain.NotFound) -> ResponseReturnValue:
+    return error_page(404)
+
+
+def _unexpected(error: Exception) -> ResponseReturnValue:
+    if isinstance(error, HTTPException):
+        return _http(error)
+    log.error("unhandled error", exc_info=error)
+    return error_page(500)
+
+
+def install(bp: Blueprint) -> None:
+    bp.before_request(_check_csrf)
+    bp.after_request(_headers)
+    bp.context_processor(_context)
+    bp.register_error_handler(HTTPException, _http)
+    bp.register_error_handler(domain.NotFound, _not_found)
+    bp.register_error_handler(Exception, _unexpected)
