@@ -63,19 +63,22 @@ class _Taken(Exception):
     """Another worker claimed the item first: the check is abandoned before it is sent."""
 
 
-def process(deps: Deps, item_id: int, payer: str, *, recovering: bool = False) -> Outcome | None:
+def process(deps: Deps, item_id: int, payer: str, *, recovering: bool = False,
+            known: ReverificationItem | None = None) -> Outcome | None:
     """Check the item if it is still to do (None when another worker has it or it is done).
 
     The claim is written in the check's first transaction and the result in its second (the
     use case's hooks), so an item and its check always commit together. `recovering` is for
-    items a dead worker left "running": they are looked at before anything is sent.
+    items a dead worker left "running": they are looked at before anything is sent. `known`
+    is the item as just read (saves reading it again; the claim still checks it is current).
     """
     with deps.limits.slot(payer):
         claimed = _claim_stale(deps, item_id) if recovering else None
         if claimed is not None:
             item, recovered = claimed
             return recovered or _check(deps, item, claim=False)
-        due = _due(deps, item_id)  # not (or no longer) left running: an ordinary item
+        # Not (or no longer) left running: an ordinary item.
+        due = known if known is not None and not recovering else _due(deps, item_id)
         return _check(deps, due, claim=True) if due is not None else None
 
 

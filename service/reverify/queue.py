@@ -63,13 +63,13 @@ class Queue:
         deps = self.deps
         if deps is None:
             raise RuntimeError("this process has no worker dependencies")
-        state, later = self._look(deps, item_id)
+        item, later = self._look(deps, item_id)
         if later is not None:
             self._send_later(item_id, payer, later, deps.clock())
             return
-        if state is None:
+        if item is None:
             return  # done, deferred, or gone: a duplicate message
-        outcome = process(deps, item_id, payer, recovering=state == "running")
+        outcome = process(deps, item_id, payer, recovering=item.state == "running", known=item)
         if outcome is None:
             _, later = self._look(deps, item_id)
             if later is not None:
@@ -84,9 +84,10 @@ class Queue:
             runs.finish(deps.uow, deps.clock, run_id, owner=None, stopped=False)
 
     @staticmethod
-    def _look(deps: Deps, item_id: int) -> tuple[str | None, datetime | None]:
-        """(the state if the item is to be worked now, else None; when to look again if it
-        is waiting: a retry's time, or the end of a live worker's lease)."""
+    def _look(deps: Deps,
+              item_id: int) -> tuple[ReverificationItem | None, datetime | None]:
+        """(the item if it is to be worked now, else None; when to look again if it is
+        waiting: a retry's time, or the end of a live worker's lease)."""
         now = deps.clock()
         with deps.uow() as work:
             item = work.session.get(ReverificationItem, item_id)
@@ -96,7 +97,8 @@ class Queue:
                 return None, item.next_attempt_at
             if item.state == "running" and item.lease_until and item.lease_until > now:
                 return None, item.lease_until
-            return item.state, None
+            work.session.expunge(item)
+            return item, None
 
     @staticmethod
     def _run_of(deps: Deps, item_id: int) -> uuid.UUID | None:

@@ -27,6 +27,7 @@ class _Feed:
     def __init__(self, deps: Deps, run_id: uuid.UUID, payer: str, batch: int = 200) -> None:
         self.deps, self.run_id, self.payer, self.batch = deps, run_id, payer, batch
         self._ids: deque[int] = deque()
+        self._rows: dict[int, ReverificationItem] = {}  # as read by the last refill
         self._after = 0
         self._lock = threading.Lock()
         self._changed = threading.Condition()
@@ -71,16 +72,27 @@ class _Feed:
     def _refill(self) -> None:
         now = self.deps.clock()
         with self.deps.uow() as work:
-            pending = work.session.scalars(self._mine().where(
+            rows = work.session.scalars(self._rows_of().where(
                 ReverificationItem.state == "pending", ReverificationItem.id > self._after)
                 .order_by(ReverificationItem.id).limit(self.batch)).all()
-            if pending:
-                self._after = pending[-1]
-                self._ids.extend(pending)
-                return
-            self._ids.extend(work.session.scalars(self._mine().where(
-                ReverificationItem.state == "retry", ReverificationItem.next_attempt_at <= now)
-                .order_by(ReverificationItem.next_attempt_at).limit(self.batch)))
+            if rows:
+                self._after = rows[-1].id
+            else:
+                rows = work.session.scalars(self._rows_of().where(
+                    ReverificationItem.state == "retry",
+                    ReverificationItem.next_attempt_at <= now)
+                    .order_by(ReverificationItem.next_attempt_at).limit(self.batch)).all()
+            work.session.expunge_all()
+        self._rows = {row.id: row for row in rows}
+        self._ids.extend(self._rows)
+
+    def _rows_of(self):  # type: ignore[no-untyped-def]
+        return select(ReverificationItem).where(ReverificationItem.run_id == self.run_id,
+                                                ReverificationItem.payer == self.payer)
+
+    def row(self, item_id: int) -> ReverificationItem | None:
+        with self._lock:
+            return self._rows.pop(item_id, None)
 
     def _wait(self) -> float | None:
         now = self.deps.clock()
@@ -153,15 +165,17 @@ class Runner:
             if isinstance(step, float):
                 (self.sleep or feed.wait)(step)
                 continue
-            outcome = self._one(step, feed.payer, recovering=feed.take_stale(step))
+            outcome = self._one(step, feed.payer, recovering=feed.take_stale(step),
+                                known=feed.row(step))
             feed.finished_one()
             if outcome is not None:
                 with self._progress_lock:
                     self.on_item(outcome)
 
-    def _one(self, item_id: int, payer: str, *, recovering: bool) -> Outcome | None:
+    def _one(self, item_id: int, payer: str, *, recovering: bool,
+             known: ReverificationItem | None) -> Outcome | None:
         try:
-            return process(self.deps, item_id, payer, recovering=recovering)
+            return process(self.deps, item_id, payer, recovering=recovering, known=known)
         except Exception:
             # A fault of ours, not the payer's: the item ends as an error, the run goes on.
             log.exception("reverify item %s failed unexpectedly", item_id)
