@@ -36,7 +36,7 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import free_port, fresh_database, wait_for  # noqa: E402
+from benchlib import cpu_seconds, free_port, fresh_database, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -108,8 +108,9 @@ def seed(admin_url: str, name: str, env: dict[str, str], count: int) -> str:
     return db_url
 
 
-def inline_run(env: dict[str, str]) -> tuple[float, float, dict[str, object]]:
-    """(wall seconds, peak RSS MiB, JSON report) of `flask reverify --all --json`."""
+def inline_run(env: dict[str, str]) -> tuple[float, float, float, dict[str, object]]:
+    """(wall seconds, peak RSS MiB, CPU seconds, JSON report) of `flask reverify --all
+    --json`."""
     started = time.perf_counter()
     process = subprocess.Popen([BIN / "flask", "--app", "wsgi", "reverify", "--all", "--json"],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -121,7 +122,7 @@ def inline_run(env: dict[str, str]) -> tuple[float, float, dict[str, object]]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"reverify exited {process.returncode}")
-    return wall, usage.ru_maxrss / 1024, json.loads(out)
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, json.loads(out)
 
 
 def queue_run(env: dict[str, str], workers: int, threads: int) -> float:
@@ -177,8 +178,9 @@ def main() -> int:
         env = {**base, "COVERWATCH_PAYERS": str(directory(work, payer.port, args.cap))}
         env["DATABASE_URL"] = seed(args.database, "coverwatch_bench_reverify", env,
                                    args.coverages)
-        wall, rss_small, report = inline_run(env)
+        wall, rss_small, cpu, report = inline_run(env)
         peak = payer.stats()["peak_concurrency"]
+        payer_cpu = cpu_seconds(payer.process.pid)
     finally:
         payer.stop()
     ideal = max(args.coverages * args.latency_ms / 1000 / args.cap, 1e-9)
@@ -187,7 +189,9 @@ def main() -> int:
           f"(payer saw at most {peak} at once)")
     print(f"  wall {wall:.1f} s, ideal {ideal:.1f} s, ratio {wall / ideal:.3f} "
           f"(goal <= {GOAL_WALL}) {'PASS' if wall / ideal <= GOAL_WALL else 'MISS'}")
-    print(f"  throughput {args.coverages / wall:.1f} checks/s, peak RSS {rss_small:.1f} MiB")
+    print(f"  throughput {args.coverages / wall:.1f} checks/s, peak RSS {rss_small:.1f} MiB; "
+          f"CPU per check: reverify {cpu / args.coverages * 1000:.2f} ms, simulated payer "
+          f"{payer_cpu / args.coverages * 1000:.2f} ms (2 cores, shared with PostgreSQL)")
 
     if not args.skip_memory:
         payer = Payer(args.memory_latency_ms)
@@ -195,7 +199,7 @@ def main() -> int:
             env = {**base, "COVERWATCH_PAYERS": str(directory(work, payer.port, args.cap))}
             env["DATABASE_URL"] = seed(args.database, "coverwatch_bench_reverify", env,
                                        args.memory_coverages)
-            wall_big, rss_big, report = inline_run(env)
+            wall_big, rss_big, _, report = inline_run(env)
         finally:
             payer.stop()
         growth = rss_big / rss_small - 1

@@ -17,8 +17,10 @@ internally.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 
 import requests
@@ -36,6 +38,10 @@ from payers.clearinghouse import ClearinghouseAdapter
 from payers.core import CoreAdapter
 from payers.directory import PayerEntry
 from payers.sandbox import SandboxAdapter
+
+# Waits (without a time limit) until the route may be called: a caller's own cap and pace,
+# e.g. one shared by many processes, around each call to the payer and nothing else.
+Gate = Callable[[str], AbstractContextManager[None]]
 
 
 def build_adapter(entry: PayerEntry, *, session: requests.Session,
@@ -75,6 +81,7 @@ class PayerRegistry:
             for route, entry in self.entries.items()}
         self._caps = {route: ConcurrencyCap(route=route, limit=entry.max_concurrency)
                       for route, entry in self.entries.items()}
+        self._gate: Gate | None = None
         self._by_payer_id: dict[str, str] = {}
         for route, entry in self.entries.items():
             # The first entry listed for a payer id is its primary route.
@@ -90,6 +97,13 @@ class PayerRegistry:
         adapters = {route: build_adapter(entry, session=shared, sleep=sleep)
                     for route, entry in entries.items()}
         return cls(entries=entries, adapters=adapters, clock=clock or time.monotonic)
+
+    def gated(self, gate: Gate) -> PayerRegistry:
+        """This registry (same adapters, breakers and caps) with every payer call passing
+        through `gate` first."""
+        twin = copy.copy(self)
+        twin._gate = gate
+        return twin
 
     def ids(self) -> list[str]:
         return list(self.entries)
@@ -132,6 +146,10 @@ class PayerRegistry:
                            earlier_failures=tuple(failures))
 
     def _check_route(self, route: str, query: EligibilityQuery) -> EligibilityAnswer:
+        with self._gate(route) if self._gate is not None else nullcontext():
+            return self._check_admitted(route, query)
+
+    def _check_admitted(self, route: str, query: EligibilityQuery) -> EligibilityAnswer:
         breaker, cap = self._breakers[route], self._caps[route]
         try:
             trial = breaker.admit()

@@ -16,9 +16,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 
 from payers.registry import PayerRegistry
 from service.access import Caller
@@ -32,6 +32,8 @@ from service.reverify.limits import Limits
 log = logging.getLogger("coverwatch.reverify")
 UNFINISHED = ("pending", "running", "retry")
 SCOPES = frozenset({"read", "write"})
+# Core statements on the hot path: cheaper than the ORM's bulk-update machinery.
+ITEMS = cast(Table, ReverificationItem.__table__)
 
 
 @dataclass(kw_only=True)
@@ -43,6 +45,11 @@ class Deps:
     worker: str  # who claims: written on the item while it runs
     reuse_window: timedelta = timedelta(0)
     max_attempts: int = retry_policy.DEFAULT_MAX_ATTEMPTS
+
+    def __post_init__(self) -> None:
+        # The payer limits wrap each call to a payer (a carve-out's included), not the
+        # database work around it: a slot is never held while the item is being recorded.
+        self.registry = self.registry.gated(self.limits.slot)
 
     def lease(self, payer: str) -> timedelta:
         # Long enough for the check and a carve-out chained to it, each at the route's timeout.
@@ -63,7 +70,7 @@ class _Taken(Exception):
     """Another worker claimed the item first: the check is abandoned before it is sent."""
 
 
-def process(deps: Deps, item_id: int, payer: str, *, recovering: bool = False,
+def process(deps: Deps, item_id: int, *, recovering: bool = False,
             known: ReverificationItem | None = None) -> Outcome | None:
     """Check the item if it is still to do (None when another worker has it or it is done).
 
@@ -72,14 +79,13 @@ def process(deps: Deps, item_id: int, payer: str, *, recovering: bool = False,
     items a dead worker left "running": they are looked at before anything is sent. `known`
     is the item as just read (saves reading it again; the claim still checks it is current).
     """
-    with deps.limits.slot(payer):
-        claimed = _claim_stale(deps, item_id) if recovering else None
-        if claimed is not None:
-            item, recovered = claimed
-            return recovered or _check(deps, item, claim=False)
-        # Not (or no longer) left running: an ordinary item.
-        due = known if known is not None and not recovering else _due(deps, item_id)
-        return _check(deps, due, claim=True) if due is not None else None
+    claimed = _claim_stale(deps, item_id) if recovering else None
+    if claimed is not None:
+        item, recovered = claimed
+        return recovered or _check(deps, item, claim=False)
+    # Not (or no longer) left running: an ordinary item.
+    due = known if known is not None and not recovering else _due(deps, item_id)
+    return _check(deps, due, claim=True) if due is not None else None
 
 
 def _due(deps: Deps, item_id: int) -> ReverificationItem | None:
@@ -167,13 +173,11 @@ def _check(deps: Deps, item: ReverificationItem, *, claim: bool) -> Outcome | No
     def on_start(work: UnitOfWork, check: EligibilityCheck) -> None:
         if not claim:
             return
-        taken = work.session.execute(
-            update(ReverificationItem)
-            .where(ReverificationItem.id == item.id,
-                   ReverificationItem.state == item.state,
-                   ReverificationItem.attempts == item.attempts)
-            .values(**_claim_values(deps, item, check.started_at))
-            .execution_options(synchronize_session=False))
+        taken = work.session.connection().execute(
+            ITEMS.update()
+            .where(ITEMS.c.id == item.id, ITEMS.c.state == item.state,
+                   ITEMS.c.attempts == item.attempts)
+            .values(**_claim_values(deps, item, check.started_at)))
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             raise _Taken
 
@@ -230,9 +234,8 @@ def _record_in(work: UnitOfWork, deps: Deps, item: ReverificationItem,
         "next_attempt_at": decision.at, "lease_until": None,
         "changes": changes, "finished_at": now if state != "retry" else None,
     }
-    work.session.execute(
-        update(ReverificationItem).where(ReverificationItem.id == item.id).values(**values)
-        .execution_options(synchronize_session=False))
+    work.session.connection().execute(
+        ITEMS.update().where(ITEMS.c.id == item.id).values(**values))
     for change in changes or []:
         work.session.add(_alert(item, check, change, now))  # type: ignore[arg-type]
     return Outcome(item.id, state, status, decision.at, changed=bool(changes))
@@ -240,8 +243,8 @@ def _record_in(work: UnitOfWork, deps: Deps, item: ReverificationItem,
 
 def _changes(work: UnitOfWork, item: ReverificationItem,
              check: EligibilityCheck) -> list[dict[str, Any]]:
-    previous = work.session.scalars(
-        select(EligibilityCheck).where(
+    previous = work.session.execute(
+        select(EligibilityCheck.id, EligibilityCheck.status, EligibilityCheck.summary).where(
             EligibilityCheck.coverage_id == item.coverage_id,
             EligibilityCheck.payer == check.payer,
             EligibilityCheck.carve_out_of_id.is_(None),

@@ -69,7 +69,7 @@ class Queue:
             return
         if item is None:
             return  # done, deferred, or gone: a duplicate message
-        outcome = process(deps, item_id, payer, recovering=item.state == "running", known=item)
+        outcome = process(deps, item_id, recovering=item.state == "running", known=item)
         if outcome is None:
             _, later = self._look(deps, item_id)
             if later is not None:

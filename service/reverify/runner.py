@@ -17,6 +17,12 @@ from service.reverify.items import Deps, Outcome, process
 
 log = logging.getLogger("coverwatch.reverify")
 MAX_THREADS_PER_PAYER = 64
+
+
+def threads_for(cap: int) -> int:
+    """Threads per payer: more than its cap, so that while `cap` checks wait on the payer
+    others are being started or recorded (the cap itself is kept at the payer call)."""
+    return max(1, min(MAX_THREADS_PER_PAYER, cap + max(2, cap // 2)))
 IDLE_POLL_S = 1.0  # how often a payer with only retries in flight looks again
 
 
@@ -153,8 +159,7 @@ class Runner:
         for payer in sorted(payers):
             known = payer in self.deps.registry.ids()
             cap = self.deps.registry.entry(payer).max_concurrency if known else 1
-            feeds.append((_Feed(self.deps, self.run_id, payer),
-                          max(1, min(cap, MAX_THREADS_PER_PAYER))))
+            feeds.append((_Feed(self.deps, self.run_id, payer), threads_for(cap)))
         return feeds
 
     def _work(self, feed: _Feed) -> None:
@@ -165,17 +170,16 @@ class Runner:
             if isinstance(step, float):
                 (self.sleep or feed.wait)(step)
                 continue
-            outcome = self._one(step, feed.payer, recovering=feed.take_stale(step),
-                                known=feed.row(step))
+            outcome = self._one(step, recovering=feed.take_stale(step), known=feed.row(step))
             feed.finished_one()
             if outcome is not None:
                 with self._progress_lock:
                     self.on_item(outcome)
 
-    def _one(self, item_id: int, payer: str, *, recovering: bool,
+    def _one(self, item_id: int, *, recovering: bool,
              known: ReverificationItem | None) -> Outcome | None:
         try:
-            return process(self.deps, item_id, payer, recovering=recovering, known=known)
+            return process(self.deps, item_id, recovering=recovering, known=known)
         except Exception:
             # A fault of ours, not the payer's: the item ends as an error, the run goes on.
             log.exception("reverify item %s failed unexpectedly", item_id)
