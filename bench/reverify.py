@@ -153,6 +153,30 @@ def queue_run(env: dict[str, str], workers: int, threads: int) -> float:
             worker.wait(timeout=60)
 
 
+def inline_part(args: argparse.Namespace, base: dict[str, str], work: Path) -> float:
+    """The wall-time part; returns the run's peak RSS (the memory part's baseline)."""
+    payer = Payer(args.latency_ms)
+    try:
+        env = {**base, "COVERWATCH_PAYERS": str(directory(work, payer.port, args.cap))}
+        env["DATABASE_URL"] = seed(args.database, "coverwatch_bench_reverify", env,
+                                   args.coverages)
+        wall, rss, cpu, report = inline_run(env)
+        peak = payer.stats()["peak_concurrency"]
+        payer_cpu = cpu_seconds(payer.process.pid)
+    finally:
+        payer.stop()
+    ideal = max(args.coverages * args.latency_ms / 1000 / args.cap, 1e-9)
+    print(f"in process: {report['checked']} of {args.coverages} coverages checked "
+          f"({report['active']} active) at {args.latency_ms} ms latency, cap {args.cap} "
+          f"(payer saw at most {peak} at once)")
+    print(f"  wall {wall:.1f} s, ideal {ideal:.1f} s, ratio {wall / ideal:.3f} "
+          f"(goal <= {GOAL_WALL}) {'PASS' if wall / ideal <= GOAL_WALL else 'MISS'}")
+    print(f"  throughput {args.coverages / wall:.1f} checks/s, peak RSS {rss:.1f} MiB; "
+          f"CPU per check: reverify {cpu / args.coverages * 1000:.2f} ms, simulated payer "
+          f"{payer_cpu / args.coverages * 1000:.2f} ms (2 cores, shared with PostgreSQL)")
+    return rss
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--coverages", type=int, default=10_000)
@@ -161,6 +185,10 @@ def main() -> int:
     parser.add_argument("--memory-coverages", type=int, default=100_000)
     parser.add_argument("--memory-latency-ms", type=int, default=5)
     parser.add_argument("--queue-cap", type=int, default=40)
+    parser.add_argument("--worker-threads", type=int, default=20,
+                        help="threads of each `flask worker` (its default)")
+    parser.add_argument("--skip-inline", action="store_true",
+                        help="leave out the in-process wall-time part (and so the memory part)")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-queue", action="store_true")
     parser.add_argument("--database", default=os.environ.get(
@@ -173,27 +201,9 @@ def main() -> int:
     base = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "REDIS_PREFIX")}
     base["LOG_LEVEL"] = "WARNING"
 
-    payer = Payer(args.latency_ms)
-    try:
-        env = {**base, "COVERWATCH_PAYERS": str(directory(work, payer.port, args.cap))}
-        env["DATABASE_URL"] = seed(args.database, "coverwatch_bench_reverify", env,
-                                   args.coverages)
-        wall, rss_small, cpu, report = inline_run(env)
-        peak = payer.stats()["peak_concurrency"]
-        payer_cpu = cpu_seconds(payer.process.pid)
-    finally:
-        payer.stop()
-    ideal = max(args.coverages * args.latency_ms / 1000 / args.cap, 1e-9)
-    print(f"in process: {report['checked']} of {args.coverages} coverages checked "
-          f"({report['active']} active) at {args.latency_ms} ms latency, cap {args.cap} "
-          f"(payer saw at most {peak} at once)")
-    print(f"  wall {wall:.1f} s, ideal {ideal:.1f} s, ratio {wall / ideal:.3f} "
-          f"(goal <= {GOAL_WALL}) {'PASS' if wall / ideal <= GOAL_WALL else 'MISS'}")
-    print(f"  throughput {args.coverages / wall:.1f} checks/s, peak RSS {rss_small:.1f} MiB; "
-          f"CPU per check: reverify {cpu / args.coverages * 1000:.2f} ms, simulated payer "
-          f"{payer_cpu / args.coverages * 1000:.2f} ms (2 cores, shared with PostgreSQL)")
-
-    if not args.skip_memory:
+    if not args.skip_inline:
+        rss_small = inline_part(args, base, work)
+    if not args.skip_inline and not args.skip_memory:
         payer = Payer(args.memory_latency_ms)
         try:
             env = {**base, "COVERWATCH_PAYERS": str(directory(work, payer.port, args.cap))}
@@ -216,14 +226,15 @@ def main() -> int:
                    "REDIS_URL": args.redis, "REDIS_PREFIX": f"bench-{uuid.uuid4().hex[:8]}"}
             env["DATABASE_URL"] = seed(args.database, "coverwatch_bench_reverify", env,
                                        args.coverages)
-            one = queue_run(env, workers=1, threads=args.queue_cap)
+            one = queue_run(env, workers=1, threads=args.worker_threads)
             peak_one = payer.stats()["peak_concurrency"]
-            two = queue_run(env, workers=2, threads=args.queue_cap)
+            two = queue_run(env, workers=2, threads=args.worker_threads)
             peak_two = payer.stats()["peak_concurrency"]
         finally:
             payer.stop()
         ideal = args.coverages * args.latency_ms / 1000 / args.queue_cap
-        print(f"queue mode: {args.coverages} coverages at cap {args.queue_cap} (ideal "
+        print(f"queue mode: {args.coverages} coverages at cap {args.queue_cap}, workers of "
+              f"{args.worker_threads} threads (ideal "
               f"{ideal:.1f} s): one worker {one:.1f} s (payer peak {peak_one}), two workers "
               f"{two:.1f} s (payer peak {peak_two}): ratio {two / one:.3f} "
               f"(goal <= {GOAL_QUEUE}) {'PASS' if two / one <= GOAL_QUEUE else 'MISS'}")

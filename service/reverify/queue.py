@@ -79,9 +79,8 @@ class Queue:
         if outcome.state == "retry" and outcome.next_attempt_at is not None:
             self._send_later(item_id, payer, outcome.next_attempt_at, deps.clock())
             return
-        run_id = self._run_of(deps, item_id)
-        if run_id is not None and runs.unfinished(deps.uow, run_id) == 0:
-            runs.finish(deps.uow, deps.clock, run_id, owner=None, stopped=False)
+        if not runs.any_unfinished(deps.uow, item.run_id):
+            runs.finish(deps.uow, deps.clock, item.run_id, owner=None, stopped=False)
 
     @staticmethod
     def _look(deps: Deps,
@@ -99,12 +98,6 @@ class Queue:
                 return None, item.lease_until
             work.session.expunge(item)
             return item, None
-
-    @staticmethod
-    def _run_of(deps: Deps, item_id: int) -> uuid.UUID | None:
-        with deps.uow() as work:
-            return work.session.scalar(select(ReverificationItem.run_id)
-                                       .where(ReverificationItem.id == item_id))
 
     def _send_later(self, item_id: int, payer: str, at: datetime, now: datetime) -> None:
         delay = max(timedelta(seconds=1), at - now + timedelta(seconds=1))

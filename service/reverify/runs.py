@@ -136,6 +136,15 @@ def unfinished(uow: Callable[[], UnitOfWork], run_id: uuid.UUID) -> int:
                    ReverificationItem.state.in_(UNFINISHED))) or 0)
 
 
+def any_unfinished(uow: Callable[[], UnitOfWork], run_id: uuid.UUID) -> bool:
+    """One index probe (unlike counting, which would read every item of a large run)."""
+    with uow() as work:
+        return work.session.scalar(
+            select(ReverificationItem.id)
+            .where(ReverificationItem.run_id == run_id,
+                   ReverificationItem.state.in_(UNFINISHED)).limit(1)) is not None
+
+
 def finish(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], run_id: uuid.UUID,
            *, owner: str | None, stopped: bool) -> str:
     """Mark the run finished (nothing left) or stopped; returns the status written."""
