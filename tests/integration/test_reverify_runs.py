@@ -15,7 +15,7 @@ from payers.directory import parse_directory
 from service import create_app
 from service.db.models import Alert, EligibilityCheck, ReverificationItem
 from service.reverify import runs
-from service.reverify.items import Deps
+from service.reverify.items import Deps, process
 from service.reverify.limits import LocalLimits
 from service.reverify.runner import Runner
 from service.reverify.selection import Selection
@@ -269,3 +269,60 @@ def test_a_second_process_cannot_take_a_run_another_is_working(db_url, clock, jo
     stop.set()
     assert runs.finish(wiring.uow, wiring.clock, run_id, owner="second",
                        stopped=True) == "finished"  # nothing was selected
+
+
+def test_a_coverage_whose_payer_left_the_directory_is_reported_not_lost(db_url, clock, job):
+    app, run = job(ScriptedPayer())
+    practice = data.practice(db_url)
+    [gone] = data.coverages(db_url, practice, ["ZZG0000001"], payer="retired-plan",
+                            visit_on=data.in_days(clock, 2))
+    [kept] = data.coverages(db_url, practice, ["ZZG0000002"], payer="scripted",
+                            visit_on=data.in_days(clock, 2))
+    run_id, status = run(Selection())
+    assert status == "finished"
+    found = items(app, run_id)
+    assert (found[gone].state, found[gone].outcome, found[gone].error_code) == (
+        "done", "error", "PAYER_NOT_CONFIGURED")
+    assert (found[kept].state, found[kept].outcome) == ("done", "active")
+    body = app.test_client().get(f"/v1/reverification-runs/{run_id}", headers=bearer(
+        new_key(app, practice, {"read"}))).json
+    assert (body["checked"], body["active"], body["errors"]) == (2, 1, 1)
+
+
+def test_an_item_a_dead_worker_left_running_is_recovered_not_sent_twice(db_url, clock, job):
+    payer = ScriptedPayer()
+    app, _ = job(payer)
+    wiring = app.extensions["coverwatch"]
+    practice = data.practice(db_url)
+    answered, in_flight, held = data.coverages(
+        db_url, practice, ["ZZD0000001", "ZZD0000002", "ZZD0000003"], payer="scripted",
+        visit_on=data.in_days(clock, 2))
+    run_id, _ = runs.create(wiring.uow, wiring.clock, Selection(), mode="queue",
+                            requested_by="test", max_attempts=3)
+    claimed_at = clock() - timedelta(seconds=30)
+    finished = data.answered(practice, answered, "scripted", claimed_at + timedelta(seconds=1))
+    cut_off = data.answered(practice, in_flight, "scripted", claimed_at + timedelta(seconds=1),
+                            status="pending")
+    for check in (finished, cut_off):
+        check.reverification_run_id = run_id
+    finished_id, cut_off_at = finished.id, cut_off.started_at
+    data.add(db_url, finished, cut_off)
+    with wiring.uow() as work:
+        for row in work.session.scalars(select(ReverificationItem).where(
+                ReverificationItem.run_id == run_id)):
+            live = row.coverage_id == held
+            row.state, row.claimed_by, row.claimed_at = "running", "dead-worker", claimed_at
+            row.lease_until = clock() + timedelta(seconds=60 if live else -1)
+        work.commit()
+    deps = Deps(uow=wiring.uow, clock=wiring.clock, registry=wiring.payers,
+                limits=LocalLimits(limits_of(wiring.payers)), worker="second-worker")
+    ids = {i.coverage_id: i.id for i in items(app, run_id).values()}
+
+    adopted = process(deps, ids[answered], recovering=True)
+    assert (adopted.state, adopted.outcome) == ("done", "active")
+    waiting = process(deps, ids[in_flight], recovering=True)
+    assert waiting.state == "retry"
+    assert waiting.next_attempt_at == cut_off_at + timedelta(seconds=90)
+    assert process(deps, ids[held], recovering=True) is None  # its worker is alive
+    assert payer.calls == []  # nothing was sent again
+    assert items(app, run_id)[answered].check_id == finished_id
