@@ -21,6 +21,7 @@ logcapture.install()
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYERS_FILE = ROOT / "payers.yaml"
+REDIS_SKIP = "Redis tests need REDIS_URL, e.g. redis://127.0.0.1:6379/0 (.ci/run sets it)"
 PG_SKIP = (
     "PostgreSQL tests need TEST_DATABASE_URL, e.g. "
     "postgresql+psycopg://postgres@127.0.0.1:5432/test (.ci/run sets it)"

@@ -12,8 +12,7 @@ import pytest
 import redis
 
 from service.reverify.limits import Limit, LocalLimits, RedisLimits
-
-REDIS_SKIP = "Redis tests need REDIS_URL, e.g. redis://127.0.0.1:6379/0 (.ci/run sets it)"
+from tests.conftest import REDIS_SKIP
 
 
 class Meter:

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from payers.sandbox_server import SimulatedPayerApp
 from service.db.models import EligibilityCheck, ReverificationItem, ReverificationRun
-from tests.conftest import ROOT
+from tests.conftest import REDIS_SKIP, ROOT
 from tests.support import reverify_data as data
 
 CAP = 4
@@ -31,7 +31,7 @@ CAP = 4
 def redis_url():
     url = os.environ.get("REDIS_URL")
     if not url:
-        pytest.skip("Redis tests need REDIS_URL, e.g. redis://127.0.0.1:6379/0 (.ci/run sets it)")
+        pytest.skip(REDIS_SKIP)
     return url
 
 
