@@ -445,10 +445,11 @@ def sample_verdicts(port: int, key: str, bodies: list[dict[str, Any]]) -> Counte
 def measure(name: str, port: int, pid: int, job: dict[str, Any],
             args: argparse.Namespace) -> dict[str, Any]:
     """Warm up, then max load (closed loop), then the fixed rate (open loop)."""
-    run_client({**job, "mode": "closed", "seconds": 2, "connections": args.connections,
-                "max_requests": 5000})
+    run_client({**job, "mode": "closed", "seconds": args.warmup_seconds,
+                "connections": args.connections, "max_requests": 20_000})
     figures: dict[str, Any] = {"name": name}
     for mode, seconds in (("closed", args.seconds), ("open", args.open_seconds)):
+        inputs = verdict_inputs(port)
         before = cpu_seconds(pid)
         result = run_client({**job, "mode": mode, "seconds": seconds, "rate": args.rate,
                              "connections": args.connections,
@@ -461,8 +462,29 @@ def measure(name: str, port: int, pid: int, job: dict[str, Any],
             "throughput": done / result["wall_s"], "wall_s": result["wall_s"],
             "server_cpu_ms": server_cpu / done * 1000,
             "client_cpu_ms": result["client_cpu_s"] / done * 1000,
-            "client_core_share": result["client_cpu_s"] / result["wall_s"]}
+            "client_core_share": result["client_cpu_s"] / result["wall_s"],
+            "inputs": {k: v - inputs[k] for k, v in verdict_inputs(port).items()}}
     return figures
+
+
+def verdict_inputs(port: int) -> dict[str, float]:
+    """The service's count of verdict inputs served from memory and read from the database
+    (its /metrics, summed over the workers); zeros for the bare endpoint."""
+    counts = {"memory": 0.0, "database": 0.0}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/metrics")
+    response = conn.getresponse()
+    text = response.read().decode()
+    conn.close()
+    if response.status != 200:
+        return counts
+    for line in text.splitlines():
+        if line.startswith("coverwatch_verdict_inputs_total{"):
+            labels, _, value = line.rpartition(" ")
+            for source in counts:
+                if f'source="{source}"' in labels:
+                    counts[source] += float(value)
+    return counts
 
 
 def serve(app: str, port: int, workers: int, threads: int, env: dict[str, str],
@@ -504,6 +526,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16,
                         help="client keep-alive connections (closed and open loop)")
     parser.add_argument("--seconds", type=float, default=10, help="max-load phase length")
+    parser.add_argument("--warmup-seconds", type=float, default=5,
+                        help="closed-loop warm-up before the measured phases")
     parser.add_argument("--max-requests", type=int, default=100_000,
                         help="cap on requests in the max-load phase")
     parser.add_argument("--rate", type=float, default=GOAL_RATE, help="open-loop requests/s")
@@ -584,6 +608,12 @@ def main() -> int:
           f"{service['open']['server_cpu_ms']:.2f} ms at {args.rate:g}/s, "
           f"{service['closed']['server_cpu_ms']:.2f} ms at max load (bare endpoint "
           f"{bare['open']['server_cpu_ms']:.2f} / {bare['closed']['server_cpu_ms']:.2f} ms)")
+    for mode, label in (("closed", "max load"), ("open", f"{args.rate:g}/s")):
+        inputs = service[mode]["inputs"]
+        total = inputs["memory"] + inputs["database"]
+        if total:
+            print(f"verdict inputs at {label}: {inputs['memory'] / total:.1%} from memory, "
+                  f"{inputs['database']:.0f} read from the database")
     p99 = service["open"]["p99"]
     at_rate = service["open"]["throughput"]
     share = service["closed"]["throughput"] / bare["closed"]["throughput"]

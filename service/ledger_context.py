@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, cast
 
 from payers.registry import PayerRegistry
-from service.db.models import Authorization, Coverage, Visit
+from service.db.models import Coverage, Visit
 from service.db.uow import UnitOfWork
 from service.domain.allocation import AuthState, VisitSpec
 from service.domain.policy import CountingPolicy
@@ -29,11 +31,13 @@ class LedgerContext:
     answered_on: date | None
 
 
-def auth_state(auth: Authorization) -> AuthState:
+def auth_state(auth: Any) -> AuthState:
+    """From an Authorization, or a Core row of its columns."""
     return AuthState(
         id=str(auth.id), number=auth.number, status=auth.status, unit=auth.unit,
         quantity=auth.quantity, minutes_per_unit=auth.minutes_per_unit,
-        start_date=auth.start_date, end_date=auth.end_date, codes=auth.code_set,
+        start_date=auth.start_date, end_date=auth.end_date,
+        codes=frozenset(c for c in auth.codes.split(",") if c),
         provider_npi=auth.provider_npi, used=auth.used, reserved=auth.reserved,
     )
 
@@ -51,13 +55,21 @@ def context(work: UnitOfWork, registry: PayerRegistry, coverage: Coverage,
     """What a verdict needs about `coverage`; `saved` is the practice's settings row when the
     caller has already read it (None when the practice has none)."""
     latest, answered = work.checks.latest(coverage.id, coverage.payer)
+    if saved is _UNREAD:
+        saved = work.settings.get(coverage.practice_id)
+    return context_of(registry, coverage, saved, latest, answered)
+
+
+def context_of(registry: PayerRegistry, coverage: Any, saved: Any, latest: Any,
+               answered: Any) -> LedgerContext:
+    """The context from rows already read, ORM objects or Core rows alike: the coverage
+    (`payer`, `network_status`), the practice's settings (`thresholds`, `counting`) or None,
+    and the newest finished and newest answered checks (`status`, `checked_at`, `summary`)."""
     summary = answered.summary if answered is not None else None
     plan = (summary or {}).get("plan") or {}
     entry_rules: dict[str, Any] = {}
     if coverage.payer in registry.ids():
         entry_rules = dict(registry.entry(coverage.payer).rules or {})
-    if saved is _UNREAD:
-        saved = work.settings.get(coverage.practice_id)
     thresholds = {k: v for k, v in (saved.thresholds if saved else {}).items()
                   if k in THRESHOLD_KEYS}
     policy = CountingPolicy().merged(saved.counting if saved else None)
@@ -80,11 +92,21 @@ def context(work: UnitOfWork, registry: PayerRegistry, coverage: Coverage,
 
 def usage(work: UnitOfWork, ctx: LedgerContext, coverage_id: uuid.UUID, on: date,
           exclude: uuid.UUID | None = None) -> Usage:
-    """Visits already recorded in the plan year of `on` (the calendar year without a plan)."""
+    """Visits already recorded in the plan year of `on`, read now (`exclude`: the visit being
+    written)."""
+    return usage_from(work.visits.counted_dates(coverage_id, exclude=exclude), ctx, on)
+
+
+def usage_from(dates: Sequence[date], ctx: LedgerContext, on: date) -> Usage:
+    """Count `dates` (the sorted dates of scheduled or completed visits) in the plan year of
+    `on` — the calendar year when there is no plan, or when `on` falls outside it — and
+    those of them after the latest answered check."""
     start = ctx.plan_begin or date(on.year, 1, 1)
     end = ctx.plan_end or date(on.year, 12, 31)
     if not start <= on <= end:
         start, end = date(on.year, 1, 1), date(on.year, 12, 31)
-    this_year, since = work.visits.counted(coverage_id, start=start, end=end,
-                                           after=ctx.answered_on, exclude=exclude)
-    return Usage(visits_since_answer=since, visits_this_plan_year=this_year)
+    first, last = bisect_left(dates, start), bisect_right(dates, end)
+    since = 0
+    if ctx.answered_on is not None:
+        since = max(0, last - max(first, bisect_right(dates, ctx.answered_on)))
+    return Usage(visits_since_answer=since, visits_this_plan_year=max(0, last - first))

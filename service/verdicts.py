@@ -6,55 +6,47 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-from payers.registry import PayerRegistry
 from service.access import Caller
-from service.db.uow import UnitOfWork
 from service.domain.allocation import AuthState, VisitSpec, draw
 from service.domain.errors import NotFound
 from service.domain.estimate import estimate
 from service.domain.verdict import Usage, evaluate
-from service.ledger_context import auth_state, context, usage
+from service.ledger_context import usage_from
+from service.verdict_inputs import VerdictInputSource
 
 
 def check_visit(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], registry: PayerRegistry, caller: Caller,
+    *, inputs: VerdictInputSource, clock: Callable[[], datetime], caller: Caller,
     coverage_id: uuid.UUID, visit: VisitSpec,
 ) -> dict[str, Any]:
     """The verdict a visit would get if booked now, with an estimate; writes nothing."""
-    with uow:
-        found = uow.coverages.for_verdict(caller.practice_id, coverage_id, visit.code)
-        if found is None:
-            raise NotFound("coverage")
-        coverage, saved, fee = found
-        ctx = context(uow, registry, coverage, saved)
-        auths = [auth_state(a) for a in uow.authorizations.for_coverage(coverage.id)]
-        verdict = evaluate(visit, now=clock(), coverage=ctx.coverage, auths=auths,
-                           rules=ctx.rules, settings=ctx.settings,
-                           usage=usage(uow, ctx, coverage.id, visit.date))
-    allowed = Decimal(fee.allowed_amount) if fee is not None else None
+    found = inputs.get(caller.practice_id, coverage_id)
+    if found is None:
+        raise NotFound("coverage")
+    ctx = found.ctx
+    verdict = evaluate(visit, now=clock(), coverage=ctx.coverage, auths=found.auths,
+                       rules=ctx.rules, settings=ctx.settings,
+                       usage=usage_from(found.counted_dates, ctx, visit.date))
     return {**verdict.to_dict(),
-            "estimate": estimate(allowed_amount=allowed, summary=ctx.coverage.summary,
-                                 network=ctx.coverage.network)}
+            "estimate": estimate(allowed_amount=found.fees.get(visit.code),
+                                 summary=ctx.coverage.summary, network=ctx.coverage.network)}
 
 
 def forecast(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], registry: PayerRegistry, caller: Caller,
+    *, inputs: VerdictInputSource, clock: Callable[[], datetime], caller: Caller,
     coverage_id: uuid.UUID, code: str, first_date: date, every_days: int, count: int,
     minutes: int | None, provider_npi: str | None,
 ) -> dict[str, Any]:
     """Simulate booking a recurring series in order, each visit drawing as it would."""
     now = clock()
-    with uow:
-        coverage = uow.coverages.get(caller.practice_id, coverage_id)
-        if coverage is None:
-            raise NotFound("coverage")
-        ctx = context(uow, registry, coverage)
-        auths: list[AuthState] = [auth_state(a)
-                                  for a in uow.authorizations.for_coverage(coverage.id)]
-        base = usage(uow, ctx, coverage.id, first_date)
+    found = inputs.get(caller.practice_id, coverage_id)
+    if found is None:
+        raise NotFound("coverage")
+    ctx = found.ctx
+    auths: list[AuthState] = list(found.auths)
+    base = usage_from(found.counted_dates, ctx, first_date)
     visits = []
     first_uncovered = None
     for n in range(count):

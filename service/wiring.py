@@ -13,6 +13,7 @@ from payers.registry import PayerRegistry
 from service.access import CallerCache
 from service.config import Config
 from service.db.uow import UnitOfWork
+from service.verdict_inputs import VerdictInputSource
 from service.web.hooks import Metrics
 
 
@@ -25,6 +26,16 @@ class Wiring:
     payers: PayerRegistry
     metrics: Metrics
     callers: CallerCache = field(default_factory=CallerCache)
+    verdict_inputs: VerdictInputSource = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.verdict_inputs = VerdictInputSource(engine=self.engine, registry=self.payers,
+                                                 on_read=self.metrics.verdict_input)
+
+    def dispose(self) -> None:
+        """Close every pooled database connection (tests, before the app goes away)."""
+        self.verdict_inputs.stamps.dispose()
+        self.engine.dispose()
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

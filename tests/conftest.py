@@ -78,7 +78,7 @@ def app(db_url: str, clock: FakeClock) -> Iterator[Flask]:
         {"database_url": db_url, "payers_file": PAYERS_FILE, "log_level": "DEBUG"}, clock=clock
     )
     yield application
-    application.extensions["coverwatch"].engine.dispose()
+    application.extensions["coverwatch"].dispose()
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import false, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.db.models import (
@@ -77,18 +78,15 @@ class VisitRepository:
             query = query.where(Visit.date <= end)
         return self.session.scalars(query.order_by(Visit.date, Visit.created_at)).all()
 
-    def counted(self, coverage_id: uuid.UUID, *, start: date, end: date, after: date | None,
-                exclude: uuid.UUID | None = None) -> tuple[int, int]:
-        """In one query: scheduled or completed visits dated in [start, end], and those of
-        them dated after `after` (0 when `after` is None)."""
-        later = (Visit.date > after) if after is not None else false()
-        query = select(func.count(), func.count().filter(later)).select_from(Visit).where(
-            Visit.coverage_id == coverage_id, Visit.status.in_(COUNTED),
-            Visit.date >= start, Visit.date <= end)
+    def counted_dates(self, coverage_id: uuid.UUID, *,
+                      exclude: uuid.UUID | None = None) -> list[date]:
+        """The dates of the coverage's scheduled or completed visits, in order (what the
+        plan-year counts are made of; `service.ledger_context.usage_from` counts them)."""
+        query = select(Visit.date).where(Visit.coverage_id == coverage_id,
+                                         Visit.status.in_(COUNTED))
         if exclude is not None:
             query = query.where(Visit.id != exclude)
-        total, since = self.session.execute(query).one()
-        return int(total or 0), int(since or 0)
+        return list(self.session.scalars(query.order_by(Visit.date)))
 
     def mix(self, practice_id: uuid.UUID, start: date | None,
             end: date | None) -> list[tuple[str | None, str]]:
@@ -109,6 +107,13 @@ class FeeRepository:
         return self.session.scalars(select(FeeScheduleEntry).where(
             FeeScheduleEntry.practice_id == practice_id, FeeScheduleEntry.payer == payer,
             FeeScheduleEntry.code == code)).first()
+
+    def for_payer(self, practice_id: uuid.UUID, payer: str) -> dict[str, Decimal]:
+        """The allowed amount of every code the practice priced for `payer`."""
+        rows = self.session.execute(select(FeeScheduleEntry.code, FeeScheduleEntry.allowed_amount)
+                                    .where(FeeScheduleEntry.practice_id == practice_id,
+                                           FeeScheduleEntry.payer == payer))
+        return {code: Decimal(amount) for code, amount in rows}
 
     def add(self, entry: FeeScheduleEntry) -> None:
         self.session.add(entry)

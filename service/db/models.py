@@ -48,6 +48,9 @@ class Practice(Base):
     npi: Mapped[str] = mapped_column(String(10))
     tax_id: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Bumped by database triggers whenever the practice's settings or fee schedule change
+    # (migration 0008); never written by the application.
+    config_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class ApiKey(Base):
@@ -107,6 +110,9 @@ class Coverage(Base):
     network_status: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Bumped by database triggers whenever this row, its visits, authorizations or finished
+    # eligibility checks are written (migration 0008); never written by the application.
+    ledger_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
     @property
     def subscriber(self) -> dict[str, object] | None:

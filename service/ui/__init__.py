@@ -18,6 +18,7 @@ filters.install(bp)
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.session_interface = session.NoSessionForTheApi()
     app.add_url_rule("/", "root", _to_app)
 
 

@@ -15,7 +15,20 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Request,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -168,6 +181,20 @@ def _unexpected(error: Exception) -> ResponseReturnValue:
         return _http(error)
     log.error("unhandled error", exc_info=error)
     return error_page(500)
+
+
+class NoSessionForTheApi(SecureCookieSessionInterface):
+    """The JSON API (`/v1/…`) authenticates with bearer keys and never reads a session, so its
+    requests skip the cookie's serializer (rebuilt by Flask on every request) and get an empty
+    session that is never saved. Every other path, the web app's pages first, works as usual."""
+
+    def __init__(self, api_prefix: str = "/v1/") -> None:
+        self.api_prefix = api_prefix
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith(self.api_prefix):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def install(bp: Blueprint) -> None:

@@ -24,3 +24,10 @@ class StrictParser(FlaskParser):
 
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
+        # Given a schema class, webargs builds a new instance (deep-copying every field) on
+        # each request; one instance serves them all, since loading does not change it.
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)

@@ -6,6 +6,7 @@ import logging
 import re
 import time
 import uuid
+from typing import Any
 
 from flask import Flask, Response, abort, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -31,6 +32,27 @@ class Metrics:
             ["method", "route"], registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25),
         )
+        self.verdict_inputs = Counter(
+            "coverwatch_verdict_inputs", "Verdict inputs served from memory (stamps unchanged) "
+            "or read from the database", ["source"], registry=self.registry,
+        )
+        self._sources = {source: self.verdict_inputs.labels(source)
+                         for source in ("memory", "database")}
+        # The labelled series by (method, route, status): routes are templates and statuses
+        # few, so this stays small, and each request skips labels()'s checks and lock.
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def verdict_input(self, source: str) -> None:
+        self._sources[source].inc()
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        series = self._series.get((method, route, status))
+        if series is None:
+            series = (self.requests.labels(method, route, str(status)),
+                      self.latency.labels(method, route))
+            self._series[(method, route, status)] = series
+        series[0].inc()
+        series[1].observe(seconds)
 
 
 def register(app: Flask, metrics: Metrics) -> None:
@@ -56,8 +78,7 @@ def register(app: Flask, metrics: Metrics) -> None:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         route = request.url_rule.rule if request.url_rule else "<unmatched>"
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-        metrics.requests.labels(request.method, route, str(response.status_code)).inc()
-        metrics.latency.labels(request.method, route).observe(elapsed)
+        metrics.observe(request.method, route, response.status_code, elapsed)
         log.info(
             "%s %s %s", request.method, route, response.status_code,
             extra={"method": request.method, "route": route, "status": response.status_code,

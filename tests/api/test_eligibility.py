@@ -40,7 +40,7 @@ def app(db_url, clock, tmp_path: Path):
     application = create_app({"database_url": db_url, "log_level": "DEBUG"},
                              payers=load_directory(path), clock=clock)
     yield application
-    application.extensions["coverwatch"].engine.dispose()
+    application.extensions["coverwatch"].dispose()
 
 
 @pytest.fixture

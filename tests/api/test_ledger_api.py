@@ -36,7 +36,7 @@ def app(db_url, clock, tmp_path):
     path.write_text(DIRECTORY)
     application = create_app({"database_url": db_url}, payers=load_directory(path), clock=clock)
     yield application
-    application.extensions["coverwatch"].engine.dispose()
+    application.extensions["coverwatch"].dispose()
 
 
 @pytest.fixture

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.builders import bearer, create_coverage, create_patient, new_practice
-from tests.support.people import PEOPLE
+from tests.support.builders import authorized_coverage, bearer
 
 
 @pytest.fixture
 def ledger(app, client, clock):
-    _, key = new_practice(app)
-    patient = create_patient(client, key, PEOPLE[0])
-    # ZZT0000003: the sandbox payer answers that therapy needs prior authorization.
-    coverage = create_coverage(client, key, patient["id"], PEOPLE[0], member_id="ZZT0000003")
-    checked = client.post("/v1/eligibility-checks", json={"coverage_id": coverage["id"]},
-                          headers=bearer(key))
-    assert checked.json["status"] == "active"
-    auth = client.post("/v1/authorizations", headers=bearer(key), json={
-        "coverage_id": coverage["id"], "number": "AUTH-3", "quantity": 3,
-        "start_date": "2026-11-01", "end_date": "2026-12-31", "codes": ["90837"]})
-    assert auth.status_code == 201, auth.json
-    return {"key": key, "coverage_id": coverage["id"], "auth": auth.json}
+    return authorized_coverage(app, client, number="AUTH-3", quantity=3)
 
 
 def post(client, key, path, **body):

@@ -31,7 +31,7 @@ def api_call(db: str, method: str, path: str, key: str, **kwargs: object):
     try:
         return app.test_client().open(path, method=method, headers=bearer(key), **kwargs)
     finally:
-        app.extensions["coverwatch"].engine.dispose()
+        app.extensions["coverwatch"].dispose()
 
 
 def last_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -106,4 +106,4 @@ def test_create_user_reads_the_password_from_standard_input(db_url):
                                                  "csrf_token": csrf})
         assert signed.status_code == 302
     finally:
-        app.extensions["coverwatch"].engine.dispose()
+        app.extensions["coverwatch"].dispose()

@@ -42,7 +42,7 @@ def make_app(db_url, clock):
 
     yield build
     for app in apps:
-        app.extensions["coverwatch"].engine.dispose()
+        app.extensions["coverwatch"].dispose()
 
 
 def ask(app, payer: str):

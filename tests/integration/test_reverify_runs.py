@@ -65,7 +65,7 @@ def job(db_url, clock):
 
     yield build
     for app in apps:
-        app.extensions["coverwatch"].engine.dispose()
+        app.extensions["coverwatch"].dispose()
     for context in stack:
         context.__exit__(None, None, None)
 

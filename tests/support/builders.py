@@ -52,3 +52,22 @@ def create_coverage(
                            headers=bearer(key))
     assert response.status_code == 201, response.json
     return dict(response.json or {})
+
+
+def authorized_coverage(app: Flask, client: FlaskClient, *, number: str,
+                        quantity: int) -> dict[str, Any]:
+    """A practice, a patient whose coverage the sandbox payer says needs authorization for
+    therapy (member ZZT0000003), its answered check, and one approved authorization for 90837
+    through 2026."""
+    practice_id, key = new_practice(app)
+    patient = create_patient(client, key, PEOPLE[0])
+    coverage = create_coverage(client, key, patient["id"], PEOPLE[0], member_id="ZZT0000003")
+    checked = client.post("/v1/eligibility-checks", json={"coverage_id": coverage["id"]},
+                          headers=bearer(key))
+    assert checked.json is not None and checked.json["status"] == "active"
+    auth = client.post("/v1/authorizations", headers=bearer(key), json={
+        "coverage_id": coverage["id"], "number": number, "quantity": quantity,
+        "start_date": "2026-11-01", "end_date": "2026-12-31", "codes": ["90837"]})
+    assert auth.status_code == 201, auth.json
+    return {"key": key, "practice_id": practice_id, "coverage_id": coverage["id"],
+            "auth": auth.json}
