@@ -31,6 +31,9 @@ class Config:
     # signed out after this many idle minutes.
     session_cookie_secure: bool = True
     session_idle_minutes: float = 30.0
+    # Coverages whose verdict inputs each server process keeps in memory (least recently
+    # checked dropped first); 0 reads them from the database for every check.
+    verdict_cache_size: int = 2000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -62,6 +65,13 @@ class Config:
                 raise ConfigError("SESSION_IDLE_MINUTES must be a number of minutes") from exc
             if kwargs["session_idle_minutes"] <= 0:
                 raise ConfigError("SESSION_IDLE_MINUTES must be more than 0")
+        if env.get("VERDICT_CACHE_SIZE"):
+            try:
+                kwargs["verdict_cache_size"] = int(env["VERDICT_CACHE_SIZE"])
+            except ValueError as exc:
+                raise ConfigError("VERDICT_CACHE_SIZE must be a whole number") from exc
+            if kwargs["verdict_cache_size"] < 0:
+                raise ConfigError("VERDICT_CACHE_SIZE must be 0 or more")
         if env.get("SECRET_KEY"):
             kwargs["secret_key"] = env["SECRET_KEY"]
         return cls(**kwargs)

@@ -43,7 +43,7 @@ class VerdictInputs:
 class VerdictInputSource:
     """Inputs by coverage: from memory while the stamps match, else from the database."""
 
-    def __init__(self, *, engine: Engine, registry: PayerRegistry, size: int = 4096,
+    def __init__(self, *, engine: Engine, registry: PayerRegistry, size: int = 2000,
                  on_read: Callable[[str], None] = lambda source: None) -> None:
         """`on_read` hears "memory" or "database" for each input served (metrics)."""
         self.engine, self.registry, self.size, self.on_read = engine, registry, size, on_read

@@ -30,6 +30,7 @@ class Wiring:
 
     def __post_init__(self) -> None:
         self.verdict_inputs = VerdictInputSource(engine=self.engine, registry=self.payers,
+                                                 size=self.config.verdict_cache_size,
                                                  on_read=self.metrics.verdict_input)
 
     def dispose(self) -> None:

@@ -7,6 +7,8 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
+from service import create_app
+from tests.conftest import PAYERS_FILE
 from tests.support.builders import authorized_coverage, bearer, new_practice
 
 
@@ -179,3 +181,17 @@ def test_a_connection_the_server_closed_is_replaced(app, client, ledger, db_url)
         app.extensions["coverwatch"].engine.dispose()
     engine.dispose()
     assert check(client, ledger) == first
+
+
+def test_with_no_memory_every_check_reads_the_database(db_url, clock):
+    app = create_app({"database_url": db_url, "payers_file": PAYERS_FILE,
+                      "verdict_cache_size": 0}, clock=clock)
+    try:
+        client = app.test_client()
+        ledger = authorized_coverage(app, client, number="AUTH-0", quantity=5)
+        source = app.extensions["coverwatch"].verdict_inputs
+        answers = [check(client, ledger) for _ in range(3)]
+        assert answers[0] == answers[1] == answers[2]
+        assert (source.hits, source.loads) == (0, 3)
+    finally:
+        app.extensions["coverwatch"].dispose()

@@ -24,6 +24,18 @@ def test_environment_values_are_taken():
     assert cfg.payers_file == Path("/etc/payers.yaml")
 
 
+@pytest.mark.parametrize(("value", "size"), [(None, 2000), ("0", 0), ("50000", 50000)])
+def test_the_verdict_cache_size(value, size):
+    assert Config.from_env({} if value is None else {"VERDICT_CACHE_SIZE": value}
+                           ).verdict_cache_size == size
+
+
+@pytest.mark.parametrize("value", ["many", "-1", "2.5"])
+def test_a_verdict_cache_size_that_is_not_a_count_is_refused_by_name(value):
+    with pytest.raises(ConfigError, match="VERDICT_CACHE_SIZE"):
+        Config.from_env({"VERDICT_CACHE_SIZE": value})
+
+
 def test_an_unknown_log_level_is_refused_by_name():
     with pytest.raises(ConfigError, match="LOG_LEVEL"):
         Config.from_env({"LOG_LEVEL": "LOUD"})
