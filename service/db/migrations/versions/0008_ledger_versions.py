@@ -5,6 +5,8 @@ authorizations, or one of its finished eligibility checks is written; `practices
 whenever the practice's settings or fee schedule are. A process may then keep a verdict's
 inputs in memory and trust them while both stamps are unchanged. Triggers, not application
 code, so that no write path (a script, a migration, a future endpoint) can forget the bump.
+On SQLite a later migration that rebuilds one of these tables (batch mode's copy-and-move)
+drops its triggers: such a migration must create them again (`_sqlite_triggers`).
 
 Revision ID: 0008
 Revises: 0007
