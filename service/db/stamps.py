@@ -8,8 +8,8 @@ import uuid
 from typing import Any
 
 import psycopg
-from psycopg.pq import ExecStatus
-from sqlalchemy import Engine, bindparam, create_engine, select
+from psycopg.pq import ConnStatus, ExecStatus
+from sqlalchemy import Engine, bindparam, select
 
 from service.db.models import Coverage, Practice
 
@@ -21,12 +21,11 @@ _STAMPS = (
     .where(Coverage.id == bindparam("coverage_id"),
            Coverage.practice_id == bindparam("practice_id"))
 )
-# The same statement for PostgreSQL, prepared once per connection and run through libpq.
+# The same statement for PostgreSQL, prepared once on each connection and run through libpq.
 _NAME = b"coverwatch_stamps"
 _STAMPS_PG = (b"SELECT c.ledger_version, p.config_version FROM coverages c "
               b"JOIN practices p ON p.id = c.practice_id "
               b"WHERE c.id = $1::uuid AND c.practice_id = $2::uuid")
-_PREPARED = "coverwatch_stamps_prepared"
 
 
 class StaleConnection(Exception):
@@ -35,70 +34,77 @@ class StaleConnection(Exception):
 
 
 class StampReader:
-    """Reads stamps, on PostgreSQL through a pool of its own made on first use: autocommit (one
-    statement needs no transaction begun or ended), no ping before each checkout and no
-    reset after (the statement is retried once instead when the server had closed the
-    connection), and libpq directly — the statement is the whole cost of a check whose
-    inputs are in memory, so what wraps it matters."""
+    """Reads stamps. On SQLite through the app's engine; on PostgreSQL through connections of
+    its own, because the statement is the whole cost of a check whose inputs are in memory
+    and what usually wraps a statement costs more than it does here: each connection is in
+    autocommit (one statement needs no transaction begun or ended), has the statement
+    prepared, runs it straight through libpq (which releases the GIL while it waits), and is
+    kept on a plain free list (a pool's checkout, ping and reset cost several times the
+    statement). A connection the server closed is found by the statement itself, dropped,
+    and the statement run once more on a new one."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, keep: int | None = None) -> None:
         self.engine = engine
-        self._own: Engine | None = None
+        self.keep = keep if keep is not None else int(os.environ.get("DB_POOL_SIZE", "20"))
+        self._free: list[psycopg.Connection[Any]] = []
         self._lock = threading.Lock()
+        self._pid = os.getpid()
 
     def read(self, practice_id: uuid.UUID, coverage_id: uuid.UUID) -> Stamp | None:
         """(coverage ledger_version, practice config_version), or None when the practice has
         no such coverage."""
         if self.engine.dialect.name != "postgresql":
-            with self.engine.connect() as conn:
-                row = conn.execute(_STAMPS, {"coverage_id": coverage_id,
-                                             "practice_id": practice_id}).first()
-        else:
-            row = self._read_pg((coverage_id, practice_id))
-        return None if row is None else (int(row[0]), int(row[1]))
-
-    def _read_pg(self, params: tuple[uuid.UUID, uuid.UUID]) -> Any:
-        pool = self._pool()
-        values = [str(params[0]).encode(), str(params[1]).encode()]
+            with self.engine.connect() as sa_conn:
+                row = sa_conn.execute(_STAMPS, {"coverage_id": coverage_id,
+                                                "practice_id": practice_id}).first()
+            return None if row is None else (int(row[0]), int(row[1]))
+        values = [str(coverage_id).encode(), str(practice_id).encode()]
         for attempt in (1, 2):
-            conn = pool.raw_connection()
+            conn = self._take()
             try:
-                return _run(conn, values)
-            except (StaleConnection, psycopg.OperationalError):
-                conn.invalidate()
+                found = _run(conn, values)
+            except (StaleConnection, psycopg.Error):
+                conn.close()
                 if attempt == 2:
                     raise
-            finally:
-                conn.close()
+                continue
+            self._give(conn)
+            return found
         return None
 
-    def _pool(self) -> Engine:
-        if self._own is None:
-            with self._lock:
-                if self._own is None:
-                    self._own = create_engine(
-                        self.engine.url, hide_parameters=True, isolation_level="AUTOCOMMIT",
-                        pool_pre_ping=False, pool_reset_on_return=None,
-                        pool_size=int(os.environ.get("DB_POOL_SIZE", "20")), max_overflow=10)
-        return self._own
+    def _take(self) -> psycopg.Connection[Any]:
+        with self._lock:
+            if self._pid != os.getpid():
+                # A forked child must not share its parent's sockets: start afresh.
+                self._free, self._pid = [], os.getpid()
+            if self._free:
+                return self._free.pop()
+        cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
+        conn: psycopg.Connection[Any] = psycopg.connect(*cargs, **{**cparams,
+                                                                   "autocommit": True})
+        if conn.pgconn.prepare(_NAME, _STAMPS_PG).status != ExecStatus.COMMAND_OK:
+            conn.close()
+            raise StaleConnection
+        return conn
+
+    def _give(self, conn: psycopg.Connection[Any]) -> None:
+        with self._lock:
+            if len(self._free) < self.keep and conn.pgconn.status == ConnStatus.OK:
+                self._free.append(conn)
+                return
+        conn.close()
 
     def dispose(self) -> None:
-        if self._own is not None:
-            self._own.dispose()
+        with self._lock:
+            free, self._free = self._free, []
+        for conn in free:
+            conn.close()
 
 
-def _run(conn: Any, values: list[bytes]) -> tuple[bytes, bytes] | None:
-    """The prepared statement straight through libpq, which releases the GIL while it waits:
-    psycopg's cursor (its prepared-statement bookkeeping, result objects and type loaders)
-    costs more than the statement itself here."""
-    pgconn = conn.dbapi_connection.pgconn
-    if not conn.info.get(_PREPARED):
-        if pgconn.prepare(_NAME, _STAMPS_PG).status != ExecStatus.COMMAND_OK:
-            raise StaleConnection
-        conn.info[_PREPARED] = True
-    result = pgconn.exec_prepared(_NAME, values)
+def _run(conn: psycopg.Connection[Any], values: list[bytes]) -> tuple[int, int] | None:
+    result = conn.pgconn.exec_prepared(_NAME, values)
     if result.status != ExecStatus.TUPLES_OK:
         raise StaleConnection
     if result.ntuples == 0:
         return None
-    return result.get_value(0, 0) or b"0", result.get_value(0, 1) or b"0"
+    return int(result.get_value(0, 0) or b"0"), int(result.get_value(0, 1) or b"0")
