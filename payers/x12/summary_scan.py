@@ -175,10 +175,10 @@ class BenefitScan:
 
     def active(self) -> bool | None:
         for group in (self.status, self.mh_status):
-            codes = {code for _, code in group}
-            if not codes.isdisjoint(ACTIVE_CODES):
-                return True
-            if codes:
+            for _, code in group:
+                if code in ACTIVE_CODES:
+                    return True
+            if group:
                 return False
         return None
 
