@@ -70,7 +70,13 @@ class Delimiters:
         if repetition in (element, segment):
             raise X12SyntaxError("ISA11 repetition separator clashes with another delimiter",
                                  position=1, segment_id="ISA")
-        return cls(element, repetition, component, segment)
+        key = (element, repetition, component, segment)
+        found = _INTERNED.get(key)
+        if found is None or cls is not Delimiters:
+            found = cls(element, repetition, component, segment)
+            if cls is Delimiters and len(_INTERNED) < 256:
+                _INTERNED[key] = found
+        return found
 
 
 def _refuse_short(text: str, element: str) -> None:
@@ -98,5 +104,9 @@ def _refuse_width(text: str, element: str, separator_number: int | None) -> None
     raise X12SyntaxError(f"ISA is not fixed width: element separator expected{where}",
                          position=1, segment_id="ISA")
 
+
+# Delimiters are immutable values and an interchange's set is one of a few: a set read
+# before is reused rather than built again (building a frozen dataclass is not free).
+_INTERNED: dict[tuple[str, str | None, str, str], Delimiters] = {}
 
 DEFAULT = Delimiters("*", "^", ":", "~")

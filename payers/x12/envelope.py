@@ -158,13 +158,17 @@ def tokenize(data: str | bytes, warnings: list[X12Warning] | None = None,
     if len(text) < ISA_LENGTH:
         raise X12SyntaxError("input is truncated after the ISA segment", position=1,
                              segment_id="ISA")
-    rest = text[ISA_LENGTH:]
     # Only line breaks, tabs or a leading/trailing blank signal layout whitespace; checking
-    # single characters keeps the common single-line case at C speed.
+    # single characters (from the end of the ISA on, without copying the rest) keeps the
+    # common single-line case at C speed.
     if (
-        ("\n" in rest and t != "\n") or ("\r" in rest and t != "\r") or "\t" in rest
-        or rest[:1] in _WHITESPACE or rest[-1:] in _WHITESPACE
+        (t != "\n" and text.find("\n", ISA_LENGTH) != -1)
+        or (t != "\r" and text.find("\r", ISA_LENGTH) != -1)
+        or text.find("\t", ISA_LENGTH) != -1
+        or text[ISA_LENGTH:ISA_LENGTH + 1] in _WHITESPACE
+        or (text[-1:] if len(text) > ISA_LENGTH else "") in _WHITESPACE
     ):
+        rest = text[ISA_LENGTH:]
         text = text[:ISA_LENGTH] + _normalise(rest, delimiters, warnings, strict)
     if delimiters.repetition is not None and delimiters.repetition == delimiters.component:
         _warn(warnings, strict, X12SyntaxError, "DELIMITER_CLASH",
@@ -237,6 +241,9 @@ class _Reader:
         header = self.header
         se_marker, st_marker = t + "SE" + e, t + "ST" + e
         cursor, position, end = ISA_LENGTH, 2, len(body)
+        # Where the last ST starts, found once per interchange: a reverse search is the
+        # faster scan (it tests for the segment terminator, rarer than the element separator).
+        last_st = body.rfind(st_marker)
         group: GroupHeader | None = None
         group_position = 0
         group_count = 0
@@ -254,8 +261,9 @@ class _Reader:
                 if group is None:
                     raise X12EnvelopeError("transaction set header outside a functional group",
                                            position=position, segment_id="ST")
-                # The set ends at the last SE before the next ST (or the end): one scan.
-                next_st = body.find(st_marker, cursor)
+                # The set ends at the last SE before the next ST (or the end): one scan, and
+                # none for the last set of the interchange (often the only one).
+                next_st = body.find(st_marker, cursor) if last_st >= cursor else -1
                 se_at = body.rfind(se_marker, cursor, end if next_st == -1 else next_st)
                 if se_at == -1:
                     if next_st == -1:
@@ -296,10 +304,12 @@ class _Reader:
                 if group is None:
                     raise X12EnvelopeError("GE trailer without a functional group",
                                            position=position, segment_id="GE")
-                if _el(elements, 2) != group.control_number:
+                if len(elements) < 3:
+                    elements = elements + ["", ""]
+                if elements[2] != group.control_number:
                     self.warn("GS06_GE02", "GE02 does not match GS06 (group control number) of "
                               f"the group at segment {group_position}", position, "GE")
-                if _el(elements, 1) != str(set_count):
+                if elements[1] != str(set_count):
                     self.warn("GE01_COUNT", f"GE01 does not match the {set_count} transaction "
                               "set(s) in the group", position, "GE")
                 group = None
@@ -309,13 +319,15 @@ class _Reader:
                     raise X12EnvelopeError("input is truncated: functional group at segment "
                                            f"{group_position} has no GE trailer",
                                            position=position, segment_id="IEA")
-                if stop == end and len(_el(elements, 2)) < len(header.control_number):
+                if len(elements) < 3:
+                    elements = elements + ["", ""]
+                if stop == end and len(elements[2]) < len(header.control_number):
                     raise X12EnvelopeError("input is truncated inside the IEA trailer",
                                            position=position, segment_id="IEA")
-                if _el(elements, 2) != header.control_number:
+                if elements[2] != header.control_number:
                     self.warn("ISA13_IEA02", "IEA02 does not match ISA13 (interchange control "
                               "number)", position, "IEA")
-                if _el(elements, 1) != str(group_count):
+                if elements[1] != str(group_count):
                     self.warn("IEA01_COUNT", f"IEA01 does not match the {group_count} "
                               "functional group(s) in the interchange", position, "IEA")
                 if stop < end and body[stop + 1:].strip(t + _WHITESPACE):
@@ -337,13 +349,15 @@ class _Reader:
         st, se = texts[0].split(element), texts[-1].split(element)
         if len(st) < 3 or not st[1] or not st[2]:
             raise X12EnvelopeError("ST01 or ST02 is missing", position=position, segment_id="ST")
-        transaction = Transaction(st[1], st[2], _el(st, 3) or group.version, texts, position,
-                                  self.delimiters, group, header)
+        transaction = Transaction(st[1], st[2], (st[3] if len(st) > 3 else "") or group.version,
+                                  texts, position, self.delimiters, group, header)
         count = len(texts)
-        if _el(se, 2) != st[2]:
+        if len(se) < 3:
+            se = se + ["", ""]
+        if se[2] != st[2]:
             self._set_warning(transaction, "ST02_SE02", "SE02 does not match ST02 "
                               "(transaction set control number)", position + count - 1)
-        if _el(se, 1) != str(count):
+        if se[1] != str(count):
             self._set_warning(transaction, "SE01_COUNT", f"SE01 does not match the {count} "
                               "segments from ST to SE", position + count - 1)
         return transaction

@@ -120,18 +120,13 @@ def summarize(
     if not level.benefit_texts and patient.dependent is not None:
         level = patient.subscriber
     scan = BenefitScan(level)
-    return Summary(
-        network=network,
-        active=scan.active(),
-        plan=_plan(patient, scan),
-        in_network=scan.cost_share("Y"),
-        out_of_network=scan.cost_share("N"),
-        visit_limit=scan.visit_limit(_NETWORK_FLAG[network]),
-        auth_required=scan.auth_required(_NETWORK_FLAG[network]),
-        carve_out=scan.carve_out,
-        messages=scan.messages,
-        rejections=[_rejection(r) for r in _patient_rejections(response, patient, level)],
-    )
+    active = scan.active()
+    plan = _plan(patient, scan)
+    in_network, out_of_network = scan.cost_shares()
+    flag = _NETWORK_FLAG[network]
+    return Summary(network, active, plan, in_network, out_of_network, scan.visit_limit(flag),
+                   scan.auth_required(flag), scan.carve_out, scan.messages,
+                   [_rejection(r) for r in _patient_rejections(response, patient, level)])
 
 
 def _plan(patient: Patient, scan: BenefitScan) -> PlanInfo:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +12,15 @@ from payers.x12.codes import (
     ServiceType,
     TimePeriod,
 )
+from payers.x12.summary_pick import (
+    NEITHER,
+    PREFERENCES,
+    Both,
+    Candidate,
+    Lines,
+    amounts_of,
+    pick_both,
+)
 from payers.x12.summary_types import Amounts, CarveOut, CostShare, VisitLimit
 from payers.x12.x271 import DateRef, Level, Party, parse_amount
 
@@ -20,18 +28,20 @@ from payers.x12.x271 import DateRef, Level, Party, parse_amount
 RANK = {"A6": 0, "CF": 1, "A8": 2, "MH": 3, "30": 5}
 COPAY_RANK = {"A6": 0, "CF": 1, "A8": 2, "MH": 3, "98": 4, "30": 5}
 NONE = 99
-# EB12 -> preference for the wanted network (lower is better); absent = other network.
-PREFERENCES = {
-    "Y": {"Y": 0, "W": 1, "": 2, "U": 2},
-    "N": {"N": 0, "W": 1, "": 2, "U": 2},
-}
-_COVERAGE_ORDER = {"IND": 0, "": 0, "EMP": 1}
+# EB02 -> its place in the ranking key (see Candidate): individual, then employee, then others.
+_COVERAGE_KEYS = {"IND": 0, "": 0, "EMP": 1 << 33}
+_OTHER_COVERAGE = 2 << 33
+_NOT_PER_VISIT = 1 << 32  # a copay for another period than a visit ranks after per-visit ones
+_NONE_KEY = NONE << 40
 _PERIOD_NAMES = {period.value: period.description for period in TimePeriod}
 _TOTAL_PERIODS = frozenset({"", "21", "22", "23", "25", "32"})
 _REMAINING_PERIODS = frozenset({"29", "33"})
 # EB06 of a deductible or out-of-pocket amount -> what the amount is.
 _KINDS = {**dict.fromkeys(_TOTAL_PERIODS, "total"),
           **dict.fromkeys(_REMAINING_PERIODS, "remaining"), "24": "to_date"}
+# EB01 C or G -> EB06 -> the key of its candidates in BenefitScan.amounts (EB01 + kind).
+_AMOUNT_KEYS = {code: {period: code + kind for period, kind in _KINDS.items()}
+                for code in ("C", "G")}
 _CARVE_OUT_ENTITIES = frozenset({"VN", "X3", "Y2", "PR", "PRP", "2B"})
 _PAYER_ID_QUALIFIERS = frozenset({"PI", "XV", "NI"})
 _STATUS_CODES = ACTIVE_CODES | INACTIVE_CODES
@@ -54,10 +64,10 @@ class BenefitScan:
         self.level = level
         self.status: list[tuple[int, str]] = []  # plan-level EB01 1-8: (index, EB01)
         self.mh_status: list[tuple[int, str]] = []  # EB01 1-8 on a behavioral-health type
-        self.copays: list[_Candidate] = []  # EB*B with EB07
-        self.rates: list[_Candidate] = []  # EB*A with EB08
-        # (EB01 C or G, "total" / "remaining" / "to_date") -> EB07 candidates
-        self.amounts: dict[tuple[str, str], list[_Candidate]] = {}
+        self.copays: list[Candidate] = []  # EB*B with EB07
+        self.rates: list[Candidate] = []  # EB*A with EB08
+        # EB01 C or G + "total" / "remaining" / "to_date" -> EB07 candidates
+        self.amounts: dict[str, list[Candidate]] = {}
         # visit counts: (rank, EB12, index, quantity text, period, position, element name)
         self.visits: list[tuple[int, str, int, str, str, int, str]] = []
         self.auth: list[tuple[int, str, bool]] = []  # (rank, EB12, EB11 == Y)
@@ -67,41 +77,48 @@ class BenefitScan:
         element, repetition = delimiters.element, delimiters.repetition
         attachments, positions = level.attachments, level.benefit_positions
         unrelated, classes = _UNRELATED_TYPES, _CLASSES
-        statuses, coverages = _STATUS_CODES, _COVERAGE_ORDER
+        statuses, coverages = _STATUS_CODES, _COVERAGE_KEYS
         padding = element * 10
+        lists = _LISTS.setdefault(repetition or "", {})
         status, mh_status, visits, auth = self.status, self.mh_status, self.visits, self.auth
-        copays, rates, amounts, kinds = self.copays, self.rates, self.amounts, _KINDS
+        copays, rates, amounts, kinds = self.copays, self.rates, self.amounts, _AMOUNT_KEYS
         for index, text in enumerate(level.benefit_texts):
             head = text.split(element, 4)  # EB, EB01, EB02, EB03 and the unsplit rest
-            raw = head[3] if len(head) > 3 else ""
-            if raw in unrelated:
-                continue  # the common case: a benefit for some other service
-            info = classes.get(raw)
-            if info is None:
-                if repetition is None or repetition not in raw:
-                    if not raw and len(head) > 1 and head[1] in statuses:
-                        status.append((index, head[1]))
-                    continue
-                info = _classify_list(raw, repetition)
+            if len(head) > 3:
+                raw = head[3]
+                if raw in unrelated:
+                    continue  # the common case: a benefit for some other service
+                info = classes.get(raw)
                 if info is None:
-                    continue
-            rank, copay_rank, behavioral, plan_level = info
-            code = head[1]
-            if rank == NONE and code not in statuses and code != "B" and (
-                    code != "U" and index not in attachments):
-                # A behavioral-health type outside the precedence (A4, AI...) or 98: only
-                # status, copay, contact entities and attached notes matter.
+                    if repetition is None or repetition not in raw:
+                        if not raw and head[1] in statuses:
+                            status.append((index, head[1]))
+                        continue
+                    info = lists.get(raw, _UNSEEN)
+                    if info is _UNSEEN:
+                        info = _classify_list(raw, repetition, lists)
+                    if info is None:
+                        continue
+            else:
+                if len(head) > 1 and head[1] in statuses:
+                    status.append((index, head[1]))
                 continue
-            attached = attachments.get(index)
+            rank, rank_key, copay_key, behavioral, plan_level = info
+            code = head[1]
             if code in statuses:
                 if plan_level:
                     status.append((index, code))
                 elif behavioral:
                     mh_status.append((index, code))
+            elif rank == NONE and code != "B" and code != "U" and index not in attachments:
+                # A behavioral-health type outside the precedence (A4, AI...) or 98: only
+                # status, copay, contact entities and attached notes matter.
+                continue
+            attached = attachments.get(index)
             if behavioral and (attached is not None or code == "U"):
                 self._behavioral_details(attached or [], code)
-            if copay_rank == NONE:
-                continue  # not about therapy
+            if copay_key == _NONE_KEY or (rank == NONE and code != "B"):
+                continue  # not about therapy, or (98) a copay fallback only
             # EB04 ... EB13 (padded: payers drop trailing empty elements), then the rest.
             (_, _, period, amount, percent, qualifier, quantity, flag, network, procedure,
              _) = ((head[4] if len(head) > 4 else "") + padding).split(element, 10)
@@ -109,25 +126,27 @@ class BenefitScan:
                 continue  # EB13: limited to one procedure code
             if code == "B":
                 if amount:
-                    per_visit = 0 if period == "" or period == "27" else 1
                     copays.append((
-                        copay_rank << 40 | coverages.get(head[2], 2) << 33 | per_visit << 32
-                        | index, network, positions[index], amount, raw, head[2]))
-            elif rank == NONE:
-                continue
+                        copay_key | coverages.get(head[2], _OTHER_COVERAGE)
+                        | (0 if period == "" or period == "27" else _NOT_PER_VISIT) | index,
+                        network, positions[index], amount, raw, head[2]))
+                if rank == NONE:
+                    continue
             elif code == "A":
                 if percent:
-                    rates.append((rank << 40 | coverages.get(head[2], 2) << 33 | index,
+                    rates.append((rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
                                   network, positions[index], percent, raw, head[2]))
-            elif (code == "C" or code == "G") and amount:
-                kind = kinds.get(period)
-                if kind is not None:
-                    amounts.setdefault((code, kind), []).append(
-                        (rank << 40 | coverages.get(head[2], 2) << 33 | index, network,
-                         positions[index], amount, raw, head[2]))
-            if rank == NONE:
-                continue
-            if code == "F" and qualifier == "VS" and quantity:
+            elif code == "C" or code == "G":
+                key = kinds[code].get(period) if amount else None
+                if key is not None:
+                    candidate = (rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
+                                 network, positions[index], amount, raw, head[2])
+                    found = amounts.get(key)
+                    if found is None:
+                        amounts[key] = [candidate]
+                    else:
+                        found.append(candidate)
+            elif code == "F" and qualifier == "VS" and quantity:
                 visits.append((rank, network, index, quantity, period, positions[index],
                                "EB10"))
             if attached is not None:
@@ -156,10 +175,10 @@ class BenefitScan:
 
     def active(self) -> bool | None:
         for group in (self.status, self.mh_status):
-            codes = {code for _, code in group}
-            if not codes.isdisjoint(ACTIVE_CODES):
-                return True
-            if codes:
+            for _, code in group:
+                if code in ACTIVE_CODES:
+                    return True
+            if group:
                 return False
         return None
 
@@ -170,11 +189,15 @@ class BenefitScan:
         """
         level = self.level
         for group in (self.status, self.mh_status):
+            if not group:
+                continue
             chosen = [i for i, code in group if code in ACTIVE_CODES] or [i for i, _ in group]
-            if chosen:
-                element = level.delimiters.element
-                described = [(_element(level.benefit_texts[i], element, 5), i) for i in chosen]
-                return next((c for c in described if c[0]), described[0])
+            texts, element = level.benefit_texts, level.delimiters.element
+            for i in chosen:
+                name = _element(texts[i], element, 5)
+                if name:
+                    return name, i
+            return "", chosen[0]
         return None
 
     def dates(self, index: int) -> list[DateRef]:
@@ -182,40 +205,44 @@ class BenefitScan:
         attached = self.level.attachments.get(index) or ()
         return [DateRef(e, at) for tag, e, at in attached if tag == "DTP"]
 
-    def cost_share(self, wanted: str) -> CostShare:
-        """Best copay, coinsurance, deductible and out-of-pocket for network ``wanted``."""
-        preferences = _PREFERENCE_KEYS[wanted]
-        copay = _pick(self.copays, preferences)
-        amount = parse_amount(copay[3], copay[2], "EB07") if copay is not None else None
-        rate = _pick(self.rates, preferences)
-        coinsurance = None
-        if rate is not None:
-            percent = parse_amount(rate[3], rate[2], "EB08")
-            if percent is not None:
-                coinsurance = percent / _HUNDRED if percent > 1 else percent
-        if not self.amounts:
-            return CostShare(amount, coinsurance, Amounts(), Amounts())
-        return CostShare(amount, coinsurance, self._totals("C", preferences),
-                         self._totals("G", preferences))
+    def cost_shares(self) -> tuple[CostShare, CostShare]:
+        """Best copay, coinsurance, deductible and out-of-pocket in and out of network.
 
-    def _totals(self, code: str, preferences: dict[str, int]) -> Amounts:
-        """Total, and remaining from the same benefit line (same EB03 and EB02)."""
+        Both networks are picked in one pass over each candidate list; amounts are then
+        converted network by network (in first), copay, coinsurance, deductible, out of pocket.
+        """
+        copays, rates = pick_both(self.copays), pick_both(self.rates)
         amounts = self.amounts
-        total = _pick(amounts.get((code, "total"), ()), preferences)
-        value = same = None
-        if total is not None:
-            value = parse_amount(total[3], total[2], "EB07")
-            same = total[4:]
-        remaining = _pick(amounts.get((code, "remaining"), ()), preferences, same)
-        if remaining is not None:
-            return Amounts(value, parse_amount(remaining[3], remaining[2], "EB07"))
-        if value is not None:
-            to_date = _pick(amounts.get((code, "to_date"), ()), preferences, same)
-            if to_date is not None:
-                met = parse_amount(to_date[3], to_date[2], "EB07")
-                if met is not None:
-                    return Amounts(value, max(value - met, Decimal(0)))
-        return Amounts(value)
+        totals = (self._totals("C"), self._totals("G")) if amounts else None
+        shares = []
+        for side in (0, 1):
+            copay, rate = copays[side], rates[side]
+            amount = parse_amount(copay[3], copay[2], "EB07") if copay is not None else None
+            coinsurance = None
+            if rate is not None:
+                percent = parse_amount(rate[3], rate[2], "EB08")
+                if percent is not None:
+                    coinsurance = percent / _HUNDRED if percent > 1 else percent
+            if totals is None:
+                shares.append(CostShare(amount, coinsurance, Amounts(), Amounts()))
+            else:
+                shares.append(CostShare(amount, coinsurance, amounts_of(totals[0], side),
+                                        amounts_of(totals[1], side)))
+        return shares[0], shares[1]
+
+    def _totals(self, code: str) -> Lines:
+        """Total, remaining and to-date candidates, in and out of network; remaining and
+        to date come from the same benefit line as the total (same EB03 and EB02)."""
+        amounts = self.amounts
+        total = pick_both(amounts.get(code + "total", ()))
+        same = (total[0][4:] if total[0] is not None else None,
+                total[1][4:] if total[1] is not None else None)
+        remaining = pick_both(amounts.get(code + "remaining", ()), same)
+        to_date: Both = NEITHER
+        if (remaining[0] is None and total[0] is not None) or (
+                remaining[1] is None and total[1] is not None):
+            to_date = pick_both(amounts.get(code + "to_date", ()), same)
+        return total, remaining, to_date
 
     def visit_limit(self, wanted: str) -> VisitLimit:
         preferences = PREFERENCES[wanted]
@@ -252,58 +279,34 @@ class BenefitScan:
         return required if best <= NONE else None
 
 
-# (ranking key without the network preference, EB12, position, amount text, EB03, EB02).
-# The ranking (rank, network preference, coverage, per-visit period for copays, EB index)
-# is packed into one integer, most significant first: rank << 40, preference << 36 (from
-# _PREFERENCE_KEYS), coverage << 33, per visit << 32, index. Every key ends with the index,
-# so no two candidates tie. The amount is converted only for the chosen candidate.
-_Candidate = tuple[int, str, int, str, str, str]
-_PREFERENCE_KEYS = {wanted: {flag: order << 36 for flag, order in orders.items()}
-                    for wanted, orders in PREFERENCES.items()}
+# (rank, rank << 40, copay rank << 40, behavioral, plan level) of a service type or list.
+_Info = tuple[int, int, int, bool, bool]
+# Repetition separator -> repeated EB03 text -> its _Info (None: unrelated). Payers repeat
+# the same lists, so each distinct list is classified once.
+_LISTS: dict[str, dict[str, _Info | None]] = {}
+_UNSEEN = (NONE, _NONE_KEY, _NONE_KEY, False, False)  # sentinel: a list not classified yet
 
 
-def _pick(candidates: Iterable[_Candidate], preferences: dict[str, int],
-          same: tuple[str, ...] | None = None) -> _Candidate | None:
-    """The best candidate for the wanted network (with EB03 and EB02 ``same``, if given)."""
-    best: _Candidate | None = None
-    best_key = 0
-    for candidate in candidates:
-        preference = preferences.get(candidate[1])
-        if preference is None or (same is not None and candidate[4:] != same):
-            continue
-        key = candidate[0] + preference
-        if best is None or key < best_key:
-            best, best_key = candidate, key
-    return best
-
-
-_LISTS: dict[tuple[str, str], tuple[int, int, bool, bool] | None] = {}
-_UNSEEN = (NONE, NONE, False, False)  # sentinel: a list not classified yet
-
-
-def _classify_list(raw: str, repetition: str) -> tuple[int, int, bool, bool] | None:
-    """Classify a repeated EB03 once per distinct text (payers repeat the same lists)."""
-    key = (raw, repetition)
-    info = _LISTS.get(key, _UNSEEN)
-    if info is _UNSEEN:
-        if len(_LISTS) > 4096:
-            _LISTS.clear()
-        info = _LISTS[key] = _classify([c for c in raw.split(repetition) if c])
+def _classify_list(raw: str, repetition: str, lists: dict[str, _Info | None]) -> _Info | None:
+    """Classify a repeated EB03 and remember it in ``lists`` (bounded)."""
+    if len(lists) > 4096:
+        lists.clear()
+    info = lists[raw] = _classify([c for c in raw.split(repetition) if c])
     return info
 
 
-def _classify(types: list[str]) -> tuple[int, int, bool, bool] | None:
-    """(rank, copay rank, behavioral, plan level) of a service type list; None if unrelated."""
+def _classify(types: list[str]) -> _Info | None:
+    """The _Info of a service type list; None if unrelated."""
     rank = min([RANK.get(c, NONE) for c in types], default=NONE)
     copay_rank = min([COPAY_RANK.get(c, NONE) for c in types], default=NONE)
     behavioral = not BEHAVIORAL_HEALTH_SERVICE_TYPES.isdisjoint(types)
     if copay_rank == NONE and not behavioral:
         return None
-    return rank, copay_rank, behavioral, "30" in types
+    return rank, rank << 40, copay_rank << 40, behavioral, "30" in types
 
 
 # Single service types that matter to the summary; every other one is dismissed at once.
-_CLASSES: dict[str, tuple[int, int, bool, bool] | None] = {
+_CLASSES: dict[str, _Info | None] = {
     code: _classify([code]) for code in {*COPAY_RANK, *BEHAVIORAL_HEALTH_SERVICE_TYPES}
 }
 # Published service types that do not matter: the common EB costs one set lookup. Lists, an

@@ -92,9 +92,7 @@ class _Walker:
         in_ls = False
         bht: list[str] = []
         last = len(texts) - 1
-        position = start
-        for text in texts[1:last]:
-            position += 1
+        for position, text in enumerate(texts[1:last], start + 1):
             # EBs are most of a 271 and are split only when read; everything else now.
             if text.startswith(eb_prefix) or text == "EB":
                 if rows is None or in_ls:
@@ -203,7 +201,8 @@ class _Walker:
 
     def _level(self, e: list[str], position: int, sources: list[Level],
                by_id: dict[str, Level], latest: dict[str, Level]) -> Level:
-        e = pad_elements(e, 5)
+        if len(e) < 5:
+            e = pad_elements(e, 5)
         letter = _LEVELS.get(e[3])
         if letter is None or not e[1]:
             raise X12StructureError("HL01 or HL03 is missing or not a 271 level (20-23)",
@@ -238,7 +237,7 @@ def _party_detail(party: Party, tag: str, e: list[str]) -> None:
         address = party.address if party.address is not None else Address()
         party.address = address
         if tag == "N3":
-            address.lines.extend(x for x in e[1:3] if x)
+            address.lines.extend([x for x in e[1:3] if x])
         else:
             p = pad_elements(e, 5)
             address.city, address.state, address.postal_code, address.country = p[1:5]

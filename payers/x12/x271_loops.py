@@ -189,7 +189,7 @@ class Benefit:
         }
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class Level:
     """A 2000A/B/C/D hierarchical level with its 2100 party and (C/D) 2110 benefits.
 
@@ -210,6 +210,26 @@ class Level:
     # Segments attached to the benefit at an index (HSD, REF, DTP, AAA, MSG, III, 2120).
     attachments: dict[int, list[tuple[str, Any, int]]] = field(default_factory=dict)
     _cache: dict[int, Benefit] = field(default_factory=dict, init=False, repr=False)
+
+    # Written out: a 271 makes a level per HL, and the generated __init__ calls a factory
+    # per list and dict field.
+    def __init__(self, loop: str, hl_id: str, party: Party, delimiters: Delimiters,
+                 rejections: list[Rejection] | None = None, traces: list[Trace] | None = None,
+                 children: list[Level] | None = None,
+                 benefit_texts: list[str] | None = None,
+                 benefit_positions: list[int] | None = None,
+                 attachments: dict[int, list[tuple[str, Any, int]]] | None = None) -> None:
+        self.loop = loop
+        self.hl_id = hl_id
+        self.party = party
+        self.delimiters = delimiters
+        self.rejections = [] if rejections is None else rejections
+        self.traces = [] if traces is None else traces
+        self.children = [] if children is None else children
+        self.benefit_texts = [] if benefit_texts is None else benefit_texts
+        self.benefit_positions = [] if benefit_positions is None else benefit_positions
+        self.attachments = {} if attachments is None else attachments
+        self._cache = {}
 
     @property
     def benefits(self) -> list[Benefit]:

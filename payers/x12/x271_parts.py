@@ -275,7 +275,7 @@ class Demographics:
         return {"birth_date": iso_date(self.birth_date), "gender": self.gender}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Party:
     """A 2100 or 2120 loop: an entity's name and everything said about it."""
 
@@ -290,6 +290,26 @@ class Party:
     member: MemberInfo | None = None
     dates: list[DateRef] = field(default_factory=list)
     diagnoses: list[str] = field(default_factory=list)
+
+    # Written out: a 271 makes a party per 2100 and 2120 loop, and the generated __init__
+    # calls a factory per list field.
+    def __init__(self, loop: str, name: Name | None = None,
+                 references: list[Reference] | None = None, address: Address | None = None,
+                 contacts: list[Contact] | None = None, provider: ProviderInfo | None = None,
+                 rejections: list[Rejection] | None = None,
+                 demographics: Demographics | None = None, member: MemberInfo | None = None,
+                 dates: list[DateRef] | None = None, diagnoses: list[str] | None = None) -> None:
+        self.loop = loop
+        self.name = name
+        self.references = [] if references is None else references
+        self.address = address
+        self.contacts = [] if contacts is None else contacts
+        self.provider = provider
+        self.rejections = [] if rejections is None else rejections
+        self.demographics = demographics
+        self.member = member
+        self.dates = [] if dates is None else dates
+        self.diagnoses = [] if diagnoses is None else diagnoses
 
     def reference(self, qualifier: str) -> str | None:
         return next((r.value for r in self.references if r.qualifier == qualifier), None)
