@@ -13,6 +13,7 @@ same concurrency, so "service-added" = service percentile - payer percentile.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import signal
@@ -114,6 +115,10 @@ def main() -> int:
              "--latency-ms", str(args.latency_ms)], cwd=ROOT, stderr=subprocess.DEVNULL))
         db_url = fresh_database(args.database, "coverwatch_bench")
         key, coverage_ids = seed(db_url, payers_file, args.coverages)
+        # The app built for seeding stays in this process: keep its objects out of the
+        # collector's full passes, which would stall the client threads mid-measurement.
+        gc.collect()
+        gc.freeze()
         env = {**os.environ, "DATABASE_URL": db_url, "COVERWATCH_PAYERS": str(payers_file),
                "BIND": f"127.0.0.1:{api_port}", "WEB_CONCURRENCY": str(args.workers),
                "GUNICORN_THREADS": str(args.threads), "LOG_LEVEL": "INFO",
