@@ -3,16 +3,20 @@
 Runs the real stack: gunicorn serving wsgi:app on PostgreSQL, a CAQH CORE SOAP route to the
 simulated payer (`python -m payers.sandbox serve`, fixed latency) on this machine, and a
 client process driving POST /v1/eligibility-checks (force=true, so every check asks the
-payer) from N threads. In the same run it drives the payer alone with the same 270s at the
-same concurrency, so "service-added" = service percentile - payer percentile.
+payer) from N closed-loop clients. In the same run it drives the payer alone with the same
+270s under the same load, so "service-added" = service percentile - payer percentile. Both
+run twice: clients started at the same instant (lockstep) and started one by one over one
+payer latency (staggered, the load the goal is judged on; see bench/README.md).
 
     .venv/bin/python bench/eligibility_overhead.py [--requests 1000] [--concurrency 20]
-        [--latency-ms 300] [--database postgresql+psycopg://postgres@127.0.0.1:5432/...]
+        [--latency-ms 1000] [--database postgresql://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import itertools
 import os
 import random
 import signal
@@ -72,17 +76,24 @@ def seed(db_url: str, payers_file: Path, coverages: int) -> tuple[str, list[str]
     return key, ids
 
 
-def drive(task, count: int, concurrency: int) -> tuple[list[float], float]:
+def drive(task, count: int, concurrency: int, *,
+          ramp_s: float = 0.0) -> tuple[list[float], float]:
+    """`count` calls of `task` from `concurrency` clients, each sending its next request as
+    soon as its last one is answered (a closed loop). Client n starts n x ramp_s /
+    concurrency seconds in: 0 starts them all at the same instant (lockstep)."""
     latencies: list[float] = []
+    claimed = itertools.count()
 
-    def one(i: int) -> None:
-        started = time.perf_counter()
-        task(i)
-        latencies.append((time.perf_counter() - started) * 1000)
+    def client(n: int) -> None:
+        time.sleep(n * ramp_s / concurrency)
+        while (i := next(claimed)) < count:
+            started = time.perf_counter()
+            task(i)
+            latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(one, range(count)))
+        list(pool.map(client, range(concurrency)))
     return latencies, time.perf_counter() - started
 
 
@@ -114,6 +125,10 @@ def main() -> int:
              "--latency-ms", str(args.latency_ms)], cwd=ROOT, stderr=subprocess.DEVNULL))
         db_url = fresh_database(args.database, "coverwatch_bench")
         key, coverage_ids = seed(db_url, payers_file, args.coverages)
+        # The app built for seeding stays in this process: keep its objects out of the
+        # collector's full passes, which would stall the client threads mid-measurement.
+        gc.collect()
+        gc.freeze()
         env = {**os.environ, "DATABASE_URL": db_url, "COVERWATCH_PAYERS": str(payers_file),
                "BIND": f"127.0.0.1:{api_port}", "WEB_CONCURRENCY": str(args.workers),
                "GUNICORN_THREADS": str(args.threads), "LOG_LEVEL": "INFO",
@@ -155,35 +170,50 @@ def main() -> int:
                                     headers={"Content-Type": SOAP_CONTENT_TYPE}, timeout=60)
             response.raise_for_status()
 
-        payer_ms, payer_wall = drive(payer_only, args.requests, args.concurrency)
-        api_cpu, payer_cpu = cpu_seconds(processes[1].pid), cpu_seconds(processes[0].pid)
-        service_ms, service_wall = drive(service_check, args.requests, args.concurrency)
-        api_cpu = cpu_seconds(processes[1].pid) - api_cpu
-        payer_cpu = cpu_seconds(processes[0].pid) - payer_cpu
+        results = {}
+        for model, ramp_s in (("lockstep", 0.0), ("staggered", args.latency_ms / 1000)):
+            payer_ms, payer_wall = drive(payer_only, args.requests, args.concurrency,
+                                         ramp_s=ramp_s)
+            api_cpu, payer_cpu = cpu_seconds(processes[1].pid), cpu_seconds(processes[0].pid)
+            service_ms, service_wall = drive(service_check, args.requests, args.concurrency,
+                                             ramp_s=ramp_s)
+            results[model] = {
+                "payer": percentiles(payer_ms), "service": percentiles(service_ms),
+                "payer_wall": payer_wall, "service_wall": service_wall,
+                "api_cpu": cpu_seconds(processes[1].pid) - api_cpu,
+                "payer_cpu": cpu_seconds(processes[0].pid) - payer_cpu}
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
         for process in processes:
             process.wait(timeout=30)
 
-    payer, service = percentiles(payer_ms), percentiles(service_ms)
     print(f"eligibility checks: {args.requests} at concurrency {args.concurrency}, "
           f"simulated payer latency {args.latency_ms} ms, gunicorn {args.workers} workers x "
           f"{args.threads} threads, PostgreSQL")
-    print(f"{'ms':>14} {'p50':>9} {'p90':>9} {'p99':>9} {'max':>9} {'mean':>9}")
-    for name, row in (("payer alone", payer), ("service e2e", service)):
-        print(f"{name:>14} " + " ".join(f"{row[k]:9.2f}" for k in
-                                         ("p50", "p90", "p99", "max", "mean")))
-    added = {k: service[k] - payer[k] for k in ("p50", "p90", "p99", "max", "mean")}
-    print(f"{'service-added':>14} " + " ".join(f"{added[k]:9.2f}" for k in
-                                              ("p50", "p90", "p99", "max", "mean")))
-    print(f"throughput: payer alone {args.requests / payer_wall:.1f}/s, "
-          f"service {args.requests / service_wall:.1f}/s")
-    print(f"CPU per check: service {api_cpu / args.requests * 1000:.2f} ms, simulated payer "
-          f"{payer_cpu / args.requests * 1000:.2f} ms (2 cores shared with the client)")
-    verdict = "PASS" if added["p99"] <= GOAL_P99_ADDED_MS else "MISS"
-    print(f"goal: service-added p99 <= {GOAL_P99_ADDED_MS:.0f} ms -> "
-          f"{added['p99']:.2f} ms {verdict}")
+    added = {}
+    for model, result in results.items():
+        start = ("all clients start at the same instant" if model == "lockstep" else
+                 f"clients start one by one over {args.latency_ms} ms")
+        print(f"\n{model} load ({start}, each sends again as soon as it is answered):")
+        print(f"{'ms':>14} {'p50':>9} {'p90':>9} {'p99':>9} {'max':>9} {'mean':>9}")
+        payer, service = result["payer"], result["service"]
+        for name, row in (("payer alone", payer), ("service e2e", service)):
+            print(f"{name:>14} " + " ".join(f"{row[k]:9.2f}" for k in
+                                             ("p50", "p90", "p99", "max", "mean")))
+        added[model] = {k: service[k] - payer[k] for k in ("p50", "p90", "p99", "max", "mean")}
+        print(f"{'service-added':>14} " + " ".join(f"{added[model][k]:9.2f}" for k in
+                                                  ("p50", "p90", "p99", "max", "mean")))
+        print(f"throughput: payer alone {args.requests / result['payer_wall']:.1f}/s, "
+              f"service {args.requests / result['service_wall']:.1f}/s")
+        print(f"CPU per check: service {result['api_cpu'] / args.requests * 1000:.2f} ms, "
+              f"simulated payer {result['payer_cpu'] / args.requests * 1000:.2f} ms "
+              "(2 cores shared with the client)")
+    judged = added["staggered"]["p99"]
+    verdict = "PASS" if judged <= GOAL_P99_ADDED_MS else "MISS"
+    print(f"\ngoal: service-added p99 <= {GOAL_P99_ADDED_MS:.0f} ms at {args.concurrency} "
+          f"concurrent checks, staggered load -> {judged:.2f} ms {verdict} "
+          f"(lockstep: {added['lockstep']['p99']:.2f} ms)")
     return 0
 
 

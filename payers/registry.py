@@ -61,6 +61,10 @@ def pooled_session(entries: dict[str, PayerEntry]) -> requests.Session:
     smaller pool would open (and throw away) a new connection for every call past it."""
     size = max([entry.max_concurrency for entry in entries.values()] + [10])
     session = requests.Session()
+    # The transport passes the environment's proxies and CA bundle, read once per URL
+    # (payers.transport.environment_settings); trusting the environment here would re-read
+    # them on every call. (~/.netrc is not used: payers authenticate in their envelopes.)
+    session.trust_env = False
     for prefix in ("https://", "http://"):
         session.mount(prefix, requests.adapters.HTTPAdapter(pool_connections=16,
                                                             pool_maxsize=size))

@@ -6,7 +6,8 @@
   bytes could exceed it many times over; the call therefore runs in a worker thread and
   the caller stops waiting at the deadline. The abandoned thread ends with its own socket
   timeout and its late reply is discarded, never decoded.
-- TLS verification is always on (``verify=True`` on every call, whatever the session says).
+- TLS verification is always on (``verify`` is True or the environment's CA bundle on every
+  call, whatever the session says).
 - No resend of a 270 that may have reached the payer: CAQH CORE forbids resending an
   inquiry sooner than 90 seconds, and a payer may already be processing it. So there is
   no retry after a timeout, after a reset connection, or after any reply other than 429
@@ -19,6 +20,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -108,9 +111,10 @@ class Transport:
 
         def call() -> None:
             try:
+                proxies, verify = environment_settings(url)
                 response = self.session.post(
-                    url, data=data, headers=dict(headers or {}), files=files, verify=True,
-                    timeout=(min(CONNECT_TIMEOUT_S, remaining), remaining))
+                    url, data=data, headers=dict(headers or {}), files=files, verify=verify,
+                    proxies=proxies, timeout=(min(CONNECT_TIMEOUT_S, remaining), remaining))
                 box["reply"] = HttpReply(
                     status=response.status_code, body=response.content,
                     content_type=response.headers.get("Content-Type", ""),
@@ -160,6 +164,17 @@ class Transport:
             return PayerError(PayerErrorCode.UNAVAILABLE, f"the call failed "
                               f"({type(exc).__name__})", route=self.route, reached_payer=False)
         return exc if isinstance(exc, BaseException) else RuntimeError("unknown failure")
+
+
+@functools.lru_cache(maxsize=256)
+def environment_settings(url: str) -> tuple[dict[str, str], bool | str]:
+    """The proxies (NO_PROXY applied) and CA bundle that requests would take from the
+    environment for `url`, read once. A session that trusts the environment reads them
+    again on every call (several passes over os.environ, a look for ~/.netrc): the shared
+    session does not (payers.registry.pooled_session), and the transport passes these."""
+    proxies = requests.utils.get_environ_proxies(url)
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    return dict(proxies), bundle or True
 
 
 class _Refused(Exception):

@@ -24,3 +24,11 @@ def record(
         )
         for rid in resource_ids
     ])
+
+
+def row(*, caller: Caller, at: datetime, action: str, resource_type: str,
+        resource_id: object) -> dict[str, object]:
+    """One audit row's columns, for a statement that writes it with other rows."""
+    return {"practice_id": caller.practice_id, "actor": caller.actor, "action": action,
+            "resource_type": resource_type, "resource_id": str(resource_id),
+            "request_id": caller.request_id, "at": at}

@@ -1,9 +1,11 @@
 """Use case: a live eligibility check of one coverage — reused, sent, stored, chained.
 
-The transaction is split around the payer call on purpose: a payer may take 20 seconds, and
-no database transaction (or row lock) may stay open that long. The first short transaction
-records a `pending` attempt (so a crash mid-call still leaves a trace); the payer is asked
-with no transaction open; the second short transaction stores everything it said.
+The work is split around the payer call on purpose: a payer may take 20 seconds, and no
+database transaction (or row lock) may stay open that long. The first short step records a
+`pending` attempt (so a crash mid-call still leaves a trace); the payer is asked with no
+transaction open; the second short step stores everything it said. Each step is as few
+round trips as it can be (on PostgreSQL: one read, one INSERT, one UPDATE), since many
+checks run at once and every round trip of one waits behind the others' CPU.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal, cast
+from typing import Any, Literal, cast
+
+from sqlalchemy import Row
 
 from payers.base import EligibilityAnswer, EligibilityQuery, PayerError
 from payers.registry import PayerRegistry
 from service import audit
 from service.access import Caller
-from service.db.models import Coverage, EligibilityCheck, Patient, Practice
+from service.db.models import EligibilityCheck
 from service.db.uow import UnitOfWork
 from service.domain.eligibility import normalize_service_types
 from service.domain.errors import InvalidInput, NotFound
@@ -96,11 +100,13 @@ def _start(
 ) -> _Started | CheckResult:
     now = clock()
     with uow() as work:
-        found = work.coverages.with_people(caller.practice_id, request.coverage_id)
+        # Reads, then one INSERT that stands alone: no transaction needed (see autocommit).
+        work.autocommit()
+        found = work.checks.starting_point(caller.practice_id, request.coverage_id,
+                                           route=route, doubtful_since=now - RESEND_GUARD)
         if found is None:
             raise NotFound("coverage")
-        coverage, patient, practice = found
-        route = route or coverage.payer
+        route = route or found.payer
         if route not in registry.ids():
             raise InvalidInput({"coverage_id": [
                 "This coverage's payer is not in the payer directory any more; update it."
@@ -108,64 +114,74 @@ def _start(
         types = normalize_service_types(
             request.service_types or tuple(registry.entry(route).service_types)
         )
-        reusable, doubt = work.checks.recent(
-            coverage.id, payer=route, service_types=",".join(types),
-            answered_since=None if request.force else now - reuse_window,
-            doubtful_since=now - RESEND_GUARD,
-        )
-        if reusable is not None:
-            audit.record(work, caller=caller, clock=clock, action="read",
-                         resource_type="eligibility_check", resource_ids=[reusable.id])
-            work.commit()
-            return CheckResult(reusable, reused=True)
-        data = _coverage_data(coverage, patient, practice, request.provider_npi)
-        check = EligibilityCheck(
-            id=uuid.uuid4(), practice_id=caller.practice_id, coverage_id=coverage.id,
-            payer=route, service_types=",".join(types), service_date=request.service_date,
-            provider_npi=data.provider_npi, network_status=coverage.network_status,
-            status="pending", reached_payer=False, trace_number=uuid.uuid4().hex,
-            control_number=0, requested_by=caller.actor, started_at=now,
-            carve_out_of_id=carve_out_of, reverification_run_id=request.run_id,
-        )
+        if not request.force:
+            reusable = work.checks.reusable(found.id, payer=route, service_types=",".join(types),
+                                            since=now - reuse_window)
+            if reusable is not None:
+                work.audit.write(audit.row(caller=caller, at=clock(), action="read",
+                                           resource_type="eligibility_check",
+                                           resource_id=reusable.id))
+                work.commit()
+                return CheckResult(reusable, reused=True)
+        data = _coverage_data(found, request.provider_npi)
+        values: dict[str, Any] = {
+            "id": uuid.uuid4(), "practice_id": caller.practice_id, "coverage_id": found.id,
+            "payer": route, "service_types": ",".join(types),
+            "service_date": request.service_date, "provider_npi": data.provider_npi,
+            "network_status": found.network_status, "status": "pending",
+            "reached_payer": False, "trace_number": uuid.uuid4().hex, "control_number": 0,
+            "requested_by": caller.actor, "started_at": now, "carve_out_of_id": carve_out_of,
+            "reverification_run_id": request.run_id, "error_code": None,
+            "error_message": None, "checked_at": None,
+        }
+        doubt: datetime | None = found.doubt_started_at
         if doubt is not None:
-            wait = int((doubt.started_at + RESEND_GUARD - now).total_seconds()) + 1
-            for name, value in error_values("PAYER_RESEND_TOO_SOON", now,
-                                            f"Try again in {wait} seconds.").items():
-                setattr(check, name, value)
-        else:
-            check.control_number = work.counters.next("interchange")
-        work.checks.add(check)
-        audit.record(work, caller=caller, clock=clock, action="create",
-                     resource_type="eligibility_check", resource_ids=[check.id])
-        if on_start is not None:
+            wait = int((doubt + RESEND_GUARD - now).total_seconds()) + 1
+            values.update(error_values("PAYER_RESEND_TOO_SOON", now,
+                                       f"Try again in {wait} seconds."))
+        check = EligibilityCheck(**values)
+        if on_start is None:
+            _store_start(work, check, values, caller=caller, at=clock(), numbered=doubt is None)
+            work.commit()
+    if on_start is not None:
+        # The caller's own writes commit with the new row: one transaction for both.
+        with uow() as work:
             on_start(work, check)
-        work.commit()
+            _store_start(work, check, values, caller=caller, at=clock(), numbered=doubt is None)
+            work.commit()
     if doubt is not None:
         return CheckResult(check, reused=False)
     query = build_query(data, trace_number=check.trace_number,
                         control_number=check.control_number, submitted_at=now,
                         service_types=types, service_date=request.service_date)
-    network = cast(Literal["in", "out"], coverage.network_status)
+    network = cast(Literal["in", "out"], found.network_status)
     return _Started(check=check, route=route, network=network, query=query)
 
 
-def _coverage_data(
-    coverage: Coverage, patient: Patient, practice: Practice, provider_npi: str | None
-) -> CoverageData:
+def _store_start(work: UnitOfWork, check: EligibilityCheck, values: dict[str, Any], *,
+                 caller: Caller, at: datetime, numbered: bool) -> None:
+    """Insert the new check and its audit row; a check that will be sent draws its control
+    number as it is stored (a resend blocked by the 90-second rule sends nothing)."""
+    check.control_number = work.checks.insert_started(values, audit.row(
+        caller=caller, at=at, action="create", resource_type="eligibility_check",
+        resource_id=check.id), numbered=numbered)
+
+
+def _coverage_data(found: Row[*tuple[Any, ...]], provider_npi: str | None) -> CoverageData:
     subscriber = None
-    if coverage.relationship != "self" and coverage.subscriber_last_name:
+    if found.relationship != "self" and found.subscriber_last_name:
         subscriber = PersonData(
-            first_name=coverage.subscriber_first_name or "",
-            last_name=coverage.subscriber_last_name,
-            birth_date=coverage.subscriber_birth_date or patient.birth_date,
-            gender=coverage.subscriber_gender or "U",
+            first_name=found.subscriber_first_name or "",
+            last_name=found.subscriber_last_name,
+            birth_date=found.subscriber_birth_date or found.birth_date,
+            gender=found.subscriber_gender or "U",
         )
     return CoverageData(
-        member_id=coverage.member_id, relationship=coverage.relationship,
-        patient=PersonData(first_name=patient.first_name, last_name=patient.last_name,
-                           birth_date=patient.birth_date, gender=patient.gender),
-        subscriber=subscriber, subscriber_member_id=coverage.subscriber_member_id,
-        practice_name=practice.name, provider_npi=provider_npi or practice.npi,
+        member_id=found.member_id, relationship=found.relationship,
+        patient=PersonData(first_name=found.first_name, last_name=found.last_name,
+                           birth_date=found.birth_date, gender=found.gender),
+        subscriber=subscriber, subscriber_member_id=found.subscriber_member_id,
+        practice_name=found.practice_name, provider_npi=provider_npi or found.practice_npi,
     )
 
 
@@ -191,9 +207,12 @@ def _finish(
     values = outcome_values(outcome, network=started.network, now=now)
     for name, value in values.items():
         setattr(check, name, value)
+    failures = earlier_failures(outcome)
     with uow() as work:
+        if on_finish is None and not failures:
+            work.autocommit()  # one UPDATE: it commits on its own
         work.checks.record_outcome(check.id, values)
-        for failure in earlier_failures(outcome):
+        for failure in failures:
             # A route that failed before the fallback answered: its exchange is kept too.
             work.checks.add(_failed_attempt(check, failure, now))
         if on_finish is not None:
@@ -235,6 +254,7 @@ def _chain_carve_out(
         reuse_window=reuse_window, chain=False, route=route, carve_out_of=parent.id,
     )
     with uow() as work:
+        work.autocommit()
         work.checks.record_outcome(parent.id, {"carve_out_check_id": child.check.id})
         work.commit()
     parent.carve_out_check_id = child.check.id

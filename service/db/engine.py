@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import time
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
+# A pooled connection idle this long is pinged before it is handed out (see _ping_if_idle).
+PING_IDLE_S = 10.0
 
-def make_engine(url: str) -> Engine:
+
+def make_engine(url: str, *, ping_idle_s: float = PING_IDLE_S) -> Engine:
     kwargs: dict[str, Any] = {
         # Bound values are patient data: keep them out of SQL errors and echo logs.
         "hide_parameters": True,
-        "pool_pre_ping": True,
     }
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
@@ -26,7 +30,34 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        event.listen(engine, "checkin", _note_idle)
+        event.listen(engine, "checkout", functools.partial(_ping_if_idle, ping_idle_s))
     return engine
+
+
+def _note_idle(_dbapi_connection: Any, record: Any) -> None:
+    if record is not None:
+        record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(ping_idle_s: float, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Ping a connection that sat idle (a database restart or a dropped idle connection
+    shows there); one in steady use is handed out as is. Pinging every checkout (the
+    pool's pre_ping) would add a round trip to every unit of work."""
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < ping_idle_s:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+        dbapi_connection.rollback()
+    except Exception as error:
+        # The pool drops this connection and hands out another (or a new one).
+        raise exc.DisconnectionError("a pooled connection no longer answers") from error
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

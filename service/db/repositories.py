@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, and_, false, func, or_, select, text, update
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from service.db.models import (
     ApiKey,
     AuditEvent,
     ControlCounter,
     Coverage,
-    EligibilityCheck,
     FeeScheduleEntry,
     Patient,
     Practice,
     PracticeSettings,
 )
+
+AUDIT = cast(Table, AuditEvent.__table__)
+AUDITED = ("practice_id", "actor", "action", "resource_type", "resource_id", "request_id",
+           "at")
+# Built once and run with parameters (see service/db/checks.py).
+INSERT_AUDIT = insert(AUDIT).values({name: bindparam(name) for name in AUDITED})
 
 
 class PracticeRepository:
@@ -111,18 +115,6 @@ class CoverageRepository:
             )
         ).first()
 
-    def with_people(
-        self, practice_id: uuid.UUID, coverage_id: uuid.UUID
-    ) -> tuple[Coverage, Patient, Practice] | None:
-        """The coverage with its patient and practice, in one query."""
-        row = self.session.execute(
-            select(Coverage, Patient, Practice)
-            .join(Patient, Patient.id == Coverage.patient_id)
-            .join(Practice, Practice.id == Coverage.practice_id)
-            .where(Coverage.practice_id == practice_id, Coverage.id == coverage_id)
-        ).first()
-        return None if row is None else (row[0], row[1], row[2])
-
     def for_verdict(
         self, practice_id: uuid.UUID, coverage_id: uuid.UUID, code: str
     ) -> tuple[Coverage, PracticeSettings | None, FeeScheduleEntry | None] | None:
@@ -158,6 +150,10 @@ class AuditRepository:
 
     def add_all(self, events: Sequence[AuditEvent]) -> None:
         self.session.add_all(events)
+
+    def write(self, values: dict[str, Any]) -> None:
+        """One row, as a Core INSERT (a hot path's single statement)."""
+        self.session.connection().execute(INSERT_AUDIT, values)
 
     def list(
         self, practice_id: uuid.UUID, *, offset: int, limit: int
@@ -201,94 +197,6 @@ class CounterRepository:
             except IntegrityError:
                 value = self.session.execute(bump).scalar_one()
         return int(value)
-
-
-class EligibilityCheckRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, check: EligibilityCheck) -> None:
-        self.session.add(check)
-
-    def get(self, practice_id: uuid.UUID, check_id: uuid.UUID) -> EligibilityCheck | None:
-        return self.session.scalars(
-            select(EligibilityCheck).where(
-                EligibilityCheck.practice_id == practice_id, EligibilityCheck.id == check_id
-            )
-        ).first()
-
-    def recent(
-        self, coverage_id: uuid.UUID, *, payer: str, service_types: str,
-        answered_since: datetime | None, doubtful_since: datetime,
-    ) -> tuple[EligibilityCheck | None, EligibilityCheck | None]:
-        """In one query: the newest answered check of these service types (reusable) since
-        `answered_since`, and the newest attempt since `doubtful_since` that may have reached
-        the payer without an answer (the 90-second rule)."""
-        answered = and_(
-            EligibilityCheck.status.in_(("active", "inactive")),
-            EligibilityCheck.service_types == service_types,
-            EligibilityCheck.started_at >= answered_since,
-        ) if answered_since is not None else false()
-        doubtful = and_(
-            EligibilityCheck.status == "error",
-            EligibilityCheck.reached_payer.is_(True),
-            EligibilityCheck.started_at >= doubtful_since,
-        )
-        rows = self.session.scalars(
-            select(EligibilityCheck)
-            .options(defer(EligibilityCheck.request_raw), defer(EligibilityCheck.response_raw))
-            .where(EligibilityCheck.coverage_id == coverage_id,
-                   EligibilityCheck.payer == payer, or_(answered, doubtful))
-            .order_by(EligibilityCheck.started_at.desc())
-            .limit(20)
-        ).all()
-        reusable = next((r for r in rows if r.status != "error"), None)
-        doubt = next((r for r in rows if r.status == "error"), None)
-        return reusable, doubt
-
-    def latest(
-        self, coverage_id: uuid.UUID, payer: str
-    ) -> tuple[EligibilityCheck | None, EligibilityCheck | None]:
-        """In one query: the newest finished check of the coverage with this payer, and the
-        newest answered one (active or inactive). The raw X12 is not loaded."""
-        mine = (EligibilityCheck.coverage_id == coverage_id, EligibilityCheck.payer == payer)
-        newest = (select(EligibilityCheck.id).where(*mine, EligibilityCheck.status != "pending")
-                  .order_by(EligibilityCheck.started_at.desc()).limit(1).scalar_subquery())
-        answered = (select(EligibilityCheck.id)
-                    .where(*mine, EligibilityCheck.status.in_(("active", "inactive")))
-                    .order_by(EligibilityCheck.started_at.desc()).limit(1).scalar_subquery())
-        rows = self.session.scalars(
-            select(EligibilityCheck)
-            .options(defer(EligibilityCheck.request_raw), defer(EligibilityCheck.response_raw))
-            .where(EligibilityCheck.id.in_([newest, answered]))
-            .order_by(EligibilityCheck.started_at.desc())
-        ).all()
-        if not rows:
-            return None, None
-        answer = next((r for r in rows if r.status in ("active", "inactive")), None)
-        return rows[0], answer
-
-    def record_outcome(self, check_id: uuid.UUID, values: dict[str, object]) -> None:
-        """Write a finished check's outcome in one UPDATE (no read first). A Core UPDATE of
-        the table: the ORM's bulk-update machinery costs more than the statement here."""
-        table = cast(Table, EligibilityCheck.__table__)
-        self.session.connection().execute(
-            table.update().where(table.c.id == check_id).values(**values))
-
-    def history(
-        self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *, offset: int, limit: int
-    ) -> tuple[Sequence[EligibilityCheck], int]:
-        query = select(EligibilityCheck).where(
-            EligibilityCheck.practice_id == practice_id,
-            EligibilityCheck.coverage_id == coverage_id,
-        )
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self.session.scalars(
-            query.order_by(EligibilityCheck.started_at.desc(), EligibilityCheck.id)
-            .offset(offset)
-            .limit(limit)
-        ).all()
-        return rows, total
 
 
 def _escape_like(text: str) -> str:

@@ -8,6 +8,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.db.checks import EligibilityCheckRepository
 from service.db.ledger import (
     AuthorizationRepository,
     FeeRepository,
@@ -19,7 +20,6 @@ from service.db.repositories import (
     AuditRepository,
     CounterRepository,
     CoverageRepository,
-    EligibilityCheckRepository,
     PatientRepository,
     PracticeRepository,
 )
@@ -66,6 +66,13 @@ class UnitOfWork:
         if self.session.get_bind().dialect.name == "sqlite":
             return _SQLITE_WRITES
         return nullcontext()
+
+    def autocommit(self) -> None:
+        """Let each statement commit on its own, for work whose every statement stands alone:
+        no BEGIN or COMMIT round trips (on PostgreSQL; SQLite keeps one transaction, which
+        costs no round trip). Call before the first statement; commit() is still called."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     def commit(self) -> None:
         self.session.commit()

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 
 from payers.registry import PayerRegistry
 from service.access import Caller
+from service.db.checks import CHECKS
 from service.db.models import Alert, EligibilityCheck, ReverificationItem
 from service.db.uow import UnitOfWork
 from service.domain import benefit_changes, retry_policy
@@ -32,8 +33,24 @@ from service.reverify.limits import Limits
 log = logging.getLogger("coverwatch.reverify")
 UNFINISHED = ("pending", "running", "retry")
 SCOPES = frozenset({"read", "write"})
-# Core statements on the hot path: cheaper than the ORM's bulk-update machinery.
+# Core statements on the hot path, built once and run with parameters: cheaper than the
+# ORM's machinery or building each statement with its values (see service/db/checks.py).
 ITEMS = cast(Table, ReverificationItem.__table__)
+_ITEM = select(ITEMS).where(ITEMS.c.id == bindparam("item_id"))
+# The guarded UPDATE is the claim: of two workers, exactly one sees rowcount 1.
+_CLAIM = ITEMS.update().where(ITEMS.c.id == bindparam("item_id"),
+                              ITEMS.c.state == bindparam("was_state"),
+                              ITEMS.c.attempts == bindparam("was_attempts"))
+_RECORD = ITEMS.update().where(ITEMS.c.id == bindparam("item_id"))
+_PREVIOUS = (
+    select(CHECKS.c.id, CHECKS.c.status, CHECKS.c.summary)
+    .where(CHECKS.c.coverage_id == bindparam("coverage_id"),
+           CHECKS.c.payer == bindparam("payer"), CHECKS.c.carve_out_of_id.is_(None),
+           CHECKS.c.status.in_(("active", "inactive")),
+           CHECKS.c.started_at < bindparam("started_before"),
+           CHECKS.c.id != bindparam("check_id"))
+    .order_by(CHECKS.c.started_at.desc()).limit(1)
+)
 
 
 @dataclass(kw_only=True)
@@ -88,16 +105,22 @@ def process(deps: Deps, item_id: int, *, recovering: bool = False,
     return _check(deps, due, claim=True) if due is not None else None
 
 
+def load(work: UnitOfWork, item_id: int) -> ReverificationItem | None:
+    """The item as it is now, detached (one Core SELECT: no identity map to keep)."""
+    row = work.session.connection().execute(_ITEM, {"item_id": item_id}).first()
+    return None if row is None else ReverificationItem(**row._mapping)
+
+
 def _due(deps: Deps, item_id: int) -> ReverificationItem | None:
     now = deps.clock()
     with deps.uow() as work:
-        item = work.session.get(ReverificationItem, item_id)
-        if item is None or item.state not in ("pending", "retry"):
-            return None
-        if item.state == "retry" and item.next_attempt_at and item.next_attempt_at > now:
-            return None
-        work.session.expunge(item)
-        return item
+        work.autocommit()
+        item = load(work, item_id)
+    if item is None or item.state not in ("pending", "retry"):
+        return None
+    if item.state == "retry" and item.next_attempt_at and item.next_attempt_at > now:
+        return None
+    return item
 
 
 def _claim_values(deps: Deps, item: ReverificationItem, now: datetime) -> dict[str, Any]:
@@ -173,11 +196,9 @@ def _check(deps: Deps, item: ReverificationItem, *, claim: bool) -> Outcome | No
     def on_start(work: UnitOfWork, check: EligibilityCheck) -> None:
         if not claim:
             return
-        taken = work.session.connection().execute(
-            ITEMS.update()
-            .where(ITEMS.c.id == item.id, ITEMS.c.state == item.state,
-                   ITEMS.c.attempts == item.attempts)
-            .values(**_claim_values(deps, item, check.started_at)))
+        taken = work.session.connection().execute(_CLAIM, {
+            "item_id": item.id, "was_state": item.state, "was_attempts": item.attempts,
+            **_claim_values(deps, item, check.started_at)})
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             raise _Taken
 
@@ -234,8 +255,7 @@ def _record_in(work: UnitOfWork, deps: Deps, item: ReverificationItem,
         "next_attempt_at": decision.at, "lease_until": None,
         "changes": changes, "finished_at": now if state != "retry" else None,
     }
-    work.session.connection().execute(
-        ITEMS.update().where(ITEMS.c.id == item.id).values(**values))
+    work.session.connection().execute(_RECORD, {"item_id": item.id, **values})
     for change in changes or []:
         work.session.add(_alert(item, check, change, now))  # type: ignore[arg-type]
     return Outcome(item.id, state, status, decision.at, changed=bool(changes))
@@ -243,15 +263,9 @@ def _record_in(work: UnitOfWork, deps: Deps, item: ReverificationItem,
 
 def _changes(work: UnitOfWork, item: ReverificationItem,
              check: EligibilityCheck) -> list[dict[str, Any]]:
-    previous = work.session.execute(
-        select(EligibilityCheck.id, EligibilityCheck.status, EligibilityCheck.summary).where(
-            EligibilityCheck.coverage_id == item.coverage_id,
-            EligibilityCheck.payer == check.payer,
-            EligibilityCheck.carve_out_of_id.is_(None),
-            EligibilityCheck.status.in_(("active", "inactive")),
-            EligibilityCheck.started_at < check.started_at,
-            EligibilityCheck.id != check.id)
-        .order_by(EligibilityCheck.started_at.desc()).limit(1)).first()
+    previous = work.session.connection().execute(_PREVIOUS, {
+        "coverage_id": item.coverage_id, "payer": check.payer,
+        "started_before": check.started_at, "check_id": check.id}).first()
     if previous is None:
         return []
     changes = benefit_changes.compare(previous.summary or {}, previous.status,

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from service.db.models import ReverificationItem
 from service.db.uow import UnitOfWork
 from service.reverify import runs
-from service.reverify.items import UNFINISHED, Deps, process
+from service.reverify.items import UNFINISHED, Deps, load, process
 
 log = logging.getLogger("coverwatch.reverify")
 ACTOR = "reverify_item"
@@ -89,15 +89,15 @@ class Queue:
         waiting: a retry's time, or the end of a live worker's lease)."""
         now = deps.clock()
         with deps.uow() as work:
-            item = work.session.get(ReverificationItem, item_id)
-            if item is None or item.state not in UNFINISHED:
-                return None, None
-            if item.state == "retry" and item.next_attempt_at and item.next_attempt_at > now:
-                return None, item.next_attempt_at
-            if item.state == "running" and item.lease_until and item.lease_until > now:
-                return None, item.lease_until
-            work.session.expunge(item)
-            return item, None
+            work.autocommit()
+            item = load(work, item_id)
+        if item is None or item.state not in UNFINISHED:
+            return None, None
+        if item.state == "retry" and item.next_attempt_at and item.next_attempt_at > now:
+            return None, item.next_attempt_at
+        if item.state == "running" and item.lease_until and item.lease_until > now:
+            return None, item.lease_until
+        return item, None
 
     def _send_later(self, item_id: int, payer: str, at: datetime, now: datetime) -> None:
         delay = max(timedelta(seconds=1), at - now + timedelta(seconds=1))

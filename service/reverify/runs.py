@@ -7,8 +7,9 @@ import socket
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 
 from service.db.models import ReverificationItem, ReverificationRun
 from service.db.uow import UnitOfWork
@@ -137,12 +138,12 @@ def unfinished(uow: Callable[[], UnitOfWork], run_id: uuid.UUID) -> int:
 
 
 def any_unfinished(uow: Callable[[], UnitOfWork], run_id: uuid.UUID) -> bool:
-    """One index probe (unlike counting, which would read every item of a large run)."""
+    """One index probe (unlike counting, which would read every item of a large run); a
+    queue worker asks after every item, so it is a statement built once."""
     with uow() as work:
-        return work.session.scalar(
-            select(ReverificationItem.id)
-            .where(ReverificationItem.run_id == run_id,
-                   ReverificationItem.state.in_(UNFINISHED)).limit(1)) is not None
+        work.autocommit()
+        return work.session.connection().execute(
+            _ANY_UNFINISHED, {"run_id": run_id}).first() is not None
 
 
 def finish(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], run_id: uuid.UUID,
@@ -162,3 +163,9 @@ def finish(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], run_id:
             synchronize_session=False))
         work.commit()
     return status
+
+
+_ITEMS = cast(Table, ReverificationItem.__table__)
+_ANY_UNFINISHED = (select(_ITEMS.c.id)
+                   .where(_ITEMS.c.run_id == bindparam("run_id"),
+                          _ITEMS.c.state.in_(UNFINISHED)).limit(1))

@@ -1,0 +1,188 @@
+"""Eligibility checks in the database: what a check starts from, its rows, its history."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+)
+from sqlalchemy.orm import Session, defer
+
+from service.db.models import Coverage, EligibilityCheck, Patient, Practice
+from service.db.repositories import AUDIT, AUDITED, INSERT_AUDIT, CounterRepository
+
+CHECKS = cast(Table, EligibilityCheck.__table__)
+COVERAGES = cast(Table, Coverage.__table__)
+PATIENTS = cast(Table, Patient.__table__)
+PRACTICES = cast(Table, Practice.__table__)
+ANSWERED = ("active", "inactive")
+
+
+class EligibilityCheckRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, check: EligibilityCheck) -> None:
+        self.session.add(check)
+
+    def get(self, practice_id: uuid.UUID, check_id: uuid.UUID) -> EligibilityCheck | None:
+        return self.session.scalars(
+            select(EligibilityCheck).where(
+                EligibilityCheck.practice_id == practice_id, EligibilityCheck.id == check_id
+            )
+        ).first()
+
+    def starting_point(
+        self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *, route: str | None,
+        doubtful_since: datetime,
+    ) -> Row[*tuple[Any, ...]] | None:
+        """In one query: the coverage with what the payer is told of its patient and
+        practice, and `doubt_started_at`: when the newest attempt with `route` (default: the
+        coverage's payer) since `doubtful_since` began that may have reached the payer
+        without an answer (the 90-second rule), or None."""
+        params = {"practice_id": practice_id, "coverage_id": coverage_id,
+                  "doubtful_since": doubtful_since}
+        if route is None:
+            return self.session.connection().execute(_STARTING_POINT, params).first()
+        return self.session.connection().execute(
+            _STARTING_POINT_WITH, {**params, "route": route}).first()
+
+    def reusable(self, coverage_id: uuid.UUID, *, payer: str, service_types: str,
+                 since: datetime) -> EligibilityCheck | None:
+        """The newest answered check of these service types since `since` (raw X12 not
+        loaded)."""
+        return self.session.scalars(
+            select(EligibilityCheck)
+            .options(defer(EligibilityCheck.request_raw), defer(EligibilityCheck.response_raw))
+            .where(EligibilityCheck.coverage_id == coverage_id,
+                   EligibilityCheck.payer == payer,
+                   EligibilityCheck.status.in_(ANSWERED),
+                   EligibilityCheck.service_types == service_types,
+                   EligibilityCheck.started_at >= since)
+            .order_by(EligibilityCheck.started_at.desc()).limit(1)
+        ).first()
+
+    def insert_started(self, values: dict[str, Any], audit: dict[str, Any], *,
+                       numbered: bool) -> int:
+        """Insert a check as it starts (`values`: every column of STARTED) with its audit
+        row; returns its control number: the next interchange number when `numbered`, else
+        `values["control_number"]`. On PostgreSQL this is one statement (the number from
+        the sequence, the audit row in a data-modifying CTE), which commits on its own."""
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            fused = _STARTED_NUMBERED if numbered else _STARTED_AS_GIVEN
+            params = {**{f"check_{k}": v for k, v in values.items()},
+                      **{f"audit_{k}": v for k, v in audit.items()}}
+            return int(connection.execute(fused, params).scalar_one())
+        if numbered:
+            values = {**values, "control_number": CounterRepository(self.session).next(
+                "interchange")}
+        connection.execute(_INSERT_STARTED, values)
+        connection.execute(INSERT_AUDIT, audit)
+        return int(values["control_number"])
+
+    def latest(
+        self, coverage_id: uuid.UUID, payer: str
+    ) -> tuple[EligibilityCheck | None, EligibilityCheck | None]:
+        """In one query: the newest finished check of the coverage with this payer, and the
+        newest answered one (active or inactive). The raw X12 is not loaded."""
+        mine = (EligibilityCheck.coverage_id == coverage_id, EligibilityCheck.payer == payer)
+        newest = (select(EligibilityCheck.id).where(*mine, EligibilityCheck.status != "pending")
+                  .order_by(EligibilityCheck.started_at.desc()).limit(1).scalar_subquery())
+        answered = (select(EligibilityCheck.id)
+                    .where(*mine, EligibilityCheck.status.in_(ANSWERED))
+                    .order_by(EligibilityCheck.started_at.desc()).limit(1).scalar_subquery())
+        rows = self.session.scalars(
+            select(EligibilityCheck)
+            .options(defer(EligibilityCheck.request_raw), defer(EligibilityCheck.response_raw))
+            .where(EligibilityCheck.id.in_([newest, answered]))
+            .order_by(EligibilityCheck.started_at.desc())
+        ).all()
+        if not rows:
+            return None, None
+        answer = next((r for r in rows if r.status in ANSWERED), None)
+        return rows[0], answer
+
+    def record_outcome(self, check_id: uuid.UUID, values: dict[str, object]) -> None:
+        """Write a finished check's outcome in one UPDATE (no read first)."""
+        self.session.connection().execute(_RECORD_OUTCOME, {**values, "check_id": check_id})
+
+    def history(
+        self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *, offset: int, limit: int
+    ) -> tuple[Sequence[EligibilityCheck], int]:
+        query = select(EligibilityCheck).where(
+            EligibilityCheck.practice_id == practice_id,
+            EligibilityCheck.coverage_id == coverage_id,
+        )
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = self.session.scalars(
+            query.order_by(EligibilityCheck.started_at.desc(), EligibilityCheck.id)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return rows, total
+
+
+def _starting_point(payer: ColumnElement[str]) -> Select[*tuple[Any, ...]]:
+    cov, pat = COVERAGES.c, PATIENTS.c
+    doubt = (
+        select(func.max(CHECKS.c.started_at))
+        .where(CHECKS.c.coverage_id == cov.id, CHECKS.c.payer == payer,
+               CHECKS.c.status == "error", CHECKS.c.reached_payer.is_(True),
+               CHECKS.c.started_at >= bindparam("doubtful_since"))
+        .scalar_subquery()
+    )
+    return (
+        select(cov.id, cov.payer, cov.member_id, cov.relationship, cov.network_status,
+               cov.subscriber_first_name, cov.subscriber_last_name, cov.subscriber_birth_date,
+               cov.subscriber_gender, cov.subscriber_member_id,
+               pat.first_name, pat.last_name, pat.birth_date, pat.gender,
+               PRACTICES.c.name.label("practice_name"), PRACTICES.c.npi.label("practice_npi"),
+               doubt.label("doubt_started_at"))
+        .join_from(COVERAGES, PATIENTS, pat.id == cov.patient_id)
+        .join(PRACTICES, PRACTICES.c.id == cov.practice_id)
+        .where(cov.practice_id == bindparam("practice_id"),
+               cov.id == bindparam("coverage_id"))
+    )
+
+
+# A live check's statements are Core statements, built once and run with parameters: the
+# ORM's unit-of-work machinery, or building a statement with its values each time (every
+# value coerced, the cache key recomputed), costs more CPU than running the statement.
+_STARTING_POINT = _starting_point(COVERAGES.c.payer)
+_STARTING_POINT_WITH = _starting_point(bindparam("route", type_=String))
+STARTED = ("id", "practice_id", "coverage_id", "payer", "service_types", "service_date",
+           "provider_npi", "network_status", "status", "reached_payer", "trace_number",
+           "control_number", "requested_by", "started_at", "carve_out_of_id",
+           "reverification_run_id", "error_code", "error_message", "checked_at")
+_INSERT_STARTED = insert(CHECKS).values({name: bindparam(name) for name in STARTED})
+
+
+def _fused(number: ColumnElement[Any]) -> Select[int]:
+    # Parameter names differ from column names: a parameter named like a column that a
+    # statement leaves out (audit_log.id) would be taken as a value for it.
+    started = (insert(CHECKS)
+               .values({name: number if name == "control_number" else bindparam(f"check_{name}")
+                        for name in STARTED})
+               .returning(CHECKS.c.control_number).cte("started"))
+    audited = insert(AUDIT).values(
+        {name: bindparam(f"audit_{name}") for name in AUDITED}).cte("audited")
+    return select(started.c.control_number).add_cte(audited)
+
+
+_STARTED_NUMBERED = _fused(func.nextval(literal_column("'interchange_control_number'")))
+_STARTED_AS_GIVEN = _fused(bindparam("check_control_number"))
+_RECORD_OUTCOME = CHECKS.update().where(CHECKS.c.id == bindparam("check_id"))
