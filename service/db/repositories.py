@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import Table, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,10 +15,8 @@ from service.db.models import (
     AuditEvent,
     ControlCounter,
     Coverage,
-    FeeScheduleEntry,
     Patient,
     Practice,
-    PracticeSettings,
 )
 
 AUDIT = cast(Table, AuditEvent.__table__)
@@ -114,20 +112,6 @@ class CoverageRepository:
                 Coverage.practice_id == practice_id, Coverage.id == coverage_id
             )
         ).first()
-
-    def for_verdict(
-        self, practice_id: uuid.UUID, coverage_id: uuid.UUID, code: str
-    ) -> tuple[Coverage, PracticeSettings | None, FeeScheduleEntry | None] | None:
-        """The coverage with its practice's settings and the fee for `code`, in one query."""
-        row = self.session.execute(
-            select(Coverage, PracticeSettings, FeeScheduleEntry)
-            .outerjoin(PracticeSettings, PracticeSettings.practice_id == Coverage.practice_id)
-            .outerjoin(FeeScheduleEntry, and_(
-                FeeScheduleEntry.practice_id == Coverage.practice_id,
-                FeeScheduleEntry.payer == Coverage.payer, FeeScheduleEntry.code == code))
-            .where(Coverage.practice_id == practice_id, Coverage.id == coverage_id)
-        ).first()
-        return None if row is None else (row[0], row[1], row[2])
 
     def for_patient(
         self, practice_id: uuid.UUID, patient_id: uuid.UUID, *, offset: int, limit: int
