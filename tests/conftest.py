@@ -42,15 +42,27 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def postgres_url() -> str:
+    """TEST_DATABASE_URL, or skip with how to set it (CI always sets it)."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url:
+        pytest.skip(PG_SKIP)
+    return url
+
+
+@pytest.fixture
+def pg_url() -> str:
+    """PostgreSQL for tests of what only PostgreSQL has (its pools, its backends)."""
+    return postgres_url()
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def backend_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated empty database per backend, made once per session."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'coverwatch-test.db'}"
     else:
-        url = os.environ.get("TEST_DATABASE_URL", "")
-        if not url:
-            pytest.skip(PG_SKIP)
+        url = postgres_url()
         reset_postgres(url)
     migrate.upgrade(url)
     return url

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from sqlalchemy import create_engine, text
 
 from service.db.engine import make_engine
-from tests.conftest import PG_SKIP
-
-
-@pytest.fixture
-def pg_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if not url:
-        pytest.skip(PG_SKIP)
-    return url
 
 
 def kill_backend(url: str, pid: int) -> None:
