@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import os
+import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -124,8 +125,7 @@ class Transport:
             finally:
                 done.set()
 
-        worker = threading.Thread(target=call, name=f"payer-call-{self.route}", daemon=True)
-        worker.start()
+        CALL_THREADS.run(call)
         if not done.wait(remaining):
             raise PayerError(PayerErrorCode.TIMEOUT,
                              f"no reply within the route's {self.timeout_s:g} s timeout",
@@ -175,6 +175,65 @@ def environment_settings(url: str) -> tuple[dict[str, str], bool | str]:
     proxies = requests.utils.get_environ_proxies(url)
     bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
     return dict(proxies), bundle or True
+
+
+class CallThreads:
+    """Daemon threads that run payer calls, each reused for the next call once its own is
+    done; one that stays idle for `idle_s` ends. A call never waits for a thread: when none
+    is idle (every one busy, or stuck in a call its caller gave up on), a new one starts.
+    Daemon threads, so that a call abandoned at its deadline never holds up the process's
+    exit."""
+
+    def __init__(self, *, idle_s: float = 60.0, name: str = "payer-call") -> None:
+        self.idle_s = idle_s
+        self.name = name
+        self._lock = threading.Lock()
+        self._idle: list[queue.SimpleQueue[Callable[[], None]]] = []
+        self._started = 0
+
+    def run(self, work: Callable[[], None]) -> None:
+        """Run `work` in an idle thread, or in a new one."""
+        with self._lock:
+            inbox = self._idle.pop() if self._idle else None
+            if inbox is None:
+                self._started += 1
+                number = self._started
+        if inbox is not None:
+            inbox.put(work)
+            return
+        inbox = queue.SimpleQueue()
+        inbox.put(work)
+        threading.Thread(target=self._serve, args=(inbox,), name=f"{self.name}-{number}",
+                         daemon=True).start()
+
+    def idle(self) -> int:
+        """How many threads wait for a call (for tests)."""
+        with self._lock:
+            return len(self._idle)
+
+    def _serve(self, inbox: queue.SimpleQueue[Callable[[], None]]) -> None:
+        while True:
+            try:
+                work = inbox.get(timeout=self.idle_s)
+            except queue.Empty:
+                with self._lock:
+                    if inbox in self._idle:  # else a caller took it and is putting a call
+                        self._idle.remove(inbox)
+                        return
+                continue
+            work()  # never raises: the call hands its exception to the waiting caller
+            with self._lock:
+                self._idle.append(inbox)
+
+
+    def forget(self) -> None:
+        """Drop every thread (after a fork the child has none of them)."""
+        self._lock = threading.Lock()
+        self._idle = []
+
+
+CALL_THREADS = CallThreads()
+os.register_at_fork(after_in_child=CALL_THREADS.forget)
 
 
 class _Refused(Exception):

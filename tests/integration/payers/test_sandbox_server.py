@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import socket
 import subprocess
 import sys
@@ -90,6 +91,15 @@ def test_python_m_payers_sandbox_serve_starts_a_payer_with_stats(tmp_path: Path)
         core = CoreAdapter(entry=entry("core-mime", f"http://127.0.0.1:{port}/core"),
                            session=requests.Session())
         answer = core.check(query(ACTIVE))
+        # A payer's gateway keeps connections open; so does the simulated one.
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        sockets = []
+        for _ in range(2):
+            connection.request("GET", "/stats")
+            reply = connection.getresponse()
+            reply.read()
+            sockets.append((connection.sock, reply.getheader("Connection")))
+        connection.close()
     finally:
         process.terminate()
         process.wait(timeout=5)
@@ -98,3 +108,5 @@ def test_python_m_payers_sandbox_serve_starts_a_payer_with_stats(tmp_path: Path)
 
     assert stats == {"requests": 0, "in_flight": 0, "peak_concurrency": 0}
     assert summarize(answer.response).active is True
+    assert sockets[0][0] is not None and sockets[0][0] is sockets[1][0]
+    assert [header for _, header in sockets] == [None, None]
