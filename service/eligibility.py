@@ -13,16 +13,16 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, cast
-
-from sqlalchemy import Row
 
 from payers.base import EligibilityAnswer, EligibilityQuery, PayerError
 from payers.registry import PayerRegistry
 from service import audit
 from service.access import Caller
+from service.db.checks import starting_point
 from service.db.models import EligibilityCheck
 from service.db.uow import UnitOfWork
 from service.domain.eligibility import normalize_service_types
@@ -99,22 +99,25 @@ def _start(
     carve_out_of: uuid.UUID | None, on_start: Hook | None = None,
 ) -> _Started | CheckResult:
     now = clock()
-    with uow() as work:
-        # Reads, then one INSERT that stands alone: no transaction needed (see autocommit).
-        work.autocommit()
-        found = work.checks.starting_point(caller.practice_id, request.coverage_id,
-                                           route=route, doubtful_since=now - RESEND_GUARD)
-        if found is None:
-            raise NotFound("coverage")
-        route = route or found.payer
-        if route not in registry.ids():
-            raise InvalidInput({"coverage_id": [
-                "This coverage's payer is not in the payer directory any more; update it."
-            ]})
-        types = normalize_service_types(
-            request.service_types or tuple(registry.entry(route).service_types)
-        )
-        if not request.force:
+    # A read of its own (no session): the coverage, and whether the 90-second rule blocks.
+    found = starting_point(uow, caller.practice_id, request.coverage_id, route=route,
+                           doubtful_since=now - RESEND_GUARD)
+    if found is None:
+        raise NotFound("coverage")
+    route = route or found.payer
+    if route not in registry.ids():
+        raise InvalidInput({"coverage_id": [
+            "This coverage's payer is not in the payer directory any more; update it."
+        ]})
+    types = normalize_service_types(
+        request.service_types or tuple(registry.entry(route).service_types)
+    )
+    # What the caller writes itself goes in a transaction of its own below; the rest (the
+    # reuse lookup, the INSERT) stands alone, each statement committing on its own.
+    with uow() if on_start is None or not request.force else nullcontext() as work:
+        if work is not None:
+            work.autocommit()
+        if work is not None and not request.force:
             reusable = work.checks.reusable(found.id, payer=route, service_types=",".join(types),
                                             since=now - reuse_window)
             if reusable is not None:
@@ -140,7 +143,7 @@ def _start(
             values.update(error_values("PAYER_RESEND_TOO_SOON", now,
                                        f"Try again in {wait} seconds."))
         check = EligibilityCheck(**values)
-        if on_start is None:
+        if on_start is None and work is not None:
             _store_start(work, check, values, caller=caller, at=clock(), numbered=doubt is None)
             work.commit()
     if on_start is not None:
@@ -167,7 +170,7 @@ def _store_start(work: UnitOfWork, check: EligibilityCheck, values: dict[str, An
         resource_id=check.id), numbered=numbered)
 
 
-def _coverage_data(found: Row[*tuple[Any, ...]], provider_npi: str | None) -> CoverageData:
+def _coverage_data(found: Any, provider_npi: str | None) -> CoverageData:
     subscriber = None
     if found.relationship != "self" and found.subscriber_last_name:
         subscriber = PersonData(

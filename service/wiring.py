@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from payers.registry import PayerRegistry
 from service.access import CallerCache
 from service.config import Config
+from service.db.direct import DirectReads
 from service.db.uow import UnitOfWork
 from service.verdict_inputs import VerdictInputSource
 from service.web.hooks import Metrics
@@ -27,16 +28,19 @@ class Wiring:
     metrics: Metrics
     callers: CallerCache = field(default_factory=CallerCache)
     verdict_inputs: VerdictInputSource = field(init=False)
+    reads: DirectReads = field(init=False)
 
     def __post_init__(self) -> None:
         self.verdict_inputs = VerdictInputSource(engine=self.engine, registry=self.payers,
                                                  size=self.config.verdict_cache_size,
                                                  on_read=self.metrics.verdict_input)
+        self.reads = DirectReads(self.engine)
 
     def dispose(self) -> None:
         """Close every pooled database connection (tests, before the app goes away)."""
         self.verdict_inputs.stamps.dispose()
+        self.reads.dispose()
         self.engine.dispose()
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+        return UnitOfWork(self.session_factory, self.reads)

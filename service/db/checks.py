@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     ColumnElement,
-    Row,
     Select,
     String,
     Table,
@@ -23,6 +23,9 @@ from sqlalchemy.orm import Session, defer
 
 from service.db.models import Coverage, EligibilityCheck, Patient, Practice
 from service.db.repositories import AUDIT, AUDITED, INSERT_AUDIT, CounterRepository
+
+if TYPE_CHECKING:
+    from service.db.uow import UnitOfWork
 
 CHECKS = cast(Table, EligibilityCheck.__table__)
 COVERAGES = cast(Table, Coverage.__table__)
@@ -44,21 +47,6 @@ class EligibilityCheckRepository:
                 EligibilityCheck.practice_id == practice_id, EligibilityCheck.id == check_id
             )
         ).first()
-
-    def starting_point(
-        self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *, route: str | None,
-        doubtful_since: datetime,
-    ) -> Row[*tuple[Any, ...]] | None:
-        """In one query: the coverage with what the payer is told of its patient and
-        practice, and `doubt_started_at`: when the newest attempt with `route` (default: the
-        coverage's payer) since `doubtful_since` began that may have reached the payer
-        without an answer (the 90-second rule), or None."""
-        params = {"practice_id": practice_id, "coverage_id": coverage_id,
-                  "doubtful_since": doubtful_since}
-        if route is None:
-            return self.session.connection().execute(_STARTING_POINT, params).first()
-        return self.session.connection().execute(
-            _STARTING_POINT_WITH, {**params, "route": route}).first()
 
     def reusable(self, coverage_id: uuid.UUID, *, payer: str, service_types: str,
                  since: datetime) -> EligibilityCheck | None:
@@ -164,6 +152,45 @@ def _starting_point(payer: ColumnElement[str]) -> Select[*tuple[Any, ...]]:
 # value coerced, the cache key recomputed), costs more CPU than running the statement.
 _STARTING_POINT = _starting_point(COVERAGES.c.payer)
 _STARTING_POINT_WITH = _starting_point(bindparam("route", type_=String))
+
+
+def _starting_point_sql(payer: str) -> str:
+    """_starting_point in PostgreSQL's SQL, for the direct reads (service/db/direct.py)."""
+    # `payer` is one of the two constants below, never a value.
+    return (
+        "SELECT c.id, c.payer, c.member_id, c.relationship, c.network_status, "  # noqa: S608
+        "c.subscriber_first_name, c.subscriber_last_name, c.subscriber_birth_date, "
+        "c.subscriber_gender, c.subscriber_member_id, "
+        "p.first_name, p.last_name, p.birth_date, p.gender, "
+        "pr.name AS practice_name, pr.npi AS practice_npi, "
+        "(SELECT max(e.started_at) FROM eligibility_checks e "
+        f" WHERE e.coverage_id = c.id AND e.payer = {payer} AND e.status = 'error' "
+        "  AND e.reached_payer IS true AND e.started_at >= %(doubtful_since)s"
+        ") AS doubt_started_at "
+        "FROM coverages c JOIN patients p ON p.id = c.patient_id "
+        "JOIN practices pr ON pr.id = c.practice_id "
+        "WHERE c.practice_id = %(practice_id)s AND c.id = %(coverage_id)s")
+
+
+_STARTING_POINT_SQL = _starting_point_sql("c.payer")
+_STARTING_POINT_WITH_SQL = _starting_point_sql("%(route)s")
+
+
+def starting_point(uow: Callable[[], UnitOfWork], practice_id: uuid.UUID,
+                   coverage_id: uuid.UUID, *, route: str | None,
+                   doubtful_since: datetime) -> SimpleNamespace | None:
+    """In one read of its own: the coverage with what the payer is told of its patient and
+    practice, and `doubt_started_at`: when the newest attempt with `route` (default: the
+    coverage's payer) since `doubtful_since` began that may have reached the payer without
+    an answer (the 90-second rule), or None."""
+    params: dict[str, Any] = {"practice_id": practice_id, "coverage_id": coverage_id,
+                              "doubtful_since": doubtful_since}
+    if route is None:
+        row = uow().read_first(_STARTING_POINT, _STARTING_POINT_SQL, params)
+    else:
+        row = uow().read_first(_STARTING_POINT_WITH, _STARTING_POINT_WITH_SQL,
+                               {**params, "route": route})
+    return None if row is None else SimpleNamespace(**row)
 STARTED = ("id", "practice_id", "coverage_id", "payer", "service_types", "service_date",
            "provider_npi", "network_status", "status", "reached_payer", "trace_number",
            "control_number", "requested_by", "started_at", "carve_out_of_id",

@@ -5,10 +5,13 @@ from __future__ import annotations
 import threading
 from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Select
 
 from service.db.checks import EligibilityCheckRepository
+from service.db.direct import DirectReads
 from service.db.ledger import (
     AuthorizationRepository,
     FeeRepository,
@@ -32,8 +35,22 @@ class UnitOfWork:
 
     session: Session
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session],
+                 reads: DirectReads | None = None) -> None:
         self.session_factory = session_factory
+        self.reads = reads
+
+    def read_first(self, statement: Select[Any], sql: str,
+                   params: dict[str, Any]) -> dict[str, Any] | None:
+        """One read that stands alone, made outside this unit (no `with` needed): the first
+        row as column name -> value, or None. `sql` is the same query in PostgreSQL's SQL,
+        run on the direct connections (service/db/direct.py) when the app has them."""
+        if self.reads is not None:
+            return self.reads.first(statement, sql, params)
+        with self:
+            self.autocommit()
+            row = self.session.connection().execute(statement, params).first()
+            return None if row is None else dict(row._mapping)
 
     def __enter__(self) -> UnitOfWork:
         self.session = self.session_factory()

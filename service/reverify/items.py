@@ -37,6 +37,8 @@ SCOPES = frozenset({"read", "write"})
 # ORM's machinery or building each statement with its values (see service/db/checks.py).
 ITEMS = cast(Table, ReverificationItem.__table__)
 _ITEM = select(ITEMS).where(ITEMS.c.id == bindparam("item_id"))
+_ITEM_SQL = (f"SELECT {', '.join(ITEMS.c.keys())} FROM {ITEMS.name} "  # noqa: S608 - names
+             "WHERE id = %(item_id)s")  # from our own table metadata, never a value
 # The guarded UPDATE is the claim: of two workers, exactly one sees rowcount 1.
 _CLAIM = ITEMS.update().where(ITEMS.c.id == bindparam("item_id"),
                               ITEMS.c.state == bindparam("was_state"),
@@ -105,17 +107,15 @@ def process(deps: Deps, item_id: int, *, recovering: bool = False,
     return _check(deps, due, claim=True) if due is not None else None
 
 
-def load(work: UnitOfWork, item_id: int) -> ReverificationItem | None:
-    """The item as it is now, detached (one Core SELECT: no identity map to keep)."""
-    row = work.session.connection().execute(_ITEM, {"item_id": item_id}).first()
-    return None if row is None else ReverificationItem(**row._mapping)
+def load(uow: Callable[[], UnitOfWork], item_id: int) -> ReverificationItem | None:
+    """The item as it is now, detached (one read on its own: no session, no identity map)."""
+    row = uow().read_first(_ITEM, _ITEM_SQL, {"item_id": item_id})
+    return None if row is None else ReverificationItem(**row)
 
 
 def _due(deps: Deps, item_id: int) -> ReverificationItem | None:
     now = deps.clock()
-    with deps.uow() as work:
-        work.autocommit()
-        item = load(work, item_id)
+    item = load(deps.uow, item_id)
     if item is None or item.state not in ("pending", "retry"):
         return None
     if item.state == "retry" and item.next_attempt_at and item.next_attempt_at > now:

@@ -88,9 +88,7 @@ class Queue:
         """(the item if it is to be worked now, else None; when to look again if it is
         waiting: a retry's time, or the end of a live worker's lease)."""
         now = deps.clock()
-        with deps.uow() as work:
-            work.autocommit()
-            item = load(work, item_id)
+        item = load(deps.uow, item_id)
         if item is None or item.state not in UNFINISHED:
             return None, None
         if item.state == "retry" and item.next_attempt_at and item.next_attempt_at > now:

@@ -140,10 +140,8 @@ def unfinished(uow: Callable[[], UnitOfWork], run_id: uuid.UUID) -> int:
 def any_unfinished(uow: Callable[[], UnitOfWork], run_id: uuid.UUID) -> bool:
     """One index probe (unlike counting, which would read every item of a large run); a
     queue worker asks after every item, so it is a statement built once."""
-    with uow() as work:
-        work.autocommit()
-        return work.session.connection().execute(
-            _ANY_UNFINISHED, {"run_id": run_id}).first() is not None
+    return uow().read_first(_ANY_UNFINISHED, _ANY_UNFINISHED_SQL, {
+        "run_id": run_id, "states": list(UNFINISHED)}) is not None
 
 
 def finish(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], run_id: uuid.UUID,
@@ -169,3 +167,5 @@ _ITEMS = cast(Table, ReverificationItem.__table__)
 _ANY_UNFINISHED = (select(_ITEMS.c.id)
                    .where(_ITEMS.c.run_id == bindparam("run_id"),
                           _ITEMS.c.state.in_(UNFINISHED)).limit(1))
+_ANY_UNFINISHED_SQL = ("SELECT id FROM reverification_items WHERE run_id = %(run_id)s "
+                       "AND state = ANY(%(states)s) LIMIT 1")

@@ -1,0 +1,111 @@
+"""Single reads on PostgreSQL straight through psycopg, outside any session or pool."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg.pq import ConnStatus
+from sqlalchemy import Engine
+from sqlalchemy.sql import Select
+
+Connection = psycopg.Connection[Any]
+
+
+class ConnectionShelf:
+    """Autocommit psycopg connections to the engine's PostgreSQL database on a plain free
+    list: a pool's checkout, ping and reset cost several times a one-row statement, and one
+    statement needs no transaction begun or ended. `setup` runs on each new connection
+    (e.g. to prepare a statement). A forked child never takes its parent's connections."""
+
+    def __init__(self, engine: Engine, *, keep: int | None = None,
+                 setup: Callable[[Connection], None] | None = None) -> None:
+        self.engine = engine
+        self.keep = keep if keep is not None else int(os.environ.get("DB_POOL_SIZE", "20"))
+        self.setup = setup
+        self._free: list[Connection] = []
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+
+    def take(self) -> Connection:
+        with self._lock:
+            if self._pid != os.getpid():
+                self._free, self._pid = [], os.getpid()
+            if self._free:
+                return self._free.pop()
+        cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
+        conn: Connection = psycopg.connect(*cargs, **{**cparams, "autocommit": True})
+        if self.setup is not None:
+            try:
+                self.setup(conn)
+            except BaseException:
+                conn.close()
+                raise
+        return conn
+
+    def give(self, conn: Connection) -> None:
+        with self._lock:
+            if len(self._free) < self.keep and conn.pgconn.status == ConnStatus.OK:
+                self._free.append(conn)
+                return
+        conn.close()
+
+    def dispose(self) -> None:
+        with self._lock:
+            free, self._free = self._free, []
+        for conn in free:
+            conn.close()
+
+
+class DirectReads:
+    """Reads that stand alone (no transaction around them), each given twice: as a
+    SQLAlchemy statement, run through the engine on SQLite, and as the same query in
+    PostgreSQL's SQL (psycopg's %(name)s parameters), run on a shelf connection. On the hot
+    paths (a live check's first read, a queue worker's item and run probes) the SQLAlchemy
+    connection checkout and statement execution cost several times the query itself.
+
+    A connection the server closed is dropped and the read run once more on a new one (a
+    read is safe to repeat). Times come back in UTC, as the UTCDateTime column type gives
+    them on every database."""
+
+    def __init__(self, engine: Engine, *, keep: int | None = None) -> None:
+        self.engine = engine
+        self.shelf = ConnectionShelf(engine, keep=keep)
+        self.postgresql = engine.dialect.name == "postgresql"
+
+    def first(self, statement: Select[Any], sql: str,
+              params: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The first row (column name -> value), or None."""
+        if not self.postgresql:
+            with self.engine.connect() as sa_conn:
+                found = sa_conn.execute(statement, dict(params)).first()
+            return None if found is None else dict(found._mapping)
+        for attempt in (1, 2):
+            conn = self.shelf.take()
+            try:
+                cursor = conn.execute(sql, params, prepare=True)
+                row = cursor.fetchone()
+                names = [column.name for column in cursor.description or ()]
+            except psycopg.OperationalError:
+                conn.close()
+                if attempt == 2:
+                    raise
+                continue
+            self.shelf.give(conn)
+            if row is None:
+                return None
+            return {name: _utc(value) for name, value in zip(names, row, strict=True)}
+        return None
+
+    def dispose(self) -> None:
+        self.shelf.dispose()
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC)
+    return value
