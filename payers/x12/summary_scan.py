@@ -21,7 +21,7 @@ from payers.x12.summary_pick import (
     amounts_of,
     pick_both,
 )
-from payers.x12.summary_types import Amounts, CarveOut, CostShare, VisitLimit
+from payers.x12.summary_types import CarveOut, CostShare, VisitLimit
 from payers.x12.x271 import DateRef, Level, Party, parse_amount
 
 # Precedence of service types, most specific first (see payers.x12.summary for the rules).
@@ -39,9 +39,12 @@ _REMAINING_PERIODS = frozenset({"29", "33"})
 # EB06 of a deductible or out-of-pocket amount -> what the amount is.
 _KINDS = {**dict.fromkeys(_TOTAL_PERIODS, "total"),
           **dict.fromkeys(_REMAINING_PERIODS, "remaining"), "24": "to_date"}
-# EB01 C or G -> EB06 -> the key of its candidates in BenefitScan.amounts (EB01 + kind).
-_AMOUNT_KEYS = {code: {period: code + kind for period, kind in _KINDS.items()}
-                for code in ("C", "G")}
+# BenefitScan.amounts slots: deductible (C) total, remaining, to date, then out of pocket (G).
+_SLOTS = {"Ctotal": 0, "Cremaining": 1, "Cto_date": 2, "Gtotal": 3, "Gremaining": 4,
+          "Gto_date": 5}
+# EB01 C or G -> EB06 -> the slot of its candidates in BenefitScan.amounts.
+_AMOUNT_SLOTS = {code: {period: _SLOTS[code + kind] for period, kind in _KINDS.items()}
+                 for code in ("C", "G")}
 _CARVE_OUT_ENTITIES = frozenset({"VN", "X3", "Y2", "PR", "PRP", "2B"})
 _PAYER_ID_QUALIFIERS = frozenset({"PI", "XV", "NI"})
 _STATUS_CODES = ACTIVE_CODES | INACTIVE_CODES
@@ -66,8 +69,8 @@ class BenefitScan:
         self.mh_status: list[tuple[int, str]] = []  # EB01 1-8 on a behavioral-health type
         self.copays: list[Candidate] = []  # EB*B with EB07
         self.rates: list[Candidate] = []  # EB*A with EB08
-        # EB01 C or G + "total" / "remaining" / "to_date" -> EB07 candidates
-        self.amounts: dict[str, list[Candidate]] = {}
+        # EB07 candidates of deductible and out-of-pocket lines, per _SLOTS
+        self.amounts: list[list[Candidate]] = [[], [], [], [], [], []]
         # visit counts: (rank, EB12, index, quantity text, period, position, element name)
         self.visits: list[tuple[int, str, int, str, str, int, str]] = []
         self.auth: list[tuple[int, str, bool]] = []  # (rank, EB12, EB11 == Y)
@@ -81,7 +84,7 @@ class BenefitScan:
         padding = element * 10
         lists = _LISTS.setdefault(repetition or "", {})
         status, mh_status, visits, auth = self.status, self.mh_status, self.visits, self.auth
-        copays, rates, amounts, kinds = self.copays, self.rates, self.amounts, _AMOUNT_KEYS
+        copays, rates, amounts, kinds = self.copays, self.rates, self.amounts, _AMOUNT_SLOTS
         for index, text in enumerate(level.benefit_texts):
             head = text.split(element, 4)  # EB, EB01, EB02, EB03 and the unsplit rest
             if len(head) > 3:
@@ -137,15 +140,11 @@ class BenefitScan:
                     rates.append((rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
                                   network, positions[index], percent, raw, head[2]))
             elif code == "C" or code == "G":
-                key = kinds[code].get(period) if amount else None
-                if key is not None:
-                    candidate = (rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
-                                 network, positions[index], amount, raw, head[2])
-                    found = amounts.get(key)
-                    if found is None:
-                        amounts[key] = [candidate]
-                    else:
-                        found.append(candidate)
+                slot = kinds[code].get(period) if amount else None
+                if slot is not None:
+                    amounts[slot].append((
+                        rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
+                        network, positions[index], amount, raw, head[2]))
             elif code == "F" and qualifier == "VS" and quantity:
                 visits.append((rank, network, index, quantity, period, positions[index],
                                "EB10"))
@@ -211,9 +210,11 @@ class BenefitScan:
         Both networks are picked in one pass over each candidate list; amounts are then
         converted network by network (in first), copay, coinsurance, deductible, out of pocket.
         """
-        copays, rates = pick_both(self.copays), pick_both(self.rates)
+        copays = pick_both(self.copays) if self.copays else NEITHER
+        rates = pick_both(self.rates) if self.rates else NEITHER
         amounts = self.amounts
-        totals = (self._totals("C"), self._totals("G")) if amounts else None
+        deductible = _lines(amounts[0], amounts[1], amounts[2])
+        out_of_pocket = _lines(amounts[3], amounts[4], amounts[5])
         shares = []
         for side in (0, 1):
             copay, rate = copays[side], rates[side]
@@ -223,26 +224,9 @@ class BenefitScan:
                 percent = parse_amount(rate[3], rate[2], "EB08")
                 if percent is not None:
                     coinsurance = percent / _HUNDRED if percent > 1 else percent
-            if totals is None:
-                shares.append(CostShare(amount, coinsurance, Amounts(), Amounts()))
-            else:
-                shares.append(CostShare(amount, coinsurance, amounts_of(totals[0], side),
-                                        amounts_of(totals[1], side)))
+            shares.append(CostShare(amount, coinsurance, amounts_of(deductible, side),
+                                    amounts_of(out_of_pocket, side)))
         return shares[0], shares[1]
-
-    def _totals(self, code: str) -> Lines:
-        """Total, remaining and to-date candidates, in and out of network; remaining and
-        to date come from the same benefit line as the total (same EB03 and EB02)."""
-        amounts = self.amounts
-        total = pick_both(amounts.get(code + "total", ()))
-        same = (total[0][4:] if total[0] is not None else None,
-                total[1][4:] if total[1] is not None else None)
-        remaining = pick_both(amounts.get(code + "remaining", ()), same)
-        to_date: Both = NEITHER
-        if (remaining[0] is None and total[0] is not None) or (
-                remaining[1] is None and total[1] is not None):
-            to_date = pick_both(amounts.get(code + "to_date", ()), same)
-        return total, remaining, to_date
 
     def visit_limit(self, wanted: str) -> VisitLimit:
         preferences = PREFERENCES[wanted]
@@ -312,6 +296,24 @@ _CLASSES: dict[str, _Info | None] = {
 # Published service types that do not matter: the common EB costs one set lookup. Lists, an
 # absent EB03 and unpublished codes are looked at further.
 _UNRELATED_TYPES = frozenset(c.value for c in ServiceType if c.value not in _CLASSES)
+
+
+def _lines(totals: list[Candidate], remainders: list[Candidate],
+           to_dates: list[Candidate]) -> Lines:
+    """Total, remaining and to-date candidates, in and out of network; remaining and to date
+    come from the same benefit line as the total (same EB03 and EB02)."""
+    if not totals:
+        # No total: any line's remaining (to date is used only with a total).
+        return NEITHER, pick_both(remainders) if remainders else NEITHER, NEITHER
+    total = pick_both(totals)
+    same = (total[0][4:] if total[0] is not None else None,
+            total[1][4:] if total[1] is not None else None)
+    remaining = pick_both(remainders, same) if remainders else NEITHER
+    to_date: Both = NEITHER
+    if to_dates and ((remaining[0] is None and total[0] is not None) or (
+            remaining[1] is None and total[1] is not None)):
+        to_date = pick_both(to_dates, same)
+    return total, remaining, to_date
 
 
 def _element(text: str, element: str, index: int) -> str:
