@@ -225,7 +225,6 @@ class CallThreads:
             with self._lock:
                 self._idle.append(inbox)
 
-
     def forget(self) -> None:
         """Drop every thread (after a fork the child has none of them)."""
         self._lock = threading.Lock()

@@ -191,6 +191,8 @@ def starting_point(uow: Callable[[], UnitOfWork], practice_id: uuid.UUID,
         row = uow().read_first(_STARTING_POINT_WITH, _STARTING_POINT_WITH_SQL,
                                {**params, "route": route})
     return None if row is None else SimpleNamespace(**row)
+
+
 STARTED = ("id", "practice_id", "coverage_id", "payer", "service_types", "service_date",
            "provider_npi", "network_status", "status", "reached_payer", "trace_number",
            "control_number", "requested_by", "started_at", "carve_out_of_id",

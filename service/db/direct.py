@@ -90,9 +90,9 @@ class DirectReads:
                 cursor = conn.execute(sql, params, prepare=True)
                 row = cursor.fetchone()
                 names = [column.name for column in cursor.description or ()]
-            except psycopg.OperationalError:
-                conn.close()
-                if attempt == 2:
+            except BaseException as error:
+                conn.close()  # never handed out again, whatever went wrong on it
+                if attempt == 2 or not isinstance(error, psycopg.OperationalError):
                     raise
                 continue
             self.shelf.give(conn)

@@ -6,6 +6,8 @@ import os
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+import psycopg
+import pytest
 from sqlalchemy import bindparam, insert, select
 
 from service.db.checks import _STARTING_POINT, _STARTING_POINT_SQL
@@ -104,3 +106,15 @@ def test_a_forked_child_opens_its_own_connections(pg_url: str) -> None:
 
     assert seen not in (0, parent["pid"])
     assert after is not None and after["pid"] == parent["pid"]  # the parent's is intact
+
+
+def test_a_read_that_fails_is_not_retried_and_its_connection_is_closed_not_kept(pg_url: str) -> None:
+    engine = make_engine(pg_url)
+    reads = DirectReads(engine, keep=1)
+    try:
+        with pytest.raises(psycopg.errors.UndefinedTable):
+            reads.first(select(bindparam("x")), "SELECT 1 FROM no_such_table", {})
+        assert reads.shelf._free == []
+    finally:
+        reads.dispose()
+        engine.dispose()
