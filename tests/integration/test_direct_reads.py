@@ -108,7 +108,7 @@ def test_a_forked_child_opens_its_own_connections(pg_url: str) -> None:
     assert after is not None and after["pid"] == parent["pid"]  # the parent's is intact
 
 
-def test_a_read_that_fails_is_not_retried_and_its_connection_is_closed_not_kept(pg_url: str) -> None:
+def test_a_failed_read_is_not_retried_and_its_connection_is_closed_not_kept(pg_url: str) -> None:
     engine = make_engine(pg_url)
     reads = DirectReads(engine, keep=1)
     try:
