@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/reverify.py [--coverages 10000] [--latency-ms 200] [--cap 20]
         [--memory-coverages 100000] [--memory-latency-ms 5] [--queue-cap 40]
-        [--skip-memory] [--skip-queue]
+        [--skip-inline] [--skip-memory] [--skip-queue] [--cold-workers]
 
 Each part seeds its own PostgreSQL database (dropped and made again; --database names an
 admin URL), starts the simulated payer (`python -m payers.sandbox serve`) in its own process
 and runs the real command line: `flask reverify --all --json` in process, then
 `flask reverify --enqueue` with one and then two `flask worker` processes on Redis
-(REDIS_URL, default redis://127.0.0.1:6379/0). It prints:
+(REDIS_URL, default redis://127.0.0.1:6379/0), already running and waiting as deployed
+(--cold-workers starts them after the run is queued instead, counting their start-up).
+It prints:
 
 1. wall time of 10,000 checks at 200 ms latency under a cap of 20, against the ideal
    (10,000 x 0.2 s / 20 = 100 s) — goal: at most 1.1x;
@@ -34,6 +36,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
+import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import cpu_seconds, free_port, fresh_database, wait_for  # noqa: E402
@@ -125,16 +128,27 @@ def inline_run(env: dict[str, str]) -> tuple[float, float, float, dict[str, obje
     return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, json.loads(out)
 
 
-def queue_run(env: dict[str, str], workers: int, threads: int) -> float:
-    """Seconds from `reverify --enqueue` to the run's finish with `workers` workers."""
+def queue_run(env: dict[str, str], workers: int, threads: int, *,
+              cold: bool = False) -> float:
+    """Seconds from `reverify --enqueue` to the run's finish with `workers` workers.
+
+    Workers are started first and waited for (as deployed: long-running workers, a nightly
+    `--enqueue`), so a worker's own start-up is not counted; `cold` starts them only once
+    the run is queued, counting their start-up too."""
     flask = [str(BIN / "flask"), "--app", "wsgi"]
+    prefix = f"bench-{uuid.uuid4().hex[:8]}"  # a queue of this run's own
+    env = {**env, "REDIS_PREFIX": prefix}
     started = time.perf_counter()
+    running: list[subprocess.Popen[bytes]] = []
+    if not cold:
+        running = start_workers(env, workers, threads, prefix)
+        started = time.perf_counter()
     queued = subprocess.run([*flask, "reverify", "--all", "--older-than-hours", "0",
                              "--enqueue", "--json"], cwd=ROOT, env=env, capture_output=True,
                             text=True, check=True)
     run_id = json.loads(queued.stdout)["run_id"]
-    running = [subprocess.Popen([*flask, "worker", "--threads", str(threads)], cwd=ROOT,
-                                env=env, stderr=subprocess.DEVNULL) for _ in range(workers)]
+    if cold:
+        running = start_workers(env, workers, threads, prefix=None)
     plain = env["DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
     try:
         with psycopg.connect(plain, autocommit=True) as conn:
@@ -145,12 +159,36 @@ def queue_run(env: dict[str, str], workers: int, threads: int) -> float:
                     return time.perf_counter() - started
                 if any(w.poll() is not None for w in running):
                     raise SystemExit("a worker died")
-                time.sleep(0.2)
+                time.sleep(0.1)
     finally:
         for worker in running:
             worker.send_signal(signal.SIGTERM)
         for worker in running:
             worker.wait(timeout=60)
+
+
+def start_workers(env: dict[str, str], workers: int, threads: int,
+                  prefix: str | None) -> list[subprocess.Popen[bytes]]:
+    """`workers` worker processes; with `prefix`, returns once each is taking messages
+    (its broker's heartbeat is in Redis)."""
+    since_ms = time.time() * 1000
+    running = [subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "worker", "--threads",
+                                 str(threads)], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+               for _ in range(workers)]
+    if prefix is None:
+        return running
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    try:
+        deadline = time.monotonic() + 120
+        while client.zcount(f"{prefix}:queue:__heartbeats__", since_ms, "+inf") < workers:
+            if time.monotonic() > deadline or any(w.poll() is not None for w in running):
+                for worker in running:
+                    worker.kill()
+                raise SystemExit("the workers did not start")
+            time.sleep(0.05)
+    finally:
+        client.close()
+    return running
 
 
 def inline_part(args: argparse.Namespace, base: dict[str, str], work: Path) -> float:
@@ -187,6 +225,9 @@ def main() -> int:
     parser.add_argument("--queue-cap", type=int, default=40)
     parser.add_argument("--worker-threads", type=int, default=20,
                         help="threads of each `flask worker` (its default)")
+    parser.add_argument("--cold-workers", action="store_true",
+                        help="start the queue workers after the run is queued, counting "
+                             "their start-up (by default they are running and waiting)")
     parser.add_argument("--skip-inline", action="store_true",
                         help="leave out the in-process wall-time part (and so the memory part)")
     parser.add_argument("--skip-memory", action="store_true")
@@ -223,12 +264,14 @@ def main() -> int:
         try:
             env = {**base, "COVERWATCH_PAYERS": str(directory(work, payer.port,
                                                               args.queue_cap)),
-                   "REDIS_URL": args.redis, "REDIS_PREFIX": f"bench-{uuid.uuid4().hex[:8]}"}
+                   "REDIS_URL": args.redis}
             env["DATABASE_URL"] = seed(args.database, "coverwatch_bench_reverify", env,
                                        args.coverages)
-            one = queue_run(env, workers=1, threads=args.worker_threads)
+            one = queue_run(env, workers=1, threads=args.worker_threads,
+                            cold=args.cold_workers)
             peak_one = payer.stats()["peak_concurrency"]
-            two = queue_run(env, workers=2, threads=args.worker_threads)
+            two = queue_run(env, workers=2, threads=args.worker_threads,
+                            cold=args.cold_workers)
             peak_two = payer.stats()["peak_concurrency"]
         finally:
             payer.stop()

@@ -13,14 +13,20 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import dramatiq
 import pytest
 import redis
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
+from payers.directory import parse_directory
 from payers.sandbox_server import SimulatedPayerApp
+from service import create_app
 from service.db.models import EligibilityCheck, ReverificationItem, ReverificationRun
+from service.reverify import queue as queue_module
+from service.reverify import runs
+from service.reverify.selection import Selection
 from tests.conftest import REDIS_SKIP, ROOT
 from tests.support import reverify_data as data
 
@@ -109,3 +115,38 @@ def test_two_workers_share_the_payer_cap_and_check_each_coverage_once(
         for key in client.scan_iter(f"{prefix}:*"):
             client.delete(key)
         client.close()
+
+
+def test_a_run_is_sent_in_batches_one_message_per_item(db_url, redis_url, monkeypatch):
+    monkeypatch.setattr(queue_module, "SEND_BATCH", 7)  # 20 items: batches of 7, 7 and 6
+    practice = data.practice(db_url)
+    data.coverages(db_url, practice, ["ZZT0000001"] * 20, payer="queued",
+                   visit_on=datetime.now(UTC).date() + timedelta(days=2))
+    app = create_app({"database_url": db_url, "redis_url": None}, payers=parse_directory(
+        {"payers": [{"id": "queued", "name": "Queued Plan", "payer_id": "QUEUED01",
+                     "adapter": "sandbox"}]}))
+    wiring = app.extensions["coverwatch"]
+    run_id, selected = runs.create(wiring.uow, wiring.clock, Selection(), mode="queue",
+                                   requested_by="test", max_attempts=3)
+    prefix = f"cw-test-{uuid.uuid4().hex[:12]}"
+    queue = queue_module.Queue(redis_url, prefix=prefix)
+    client = redis.Redis.from_url(redis_url)
+    try:
+        assert selected == 20
+        assert queue.enqueue_run(wiring.uow, run_id) == 20
+        ids = client.lrange(f"{prefix}:queue:reverify", 0, -1)
+        bodies = client.hmget(f"{prefix}:queue:reverify.msgs", ids)
+        messages = [dramatiq.Message.decode(body) for body in bodies]
+        with wiring.uow() as work:
+            items = set(work.session.scalars(select(ReverificationItem.id)
+                                             .where(ReverificationItem.run_id == run_id)))
+        assert len(set(ids)) == 20  # each message its own Redis id
+        assert sorted(m.args[0] for m in messages) == sorted(items)  # every item once
+        assert {(m.actor_name, m.queue_name, m.args[1]) for m in messages} == {
+            ("reverify_item", "reverify", "queued")}
+    finally:
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+        client.close()
+        queue.broker.close()
+        wiring.dispose()
