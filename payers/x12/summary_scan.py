@@ -97,8 +97,9 @@ class BenefitScan:
                         if not raw and head[1] in statuses:
                             status.append((index, head[1]))
                         continue
-                    info = lists.get(raw, _UNSEEN)
-                    if info is _UNSEEN:
+                    if raw in lists:
+                        info = lists[raw]
+                    else:
                         info = _classify_list(raw, repetition, lists)
                     if info is None:
                         continue
@@ -268,7 +269,6 @@ _Info = tuple[int, int, int, bool, bool]
 # Repetition separator -> repeated EB03 text -> its _Info (None: unrelated). Payers repeat
 # the same lists, so each distinct list is classified once.
 _LISTS: dict[str, dict[str, _Info | None]] = {}
-_UNSEEN = (NONE, _NONE_KEY, _NONE_KEY, False, False)  # sentinel: a list not classified yet
 
 
 def _classify_list(raw: str, repetition: str, lists: dict[str, _Info | None]) -> _Info | None:
