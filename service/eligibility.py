@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, cast
@@ -22,7 +21,7 @@ from payers.base import EligibilityAnswer, EligibilityQuery, PayerError
 from payers.registry import PayerRegistry
 from service import audit
 from service.access import Caller
-from service.db.checks import starting_point
+from service.db.checks import insert_started_alone, record_outcome_alone, starting_point
 from service.db.models import EligibilityCheck
 from service.db.uow import UnitOfWork
 from service.domain.eligibility import normalize_service_types
@@ -114,10 +113,9 @@ def _start(
     )
     # What the caller writes itself goes in a transaction of its own below; the rest (the
     # reuse lookup, the INSERT) stands alone, each statement committing on its own.
-    with uow() if on_start is None or not request.force else nullcontext() as work:
-        if work is not None:
+    if not request.force:
+        with uow() as work:
             work.autocommit()
-        if work is not None and not request.force:
             reusable = work.checks.reusable(found.id, payer=route, service_types=",".join(types),
                                             since=now - reuse_window)
             if reusable is not None:
@@ -126,31 +124,36 @@ def _start(
                                            resource_id=reusable.id))
                 work.commit()
                 return CheckResult(reusable, reused=True)
-        data = _coverage_data(found, request.provider_npi)
-        values: dict[str, Any] = {
-            "id": uuid.uuid4(), "practice_id": caller.practice_id, "coverage_id": found.id,
-            "payer": route, "service_types": ",".join(types),
-            "service_date": request.service_date, "provider_npi": data.provider_npi,
-            "network_status": found.network_status, "status": "pending",
-            "reached_payer": False, "trace_number": uuid.uuid4().hex, "control_number": 0,
-            "requested_by": caller.actor, "started_at": now, "carve_out_of_id": carve_out_of,
-            "reverification_run_id": request.run_id, "error_code": None,
-            "error_message": None, "checked_at": None,
-        }
-        doubt: datetime | None = found.doubt_started_at
-        if doubt is not None:
-            wait = int((doubt + RESEND_GUARD - now).total_seconds()) + 1
-            values.update(error_values("PAYER_RESEND_TOO_SOON", now,
-                                       f"Try again in {wait} seconds."))
-        check = EligibilityCheck(**values)
-        if on_start is None and work is not None:
-            _store_start(work, check, values, caller=caller, at=clock(), numbered=doubt is None)
-            work.commit()
-    if on_start is not None:
+    data = _coverage_data(found, request.provider_npi)
+    values: dict[str, Any] = {
+        "id": uuid.uuid4(), "practice_id": caller.practice_id, "coverage_id": found.id,
+        "payer": route, "service_types": ",".join(types),
+        "service_date": request.service_date, "provider_npi": data.provider_npi,
+        "network_status": found.network_status, "status": "pending",
+        "reached_payer": False, "trace_number": uuid.uuid4().hex, "control_number": 0,
+        "requested_by": caller.actor, "started_at": now, "carve_out_of_id": carve_out_of,
+        "reverification_run_id": request.run_id, "error_code": None,
+        "error_message": None, "checked_at": None,
+    }
+    doubt: datetime | None = found.doubt_started_at
+    if doubt is not None:
+        wait = int((doubt + RESEND_GUARD - now).total_seconds()) + 1
+        values.update(error_values("PAYER_RESEND_TOO_SOON", now,
+                                   f"Try again in {wait} seconds."))
+    check = EligibilityCheck(**values)
+    # A check that will be sent draws its control number as it is stored (a resend blocked
+    # by the 90-second rule sends nothing).
+    created = audit.row(caller=caller, at=clock(), action="create",
+                        resource_type="eligibility_check", resource_id=check.id)
+    if on_start is None:
+        check.control_number = insert_started_alone(uow, values, created,
+                                                    numbered=doubt is None)
+    else:
         # The caller's own writes commit with the new row: one transaction for both.
         with uow() as work:
             on_start(work, check)
-            _store_start(work, check, values, caller=caller, at=clock(), numbered=doubt is None)
+            check.control_number = work.checks.insert_started(values, created,
+                                                              numbered=doubt is None)
             work.commit()
     if doubt is not None:
         return CheckResult(check, reused=False)
@@ -159,15 +162,6 @@ def _start(
                         service_types=types, service_date=request.service_date)
     network = cast(Literal["in", "out"], found.network_status)
     return _Started(check=check, route=route, network=network, query=query)
-
-
-def _store_start(work: UnitOfWork, check: EligibilityCheck, values: dict[str, Any], *,
-                 caller: Caller, at: datetime, numbered: bool) -> None:
-    """Insert the new check and its audit row; a check that will be sent draws its control
-    number as it is stored (a resend blocked by the 90-second rule sends nothing)."""
-    check.control_number = work.checks.insert_started(values, audit.row(
-        caller=caller, at=at, action="create", resource_type="eligibility_check",
-        resource_id=check.id), numbered=numbered)
 
 
 def _coverage_data(found: Any, provider_npi: str | None) -> CoverageData:
@@ -211,9 +205,10 @@ def _finish(
     for name, value in values.items():
         setattr(check, name, value)
     failures = earlier_failures(outcome)
+    if on_finish is None and not failures:
+        record_outcome_alone(uow, check.id, values)  # one UPDATE: it commits on its own
+        return check
     with uow() as work:
-        if on_finish is None and not failures:
-            work.autocommit()  # one UPDATE: it commits on its own
         work.checks.record_outcome(check.id, values)
         for failure in failures:
             # A route that failed before the fallback answered: its exchange is kept too.

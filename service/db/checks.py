@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
+from psycopg.types.json import Json
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Select,
     String,
@@ -215,3 +218,78 @@ def _fused(number: ColumnElement[Any]) -> Select[int]:
 _STARTED_NUMBERED = _fused(func.nextval(literal_column("'interchange_control_number'")))
 _STARTED_AS_GIVEN = _fused(bindparam("check_control_number"))
 _RECORD_OUTCOME = CHECKS.update().where(CHECKS.c.id == bindparam("check_id"))
+
+
+def _fused_sql(numbered: bool) -> str:
+    """_fused in PostgreSQL's SQL, for the direct writes (service/db/direct.py)."""
+    number = "nextval('interchange_control_number')" if numbered else "%(check_control_number)s"
+    values = ", ".join(number if name == "control_number" else f"%(check_{name})s"
+                       for name in STARTED)
+    # Names from our own table metadata, never a value.
+    return (f"WITH audited AS (INSERT INTO {AUDIT.name} ({', '.join(AUDITED)}) "  # noqa: S608
+            f"VALUES ({', '.join(f'%(audit_{name})s' for name in AUDITED)})), "
+            f"started AS (INSERT INTO {CHECKS.name} ({', '.join(STARTED)}) VALUES ({values}) "
+            "RETURNING control_number) SELECT control_number FROM started")
+
+
+_STARTED_NUMBERED_SQL = _fused_sql(numbered=True)
+_STARTED_AS_GIVEN_SQL = _fused_sql(numbered=False)
+_JSON_COLUMNS = frozenset(c.name for c in CHECKS.columns if isinstance(c.type, JSON))
+
+
+@functools.lru_cache(maxsize=32)
+def _outcome_sql(names: tuple[str, ...]) -> str:
+    """_RECORD_OUTCOME for these columns in PostgreSQL's SQL (an outcome sets one of a few
+    column sets: an answer, a payer error, a fault of ours)."""
+    unknown = set(names) - set(CHECKS.c.keys())
+    if unknown:
+        raise ValueError(f"not columns of {CHECKS.name}: {sorted(unknown)}")
+    sets = ", ".join(f"{name} = %({name})s" for name in names)
+    return f"UPDATE {CHECKS.name} SET {sets} WHERE id = %(check_id)s"  # noqa: S608 - names
+
+
+def _direct_value(name: str, value: Any) -> Any:
+    # What the column types do on the SQLAlchemy path: JSON columns store None as JSON null,
+    # and times are UTC (a naive one is refused, as UTCDateTime refuses it).
+    if name in _JSON_COLUMNS:
+        return Json(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: times are stored in UTC")
+        return value.astimezone(UTC)
+    return value
+
+
+def insert_started_alone(uow: Callable[[], UnitOfWork], values: dict[str, Any],
+                         audit: dict[str, Any], *, numbered: bool) -> int:
+    """insert_started as a statement of its own (it commits alone); on PostgreSQL straight
+    through psycopg, with no session or pool checkout."""
+    unit = uow()
+    direct = unit.direct_writes()
+    if direct is None:
+        with unit as work:
+            work.autocommit()
+            number = work.checks.insert_started(values, audit, numbered=numbered)
+            work.commit()
+        return number
+    params = {**{f"check_{k}": _direct_value(k, v) for k, v in values.items()},
+              **{f"audit_{k}": _direct_value(k, v) for k, v in audit.items()}}
+    row = direct.write(_STARTED_NUMBERED_SQL if numbered else _STARTED_AS_GIVEN_SQL, params)
+    if row is None:
+        raise RuntimeError("the check's INSERT returned no control number")
+    return int(row[0])
+
+
+def record_outcome_alone(uow: Callable[[], UnitOfWork], check_id: uuid.UUID,
+                         values: dict[str, Any]) -> None:
+    """record_outcome as a statement of its own (it commits alone), direct on PostgreSQL."""
+    unit = uow()
+    direct = unit.direct_writes()
+    if direct is None:
+        with unit as work:
+            work.autocommit()
+            work.checks.record_outcome(check_id, values)
+            work.commit()
+        return
+    params = {name: _direct_value(name, value) for name, value in values.items()}
+    direct.write(_outcome_sql(tuple(values)), {**params, "check_id": check_id})

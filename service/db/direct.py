@@ -1,9 +1,10 @@
-"""Single reads on PostgreSQL straight through psycopg, outside any session or pool."""
+"""Single statements on PostgreSQL straight through psycopg, outside any session or pool."""
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +13,8 @@ import psycopg
 from psycopg.pq import ConnStatus
 from sqlalchemy import Engine
 from sqlalchemy.sql import Select
+
+from service.db.engine import PING_IDLE_S
 
 Connection = psycopg.Connection[Any]
 
@@ -27,16 +30,29 @@ class ConnectionShelf:
         self.engine = engine
         self.keep = keep if keep is not None else int(os.environ.get("DB_POOL_SIZE", "20"))
         self.setup = setup
-        self._free: list[Connection] = []
+        self._free: list[tuple[Connection, float]] = []  # with when each was given back
         self._lock = threading.Lock()
         self._pid = os.getpid()
 
-    def take(self) -> Connection:
-        with self._lock:
-            if self._pid != os.getpid():
-                self._free, self._pid = [], os.getpid()
-            if self._free:
-                return self._free.pop()
+    def take(self, *, ping_idle_s: float | None = None) -> Connection:
+        """A shelved connection, else a new one. With `ping_idle_s`, one that sat on the shelf
+        that long is pinged first and replaced if the server has closed it (for statements
+        that must not be run twice)."""
+        while True:
+            with self._lock:
+                if self._pid != os.getpid():
+                    self._free, self._pid = [], os.getpid()
+                if not self._free:
+                    break
+                shelved, given_at = self._free.pop()
+            if ping_idle_s is None or time.monotonic() - given_at < ping_idle_s:
+                return shelved
+            try:
+                shelved.execute("SELECT 1")
+            except psycopg.Error:
+                shelved.close()
+                continue
+            return shelved
         cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
         conn: Connection = psycopg.connect(*cargs, **{**cparams, "autocommit": True})
         if self.setup is not None:
@@ -50,14 +66,14 @@ class ConnectionShelf:
     def give(self, conn: Connection) -> None:
         with self._lock:
             if len(self._free) < self.keep and conn.pgconn.status == ConnStatus.OK:
-                self._free.append(conn)
+                self._free.append((conn, time.monotonic()))
                 return
         conn.close()
 
     def dispose(self) -> None:
         with self._lock:
             free, self._free = self._free, []
-        for conn in free:
+        for conn, _ in free:
             conn.close()
 
 
@@ -100,6 +116,23 @@ class DirectReads:
                 return None
             return {name: _utc(value) for name, value in zip(names, row, strict=True)}
         return None
+
+    def write(self, sql: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """One statement that stands alone (it commits on its own), on PostgreSQL only; its
+        first row when it returns rows. Never run twice: a connection that breaks mid-statement
+        raises, as a pooled one would (the statement may or may not have committed), so a
+        connection idle for PING_IDLE_S is pinged before it is used, as the pool's are."""
+        if not self.postgresql:
+            raise RuntimeError("direct writes are for PostgreSQL; use the session elsewhere")
+        conn = self.shelf.take(ping_idle_s=PING_IDLE_S)
+        try:
+            cursor = conn.execute(sql, params, prepare=True)
+            row = cursor.fetchone() if cursor.description else None
+        except BaseException:
+            conn.close()
+            raise
+        self.shelf.give(conn)
+        return row
 
     def dispose(self) -> None:
         self.shelf.dispose()

@@ -52,6 +52,12 @@ class UnitOfWork:
             row = self.session.connection().execute(statement, params).first()
             return None if row is None else dict(row._mapping)
 
+    def direct_writes(self) -> DirectReads | None:
+        """The direct connections when statements that stand alone may go straight through
+        psycopg (PostgreSQL), else None (use a session in autocommit)."""
+        reads = self.reads
+        return reads if reads is not None and reads.postgresql else None
+
     def __enter__(self) -> UnitOfWork:
         self.session = self.session_factory()
         self.practices = PracticeRepository(self.session)

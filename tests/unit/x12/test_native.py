@@ -67,8 +67,10 @@ def test_the_compiled_decoder_reads_everything_as_the_python_one_does(tmp_path):
     paths = sorted(str(p) for p in FIXTURES.rglob("*") if p.suffix in (".271", ".x12", ".txt",
                                                                         ".edi", ".278", ".999"))
     if CORPUS.is_dir():
-        paths += sorted(str(p) for p in CORPUS.iterdir() if p.is_file() and p.suffix != ".md")
-    assert len(paths) >= 20
+        corpus = [p for p in CORPUS.rglob("*") if p.is_file() and p.name != "SOURCES.md"]
+        assert len(corpus) == 58
+        paths += sorted(str(p) for p in corpus)
+    assert len(paths) >= 30
     compiled = _outputs(paths, tmp_path / "compiled", pure=False)
     python = _outputs(paths, tmp_path / "python", pure=True)
     assert (compiled["compiled"], python["compiled"]) == (True, False)
