@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -22,10 +22,12 @@ from sqlalchemy import (
     literal_column,
     select,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, defer
 
 from service.db.models import Coverage, EligibilityCheck, Patient, Practice
 from service.db.repositories import AUDIT, AUDITED, INSERT_AUDIT, CounterRepository
+from service.db.types import UTCDateTime
 
 if TYPE_CHECKING:
     from service.db.uow import UnitOfWork
@@ -248,15 +250,16 @@ def _outcome_sql(names: tuple[str, ...]) -> str:
     return f"UPDATE {CHECKS.name} SET {sets} WHERE id = %(check_id)s"  # noqa: S608 - names
 
 
+_UTC_TIME, _POSTGRESQL = UTCDateTime(), postgresql.dialect()
+
+
 def _direct_value(name: str, value: Any) -> Any:
     # What the column types do on the SQLAlchemy path: JSON columns store None as JSON null,
-    # and times are UTC (a naive one is refused, as UTCDateTime refuses it).
+    # and times go through UTCDateTime's own conversion (UTC; a naive one is refused).
     if name in _JSON_COLUMNS:
         return Json(value)
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("naive datetime refused: times are stored in UTC")
-        return value.astimezone(UTC)
+        return _UTC_TIME.process_bind_param(value, _POSTGRESQL)
     return value
 
 

@@ -120,7 +120,9 @@ def send_many(broker: RedisBroker, messages: list[dramatiq.Message[Any]]) -> int
             broker.emit_before("enqueue", message, None)
             script(keys=keys, client=pipe, args=[
                 "enqueue", current_millis(), message.queue_name, broker.broker_id,
-                broker.heartbeat_timeout, broker.dead_message_ttl, 0, 0,  # (no upkeep, no chunks)
+                broker.heartbeat_timeout, broker.dead_message_ttl,
+                0,  # no maintenance pass (enqueue never runs one)
+                0,  # the unpack chunk size: only fetches and maintenance use it
                 message.options["redis_message_id"], message.encode()])
         pipe.execute()
     for message in sending:
