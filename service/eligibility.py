@@ -21,7 +21,14 @@ from payers.base import EligibilityAnswer, EligibilityQuery, PayerError
 from payers.registry import PayerRegistry
 from service import audit
 from service.access import Caller
-from service.db.checks import insert_started_alone, record_outcome_alone, starting_point
+from service.db.checks import (
+    Companion,
+    insert_started_alone,
+    insert_started_guarded,
+    record_outcome_alone,
+    record_outcome_with,
+    starting_point,
+)
 from service.db.models import EligibilityCheck
 from service.db.uow import UnitOfWork
 from service.domain.eligibility import normalize_service_types
@@ -51,16 +58,32 @@ class CheckRequest:
 
 
 Hook = Callable[[UnitOfWork, EligibilityCheck], None]
+FusedHook = Callable[[EligibilityCheck], Companion | None]
+
+
+class NotStarted(Exception):
+    """A caller's start hook refused the check (its guard matched nothing): nothing was sent
+    or stored."""
 
 
 @dataclass(frozen=True)
 class CheckHooks:
     """A caller's own writes, made in the check's two transactions so that they commit (or
     roll back) with it: the nightly job claims its item as the check starts and records the
-    item as the outcome is stored. An exception from `on_start` abandons the check unsent."""
+    item as the outcome is stored. An exception from `on_start` (NotStarted for a refusal)
+    abandons the check unsent.
+
+    Where the check's writes go straight through psycopg (PostgreSQL), the same writes may
+    come as statements fused with the check's own, one round trip each instead of a
+    transaction's four or five: `start_guard` gives an UPDATE ... RETURNING that must return
+    a row for the check to be stored (else NotStarted), `finish_with` a statement stored with
+    the outcome. Either may give None for this check, and the session path with `on_start`
+    or `on_finish` is taken."""
 
     on_start: Hook | None = None
     on_finish: Hook | None = None
+    start_guard: FusedHook | None = None
+    finish_with: FusedHook | None = None
 
 
 def run_check(
@@ -70,14 +93,14 @@ def run_check(
     hooks: CheckHooks | None = None,
 ) -> CheckResult:
     """Check `request.coverage_id` with its payer (or `route`), reusing a recent answer."""
+    hooks = hooks or CheckHooks()
     started = _start(uow=uow, clock=clock, registry=registry, caller=caller, request=request,
                      reuse_window=reuse_window, route=route, carve_out_of=carve_out_of,
-                     on_start=hooks.on_start if hooks else None)
+                     hooks=hooks)
     if not isinstance(started, _Started):
         return started
     outcome = _ask(registry, started)
-    check = _finish(uow=uow, clock=clock, started=started, outcome=outcome,
-                    on_finish=hooks.on_finish if hooks else None)
+    check = _finish(uow=uow, clock=clock, started=started, outcome=outcome, hooks=hooks)
     if chain and carve_out_of is None:
         check = _chain_carve_out(uow=uow, clock=clock, registry=registry, caller=caller,
                                  request=request, reuse_window=reuse_window, parent=check)
@@ -95,7 +118,7 @@ class _Started:
 def _start(
     *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, request: CheckRequest, reuse_window: timedelta, route: str | None,
-    carve_out_of: uuid.UUID | None, on_start: Hook | None = None,
+    carve_out_of: uuid.UUID | None, hooks: CheckHooks,
 ) -> _Started | CheckResult:
     now = clock()
     # A read of its own (no session): the coverage, and whether the 90-second rule blocks.
@@ -145,13 +168,21 @@ def _start(
     # by the 90-second rule sends nothing).
     created = audit.row(caller=caller, at=clock(), action="create",
                         resource_type="eligibility_check", resource_id=check.id)
-    if on_start is None:
+    direct = uow().direct_writes()
+    guard = hooks.start_guard(check) if direct and hooks.start_guard else None
+    if direct is not None and guard is not None:
+        number = insert_started_guarded(direct, values, created, numbered=doubt is None,
+                                        guard=guard)
+        if number is None:
+            raise NotStarted
+        check.control_number = number
+    elif hooks.on_start is None:
         check.control_number = insert_started_alone(uow, values, created,
                                                     numbered=doubt is None)
     else:
         # The caller's own writes commit with the new row: one transaction for both.
         with uow() as work:
-            on_start(work, check)
+            hooks.on_start(work, check)
             check.control_number = work.checks.insert_started(values, created,
                                                               numbered=doubt is None)
             work.commit()
@@ -197,7 +228,7 @@ def _ask(registry: PayerRegistry, started: _Started) -> EligibilityAnswer | Paye
 
 def _finish(
     *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], started: _Started,
-    outcome: EligibilityAnswer | PayerError | None, on_finish: Hook | None = None,
+    outcome: EligibilityAnswer | PayerError | None, hooks: CheckHooks,
 ) -> EligibilityCheck:
     now = clock()
     check = started.check
@@ -205,16 +236,21 @@ def _finish(
     for name, value in values.items():
         setattr(check, name, value)
     failures = earlier_failures(outcome)
-    if on_finish is None and not failures:
+    if hooks.on_finish is None and not failures:
         record_outcome_alone(uow, check.id, values)  # one UPDATE: it commits on its own
+        return check
+    direct = uow().direct_writes() if not failures else None
+    companion = hooks.finish_with(check) if direct and hooks.finish_with else None
+    if direct is not None and companion is not None:
+        record_outcome_with(direct, check.id, values, companion)
         return check
     with uow() as work:
         work.checks.record_outcome(check.id, values)
         for failure in failures:
             # A route that failed before the fallback answered: its exchange is kept too.
             work.checks.add(_failed_attempt(check, failure, now))
-        if on_finish is not None:
-            on_finish(work, check)
+        if hooks.on_finish is not None:
+            hooks.on_finish(work, check)
         work.commit()
     return check
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -189,6 +190,10 @@ class _Writer:
             *((delimiters.repetition,) if delimiters.repetition else ()),
         }
         self.segments: list[str] = []
+        # A value is clean when one C-level match says so: printable ASCII, no delimiter.
+        # Only a refused value is looked at character by character, to name its problem.
+        banned = "".join(re.escape(c) for c in sorted(self.forbidden))
+        self._clean = re.compile("[^" + banned + r"\x00-\x1f\x7f-\U0010ffff]*")
 
     @property
     def count(self) -> int:
@@ -198,7 +203,7 @@ class _Writer:
         tag, elements = segment
         position = self.count + 1
         rendered = [
-            self._element(element, f"{tag}{index:02d}", position, tag)
+            self._element(element, index, position, tag)
             for index, element in enumerate(elements, start=1)
         ]
         while rendered and not rendered[-1]:
@@ -212,26 +217,33 @@ class _Writer:
         terminator = self.delimiters.segment + ("\n" if line_breaks else "")
         return "".join(segment + terminator for segment in self.segments)
 
-    def _element(self, element: Element, name: str, position: int, tag: str) -> str:
+    def _element(self, element: Element, number: int, position: int, tag: str) -> str:
         if element is None:
             return ""
+        if isinstance(element, str):
+            if tag == "ISA" and number in (11, 16):
+                return element
+            return self._value(element, (number, 0), position, tag)
         if isinstance(element, Composite):
             parts = [
-                self._value(part or "", f"{name}-{index}", position, tag)
+                self._value(part or "", (number, index), position, tag)
                 for index, part in enumerate(element.parts, start=1)
             ]
             while parts and not parts[-1]:
                 parts.pop()
             return self.delimiters.component.join(parts)
-        if isinstance(element, Repeated):
-            return (self.delimiters.repetition or "").join(
-                self._value(value, name, position, tag) for value in element.values
-            )
-        if tag == "ISA" and name in ("ISA11", "ISA16"):
-            return element
-        return self._value(element, name, position, tag)
+        return (self.delimiters.repetition or "").join(
+            self._value(value, (number, 0), position, tag) for value in element.values
+        )
 
-    def _value(self, value: str, name: str, position: int, tag: str) -> str:
+    def _value(self, value: str, where: tuple[int, int], position: int, tag: str) -> str:
+        """`where`: the element's number and, in a composite, the part's (else 0)."""
+        if self._clean.fullmatch(value) is None:
+            name = f"{tag}{where[0]:02d}" + (f"-{where[1]}" if where[1] else "")
+            self._refuse(value, name, position, tag)
+        return value if tag == "ISA" else value.strip(" ")
+
+    def _refuse(self, value: str, name: str, position: int, tag: str) -> None:
         for character in value:
             if character in self.forbidden:
                 problem = "contains a delimiter character"
@@ -243,4 +255,4 @@ class _Writer:
             else:
                 continue
             raise X12BuildError(f"{name} {problem}", position=position, segment_id=tag)
-        return value if tag == "ISA" else value.strip(" ")
+        raise X12BuildError(f"{name} could not be written", position=position, segment_id=tag)

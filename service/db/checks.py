@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
-from psycopg.types.json import Json
 from sqlalchemy import (
-    JSON,
     ColumnElement,
     Select,
     String,
@@ -22,12 +21,11 @@ from sqlalchemy import (
     literal_column,
     select,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, defer
 
+from service.db.direct import DirectReads, bind, cast_sql
 from service.db.models import Coverage, EligibilityCheck, Patient, Practice
 from service.db.repositories import AUDIT, AUDITED, INSERT_AUDIT, CounterRepository
-from service.db.types import UTCDateTime
 
 if TYPE_CHECKING:
     from service.db.uow import UnitOfWork
@@ -236,7 +234,34 @@ def _fused_sql(numbered: bool) -> str:
 
 _STARTED_NUMBERED_SQL = _fused_sql(numbered=True)
 _STARTED_AS_GIVEN_SQL = _fused_sql(numbered=False)
-_JSON_COLUMNS = frozenset(c.name for c in CHECKS.columns if isinstance(c.type, JSON))
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A caller's own statement in PostgreSQL's SQL, run fused with one of a check's writes
+    (one statement: one round trip, one commit). Its parameters (psycopg's %(name)s, values
+    as the driver takes them: see direct.bind) are named apart from the check's."""
+
+    sql: str
+    params: Mapping[str, Any]
+
+
+@functools.lru_cache(maxsize=16)
+def _guarded_sql(numbered: bool, guard: str) -> str:
+    """_fused_sql with the rows written only when `guard` (a data-modifying statement with
+    RETURNING) returns a row; INSERT ... SELECT, so each value is cast to its column's type."""
+    number = ("nextval('interchange_control_number')" if numbered
+              else cast_sql(CHECKS.c.control_number, "check_control_number"))
+    values = ", ".join(number if name == "control_number"
+                       else cast_sql(CHECKS.c[name], f"check_{name}") for name in STARTED)
+    audited = ", ".join(cast_sql(AUDIT.c[name], f"audit_{name}") for name in AUDITED)
+    # Names from our own table metadata and the caller's constant SQL, never a value.
+    return (f"WITH guard AS ({guard}), "  # noqa: S608
+            f"audited AS (INSERT INTO {AUDIT.name} ({', '.join(AUDITED)}) SELECT {audited} "
+            "WHERE EXISTS (SELECT FROM guard)), "
+            f"started AS (INSERT INTO {CHECKS.name} ({', '.join(STARTED)}) SELECT {values} "
+            "WHERE EXISTS (SELECT FROM guard) RETURNING control_number) "
+            "SELECT control_number FROM started")
 
 
 @functools.lru_cache(maxsize=32)
@@ -250,17 +275,13 @@ def _outcome_sql(names: tuple[str, ...]) -> str:
     return f"UPDATE {CHECKS.name} SET {sets} WHERE id = %(check_id)s"  # noqa: S608 - names
 
 
-_UTC_TIME, _POSTGRESQL = UTCDateTime(), postgresql.dialect()
-
-
 def _direct_value(name: str, value: Any) -> Any:
-    # What the column types do on the SQLAlchemy path: JSON columns store None as JSON null,
-    # and times go through UTCDateTime's own conversion (UTC; a naive one is refused).
-    if name in _JSON_COLUMNS:
-        return Json(value)
-    if isinstance(value, datetime):
-        return _UTC_TIME.process_bind_param(value, _POSTGRESQL)
-    return value
+    return bind(CHECKS.c[name], value)
+
+
+def _started_params(values: Mapping[str, Any], audit: Mapping[str, Any]) -> dict[str, Any]:
+    return {**{f"check_{k}": _direct_value(k, v) for k, v in values.items()},
+            **{f"audit_{k}": bind(AUDIT.c[k], v) for k, v in audit.items()}}
 
 
 def insert_started_alone(uow: Callable[[], UnitOfWork], values: dict[str, Any],
@@ -275,9 +296,8 @@ def insert_started_alone(uow: Callable[[], UnitOfWork], values: dict[str, Any],
             number = work.checks.insert_started(values, audit, numbered=numbered)
             work.commit()
         return number
-    params = {**{f"check_{k}": _direct_value(k, v) for k, v in values.items()},
-              **{f"audit_{k}": _direct_value(k, v) for k, v in audit.items()}}
-    row = direct.write(_STARTED_NUMBERED_SQL if numbered else _STARTED_AS_GIVEN_SQL, params)
+    row = direct.write(_STARTED_NUMBERED_SQL if numbered else _STARTED_AS_GIVEN_SQL,
+                       _started_params(values, audit))
     if row is None:
         raise RuntimeError("the check's INSERT returned no control number")
     return int(row[0])
@@ -296,3 +316,34 @@ def record_outcome_alone(uow: Callable[[], UnitOfWork], check_id: uuid.UUID,
         return
     params = {name: _direct_value(name, value) for name, value in values.items()}
     direct.write(_outcome_sql(tuple(values)), {**params, "check_id": check_id})
+
+
+def _with_companion(params: dict[str, Any], companion: Companion) -> dict[str, Any]:
+    clash = set(params) & set(companion.params)
+    if clash:
+        raise ValueError(f"the companion's parameters clash with the check's: {sorted(clash)}")
+    return {**params, **companion.params}
+
+
+def insert_started_guarded(direct: DirectReads, values: dict[str, Any],
+                           audit: dict[str, Any], *, numbered: bool,
+                           guard: Companion) -> int | None:
+    """insert_started and the caller's `guard` as one statement (direct, PostgreSQL): the
+    check and its audit row are written only if the guard returns a row. The control number,
+    or None when the guard matched nothing (and nothing was written)."""
+    row = direct.write(_guarded_sql(numbered, guard.sql),
+                       _with_companion(_started_params(values, audit), guard))
+    return None if row is None else int(row[0])
+
+
+@functools.lru_cache(maxsize=32)
+def _outcome_with_sql(names: tuple[str, ...], companion: str) -> str:
+    return f"WITH outcome AS ({_outcome_sql(names)}) {companion}"
+
+
+def record_outcome_with(direct: DirectReads, check_id: uuid.UUID, values: dict[str, Any],
+                        companion: Companion) -> None:
+    """record_outcome and the caller's `companion` as one statement (direct, PostgreSQL)."""
+    params = {name: _direct_value(name, value) for name, value in values.items()}
+    direct.write(_outcome_with_sql(tuple(values), companion.sql),
+                 _with_companion({**params, "check_id": check_id}, companion))

@@ -11,10 +11,13 @@ from typing import Any
 
 import psycopg
 from psycopg.pq import ConnStatus
-from sqlalchemy import Engine
+from psycopg.types.json import Json
+from sqlalchemy import JSON, Column, Engine, String
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import Select
 
 from service.db.engine import PING_IDLE_S
+from service.db.types import UTCDateTime
 
 Connection = psycopg.Connection[Any]
 
@@ -136,6 +139,30 @@ class DirectReads:
 
     def dispose(self) -> None:
         self.shelf.dispose()
+
+
+_UTC_TIME, POSTGRESQL = UTCDateTime(), postgresql.dialect()
+
+
+def bind(column: Column[Any], value: Any) -> Any:
+    """`value` as the column's type hands it to the driver on the SQLAlchemy path: JSON as
+    JSON (None as JSON null unless the column stores it as SQL NULL), times through
+    UTCDateTime's own conversion (UTC; a naive one is refused)."""
+    if isinstance(column.type, JSON):
+        return None if value is None and column.type.none_as_null else Json(value)
+    if isinstance(value, datetime):
+        return _UTC_TIME.process_bind_param(value, POSTGRESQL)
+    return value
+
+
+def cast_sql(column: Column[Any], param: str) -> str:
+    """`%(param)s` cast to the column's PostgreSQL type: where a parameter is not assigned to
+    a column directly (INSERT ... SELECT), PostgreSQL would otherwise take it for text. A
+    string is cast without its length, which an explicit cast would silently cut to: the
+    column still refuses a value too long."""
+    kind = "VARCHAR" if isinstance(column.type, String) else column.type.compile(
+        dialect=POSTGRESQL)
+    return f"CAST(%({param})s AS {kind})"
 
 
 def _utc(value: Any) -> Any:

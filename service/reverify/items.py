@@ -16,22 +16,25 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
 
 from payers.registry import PayerRegistry
 from service.access import Caller
-from service.db.checks import CHECKS
+from service.db.checks import CHECKS, Companion
+from service.db.direct import bind
 from service.db.models import Alert, EligibilityCheck, ReverificationItem
 from service.db.uow import UnitOfWork
 from service.domain import benefit_changes, retry_policy
 from service.domain.errors import DomainError
-from service.eligibility import CheckHooks, CheckRequest, run_check
+from service.eligibility import CheckHooks, CheckRequest, NotStarted, run_check
 from service.reverify.limits import Limits
 
 log = logging.getLogger("coverwatch.reverify")
 UNFINISHED = ("pending", "running", "retry")
+ANSWERED = ("active", "inactive")
 SCOPES = frozenset({"read", "write"})
 # Core statements on the hot path, built once and run with parameters: cheaper than the
 # ORM's machinery or building each statement with its values (see service/db/checks.py).
@@ -53,6 +56,23 @@ _PREVIOUS = (
            CHECKS.c.id != bindparam("check_id"))
     .order_by(CHECKS.c.started_at.desc()).limit(1)
 )
+_PREVIOUS_SQL = (
+    f"SELECT id, status, summary FROM {CHECKS.name} "  # noqa: S608 - our table's name
+    "WHERE coverage_id = %(coverage_id)s AND payer = %(payer)s AND carve_out_of_id IS NULL "
+    "AND status IN ('active', 'inactive') AND started_at < %(started_before)s "
+    "AND id <> %(check_id)s ORDER BY started_at DESC LIMIT 1")
+# The claim and the record in PostgreSQL's SQL, fused with the check's own INSERT and UPDATE
+# (service.eligibility.CheckHooks); parameters are named item_* apart from the check's.
+_CLAIMED = ("state", "claimed_by", "claimed_at", "lease_until")
+_CLAIM_SQL = (
+    f"UPDATE {ITEMS.name} SET {', '.join(f'{n} = %(item_{n})s' for n in _CLAIMED)} "  # noqa: S608
+    "WHERE id = %(item_id)s AND state = %(item_was_state)s "
+    "AND attempts = %(item_was_attempts)s RETURNING id")
+_RECORDED = ("state", "attempts", "outcome", "error_code", "check_id", "first_tried_at",
+             "next_attempt_at", "lease_until", "changes", "finished_at")
+_RECORD_SQL = (
+    f"UPDATE {ITEMS.name} SET {', '.join(f'{n} = %(item_{n})s' for n in _RECORDED)} "  # noqa: S608
+    "WHERE id = %(item_id)s")
 
 
 @dataclass(kw_only=True)
@@ -83,10 +103,6 @@ class Outcome:
     outcome: str | None
     next_attempt_at: datetime | None = None
     changed: bool = False
-
-
-class _Taken(Exception):
-    """Another worker claimed the item first: the check is abandoned before it is sent."""
 
 
 def process(deps: Deps, item_id: int, *, recovering: bool = False,
@@ -194,23 +210,39 @@ def _check(deps: Deps, item: ReverificationItem, *, claim: bool) -> Outcome | No
     recorded: list[Outcome] = []
 
     def on_start(work: UnitOfWork, check: EligibilityCheck) -> None:
-        if not claim:
-            return
         taken = work.session.connection().execute(_CLAIM, {
             "item_id": item.id, "was_state": item.state, "was_attempts": item.attempts,
             **_claim_values(deps, item, check.started_at)})
         if taken.rowcount != 1:  # type: ignore[attr-defined]
-            raise _Taken
+            raise NotStarted
+
+    def start_guard(check: EligibilityCheck) -> Companion:
+        claimed = _claim_values(deps, item, check.started_at)
+        return Companion(_CLAIM_SQL, {
+            "item_id": item.id, "item_was_state": item.state,
+            "item_was_attempts": item.attempts,
+            **{f"item_{n}": bind(ITEMS.c[n], claimed[n]) for n in _CLAIMED}})
 
     def on_finish(work: UnitOfWork, check: EligibilityCheck) -> None:
         recorded.append(_record_in(work, deps, item, check))
 
+    def finish_with(check: EligibilityCheck) -> Companion | None:
+        changes = _changes(item, check, _previous_read(deps, item, check))
+        if changes:
+            return None  # alerts to write too: the session path
+        values, outcome = _attempt(deps, item, check, None)
+        recorded.append(outcome)
+        return Companion(_RECORD_SQL, {
+            "item_id": item.id, **{f"item_{n}": bind(ITEMS.c[n], values[n]) for n in _RECORDED}})
+
+    hooks = (CheckHooks(on_start, on_finish, start_guard, finish_with) if claim
+             else CheckHooks(on_finish=on_finish, finish_with=finish_with))
     try:
         result = run_check(
             uow=deps.uow, clock=deps.clock, registry=deps.registry, caller=caller,
             request=CheckRequest(coverage_id=item.coverage_id, force=True, run_id=item.run_id),
-            reuse_window=deps.reuse_window, hooks=CheckHooks(on_start, on_finish))
-    except _Taken:
+            reuse_window=deps.reuse_window, hooks=hooks)
+    except NotStarted:
         return None
     except DomainError as error:
         # The coverage's payer left the directory, or the coverage is gone: nothing to send.
@@ -233,6 +265,21 @@ def record(deps: Deps, item: ReverificationItem, check: EligibilityCheck | str) 
 def _record_in(work: UnitOfWork, deps: Deps, item: ReverificationItem,
                check: EligibilityCheck | str) -> Outcome:
     """The attempt's result, the changes it shows and their alerts, written in `work`."""
+    changes = None
+    if not isinstance(check, str) and check.status in ANSWERED:
+        changes = _changes(item, check, work.session.connection().execute(_PREVIOUS, {
+            "coverage_id": item.coverage_id, "payer": check.payer,
+            "started_before": check.started_at, "check_id": check.id}).first()) or None
+    values, outcome = _attempt(deps, item, check, changes)
+    work.session.connection().execute(_RECORD, {"item_id": item.id, **values})
+    for change in changes or []:
+        work.session.add(_alert(item, check, change, deps.clock()))  # type: ignore[arg-type]
+    return outcome
+
+
+def _attempt(deps: Deps, item: ReverificationItem, check: EligibilityCheck | str,
+             changes: list[dict[str, Any]] | None) -> tuple[dict[str, Any], Outcome]:
+    """The item's columns after this attempt, and its outcome."""
     now = deps.clock()
     attempts = item.attempts + 1
     error_code: str | None
@@ -245,9 +292,6 @@ def _record_in(work: UnitOfWork, deps: Deps, item: ReverificationItem,
                                    attempts=attempts, last_tried_at=started,
                                    max_attempts=deps.max_attempts)
     state = {"done": "done", "retry": "retry", "defer": "deferred"}[decision.action]
-    changes = None
-    if not isinstance(check, str) and status in ("active", "inactive"):
-        changes = _changes(work, item, check) or None
     values: dict[str, Any] = {
         "state": state, "attempts": attempts, "outcome": status, "error_code": error_code,
         "check_id": None if isinstance(check, str) else check.id,
@@ -255,18 +299,22 @@ def _record_in(work: UnitOfWork, deps: Deps, item: ReverificationItem,
         "next_attempt_at": decision.at, "lease_until": None,
         "changes": changes, "finished_at": now if state != "retry" else None,
     }
-    work.session.connection().execute(_RECORD, {"item_id": item.id, **values})
-    for change in changes or []:
-        work.session.add(_alert(item, check, change, now))  # type: ignore[arg-type]
-    return Outcome(item.id, state, status, decision.at, changed=bool(changes))
+    return values, Outcome(item.id, state, status, decision.at, changed=bool(changes))
 
 
-def _changes(work: UnitOfWork, item: ReverificationItem,
-             check: EligibilityCheck) -> list[dict[str, Any]]:
-    previous = work.session.connection().execute(_PREVIOUS, {
+def _previous_read(deps: Deps, item: ReverificationItem,
+                   check: EligibilityCheck) -> Any:
+    """The coverage's previous answered check, in a read of its own (direct on PostgreSQL)."""
+    row = deps.uow().read_first(_PREVIOUS, _PREVIOUS_SQL, {
         "coverage_id": item.coverage_id, "payer": check.payer,
-        "started_before": check.started_at, "check_id": check.id}).first()
-    if previous is None:
+        "started_before": check.started_at, "check_id": check.id})
+    return None if row is None else SimpleNamespace(**row)
+
+
+def _changes(item: ReverificationItem, check: EligibilityCheck,
+             previous: Any) -> list[dict[str, Any]]:
+    """What changed since `previous` (a row with id, status and summary), for the report."""
+    if previous is None or check.status not in ANSWERED:
         return []
     changes = benefit_changes.compare(previous.summary or {}, previous.status,
                                       check.summary or {}, check.status,

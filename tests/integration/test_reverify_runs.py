@@ -1,21 +1,26 @@
 """The re-verification engine in process: selection, retries by AAA follow-up code, payer
-limits, change detection with its alerts, and the run report over the API."""
+limits, change detection with its alerts, the run report over the API, and one item claimed
+and recorded with its check (on PostgreSQL in statements fused with the check's own writes,
+elsewhere or when alerts are to be written in the session's transactions)."""
 
 from __future__ import annotations
 
 import threading
 import time
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from payers.directory import parse_directory
-from service import create_app
-from service.db.models import Alert, EligibilityCheck, ReverificationItem
+from service import create_app, eligibility
+from service.db.models import Alert, AuditEvent, EligibilityCheck, ReverificationItem
+from service.db.uow import UnitOfWork
+from service.reverify import items as items_module
 from service.reverify import runs
-from service.reverify.items import Deps, process
+from service.reverify.items import Deps, load, process
 from service.reverify.limits import LocalLimits
 from service.reverify.runner import Runner
 from service.reverify.selection import Selection
@@ -326,3 +331,89 @@ def test_an_item_a_dead_worker_left_running_is_recovered_not_sent_twice(db_url, 
     assert process(deps, ids[held], recovering=True) is None  # its worker is alive
     assert payer.calls == []  # nothing was sent again
     assert items(app, run_id)[answered].check_id == finished_id
+
+
+def _deps(wiring, uow=None) -> Deps:  # type: ignore[no-untyped-def]
+    return Deps(uow=uow or wiring.uow, clock=wiring.clock, registry=wiring.payers,
+                limits=LocalLimits(limits_of(wiring.payers)), worker="this-worker")
+
+
+def _count(wiring, model) -> int:  # type: ignore[no-untyped-def]
+    with wiring.uow() as work:
+        return int(work.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_an_item_another_worker_claimed_first_is_neither_sent_nor_stored(db_url, clock, job):
+    payer = ScriptedPayer()
+    app, _ = job(payer)
+    wiring = app.extensions["coverwatch"]
+    practice = data.practice(db_url)
+    data.coverages(db_url, practice, ["ZZK0000001"], payer="scripted",
+                   visit_on=data.in_days(clock, 3))
+    run_id, _ = runs.create(wiring.uow, wiring.clock, Selection(), mode="queue",
+                            requested_by="test", max_attempts=3)
+    [item] = items(app, run_id).values()
+    seen = load(wiring.uow, item.id)  # as this worker read it, before the other's claim
+    with wiring.uow() as work:
+        row = work.session.get(ReverificationItem, item.id)
+        row.state, row.claimed_by = "running", "other-worker"
+        work.commit()
+    audited = _count(wiring, AuditEvent)
+
+    assert process(_deps(wiring), item.id, known=seen) is None
+    assert payer.calls == []
+    assert _count(wiring, EligibilityCheck) == 0
+    assert _count(wiring, AuditEvent) == audited
+    assert load(wiring.uow, item.id).claimed_by == "other-worker"
+
+
+@pytest.mark.parametrize("backend_url", ["postgresql"], indirect=True)
+def test_the_fused_statements_store_what_the_session_transactions_store(
+        db_url, clock, job, monkeypatch):
+    app, _ = job(ScriptedPayer({"ZZF0000001": [("active", "30")],
+                                "ZZF0000002": [("active", "30")]}))
+    wiring = app.extensions["coverwatch"]
+    practice = data.practice(db_url)
+    fused, session = data.coverages(db_url, practice, ["ZZF0000001", "ZZF0000002"],
+                                    payer="scripted", visit_on=data.in_days(clock, 3))
+    run_id, _ = runs.create(wiring.uow, wiring.clock, Selection(), mode="queue",
+                            requested_by="test", max_attempts=3)
+    found = items(app, run_id)
+    taken: list[str] = []
+    for name in ("insert_started_guarded", "record_outcome_with"):
+        real = getattr(eligibility, name)
+        monkeypatch.setattr(eligibility, name, lambda *a, _real=real, _name=name, **k: (
+            taken.append(_name), _real(*a, **k))[1])
+
+    done = process(_deps(wiring), found[fused].id)
+    assert taken == ["insert_started_guarded", "record_outcome_with"]
+    without_direct = _deps(wiring, uow=lambda: UnitOfWork(wiring.session_factory))
+    assert process(without_direct, found[session].id) == replace(done,
+                                                                  item_id=found[session].id)
+    assert len(taken) == 2  # the second went through the session
+
+    stored = {}
+    with wiring.uow() as work:
+        for coverage in (fused, session):
+            item = work.session.get(ReverificationItem, found[coverage].id)
+            check = work.session.get(EligibilityCheck, item.check_id)
+            audit = work.session.scalars(select(AuditEvent).where(
+                AuditEvent.resource_id == str(check.id))).all()
+            assert check.coverage_id == coverage and check.reverification_run_id == run_id
+            stored[coverage] = (
+                {c: getattr(item, c) for c in items_module._RECORDED + items_module._CLAIMED
+                 if c != "check_id"},
+                {c.name: getattr(check, c.name) for c in EligibilityCheck.__table__.columns
+                 if c.name not in ("id", "coverage_id", "trace_number", "control_number",
+                                   "request_raw", "response_raw", "elapsed_ms")},
+                [(a.action, a.actor, a.resource_type, a.at) for a in audit])
+    assert stored[fused] == stored[session]
+    with wiring.uow() as work:  # SQL NULL on both paths (the column stores None as NULL)
+        assert work.session.scalar(select(func.count()).where(
+            ReverificationItem.run_id == run_id, ReverificationItem.changes.is_(None))) == 2
+    item_values, check_values, audit_rows = stored[fused]
+    assert (item_values["state"], item_values["outcome"], item_values["attempts"]) == (
+        "done", "active", 1)
+    assert item_values["claimed_by"] == "this-worker" and item_values["lease_until"] is None
+    assert check_values["status"] == "active" and check_values["summary"]["active"] is True
+    assert [a[0] for a in audit_rows] == ["create"]
