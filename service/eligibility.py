@@ -168,7 +168,7 @@ def _start(
     # by the 90-second rule sends nothing).
     created = audit.row(caller=caller, at=clock(), action="create",
                         resource_type="eligibility_check", resource_id=check.id)
-    direct = uow().direct_writes()
+    direct = uow().direct_writes() if hooks.start_guard else None
     guard = hooks.start_guard(check) if direct and hooks.start_guard else None
     if direct is not None and guard is not None:
         number = insert_started_guarded(direct, values, created, numbered=doubt is None,
