@@ -102,7 +102,7 @@ def _dry_run(wiring: Wiring, chosen: selection.Selection, as_json: bool) -> None
     if as_json:
         click.echo(f'], "selected": {count}}}')
     else:
-        click.echo(f"{count} coverages would be checked", err=True)
+        click.echo(f"{_coverages(count)} would be checked", err=True)
 
 
 def _run(wiring: Wiring, chosen: selection.Selection, *, as_json: bool,
@@ -126,7 +126,7 @@ def _run(wiring: Wiring, chosen: selection.Selection, *, as_json: bool,
         mode = "queue" if enqueue else "inline"
         run_id, selected = runs.create(wiring.uow, wiring.clock, chosen, mode=mode,
                                        requested_by=requested_by, max_attempts=max_attempts)
-        click.echo(f"run {run_id}: {selected} coverages selected", err=True)
+        click.echo(f"run {run_id}: {_coverages(selected)} selected", err=True)
     if mode == "queue":
         if queue is None:
             _die(f"run {run_id} is a queue run and REDIS_URL is not set")
@@ -242,3 +242,7 @@ def worker(threads: int, max_attempts: int) -> None:
 def register(app: Any) -> None:
     app.cli.add_command(reverify)
     app.cli.add_command(worker)
+
+
+def _coverages(count: int) -> str:
+    return f"{count} coverage" if count == 1 else f"{count} coverages"

@@ -159,6 +159,9 @@ def test_dry_run_lists_the_selection_and_checks_nothing(db_url, tmp_path):
     text = flask(env, "reverify", "--dry-run", "--practice", str(practice))
     assert text.returncode == 0 and len(text.stdout.strip().splitlines()) == 3
     assert "3 coverages would be checked" in text.stderr
+    other, _ = seed(db_url, 1)
+    one = flask(env, "reverify", "--dry-run", "--practice", str(other))
+    assert one.returncode == 0 and "1 coverage would be checked" in one.stderr
     engine = create_engine(db_url)
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(ReverificationRun)) == 0
