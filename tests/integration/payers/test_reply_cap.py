@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import threading
 from collections.abc import Iterator
 
@@ -95,3 +96,19 @@ def test_a_reply_of_exactly_the_cap_is_read_and_one_byte_more_is_refused(
     else:
         assert transport.post(payer_server.url_for("/x"), record="r",
                               data=b"q").body == b"r" * size
+
+
+def test_a_compressed_reply_is_capped_on_its_decoded_size(payer_server: HTTPServer) -> None:
+    # 32 MiB of zeros shrink to about 32 KiB: the cap must count what the reply becomes.
+    bomb = gzip.compress(bytes(32 * 1024 * 1024), compresslevel=1)
+    payer_server.expect_request("/x").respond_with_response(
+        Response(bomb, headers={"Content-Encoding": "gzip"}, content_type="text/plain"))
+    transport = Transport(route="route-a", session=requests.Session(), timeout_s=5,
+                          max_reply_bytes=1024 * 1024)
+
+    with pytest.raises(PayerError) as caught:
+        transport.post(payer_server.url_for("/x"), record="r", data=b"q")
+
+    assert len(bomb) < 1024 * 1024
+    assert caught.value.code is PayerErrorCode.RESPONSE_INVALID
+    assert "limit of 1048576 bytes" in caught.value.message
