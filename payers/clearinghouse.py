@@ -37,7 +37,7 @@ class ClearinghouseAdapter:
         self.entry = entry
         self.url = base_url or entry.url or ""
         self.transport = Transport(route=entry.id, session=session, timeout_s=entry.timeout_s,
-                                   sleep=sleep)
+                                   sleep=sleep, max_reply_bytes=entry.max_reply_bytes)
         self.tokens = TokenSource(
             route=entry.id, session=session, token_url=entry.token_url or "",
             credentials=lambda: (entry.secret("client_id"), entry.secret("client_secret")),

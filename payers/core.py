@@ -51,7 +51,7 @@ class CoreAdapter:
         self.url = base_url or entry.url or ""
         self.payload_id = payload_id
         self.transport = Transport(route=entry.id, session=session, timeout_s=entry.timeout_s,
-                                   sleep=sleep)
+                                   sleep=sleep, max_reply_bytes=entry.max_reply_bytes)
 
     def check(self, query: EligibilityQuery) -> EligibilityAnswer:
         x270 = build_request(self.entry, query)

@@ -19,6 +19,8 @@ Each entry is one *route* to a payer. Fields (only ``id``, ``name``, ``payer_id`
 - ``timeout_s`` (default 20, at most 60: CORE's real-time budget is 20 s end to end),
   ``max_concurrency`` (default 10), ``rate_per_s`` (optional, for the nightly job),
   ``breaker_failures`` (default 5) and ``breaker_cooldown_s`` (default 30).
+- ``max_reply_bytes`` (default 4 MiB, 1 KiB to 64 MiB): a longer reply is refused unread
+  past that point (PAYER_RESPONSE_INVALID); see payers/transport.py.
 - ``service_types`` (default ["30"]): what the service should ask this payer about.
 - ``usage``: ISA15, T or P; default T for the sandbox and P for every other adapter.
 - ``fallback``: the id of another entry tried when this route is down; it must exist and
@@ -41,10 +43,12 @@ from typing import Any
 import yaml
 
 from payers.directory_fields import DirectoryError, FieldReader
+from payers.transport import MAX_REPLY_BYTES
 
 ADAPTERS = ("sandbox", "core-soap", "core-mime", "clearinghouse-json")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_TIMEOUT_S = 60.0
+REPLY_BYTES_RANGE = (1024, 64 * 1024 * 1024)
 SECRETS = ("username", "password", "client_id", "client_secret")
 
 __all__ = ["ADAPTERS", "DirectoryError", "PayerEntry", "load_directory", "parse_directory"]
@@ -79,6 +83,7 @@ class PayerEntry:
     fallback: str | None = None
     sandbox_latency_ms: int | None = None
     rules: Mapping[str, Any] = field(default_factory=dict)
+    max_reply_bytes: int = MAX_REPLY_BYTES
 
     @property
     def isa_receiver(self) -> str:
@@ -167,6 +172,8 @@ def _entry(item: Any, *, where: str) -> PayerEntry:
         fallback=f.text("fallback"),
         sandbox_latency_ms=f.optional_integer("sandbox_latency_ms", low=0, high=120_000),
         rules=f.mapping("rules"),
+        max_reply_bytes=f.integer("max_reply_bytes", default=MAX_REPLY_BYTES,
+                                  low=REPLY_BYTES_RANGE[0], high=REPLY_BYTES_RANGE[1]),
     )
     f.reject_unknown()
     _check_credentials(entry, item, where)

@@ -14,6 +14,7 @@ from payers.base import PayerError, PayerErrorCode
 from payers.transport import Transport
 
 MARGIN_S = 60.0  # renew this long before expiry, so a token never dies mid-request
+TOKEN_REPLY_BYTES = 64 * 1024  # a token reply is a few hundred bytes of JSON
 
 
 class TokenSource:
@@ -28,9 +29,9 @@ class TokenSource:
         self.credentials = credentials
         self.clock = clock
         # Token requests carry no patient data and change nothing: the transport's
-        # retries are harmless here.
+        # retries are harmless here. Its redirect rule keeps the secret at token_url.
         self.transport = Transport(route=route, session=session, timeout_s=timeout_s,
-                                   sleep=sleep)
+                                   sleep=sleep, max_reply_bytes=TOKEN_REPLY_BYTES)
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
@@ -57,11 +58,14 @@ class TokenSource:
                              "is not set", route=self.route, reached_payer=False)
         self.fetches += 1
         # The secret never goes into an exchange: the record names the grant only.
-        reply = self.transport.post(
-            self.token_url, record="grant_type=client_credentials",
-            data={"grant_type": "client_credentials", "client_id": client_id,
-                  "client_secret": client_secret},
-            headers={"Accept": "application/json"})
+        try:
+            reply = self.transport.post(
+                self.token_url, record="grant_type=client_credentials",
+                data={"grant_type": "client_credentials", "client_id": client_id,
+                      "client_secret": client_secret},
+                headers={"Accept": "application/json"})
+        except PayerError as err:
+            raise self._failed(err) from err
         if reply.status in (400, 401, 403):
             raise PayerError(PayerErrorCode.AUTH_FAILED, f"the token endpoint refused the "
                              f"client credentials (HTTP {reply.status})", route=self.route,
@@ -77,3 +81,14 @@ class TokenSource:
             raise PayerError(PayerErrorCode.AUTH_FAILED, "the token endpoint's reply holds "
                              "no access_token", route=self.route, reached_payer=False) from exc
         return token, lifetime
+
+    def _failed(self, err: PayerError) -> PayerError:
+        """A transport failure of the token request, in the token endpoint's words; never
+        reached_payer, since no inquiry was sent."""
+        message = err.message
+        if err.code is PayerErrorCode.ENVELOPE_ERROR and err.exchange is not None:
+            # The transport's only envelope error: a redirect, refused without following it.
+            message = (f"the token endpoint answered HTTP {err.exchange.http_status}, a "
+                       f"redirect (token requests never follow one)")
+        return PayerError(err.code, message, route=self.route, reached_payer=False,
+                          exchange=err.exchange)

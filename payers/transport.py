@@ -14,6 +14,13 @@
   and 503. The only immediate retries (at most ``retries`` more tries, short backoff) are
   for a refused connection (nothing was delivered) and for 429/503 (the payer declined
   to process the request).
+- No redirects. A 3xx is refused (PAYER_ENVELOPE_ERROR, reached_payer: the request was
+  delivered to the route's URL) and nothing is fetched from its Location: following one
+  would re-post the credentials and the 270 (307/308) or store some other page as the
+  payer's reply (302/303). Neither the Location nor the redirect's body is kept.
+- Replies are read streamed up to ``max_reply_bytes`` (MAX_REPLY_BYTES unless the route
+  says otherwise); a longer one -- declared or actually sent -- is refused as
+  PAYER_RESPONSE_INVALID once the cap is passed, so a reply never sits in memory whole.
 - Every failure is a PayerError whose ``reached_payer`` says whether the request may have
   been delivered, and whose exchange holds the request and whatever came back.
 """
@@ -37,6 +44,9 @@ CONNECT_TIMEOUT_S = 5.0
 MAX_TIMEOUT_S = 60.0
 RETRY_STATUSES = frozenset({429, 503})
 BACKOFF_S = (0.05, 0.2)  # short on purpose: a real-time check has a 20-second budget
+# Far above any 271 (a few hundred KB at most), far below what would strain memory.
+MAX_REPLY_BYTES = 4 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,12 +65,14 @@ class Transport:
     """POSTs for one route under the rules above."""
 
     def __init__(self, *, route: str, session: requests.Session, timeout_s: float,
-                 sleep: Callable[[float], None] = time.sleep, retries: int = 2) -> None:
+                 sleep: Callable[[float], None] = time.sleep, retries: int = 2,
+                 max_reply_bytes: int = MAX_REPLY_BYTES) -> None:
         self.route = route
         self.session = session
         self.timeout_s = min(timeout_s, MAX_TIMEOUT_S)
         self.sleep = sleep
         self.retries = retries
+        self.max_reply_bytes = max_reply_bytes
 
     def post(self, url: str, *, record: str, data: bytes | Mapping[str, str] | None = None,
              headers: Mapping[str, str] | None = None,
@@ -81,6 +93,8 @@ class Transport:
                                      "connection", record=record, reached=False,
                                      started=started) from refused.__cause__
             else:
+                if is_redirect(reply.status):
+                    raise self._redirected(reply, record=record, started=started)
                 if reply.status not in RETRY_STATUSES:
                     return reply
                 if attempt >= self.retries:
@@ -100,6 +114,14 @@ class Transport:
         return PayerError(code, message, route=self.route, reached_payer=reached,
                           exchange=exchange)
 
+    def _redirected(self, reply: HttpReply, *, record: str, started: float) -> PayerError:
+        # The status only: the Location may name an internal host, and the body is unread.
+        exchange = Exchange(route=self.route, request=record, http_status=reply.status,
+                            elapsed_ms=(time.monotonic() - started) * 1000)
+        return PayerError(PayerErrorCode.ENVELOPE_ERROR, f"the payer answered HTTP "
+                          f"{reply.status}, a redirect (payer calls never follow one)",
+                          route=self.route, reached_payer=True, exchange=exchange)
+
     def _once(self, url: str, *, data: bytes | Mapping[str, str] | None,
               headers: Mapping[str, str] | None, files: Mapping[str, tuple[None, str]] | None,
               started: float) -> HttpReply:
@@ -115,11 +137,13 @@ class Transport:
                 proxies, verify = environment_settings(url)
                 response = self.session.post(
                     url, data=data, headers=dict(headers or {}), files=files, verify=verify,
-                    proxies=proxies, timeout=(min(CONNECT_TIMEOUT_S, remaining), remaining))
-                box["reply"] = HttpReply(
-                    status=response.status_code, body=response.content,
-                    content_type=response.headers.get("Content-Type", ""),
-                    elapsed_ms=(time.monotonic() - started) * 1000)
+                    proxies=proxies, timeout=(min(CONNECT_TIMEOUT_S, remaining), remaining),
+                    allow_redirects=False, stream=True)
+                with response:
+                    box["reply"] = HttpReply(
+                        status=response.status_code, body=self._body(response),
+                        content_type=response.headers.get("Content-Type", ""),
+                        elapsed_ms=(time.monotonic() - started) * 1000)
             except BaseException as exc:  # handed to the waiting thread, re-raised there
                 box["error"] = exc
             finally:
@@ -136,6 +160,28 @@ class Transport:
         if not isinstance(reply, HttpReply):
             raise RuntimeError("the payer call ended without a reply or an error")
         return reply
+
+    def _body(self, response: requests.Response) -> bytes:
+        """The body, read up to the cap; none for a redirect (it is refused unread)."""
+        if is_redirect(response.status_code):
+            return b""
+        declared = response.headers.get("Content-Length", "").strip().lstrip("0")
+        # Its length is compared first: int() refuses numbers of thousands of digits.
+        if declared.isascii() and declared.isdigit() and (
+                len(declared) > len(str(self.max_reply_bytes))
+                or int(declared) > self.max_reply_bytes):
+            raise self._too_large()
+        body = bytearray()
+        for chunk in response.iter_content(chunk_size=CHUNK_BYTES):
+            body += chunk
+            if len(body) > self.max_reply_bytes:
+                raise self._too_large()
+        return bytes(body)
+
+    def _too_large(self) -> PayerError:
+        return PayerError(PayerErrorCode.RESPONSE_INVALID, f"the reply is larger than the "
+                          f"route's limit of {self.max_reply_bytes} bytes", route=self.route,
+                          reached_payer=True)
 
     def _translate(self, exc: object) -> BaseException:
         if isinstance(exc, requests.ConnectTimeout):
@@ -243,6 +289,10 @@ def _reason(exc: requests.ConnectionError) -> object:
     """urllib3's underlying error (requests wraps it in a MaxRetryError)."""
     first = exc.args[0] if exc.args else None
     return getattr(first, "reason", first)
+
+
+def is_redirect(status: int) -> bool:
+    return 300 <= status < 400
 
 
 def with_exchange(error: PayerError, *, record: str, started: float,

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from payers.directory import DirectoryError, load_directory, parse_directory
+from payers.transport import MAX_REPLY_BYTES
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -76,6 +77,8 @@ def test_every_field_is_kept_as_given() -> None:
     ({"colour": "blue"}, "unknown field(s) colour"),
     ({"trace_originator": "12345"}, "trace_originator must be 10 characters"),
     ({"adapter": "fax"}, "adapter must be one of"),
+    ({"max_reply_bytes": 1023}, "max_reply_bytes must be between 1024 and 67108864"),
+    ({"max_reply_bytes": "4MB"}, "max_reply_bytes must be a whole number"),
 ])
 def test_a_wrong_field_is_reported_with_file_entry_and_field(
     fields: dict[str, Any], expected: str,
@@ -98,6 +101,32 @@ def test_a_real_adapter_needs_an_https_url_and_credentials() -> None:
     assert "give username or username_env, not both" in _error(_one(
         adapter="core-soap", url="https://p.example/c", username="u", username_env="U",
         password="p"))
+
+
+@pytest.mark.parametrize("token_url", [
+    "http://auth.example/token", "http://10.0.0.7/token", "ftp://auth.example/token",
+    "https:///token",
+])
+def test_a_token_url_follows_the_same_https_rule_as_a_payer_url(token_url: str) -> None:
+    message = _error(_one(adapter="clearinghouse-json", url="https://api.example/e",
+                          token_url=token_url, client_id="i", client_secret="s"))
+
+    assert "token_url must be an https URL (http only for localhost)" in message
+
+
+def test_a_token_url_may_be_plain_http_only_to_this_machine() -> None:
+    entry = parse_directory({"payers": [_one(
+        adapter="clearinghouse-json", url="http://127.0.0.1:8091/e",
+        token_url="http://localhost:8091/token", client_id="i", client_secret="s")]})["tide"]
+
+    assert entry.token_url == "http://localhost:8091/token"
+
+
+def test_the_reply_cap_defaults_to_the_transport_limit_and_may_be_set_per_route() -> None:
+    entries = parse_directory({"payers": [_one(), _one(id="big", max_reply_bytes=8_388_608)]})
+
+    assert entries["tide"].max_reply_bytes == MAX_REPLY_BYTES == 4 * 1024 * 1024
+    assert entries["big"].max_reply_bytes == 8_388_608
 
 
 def test_a_missing_credential_variable_does_not_stop_the_directory_from_loading(
