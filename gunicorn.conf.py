@@ -7,7 +7,8 @@ import tempfile
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")  # noqa: S104 - a container listens on all interfaces
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-# Threads mostly wait on payers (up to 20 s each), so a worker keeps many.
+# Threads mostly wait on payers (up to 20 s each), so a worker keeps many. One payer route
+# may hold at most PAYER_THREAD_SHARE of them (service/config.py reads the same variable).
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 # Payer calls may take up to 60 s; the worker must outlive them.
 timeout = 75

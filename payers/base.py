@@ -27,6 +27,23 @@ class EligibilityQuery:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Origin:
+    """Who asks and about what, as opaque keys the registry's fairness rules group by.
+
+    ``tenant`` (e.g. a practice) and ``subject`` (e.g. a coverage) never reach a payer, and
+    None means unknown. A ``batch`` caller brings caps and pacing of its own (a nightly
+    run): it is held neither to the per-tenant share of a route nor to the thread bound.
+    """
+
+    tenant: str | None = None
+    subject: str | None = None
+    batch: bool = False
+
+
+UNKNOWN_ORIGIN = Origin()
+
+
+@dataclass(frozen=True, kw_only=True)
 class Exchange:
     """What went over the wire, kept verbatim for disputes with the payer."""
 

@@ -1,113 +1,165 @@
-"""Per-route circuit breaker and concurrency cap: fail fast when a payer is down or busy.
+"""Per-route circuit breaker that opens on payer-wide failure, not on one caller's data.
 
-Circuit breaker: after ``failures`` consecutive failures (timeouts and unavailability, the
-signs of a route that is down) the circuit opens and every check fails at once with
-CIRCUIT_OPEN, without sending anything, for ``cooldown_s``. Then exactly one trial check
-is let through (half-open): an answer closes the circuit, a failure re-opens it for
-another cool-down. Errors about one request (garbage, a CORE envelope error, a refused
-login) say the route is reachable, so they count as successes here.
+What counts: timeouts and unavailability (refused, reset, 5xx, 429/503 after retries), the
+signs of a route that is down. Every other outcome -- an answer (AAA rejections included),
+garbage, a CORE envelope error, a refused login -- shows the route reachable and ends the
+streak. One subject's repeated failures count once: a streak counts distinct subjects
+(failures with no subject key count one each).
 
-Concurrency cap: at most ``max_concurrency`` checks in flight per route; a check beyond it
-waits for a slot up to the route's timeout, then fails with BUSY. This protects payers
-that throttle or ban senders, and keeps one slow payer from taking every worker thread.
+Two scopes, each with its own streak and state:
+- the route, opened for every caller when ``failures`` distinct subjects from at least
+  ``tenants`` distinct tenants failed in a row (no success from anyone in between);
+- each tenant, opened for that tenant alone when ``failures`` of its own distinct subjects
+  failed in a row with no success of its own in between. A tenant whose data makes the
+  payer fail thus only stops itself, and a deployment with one tenant still fails fast.
+
+An open scope fails every check it covers at once with CIRCUIT_OPEN, without sending
+anything, for ``cooldown_s``; then exactly one trial is let through (half-open): an answer
+closes it, a failure re-opens it for another cool-down.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from payers.base import PayerError, PayerErrorCode
+from payers.base import UNKNOWN_ORIGIN, Origin, PayerError, PayerErrorCode
 
 # Outcomes that mean "the route is down", as opposed to "this request had a problem".
 ROUTE_FAILURES = frozenset({PayerErrorCode.TIMEOUT, PayerErrorCode.UNAVAILABLE})
 
 
+@dataclass(frozen=True)
+class Trial:
+    """What an admitted call decides: the route's state, its tenant's, neither (falsy)."""
+
+    route: bool = False
+    tenant: bool = False
+
+    def __bool__(self) -> bool:
+        return self.route or self.tenant
+
+
+NO_TRIAL = Trial()
+
+
+class _Scope:
+    """One circuit: its current failure streak and whether (since when) it is open."""
+
+    def __init__(self) -> None:
+        self.subjects: set[str] = set()
+        self.unnamed = 0
+        self.tenants: set[str | None] = set()
+        self.opened_at: float | None = None
+        self.trial_running = False
+
+    def fail(self, origin: Origin) -> int:
+        """Add a failure to the streak; the number of distinct subjects in it."""
+        if origin.subject is None:
+            self.unnamed += 1
+        else:
+            self.subjects.add(origin.subject)
+        self.tenants.add(origin.tenant)
+        return len(self.subjects) + self.unnamed
+
+    def close(self) -> None:
+        self.subjects.clear()
+        self.tenants.clear()
+        self.unnamed = 0
+        self.opened_at = None
+
+    def open(self, now: float) -> None:
+        self.close()  # the next streak starts after the cool-down
+        self.opened_at = now
+
+
 class CircuitBreaker:
-    """Consecutive-failure breaker for one route; ``clock`` is monotonic seconds."""
+    """The route's and each tenant's circuit; ``clock`` is monotonic seconds."""
 
     def __init__(self, *, route: str, failures: int, cooldown_s: float,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], tenants: int = 2) -> None:
         self.route = route
         self.threshold = failures
+        self.tenants_to_open = tenants
         self.cooldown_s = cooldown_s
         self.clock = clock
         self._lock = threading.Lock()
-        self._failures = 0
-        self._opened_at: float | None = None
-        self._trial_running = False
+        self._route = _Scope()
+        # One per tenant seen: as many as the deployment's practices, each a few fields.
+        self._tenants: dict[str | None, _Scope] = {}
 
     @property
     def state(self) -> str:
-        """closed, open or half-open (the cool-down is over; a trial may run)."""
+        """The state as a caller with no tenant key sees it."""
+        return self.state_for(None)
+
+    def state_for(self, tenant: str | None) -> str:
+        """closed, open or half-open (a cool-down is over; a trial may run) for `tenant`."""
         with self._lock:
-            if self._opened_at is None:
-                return "closed"
-            return "open" if self._cooling() else "half-open"
+            states = {self._state(scope) for scope in self._scopes(tenant)}
+        return next((s for s in ("open", "half-open") if s in states), "closed")
 
-    def _cooling(self) -> bool:
-        return self._opened_at is not None and (
-            self.clock() - self._opened_at < self.cooldown_s)
+    def _scopes(self, tenant: str | None) -> list[_Scope]:
+        own = self._tenants.get(tenant)
+        return [self._route] if own is None else [self._route, own]
 
-    def admit(self) -> bool:
+    def _state(self, scope: _Scope) -> str:
+        if scope.opened_at is None:
+            return "closed"
+        return "open" if self.clock() - scope.opened_at < self.cooldown_s else "half-open"
+
+    def admit(self, origin: Origin = UNKNOWN_ORIGIN) -> Trial:
         """Reserve the right to call the route; raise CIRCUIT_OPEN when it is not allowed.
 
-        Returns True when this call is the half-open trial (its outcome decides the state).
+        The result is truthy when this call is a half-open trial (its outcome decides).
         """
         with self._lock:
-            if self._opened_at is None:
-                return False
-            if self._cooling() or self._trial_running:
-                raise PayerError(PayerErrorCode.CIRCUIT_OPEN,
-                                 "the route failed repeatedly; not calling it for a while",
-                                 route=self.route, reached_payer=False)
-            self._trial_running = True
-            return True
+            own = self._tenants.get(origin.tenant)
+            for scope in self._scopes(origin.tenant):
+                if self._state(scope) == "open" or scope.trial_running:
+                    whose = "the route" if scope is self._route else "this caller's checks"
+                    raise PayerError(PayerErrorCode.CIRCUIT_OPEN,
+                                     f"{whose} failed repeatedly; not calling it for a while",
+                                     route=self.route, reached_payer=False)
+            trial = Trial(route=self._route.opened_at is not None,
+                          tenant=own is not None and own.opened_at is not None)
+            self._route.trial_running = self._route.trial_running or trial.route
+            if own is not None and trial.tenant:
+                own.trial_running = True
+            return trial
 
-    def record(self, *, trial: bool, error: PayerError | None) -> None:
+    def record(self, *, trial: Trial, error: PayerError | None,
+               origin: Origin = UNKNOWN_ORIGIN) -> None:
         """Count the outcome of an admitted call."""
         failed = error is not None and error.code in ROUTE_FAILURES
         with self._lock:
-            if trial:
-                self._trial_running = False
+            self._end_trial(trial, origin.tenant)
             if not failed:
-                self._failures = 0
-                self._opened_at = None
+                self._route.close()
+                answered = self._tenants.get(origin.tenant)
+                if answered is not None:
+                    answered.close()
                 return
-            self._failures += 1
-            if trial or self._failures >= self.threshold:
-                self._opened_at = self.clock()
+            own = self._tenants.setdefault(origin.tenant, _Scope())
+            now = self.clock()
+            if self._route.opened_at is None or trial.route:
+                count = self._route.fail(origin)
+                if trial.route or (count >= self.threshold
+                                   and len(self._route.tenants) >= self.tenants_to_open):
+                    self._route.open(now)
+            if own.opened_at is None or trial.tenant:
+                if own.fail(origin) >= self.threshold or trial.tenant:
+                    own.open(now)
 
-    def release_trial(self) -> None:
+    def release_trial(self, trial: Trial, origin: Origin = UNKNOWN_ORIGIN) -> None:
         """The admitted trial never reached the route (e.g. BUSY): let another one try."""
         with self._lock:
-            self._trial_running = False
+            self._end_trial(trial, origin.tenant)
 
-
-class ConcurrencyCap:
-    """A semaphore with a bounded wait; counts the peak for tests and metrics."""
-
-    def __init__(self, *, route: str, limit: int) -> None:
-        self.route = route
-        self.limit = limit
-        self._slots = threading.BoundedSemaphore(limit)
-        self._lock = threading.Lock()
-        self.in_flight = 0
-        self.peak = 0
-
-    @contextmanager
-    def slot(self, *, wait_s: float) -> Iterator[None]:
-        if not self._slots.acquire(timeout=wait_s):
-            raise PayerError(PayerErrorCode.BUSY,
-                             f"all {self.limit} connections to the route stayed busy",
-                             route=self.route, reached_payer=False)
-        with self._lock:
-            self.in_flight += 1
-            self.peak = max(self.peak, self.in_flight)
-        try:
-            yield
-        finally:
-            with self._lock:
-                self.in_flight -= 1
-            self._slots.release()
+    def _end_trial(self, trial: Trial, tenant: str | None) -> None:
+        if trial.route:
+            self._route.trial_running = False
+        own = self._tenants.get(tenant)
+        if trial.tenant and own is not None:
+            own.trial_running = False

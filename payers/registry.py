@@ -1,10 +1,12 @@
 """The payer registry: one adapter, circuit breaker and concurrency cap per directory route.
 
-``check(route_id, query)`` applies, in order: the route's circuit breaker (fail fast while
-open), its concurrency cap (wait for a slot up to the route's timeout, else BUSY), the
-adapter call. When the route is down -- circuit open, a connection that failed before
-anything was delivered, or an HTTP 5xx/429/503 after the transport's immediate retries --
-and its entry names a ``fallback``, the same query goes to the fallback route (and on to
+``check(route_id, query, origin=...)`` applies, in order: the route's circuit breaker (fail
+fast while open for everyone or for the origin's tenant), the fair-share bounds (a tenant's
+share of the cap, the threads one route may hold: BUSY at once past them), its concurrency
+cap (wait for a slot up to the route's timeout, else BUSY), the adapter call. When the
+route is down -- circuit open, a connection that failed before anything was delivered, or
+an HTTP 5xx/429/503 after the transport's immediate retries -- and its entry names a
+``fallback``, the same query goes to the fallback route (and on to
 its fallback). A timeout, a broken connection after sending, or a bad reply never fails
 over: the 270 may be at the payer, and sending it elsewhere would double the inquiry.
 
@@ -26,14 +28,17 @@ from dataclasses import replace
 import requests
 
 from payers.base import (
+    UNKNOWN_ORIGIN,
     EligibilityAdapter,
     EligibilityAnswer,
     EligibilityQuery,
     Exchange,
+    Origin,
     PayerError,
     PayerErrorCode,
 )
-from payers.breaker import CircuitBreaker, ConcurrencyCap
+from payers.breaker import NO_TRIAL, CircuitBreaker
+from payers.caps import ConcurrencyCap
 from payers.clearinghouse import ClearinghouseAdapter
 from payers.core import CoreAdapter
 from payers.directory import PayerEntry
@@ -86,6 +91,9 @@ class PayerRegistry:
         self._caps = {route: ConcurrencyCap(route=route, limit=entry.max_concurrency)
                       for route, entry in self.entries.items()}
         self._gate: Gate | None = None
+        # Fair-share bounds (payers.caps), off until `fair` sets them.
+        self._tenant_share: float | None = None
+        self._held_limit: int | None = None
         self._by_payer_id: dict[str, str] = {}
         for route, entry in self.entries.items():
             # The first entry listed for a payer id is its primary route.
@@ -109,6 +117,24 @@ class PayerRegistry:
         twin._gate = gate
         return twin
 
+    def fair(self, *, tenant_share: float | None, held_limit: int | None) -> PayerRegistry:
+        """This registry (same adapters, breakers and caps) with the fair-share bounds: a
+        tenant holds at most `tenant_share` of a route's max_concurrency (at least 1), and at
+        most `held_limit` non-batch checks hold or wait for one route."""
+        twin = copy.copy(self)
+        twin._tenant_share, twin._held_limit = tenant_share, held_limit
+        return twin
+
+    def tenant_limit(self, route_id: str) -> int | None:
+        """The checks one tenant may have in flight or waiting on the route (None: no limit)."""
+        if self._tenant_share is None:
+            return None
+        return max(1, int(self._tenant_share * self.entries[route_id].max_concurrency))
+
+    @property
+    def held_limit(self) -> int | None:
+        return self._held_limit
+
     def ids(self) -> list[str]:
         return list(self.entries)
 
@@ -120,14 +146,20 @@ class PayerRegistry:
         """The route whose ``payer_id`` is the one a 271's 2120 loop named (carve-outs)."""
         return self._by_payer_id.get(x12_payer_id.strip().upper())
 
-    def breaker_state(self, route_id: str) -> str:
-        return self._breakers[route_id].state
+    def breaker_state(self, route_id: str, tenant: str | None = None) -> str:
+        """The route's circuit as `tenant`'s checks find it."""
+        return self._breakers[route_id].state_for(tenant)
 
     def peak_concurrency(self, route_id: str) -> int:
         return self._caps[route_id].peak
 
-    def check(self, route_id: str, query: EligibilityQuery) -> EligibilityAnswer:
-        """Ask the route (failing over when it is down); raises PayerError."""
+    def peak_held(self, route_id: str) -> int:
+        """The most non-batch checks that ever held or waited for the route at once."""
+        return self._caps[route_id].peak_held
+
+    def check(self, route_id: str, query: EligibilityQuery, *,
+              origin: Origin = UNKNOWN_ORIGIN) -> EligibilityAnswer:
+        """Ask the route (failing over when it is down) for `origin`; raises PayerError."""
         if route_id not in self.entries:
             raise PayerError(PayerErrorCode.NOT_CONFIGURED, "no such payer route",
                              route=route_id, reached_payer=False,
@@ -138,7 +170,7 @@ class PayerRegistry:
         while True:
             tried.append(route)
             try:
-                answer = self._check_route(route, query)
+                answer = self._check_route(route, query, origin)
             except PayerError as err:
                 failures.append(err)
                 fallback = self.entries[route].fallback
@@ -149,34 +181,32 @@ class PayerRegistry:
             return replace(answer, routes_tried=tuple(tried),
                            earlier_failures=tuple(failures))
 
-    def _check_route(self, route: str, query: EligibilityQuery) -> EligibilityAnswer:
+    def _check_route(self, route: str, query: EligibilityQuery,
+                     origin: Origin) -> EligibilityAnswer:
         with self._gate(route) if self._gate is not None else nullcontext():
-            return self._check_admitted(route, query)
+            return self._check_admitted(route, query, origin)
 
-    def _check_admitted(self, route: str, query: EligibilityQuery) -> EligibilityAnswer:
+    def _check_admitted(self, route: str, query: EligibilityQuery,
+                        origin: Origin) -> EligibilityAnswer:
         breaker, cap = self._breakers[route], self._caps[route]
+        trial = NO_TRIAL
         try:
-            trial = breaker.admit()
-        except PayerError as err:
-            err.exchange = Exchange(route=route, request="")  # nothing built or sent
-            raise
-        try:
-            with cap.slot(wait_s=self.entries[route].timeout_s):
+            trial = breaker.admit(origin)
+            with cap.slot(wait_s=self.entries[route].timeout_s, origin=origin,
+                          tenant_limit=self.tenant_limit(route), held_limit=self._held_limit):
                 answer = self._adapters[route].check(query)
         except PayerError as err:
-            if err.exchange is None:  # BUSY: nothing built or sent
+            if err.exchange is None:  # CIRCUIT_OPEN, BUSY: nothing built or sent
                 err.exchange = Exchange(route=route, request="")
-            if err.code is PayerErrorCode.BUSY:
-                if trial:
-                    breaker.release_trial()
+            if err.code in (PayerErrorCode.BUSY, PayerErrorCode.CIRCUIT_OPEN):
+                breaker.release_trial(trial, origin)
             else:
-                breaker.record(trial=trial, error=err)
+                breaker.record(trial=trial, error=err, origin=origin)
             raise
         except BaseException:
-            if trial:
-                breaker.release_trial()
+            breaker.release_trial(trial, origin)
             raise
-        breaker.record(trial=trial, error=None)
+        breaker.record(trial=trial, error=None, origin=origin)
         return answer
 
     @staticmethod

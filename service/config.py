@@ -34,6 +34,15 @@ class Config:
     # Coverages whose verdict inputs each server process keeps in memory (least recently
     # checked dropped first); 0 reads them from the database for every check.
     verdict_cache_size: int = 2000
+    # Fairness on payer routes (docs/security/fairness.md): live checks a practice may start
+    # per minute and at once (a token bucket per practice, per server process); the share of
+    # a route's max_concurrency one practice may hold; the share of the request threads
+    # (gunicorn's GUNICORN_THREADS) one route may hold in flight or waiting.
+    check_rate_per_minute: float = 60.0
+    check_burst: int = 60
+    payer_practice_share: float = 0.5
+    payer_thread_share: float = 0.5
+    server_threads: int = 16
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -72,9 +81,15 @@ class Config:
                 raise ConfigError("VERDICT_CACHE_SIZE must be a whole number") from exc
             if kwargs["verdict_cache_size"] < 0:
                 raise ConfigError("VERDICT_CACHE_SIZE must be 0 or more")
+        kwargs.update(_fairness(env))
         if env.get("SECRET_KEY"):
             kwargs["secret_key"] = env["SECRET_KEY"]
         return cls(**kwargs)
+
+    @property
+    def route_thread_limit(self) -> int:
+        """Live checks one payer route may hold in flight or waiting, per server process."""
+        return max(1, int(self.server_threads * self.payer_thread_share))
 
     def merged(self, overrides: dict[str, Any] | None) -> Config:
         """Return a copy with the given fields replaced (tests pass their own values)."""
@@ -85,3 +100,26 @@ def default_database_url() -> str:
     instance = ROOT / "instance"
     instance.mkdir(exist_ok=True)
     return f"sqlite:///{instance / 'coverwatch.db'}"
+
+
+def _fairness(env: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, field_name, kind, low, high in (
+        ("CHECK_RATE_PER_MINUTE", "check_rate_per_minute", float, 0.0, None),
+        ("CHECK_BURST", "check_burst", int, 1, None),
+        ("PAYER_PRACTICE_SHARE", "payer_practice_share", float, 0.0, 1.0),
+        ("PAYER_THREAD_SHARE", "payer_thread_share", float, 0.0, 1.0),
+        ("GUNICORN_THREADS", "server_threads", int, 1, None),
+    ):
+        if not env.get(name):
+            continue
+        try:
+            value = kind(env[name])
+        except ValueError as exc:
+            raise ConfigError(f"{name} must be a {'whole ' if kind is int else ''}number") from exc
+        # Shares and the rate must be above 0 (a share of 0 would refuse every check).
+        if value < low or (kind is float and value <= low) or (high is not None and value > high):
+            bounds = f"more than {low}" if kind is float else f"{low} or more"
+            raise ConfigError(f"{name} must be {bounds}" + (f" and at most {high}" if high else ""))
+        found[field_name] = value
+    return found

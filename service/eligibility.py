@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, cast
 
-from payers.base import EligibilityAnswer, EligibilityQuery, PayerError
+from payers.base import EligibilityAnswer, EligibilityQuery, Origin, PayerError
 from payers.registry import PayerRegistry
 from service import audit
 from service.access import Caller
@@ -34,6 +34,7 @@ from service.db.uow import UnitOfWork
 from service.domain.eligibility import normalize_service_types
 from service.domain.errors import InvalidInput, NotFound
 from service.domain.inquiry import CoverageData, PersonData, build_query
+from service.domain.ratelimit import TokenBuckets
 from service.eligibility_outcome import earlier_failures, error_values, outcome_values
 
 log = logging.getLogger("coverwatch.eligibility")
@@ -90,13 +91,16 @@ def run_check(
     *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, request: CheckRequest, reuse_window: timedelta, chain: bool = True,
     route: str | None = None, carve_out_of: uuid.UUID | None = None,
-    hooks: CheckHooks | None = None,
+    hooks: CheckHooks | None = None, limiter: TokenBuckets | None = None,
 ) -> CheckResult:
-    """Check `request.coverage_id` with its payer (or `route`), reusing a recent answer."""
+    """Check `request.coverage_id` with its payer (or `route`), reusing a recent answer.
+
+    `limiter` (live checks: the API, the front desk) takes one of the practice's tokens for
+    a check that is not reused, before anything is stored or sent (RateLimited when none)."""
     hooks = hooks or CheckHooks()
     started = _start(uow=uow, clock=clock, registry=registry, caller=caller, request=request,
                      reuse_window=reuse_window, route=route, carve_out_of=carve_out_of,
-                     hooks=hooks)
+                     hooks=hooks, limiter=limiter)
     if not isinstance(started, _Started):
         return started
     outcome = _ask(registry, started)
@@ -113,12 +117,13 @@ class _Started:
     route: str
     network: Literal["in", "out"]
     query: EligibilityQuery
+    origin: Origin  # whose check, about which coverage: the payer routes' fairness keys
 
 
 def _start(
     *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, request: CheckRequest, reuse_window: timedelta, route: str | None,
-    carve_out_of: uuid.UUID | None, hooks: CheckHooks,
+    carve_out_of: uuid.UUID | None, hooks: CheckHooks, limiter: TokenBuckets | None,
 ) -> _Started | CheckResult:
     now = clock()
     # A read of its own (no session): the coverage, and whether the 90-second rule blocks.
@@ -147,6 +152,8 @@ def _start(
                                            resource_id=reusable.id))
                 work.commit()
                 return CheckResult(reusable, reused=True)
+    if limiter is not None:
+        limiter.take(caller.practice_id)
     data = _coverage_data(found, request.provider_npi)
     values: dict[str, Any] = {
         "id": uuid.uuid4(), "practice_id": caller.practice_id, "coverage_id": found.id,
@@ -192,7 +199,10 @@ def _start(
                         control_number=check.control_number, submitted_at=now,
                         service_types=types, service_date=request.service_date)
     network = cast(Literal["in", "out"], found.network_status)
-    return _Started(check=check, route=route, network=network, query=query)
+    # The nightly run (a request with its run) paces itself: a batch for the routes' shares.
+    origin = Origin(tenant=str(caller.practice_id), subject=str(found.id),
+                    batch=request.run_id is not None)
+    return _Started(check=check, route=route, network=network, query=query, origin=origin)
 
 
 def _coverage_data(found: Any, provider_npi: str | None) -> CoverageData:
@@ -217,7 +227,7 @@ def _ask(registry: PayerRegistry, started: _Started) -> EligibilityAnswer | Paye
     """Call the payer with no transaction open. Returns the answer or the error; None is a bug
     of ours (logged with its traceback), stored as CHECK_FAILED rather than raised."""
     try:
-        return registry.check(started.route, started.query)
+        return registry.check(started.route, started.query, origin=started.origin)
     except PayerError as error:
         log.warning("payer route %s failed: %s", started.route, error.code.value)
         return error

@@ -14,6 +14,7 @@ from service.access import CallerCache
 from service.config import Config
 from service.db.direct import DirectReads
 from service.db.uow import UnitOfWork
+from service.domain.ratelimit import TokenBuckets
 from service.verdict_inputs import VerdictInputSource
 from service.web.hooks import Metrics
 
@@ -29,8 +30,14 @@ class Wiring:
     callers: CallerCache = field(default_factory=CallerCache)
     verdict_inputs: VerdictInputSource = field(init=False)
     reads: DirectReads = field(init=False)
+    check_limits: TokenBuckets = field(init=False)
 
     def __post_init__(self) -> None:
+        # Fair shares of payer routes between practices, and of this process's threads.
+        self.payers = self.payers.fair(tenant_share=self.config.payer_practice_share,
+                                       held_limit=self.config.route_thread_limit)
+        self.check_limits = TokenBuckets(rate_per_minute=self.config.check_rate_per_minute,
+                                         burst=self.config.check_burst, clock=self.clock)
         self.verdict_inputs = VerdictInputSource(engine=self.engine, registry=self.payers,
                                                  size=self.config.verdict_cache_size,
                                                  on_read=self.metrics.verdict_input)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort
+from flask_smorest.error_handler import ErrorSchema
 
 from schemas.eligibility import CheckIn, CheckOut, CheckPage, CheckQuery, HistoryQuery
 from service import eligibility_history
@@ -50,6 +51,11 @@ def view(check: EligibilityCheck, *, reused: bool = False, x12: bool = False) ->
 @blp.response(201, CheckOut, description="The payer was asked (or the attempt failed)")
 @blp.alt_response(200, schema=CheckOut,
                   description="A recent answer was reused; the payer was not asked again")
+@blp.alt_response(429, schema=ErrorSchema,
+                  description="The practice started too many live checks (errors.reason "
+                              "CHECK_RATE_LIMITED); nothing was stored or sent",
+                  headers={"Retry-After": {"description": "Whole seconds to wait",
+                                           "schema": {"type": "integer"}}})
 def create_check(data: dict[str, Any]) -> Any:
     """Check a coverage's eligibility with its payer now, or reuse a recent answer."""
     wiring = ext()
@@ -63,6 +69,7 @@ def create_check(data: dict[str, Any]) -> Any:
         uow=wiring.uow, clock=wiring.clock, registry=wiring.payers, caller=current_caller(),
         request=request,
         reuse_window=timedelta(hours=wiring.config.eligibility_reuse_hours),
+        limiter=wiring.check_limits,
     )
     return view(result.check, reused=result.reused), 200 if result.reused else 201
 

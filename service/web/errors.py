@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, Un
 from werkzeug.http import HTTP_STATUS_CODES
 
 from service.domain import errors as domain
+from service.domain.ratelimit import RateLimited
 
 log = logging.getLogger("coverwatch.web")
 
@@ -23,6 +24,7 @@ MESSAGES = {
     413: "The request body is too large.",
     415: "Send the body as JSON (Content-Type: application/json).",
     422: "Some fields are invalid; see errors.",
+    429: "Too many live eligibility checks from this practice; try again later.",
     500: "Something went wrong on our side; the request id identifies it in our logs.",
 }
 
@@ -74,6 +76,11 @@ def _invalid(error: domain.InvalidInput) -> ResponseReturnValue:
     return error_response(422, errors=error.errors)
 
 
+def _rate_limited(error: RateLimited) -> ResponseReturnValue:
+    return error_response(429, errors={"reason": "CHECK_RATE_LIMITED"},
+                          headers={"Retry-After": str(error.retry_after_s)})
+
+
 def _unexpected(error: Exception) -> ResponseReturnValue:
     if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
         return _http(error)
@@ -87,4 +94,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(NotFound, _http)
     app.register_error_handler(domain.NotFound, _not_found)
     app.register_error_handler(domain.InvalidInput, _invalid)
+    app.register_error_handler(RateLimited, _rate_limited)
     app.register_error_handler(Exception, _unexpected)

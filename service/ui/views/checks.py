@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import uuid
 
-from flask import redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from service import front_desk
+from service.domain.ratelimit import RateLimited
 from service.ui import session as ui_session
 from service.ui.blueprint import bp
 from service.web.context import ext
+
+
+@bp.errorhandler(RateLimited)
+def rate_limited(error: RateLimited) -> ResponseReturnValue:
+    """A front desk past its practice's live-check rate: nothing was sent; say when to retry."""
+    flash(f"Too many eligibility checks from this practice just now; nothing was sent to the "
+          f"payer. Try again in {error.retry_after_s} seconds.")
+    return redirect(url_for("ui.home"), code=303)
 
 
 @bp.route("/checks/<uuid:check_id>", methods=["GET"])

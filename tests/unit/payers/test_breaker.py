@@ -15,7 +15,7 @@ from payers.base import (
     PayerError,
     PayerErrorCode,
 )
-from payers.breaker import CircuitBreaker
+from payers.breaker import NO_TRIAL, CircuitBreaker
 from payers.registry import PayerRegistry
 from payers.sandbox import SandboxAdapter
 from tests.unit.payers.builders import ACTIVE, entry, query
@@ -83,31 +83,34 @@ def test_an_open_circuit_lets_exactly_one_trial_through_after_the_cooldown() -> 
     clock = Clock()
     breaker = CircuitBreaker(route="r", failures=1, cooldown_s=30, clock=clock)
     failure = PayerError(PayerErrorCode.TIMEOUT, "t", route="r", reached_payer=True)
-    assert breaker.admit() is False
-    breaker.record(trial=False, error=failure)
+    first = breaker.admit()
+    assert not first
+    breaker.record(trial=first, error=failure)
 
     clock.now = 30
-    assert breaker.admit() is True  # the trial
+    trial = breaker.admit()
+    assert trial  # the trial
     with pytest.raises(PayerError) as second:
         breaker.admit()
     assert second.value.code is PayerErrorCode.CIRCUIT_OPEN
 
-    breaker.record(trial=True, error=None)
+    breaker.record(trial=trial, error=None)
     assert breaker.state == "closed"
-    assert breaker.admit() is False
+    assert not breaker.admit()
 
 
 def test_a_trial_that_never_ran_lets_the_next_check_try() -> None:
     clock = Clock()
     breaker = CircuitBreaker(route="r", failures=1, cooldown_s=5, clock=clock)
-    breaker.record(trial=False, error=PayerError(PayerErrorCode.UNAVAILABLE, "u", route="r",
-                                                 reached_payer=False))
+    breaker.record(trial=NO_TRIAL, error=PayerError(PayerErrorCode.UNAVAILABLE, "u",
+                                                    route="r", reached_payer=False))
     clock.now = 5
-    assert breaker.admit() is True
+    trial = breaker.admit()
+    assert trial
 
-    breaker.release_trial()
+    breaker.release_trial(trial)
 
-    assert breaker.admit() is True
+    assert breaker.admit()
 
 
 def test_checks_beyond_the_cap_wait_for_the_timeout_then_fail_busy() -> None:
