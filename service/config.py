@@ -34,6 +34,11 @@ class Config:
     # Coverages whose verdict inputs each server process keeps in memory (least recently
     # checked dropped first); 0 reads them from the database for every check.
     verdict_cache_size: int = 2000
+    # Request bodies above this many bytes answer 413 (room for the largest JSON a schema
+    # allows: a 500,000-character 278, \u-escaped).
+    max_body_bytes: int = 4 * 1024 * 1024
+    # When set, GET /metrics needs `Authorization: Bearer <this>`.
+    metrics_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -72,6 +77,15 @@ class Config:
                 raise ConfigError("VERDICT_CACHE_SIZE must be a whole number") from exc
             if kwargs["verdict_cache_size"] < 0:
                 raise ConfigError("VERDICT_CACHE_SIZE must be 0 or more")
+        if env.get("MAX_BODY_BYTES"):
+            try:
+                kwargs["max_body_bytes"] = int(env["MAX_BODY_BYTES"])
+            except ValueError as exc:
+                raise ConfigError("MAX_BODY_BYTES must be a whole number of bytes") from exc
+            if kwargs["max_body_bytes"] < 1024:
+                raise ConfigError("MAX_BODY_BYTES must be at least 1024")
+        if env.get("METRICS_TOKEN"):
+            kwargs["metrics_token"] = env["METRICS_TOKEN"]
         if env.get("SECRET_KEY"):
             kwargs["secret_key"] = env["SECRET_KEY"]
         return cls(**kwargs)
