@@ -33,6 +33,10 @@ class StrictParser(FlaskParser):
         except RecursionError:
             # json.loads gives up on arrays or objects nested about a thousand deep.
             abort(400, errors={"json": ["The JSON body is nested too deeply."]})
+        except ValueError:
+            # webargs answers syntax errors itself; what is left is a number with more than
+            # the 4,300 digits Python turns into an int.
+            abort(400, errors={"json": ["The JSON body holds a number too long to read."]})
 
     def parse(self, *args: Any, **kwargs: Any) -> Any:
         # Views run after authentication (require() wraps the arguments), so only a known

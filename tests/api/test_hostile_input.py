@@ -155,6 +155,15 @@ def test_json_nested_100000_deep_is_401_without_a_key_and_400_with_one(app, clie
     assert signed.json["errors"] == {"_schema": ["The JSON body is nested too deeply."]}
 
 
+def test_a_number_too_long_to_read_is_400(app, client):
+    _, key = new_practice(app)
+    response = client.post("/v1/patients", data='{"first_name": ' + "7" * 5000 + "}",
+                           content_type="application/json", headers=bearer(key))
+    _error_shape(response, 400)
+    assert response.json["errors"] == {
+        "_schema": ["The JSON body holds a number too long to read."]}
+
+
 @pytest.mark.parametrize("npi", ["123456789\u00b9", "\u0661\u0662\u0663\u0664\u0665\u0666"
                                  "\u0667\u0668\u0669\u0663", "１２３４５６７８９３"])
 def test_an_npi_in_digits_other_than_0_to_9_is_refused(app, client, npi):
