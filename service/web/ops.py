@@ -8,7 +8,8 @@ import os
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, abort, request
+from flask import Response, request
+from flask_smorest import abort
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -63,7 +64,7 @@ def metrics() -> Response:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(
                 given.strip().encode(), token.encode()):
-            abort(401)
+            abort(401, message="Send the metrics token: 'Authorization: Bearer <METRICS_TOKEN>'.")
     registry = ext().metrics.registry
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Under gunicorn each worker counts on its own; the folder holds them all.

@@ -114,6 +114,18 @@ def test_every_api_write_authenticates_before_it_reads_the_body(app, client):
             assert body.reads == 0, (path, method)
 
 
+def test_every_api_read_authenticates_before_it_reads_its_query(app, client):
+    reads = [rule for rule in app.url_map.iter_rules()
+             if rule.rule.startswith("/v1/") and "GET" in rule.methods]
+    assert len(reads) >= 8
+    for rule in reads:
+        path = rule.rule
+        for name in rule.arguments:
+            path = path.replace(f"<uuid:{name}>", NO_SUCH).replace(f"<{name}>", "x")
+        response = client.get(path + "?page=" + "9" * 5000 + "&unknown=1")
+        assert (path, response.status_code) == (path, 401)
+
+
 def test_a_declared_length_over_the_limit_is_413_before_anything_is_read(client):
     body = Untouched(b"{}")
     response = client.post("/v1/patients", input_stream=body, content_type="application/json",
@@ -216,7 +228,9 @@ def test_made_up_methods_and_paths_add_no_metric_series(client):
 
 def test_metrics_need_the_token_when_one_is_configured(small_app):
     client = small_app.test_client()
-    _error_shape(client.get("/metrics"), 401)
+    refused = client.get("/metrics")
+    _error_shape(refused, 401)
+    assert "METRICS_TOKEN" in refused.json["message"]
     _error_shape(client.get("/metrics", headers=bearer("wrong-token")), 401)
     allowed = client.get("/metrics", headers=bearer("metrics-test-token"))
     assert allowed.status_code == 200
