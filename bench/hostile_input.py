@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -141,6 +142,7 @@ def main() -> None:
             server.kill()
             server.wait()
     lines = log_path.read_text(errors="replace").splitlines()
+    shutil.rmtree(work, ignore_errors=True)
     worst = max((len(line) for line in lines), default=0)
     print(f"worst log line: {worst:,} characters over {len(lines):,} lines "
           f"(bound 16,384 per JSON line)")
