@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,12 +13,13 @@ from schemas.common import Strict
 from schemas.eligibility import _npi
 from service.domain.reasons import REASON_CODES
 
-CODE_RE = re.compile(r"^(?:\d{4}[0-9A-Z]|[A-Z]\d{4})$")
+# [0-9], not \d: \d also matches other scripts' digits ("٩٠٨٣٧"), which no payer reads.
+CODE_RE = re.compile(r"(?:[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})")
 VISIT_STATUSES = ["scheduled", "completed", "cancelled", "late_cancelled", "no_show"]
 
 
 def _code(value: str) -> None:
-    if not CODE_RE.match(value):
+    if not CODE_RE.fullmatch(value):
         raise ma.ValidationError("Not a CPT or HCPCS code (e.g. 90837, H0004).")
 
 
@@ -210,6 +212,15 @@ class ForecastIn(Strict):
         strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=600)
     )
     provider_npi = ma.fields.String(allow_none=True, validate=_npi)
+
+    @ma.validates_schema
+    def within_the_calendar(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        # The series' last date is computed from these three; past 9999-12-31 it has none.
+        if "first_date" in data and "count" in data:
+            days = (data["count"] - 1) * data.get("every_days", 7)
+            if (date.max - data["first_date"]).days < days:
+                raise ma.ValidationError(
+                    "The series would end after 9999-12-31.", field_name="first_date")
 
 
 class ForecastVisitOut(VerdictOut):

@@ -71,8 +71,9 @@ def create_app(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=cfg.session_idle_minutes),
-        # Room for the largest JSON a schema allows (a 500,000-character 278, \u-escaped).
-        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
+        # Checked against Content-Length before any body is read (service/web/hooks.py), and
+        # by werkzeug on chunked bodies as they are read.
+        MAX_CONTENT_LENGTH=cfg.max_body_bytes,
         API_TITLE=API_TITLE,
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.0.3",

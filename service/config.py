@@ -43,6 +43,11 @@ class Config:
     payer_practice_share: float = 0.5
     payer_thread_share: float = 0.5
     server_threads: int = 16
+    # Request bodies above this many bytes answer 413 (room for the largest JSON a schema
+    # allows: a 500,000-character 278, \u-escaped).
+    max_body_bytes: int = 4 * 1024 * 1024
+    # When set, GET /metrics needs `Authorization: Bearer <this>`.
+    metrics_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -82,6 +87,15 @@ class Config:
             if kwargs["verdict_cache_size"] < 0:
                 raise ConfigError("VERDICT_CACHE_SIZE must be 0 or more")
         kwargs.update(_fairness(env))
+        if env.get("MAX_BODY_BYTES"):
+            try:
+                kwargs["max_body_bytes"] = int(env["MAX_BODY_BYTES"])
+            except ValueError as exc:
+                raise ConfigError("MAX_BODY_BYTES must be a whole number of bytes") from exc
+            if kwargs["max_body_bytes"] < 1024:
+                raise ConfigError("MAX_BODY_BYTES must be at least 1024")
+        if env.get("METRICS_TOKEN"):
+            kwargs["metrics_token"] = env["METRICS_TOKEN"]
         if env.get("SECRET_KEY"):
             kwargs["secret_key"] = env["SECRET_KEY"]
         return cls(**kwargs)

@@ -6,48 +6,101 @@ import json
 import logging
 import re
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import IO, Any
 
 from flask import g, has_request_context
 
 REDACTED = "[redacted]"
+TRUNCATED = " [truncated]"
+_DATE = r"\b(?:\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}|(?:19|20)\d{6})\b"
 # Values in log text that look like dates of birth are redacted whether or not they were seen.
-DATE_PATTERNS = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}|(?:19|20)\d{6})\b")
+DATE_PATTERNS = re.compile(_DATE)
 # Keys that carry patient data: their values are remembered per request and scrubbed from logs.
 PHI_KEYS = frozenset(
     {"first_name", "last_name", "birth_date", "member_id", "q", "external_id", "name"}
 )
+# A request remembers at most this many values (a schema-loaded request holds a few dozen at
+# most), each at most this long: the scrub pattern stays small whatever a client sends.
+MAX_PHI_VALUES = 64
+MAX_PHI_VALUE_LENGTH = 200
+# No log line (the whole JSON object) is longer than this; longer free text is cut.
+MAX_LINE_CHARS = 16_384
 # Only these record attributes may be added to a log line as extra fields.
 EXTRA_FIELDS = ("request_id", "method", "route", "status", "duration_ms", "event", "count")
 _HANDLER_NAME = "coverwatch"
 
 
 def remember_phi(payload: Any) -> None:
-    """Note the PHI values of this request's input so that no log line repeats them."""
+    """Note the PHI values of this request's validated input so that no log line repeats
+    them. Call it only after authentication, with schema-loaded data."""
     if not has_request_context():
         return
     values: set[str] = g.setdefault("phi_values", set())
+    before = len(values)
     _collect(payload, values)
+    if len(values) != before:
+        g.pop("phi_pattern", None)
 
 
 def _collect(payload: Any, values: set[str]) -> None:
-    if isinstance(payload, dict):
-        for key, value in payload.items():
-            if key in PHI_KEYS and isinstance(value, str | int) and len(str(value)) >= 2:
-                values.add(str(value))
-            else:
-                _collect(value, values)
-    elif isinstance(payload, list):
-        for item in payload:
-            _collect(item, values)
+    # Iterative, so that no input shape can exhaust the stack.
+    stack = [payload]
+    while stack and len(values) < MAX_PHI_VALUES:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in PHI_KEYS and isinstance(value, str | int | date):
+                    text = value.isoformat() if isinstance(value, date) else str(value)
+                    if 2 <= len(text) <= MAX_PHI_VALUE_LENGTH:
+                        values.add(text)
+                else:
+                    stack.append(value)
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
 
 
-def scrub(text: str) -> str:
-    if has_request_context():
-        for value in sorted(g.get("phi_values", ()), key=len, reverse=True):
-            text = re.sub(re.escape(value), REDACTED, text, flags=re.IGNORECASE)
-    return DATE_PATTERNS.sub(REDACTED, text)
+def _pattern() -> re.Pattern[str]:
+    if not has_request_context():
+        return DATE_PATTERNS
+    pattern: re.Pattern[str] | None = g.get("phi_pattern")
+    if pattern is None:
+        # One alternation, longest value first, so a line is scrubbed in a single pass and
+        # the replacement text is never scanned again.
+        values = sorted(g.get("phi_values", ()), key=len, reverse=True)
+        parts = [f"(?i:{'|'.join(re.escape(v) for v in values)})"] if values else []
+        pattern = re.compile("|".join([*parts, _DATE]))
+        g.phi_pattern = pattern
+    return pattern
+
+
+def scrub(text: str, limit: int = MAX_LINE_CHARS) -> str:
+    """`text` with remembered values and dates redacted, cut to about `limit` characters.
+
+    Only as much of `text` is searched as the kept output needs: a match must start before
+    the cut, and the window reaches past it by the longest value (or date) a match can be.
+    """
+    pattern = _pattern()
+    reach = max([10, *(len(v) for v in g.get("phi_values", ()))]) if has_request_context() \
+        else 10
+    out: list[str] = []
+    size = pos = 0
+    while pos < len(text):
+        room = limit - size
+        if room <= 0:
+            out.append(TRUNCATED)
+            break
+        match = pattern.search(text, pos, min(len(text), pos + room + reach))
+        if match is None or match.start() >= pos + room:
+            out.append(text[pos:pos + room])
+            size += min(room, len(text) - pos)
+            pos += room
+            continue
+        out.append(text[pos:match.start()])
+        out.append(REDACTED)
+        size += match.start() - pos + len(REDACTED)
+        pos = match.end()
+    return "".join(out)
 
 
 class PhiFilter(logging.Filter):
@@ -77,7 +130,23 @@ class JsonFormatter(logging.Formatter):
                 line[name] = getattr(record, name)
         if record.exc_text:
             line["exc"] = record.exc_text
-        return json.dumps(line, default=str)
+        return _bounded(line)
+
+
+def _bounded(line: dict[str, Any]) -> str:
+    text = json.dumps(line, default=str)
+    # JSON escaping can turn one character into six: cut the free text until the line fits.
+    # Removing n characters shortens the line by n or more, so each cut needs one pass.
+    for key in ("exc", "message"):
+        excess = len(text) - MAX_LINE_CHARS
+        if excess <= 0:
+            break
+        if key not in line:
+            continue
+        value = str(line[key])
+        line[key] = value[:max(0, len(value) - excess - len(TRUNCATED))] + TRUNCATED
+        text = json.dumps(line, default=str)
+    return text
 
 
 def configure(level: str = "INFO", stream: IO[str] | None = None) -> logging.Handler:

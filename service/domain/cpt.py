@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from service.domain.identifiers import ascii_digits
+
 # Face-to-face psychotherapy minutes each time-based code needs (CPT midpoint rule; see
 # X12-REFERENCE section 7.1). None as the maximum means "or more".
 TIME_RULES: dict[str, tuple[int, int | None]] = {
@@ -91,9 +93,9 @@ def is_mental_health(code: str) -> bool:
     code = normalize(code)
     if len(code) != 5:
         return False
-    if code.isdigit():
+    if ascii_digits(code):
         number = int(code)
         return any(low <= number <= high for low, high in _CPT_RANGES)
-    if code[0] == "H" and code[1:].isdigit():
+    if code[0] == "H" and ascii_digits(code[1:]):
         return _HCPCS_RANGE[0] <= int(code[1:]) <= _HCPCS_RANGE[1]
     return code in _HCPCS_OTHERS

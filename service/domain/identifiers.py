@@ -14,9 +14,15 @@ X12_DELIMITERS = {
 }
 
 
+def ascii_digits(value: str) -> bool:
+    """Only the digits 0-9: str.isdigit also takes "¹" and "١٢٣", which int() or a payer
+    cannot read."""
+    return value.isascii() and value.isdigit()
+
+
 def npi_is_valid(npi: str) -> bool:
     """Luhn check digit over the NPI with the 80840 card-issuer prefix (CMS NPI standard)."""
-    if len(npi) != 10 or not npi.isdigit():
+    if len(npi) != 10 or not ascii_digits(npi):
         return False
     digits = [int(c) for c in "80840" + npi[:9]]
     total = 0
@@ -31,7 +37,7 @@ def npi_is_valid(npi: str) -> bool:
 
 def tax_id_is_valid(tax_id: str) -> bool:
     """An employer identification number: nine digits, optionally written 12-3456789."""
-    return re.fullmatch(r"\d{9}|\d{2}-\d{7}", tax_id) is not None
+    return re.fullmatch(r"[0-9]{9}|[0-9]{2}-[0-9]{7}", tax_id) is not None
 
 
 def text_problem(value: str, *, allowed: re.Pattern[str], what: str) -> str | None:

@@ -38,11 +38,13 @@ def pick(form: Mapping[str, str], names: Iterable[str], *, ints: Iterable[str] =
 
 def load(schema: ma.Schema, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """(loaded data, {} ) or ({}, field messages); PHI in the input never reaches a log."""
-    logs.remember_phi(data)
     try:
-        return schema.load(data), {}
+        loaded = schema.load(data)
     except ma.ValidationError as error:
         return {}, flatten(error.messages)
+    # Views that load forms are signed in; only validated values teach the log filter.
+    logs.remember_phi(loaded)
+    return loaded, {}
 
 
 def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:

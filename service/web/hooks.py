@@ -1,4 +1,4 @@
-"""Per-request plumbing: request ids, PHI bookkeeping for logs, metrics and one access line."""
+"""Per-request plumbing: request ids, the body-size gate, metrics and one access line."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import time
 import uuid
 from typing import Any
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, abort, current_app, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from service import logs
-
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# Metric and log labels come from fixed sets: a client's made-up method must not add a series.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "other"
+UNMATCHED_ROUTE = "<unmatched>"
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 log = logging.getLogger("coverwatch.access")
 
@@ -61,13 +63,15 @@ def register(app: Flask, metrics: Metrics) -> None:
         g.started = time.perf_counter()
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
-        logs.remember_phi(request.args.to_dict())
-        if request.is_json:
-            logs.remember_phi(request.get_json(silent=True))
-        elif request.blueprint == "ui":
-            # The web app's forms (the UI's names for PHI fields are the same as the API's).
-            logs.remember_phi(request.form.to_dict())
-        elif request.method in BODY_METHODS and request.content_length and \
+        # Nothing here reads the body: an unauthenticated request must cost nothing in
+        # proportion to its size. A declared length over the limit is refused at once; a
+        # chunked body is cut off at the limit by werkzeug when a view reads it.
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if request.content_length is not None and request.content_length > limit:
+            abort(413)
+        if request.is_json or request.blueprint == "ui":
+            return
+        if request.method in BODY_METHODS and request.content_length and \
                 request.routing_exception is None:
             # Bodies of this API are JSON; anything else is refused up front. (A write that
             # needs a body and has none is a 422 from its schema, after authentication.)
@@ -76,12 +80,13 @@ def register(app: Flask, metrics: Metrics) -> None:
     @app.after_request
     def finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        route = request.url_rule.rule if request.url_rule else "<unmatched>"
+        route = request.url_rule.rule if request.url_rule else UNMATCHED_ROUTE
+        method = request.method if request.method in METHODS else OTHER_METHOD
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-        metrics.observe(request.method, route, response.status_code, elapsed)
+        metrics.observe(method, route, response.status_code, elapsed)
         log.info(
-            "%s %s %s", request.method, route, response.status_code,
-            extra={"method": request.method, "route": route, "status": response.status_code,
+            "%s %s %s", method, route, response.status_code,
+            extra={"method": method, "route": route, "status": response.status_code,
                    "duration_ms": round(elapsed * 1000, 2)},
         )
         return response

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 from typing import Any
 
 import marshmallow as ma
-from flask import Response
+from flask import Response, request
+from flask_smorest import abort
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -47,12 +49,22 @@ def readyz() -> Any:
 
 
 @blp.route("/metrics", methods=["GET"])
-@blp.doc(security=[], responses={"200": {
-    "description": "Prometheus text exposition format",
-    "content": {"text/plain": {"schema": {"type": "string"}}},
-}})
+@blp.doc(security=[], responses={
+    "200": {
+        "description": "Prometheus text exposition format",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    },
+    "401": {"description": "METRICS_TOKEN is set and the request does not carry it "
+                           "(`Authorization: Bearer <token>`)"},
+})
 def metrics() -> Response:
     """Request counts and latencies by route and status, for Prometheus."""
+    token = ext().config.metrics_token
+    if token is not None:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+                given.strip().encode(), token.encode()):
+            abort(401, message="Send the metrics token: 'Authorization: Bearer <METRICS_TOKEN>'.")
     registry = ext().metrics.registry
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Under gunicorn each worker counts on its own; the folder holds them all.

@@ -36,6 +36,20 @@ def test_a_verdict_cache_size_that_is_not_a_count_is_refused_by_name(value):
         Config.from_env({"VERDICT_CACHE_SIZE": value})
 
 
+def test_the_body_limit_and_metrics_token_default_to_4_mib_and_none():
+    cfg = Config.from_env({})
+    assert (cfg.max_body_bytes, cfg.metrics_token) == (4 * 1024 * 1024, None)
+    cfg = Config.from_env({"MAX_BODY_BYTES": "65536", "METRICS_TOKEN": "scrape-me"})
+    assert (cfg.max_body_bytes, cfg.metrics_token) == (65536, "scrape-me")
+    assert "scrape-me" not in repr(cfg)
+
+
+@pytest.mark.parametrize("value", ["big", "1023", "-1", "1.5"])
+def test_a_body_limit_that_is_not_a_sensible_count_is_refused_by_name(value):
+    with pytest.raises(ConfigError, match="MAX_BODY_BYTES"):
+        Config.from_env({"MAX_BODY_BYTES": value})
+
+
 def test_an_unknown_log_level_is_refused_by_name():
     with pytest.raises(ConfigError, match="LOG_LEVEL"):
         Config.from_env({"LOG_LEVEL": "LOUD"})

@@ -60,3 +60,16 @@ def test_member_ids_are_letters_digits_and_dashes():
     assert text_problem("ABC-123", allowed=MEMBER_ID_RE, what="Member id") is None
     assert text_problem("ABC 123", allowed=MEMBER_ID_RE, what="Member id") is not None
     assert text_problem("AB\u00c9", allowed=MEMBER_ID_RE, what="Member id") is not None
+
+
+@pytest.mark.parametrize("npi", ["123456789\u00b9", "\u0661\u0662\u0663\u0664\u0665\u0666\u0667"
+                                 "\u0668\u0669\u0663", "\uff11\uff12\uff13\uff14\uff15\uff16"
+                                 "\uff17\uff18\uff19\uff13"])
+def test_an_npi_in_digits_other_than_0_to_9_is_refused_not_an_error(npi):
+    assert not npi_is_valid(npi)
+
+
+@pytest.mark.parametrize("tax_id", ["\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+                                    "12-345678\u00b9"])
+def test_a_tax_id_in_digits_other_than_0_to_9_is_refused(tax_id):
+    assert not tax_id_is_valid(tax_id)

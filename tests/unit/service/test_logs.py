@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import time
 
 from flask import Flask, g
 
@@ -60,3 +61,57 @@ def test_only_allowed_extra_fields_are_written():
     line = json.loads(stream.getvalue())
     assert line["route"] == "/v1/patients"
     assert "member_id" not in line
+
+
+def test_a_line_is_scrubbed_in_one_pass_so_the_redaction_is_never_matched_again():
+    logger, stream = _pipeline()
+    app = Flask(__name__)
+    with app.test_request_context("/"):
+        logs.remember_phi({"items": [{"q": v} for v in ("re", "ed", "act", "d]", "[r", "te")]})
+        logger.info("red acted")
+    assert json.loads(stream.getvalue())["message"] == "[redacted]d [redacted][redacted]"
+
+
+def test_a_request_remembers_a_bounded_number_of_values():
+    app = Flask(__name__)
+    with app.test_request_context("/"):
+        logs.remember_phi({"items": [{"name": f"value{n}"} for n in range(5000)]})
+        logs.remember_phi({"q": "x" * (logs.MAX_PHI_VALUE_LENGTH + 1)})
+        assert len(g.phi_values) == logs.MAX_PHI_VALUES
+        assert all(len(v) <= logs.MAX_PHI_VALUE_LENGTH for v in g.phi_values)
+
+
+def test_no_log_line_is_longer_than_the_bound_even_when_escaping_multiplies_it():
+    logger, stream = _pipeline()
+    logger.info("\u00e9" * 50_000)
+    try:
+        raise ValueError("\x01" * 50_000)
+    except ValueError:
+        logger.exception("x" * 50_000)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2
+    assert all(len(line) <= logs.MAX_LINE_CHARS for line in lines)
+    assert json.loads(lines[0])["message"].endswith(logs.TRUNCATED)
+    assert json.loads(lines[1])["exc"].endswith(logs.TRUNCATED)
+
+
+def test_a_value_that_straddles_the_cut_is_redacted_not_left_half_visible():
+    app = Flask(__name__)
+    with app.test_request_context("/"):
+        logs.remember_phi({"last_name": "Zephyrwood"})
+        text = logs.scrub("a" * 95 + "Zephyrwood and more", limit=100)
+    assert text == "a" * 95 + logs.REDACTED + logs.TRUNCATED
+    assert "Zeph" not in text
+
+
+def test_scrubbing_a_huge_message_with_many_values_costs_only_the_kept_part():
+    app = Flask(__name__)
+    with app.test_request_context("/"):
+        logs.remember_phi({"items": [{"name": f"v{n}x"} for n in range(100)]})
+        value = min(g.phi_values)
+        started = time.perf_counter()
+        text = logs.scrub(f"{value} " * 2_000_000)
+        elapsed = time.perf_counter() - started
+    assert len(text) <= logs.MAX_LINE_CHARS + len(logs.REDACTED) + len(logs.TRUNCATED)
+    assert value not in text and text.startswith(f"{logs.REDACTED} {logs.REDACTED}")
+    assert elapsed < 1.0
