@@ -76,8 +76,10 @@ def sign_in(*, uow: UnitOfWork, clock: Callable[[], datetime], secret: str,
         _failed(uow=uow, row=row, attempt=attempt, now=clock())
         return SignIn(None)
     with uow:
+        # A lock stays: the person got in from a browser they used before, while whoever
+        # guessed from elsewhere is still held back.
         uow.session.execute(update(StaffUser).where(StaffUser.id == row.id).values(
-            failed_logins=0, locked_until=None, last_login_at=now))
+            failed_logins=0, last_login_at=now))
         db.forget(uow.session, pair)
         db.give_back(uow.session, _address_key(attempt.address))
         _audit(uow, row, f"user:{row.id}", attempt, now, "sign_in")

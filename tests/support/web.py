@@ -72,8 +72,11 @@ def quick_hash(app: Flask, user_id: uuid.UUID) -> None:
 def lock_out(app: Flask, email: str) -> None:
     """Guess wrong ACCOUNT_FAILURES times from as many addresses as the throttle needs."""
     for n in range(ACCOUNT_FAILURES):
-        guesser = from_address(app.test_client(), f"198.51.100.{n // PAIR_ATTEMPTS + 1}")
-        assert sign_in(guesser, email, f"wrong password {n}").status_code == 401
+        if n % PAIR_ATTEMPTS == 0:
+            guesser = from_address(app.test_client(), f"198.51.100.{n // PAIR_ATTEMPTS + 1}")
+            form = {"email": email, "csrf_token": token(guesser)}
+        answer = guesser.post("/app/login", data={**form, "password": f"wrong password {n}"})
+        assert answer.status_code == 401
 
 
 def audit_actions(app: Flask, user_id: uuid.UUID) -> list[tuple[str, str]]:
