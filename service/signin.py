@@ -80,8 +80,9 @@ def sign_in(*, uow: UnitOfWork, clock: Callable[[], datetime], secret: str,
         # guessed from elsewhere is still held back.
         uow.session.execute(update(StaffUser).where(StaffUser.id == row.id).values(
             failed_logins=0, last_login_at=now))
-        db.forget(uow.session, pair)
+        # The address's row before the pair's, in the throttle's order: no deadlock.
         db.give_back(uow.session, _address_key(attempt.address))
+        db.forget(uow.session, pair)
         _audit(uow, row, f"user:{row.id}", attempt, now, "sign_in")
         uow.commit()
     return SignIn(to_staff(row))

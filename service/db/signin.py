@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, case, delete, literal, select, update
+from sqlalchemy import Select, Table, case, delete, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from service.db.types import UTCDateTime
 
 THROTTLE = cast(Table, SigninThrottle.__table__)
 USERS = cast(Table, StaffUser.__table__)
+PRUNE_BATCH = 100
 
 
 def count_failure(session: Session, user_id: uuid.UUID) -> int:
@@ -39,7 +40,8 @@ def lock(session: Session, user_id: uuid.UUID, *, failures: int, until: datetime
 
 def hit(session: Session, key: str, *, now: datetime, window: timedelta) -> tuple[int, datetime]:
     """Count one attempt under `key`: (attempts in the current window, when it ends)."""
-    session.execute(delete(THROTTLE).where(THROTTLE.c.reset_at <= now))
+    session.execute(delete(THROTTLE).where(THROTTLE.c.key.in_(
+        _stale(select(THROTTLE.c.key).where(THROTTLE.c.reset_at <= now)))))
     ends = literal(now + window, UTCDateTime())
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     upsert = dialect.insert(THROTTLE).values(key=key, hits=1, reset_at=ends)
@@ -50,6 +52,13 @@ def hit(session: Session, key: str, *, now: datetime, window: timedelta) -> tupl
               "reset_at": case((expired, ends), else_=THROTTLE.c.reset_at)},
     ).returning(THROTTLE.c.hits, THROTTLE.c.reset_at)).one()
     return int(row.hits), row.reset_at
+
+
+def _stale(rows: Select[Any]) -> Select[Any]:
+    """A bounded batch of expired rows that no other transaction holds: parallel sign-ins
+    share the clean-up without waiting on (or deadlocking over) each other's rows.
+    SQLite, whose writers take turns anyway, ignores the row lock."""
+    return rows.limit(PRUNE_BATCH).with_for_update(skip_locked=True)
 
 
 def forget(session: Session, key: str) -> None:
@@ -65,7 +74,8 @@ def give_back(session: Session, key: str) -> None:
 def add_session(session: Session, *, token_hash: str, user_id: uuid.UUID,
                 now: datetime, lifetime: timedelta) -> None:
     """A new session; sessions past their absolute lifetime go at the same time."""
-    session.execute(delete(StaffSession).where(StaffSession.created_at <= now - lifetime))
+    session.execute(delete(StaffSession).where(StaffSession.id.in_(_stale(
+        select(StaffSession.id).where(StaffSession.created_at <= now - lifetime)))))
     session.add(StaffSession(id=token_hash, user_id=user_id, created_at=now, seen_at=now))
 
 

@@ -117,3 +117,13 @@ def test_an_unknown_email_leaves_no_audit_row_and_no_trace_of_itself(app):
     with app.extensions["coverwatch"].uow() as uow:
         keys = uow.session.scalars(select(SigninThrottle.key)).all()
     assert keys and not any(re.search("typo|clinic", k) for k in keys)
+
+
+def test_counts_of_a_window_that_has_passed_are_cleared_by_later_attempts(app, clock):
+    guesser = from_address(app.test_client(), "192.0.2.60")
+    sign_in(guesser, "nobody@clinic.example", "a wrong password")
+    clock.advance(minutes=16)
+    sign_in(from_address(app.test_client(), "192.0.2.61"), "nobody@clinic.example", "wrong")
+    with app.extensions["coverwatch"].uow() as uow:
+        keys = uow.session.scalars(select(SigninThrottle.key)).all()
+    assert len(keys) == 2 and all(k.endswith("192.0.2.61") for k in keys)
