@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service import audit
@@ -61,8 +60,7 @@ def sign_in(*, uow: UnitOfWork, clock: Callable[[], datetime], secret: str,
     if waited is not None:
         return SignIn(None, retry_after=waited)
     with uow:
-        row = uow.session.scalars(select(StaffUser).where(
-            StaffUser.email == email, StaffUser.disabled_at.is_(None))).first()
+        row = db.find_account(uow.session, email)
     if row is None:
         check_password_hash(_DUMMY_HASH, attempt.password)
         return SignIn(None)
@@ -76,10 +74,7 @@ def sign_in(*, uow: UnitOfWork, clock: Callable[[], datetime], secret: str,
         _failed(uow=uow, row=row, attempt=attempt, now=clock())
         return SignIn(None)
     with uow:
-        # A lock stays: the person got in from a browser they used before, while whoever
-        # guessed from elsewhere is still held back.
-        uow.session.execute(update(StaffUser).where(StaffUser.id == row.id).values(
-            failed_logins=0, last_login_at=now))
+        db.signed_in(uow.session, row.id, now=now)
         # The address's row before the pair's, in the throttle's order: no deadlock.
         db.give_back(uow.session, _address_key(attempt.address))
         db.forget(uow.session, pair)
@@ -100,7 +95,7 @@ def _throttle(*, uow: UnitOfWork, now: datetime, email: str, pair: str,
             (per_pair, rules.PAIR_ATTEMPTS, pair_ends)) if hits > limit]
         if over and per_pair == rules.PAIR_ATTEMPTS + 1:
             # The first refused attempt of a window: worth one audit row, if an account.
-            row = uow.session.scalars(select(StaffUser).where(StaffUser.email == email)).first()
+            row = db.find_account(uow.session, email)
             if row is not None:
                 _audit(uow, row, _visitor(attempt), attempt, now, "throttled")
         uow.commit()

@@ -22,6 +22,19 @@ USERS = cast(Table, StaffUser.__table__)
 PRUNE_BATCH = 100
 
 
+def find_account(session: Session, email: str) -> StaffUser | None:
+    """The enabled account with this (normalized) email, or None."""
+    return session.scalars(select(StaffUser).where(
+        StaffUser.email == email, StaffUser.disabled_at.is_(None))).first()
+
+
+def signed_in(session: Session, user_id: uuid.UUID, *, now: datetime) -> None:
+    """A success: the count starts again. A lock stays: the person got in from a browser
+    they used before, while whoever guessed from elsewhere is still held back."""
+    session.execute(update(USERS).where(USERS.c.id == user_id)
+                    .values(failed_logins=0, last_login_at=now))
+
+
 def count_failure(session: Session, user_id: uuid.UUID) -> int:
     """One more wrong password on the account; the count after it."""
     return int(session.execute(

@@ -126,7 +126,8 @@ def signed_in(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if current() is None:
             if g.get("expired"):
-                flash("Your session expired after a while without activity. Sign in again.")
+                flash("Your session expired: it was idle for a while, or open for many hours. "
+                      "Sign in again.")
             if request.method == "GET":
                 session[NEXT] = request.path  # a path of ids only: no query string
             return redirect(url_for("ui.login"))
