@@ -9,8 +9,11 @@ from schemas.common import PageOut
 
 class AuditEventOut(ma.Schema):
     id = ma.fields.Integer(required=True)
-    actor = ma.fields.String(required=True, metadata={"description": "api_key:<id> or cli"})
-    action = ma.fields.String(required=True, metadata={"description": "create, read or update"})
+    actor = ma.fields.String(required=True, metadata={
+        "description": "api_key:<id>, user:<id>, cli, or visitor:<address> (a sign-in attempt)"})
+    action = ma.fields.String(required=True, metadata={
+        "description": "create, read or update; for resource_type staff_user also sign_in, "
+                       "sign_in_failed, sign_in_locked, throttled, locked, unlock, sign_out_all"})
     resource_type = ma.fields.String(required=True)
     resource_id = ma.fields.String(required=True)
     request_id = ma.fields.String(allow_none=True, required=True)

@@ -31,6 +31,8 @@ class Config:
     # signed out after this many idle minutes.
     session_cookie_secure: bool = True
     session_idle_minutes: float = 30.0
+    # ... and this many hours after signing in, however active (a day's shift).
+    session_absolute_hours: float = 12.0
     # Coverages whose verdict inputs each server process keeps in memory (least recently
     # checked dropped first); 0 reads them from the database for every check.
     verdict_cache_size: int = 2000
@@ -79,6 +81,13 @@ class Config:
                 raise ConfigError("SESSION_IDLE_MINUTES must be a number of minutes") from exc
             if kwargs["session_idle_minutes"] <= 0:
                 raise ConfigError("SESSION_IDLE_MINUTES must be more than 0")
+        if env.get("SESSION_ABSOLUTE_HOURS"):
+            try:
+                kwargs["session_absolute_hours"] = float(env["SESSION_ABSOLUTE_HOURS"])
+            except ValueError as exc:
+                raise ConfigError("SESSION_ABSOLUTE_HOURS must be a number of hours") from exc
+            if kwargs["session_absolute_hours"] <= 0:
+                raise ConfigError("SESSION_ABSOLUTE_HOURS must be more than 0")
         if env.get("VERDICT_CACHE_SIZE"):
             try:
                 kwargs["verdict_cache_size"] = int(env["VERDICT_CACHE_SIZE"])

@@ -1,4 +1,4 @@
-"""Use cases of staff accounts: create, sign in (with lockout), look up, list, unlock."""
+"""Use cases of staff accounts: create, look up, list, unlock (signing in: service/signin.py)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
+from service import audit
 from service.access import Caller
 from service.db.models import StaffUser
 from service.db.uow import UnitOfWork
 from service.domain import staff as rules
 from service.domain.errors import InvalidInput, NotFound
 
-# Compared against when the email is unknown, so that a wrong email costs as long as a
-# wrong password and response times do not reveal which accounts exist.
-_DUMMY_HASH = generate_password_hash("not a password of anyone", method="scrypt")
-OTHER_ACTORS = {"api_key": "the API", "cli": "a command", "job": "the nightly re-verification"}
+OTHER_ACTORS = {"api_key": "the API", "cli": "a command", "job": "the nightly re-verification",
+                "visitor": "a sign-in attempt"}
 
 
 @dataclass(frozen=True)
@@ -40,13 +39,7 @@ class Staff:
                       request_id=request_id)
 
 
-@dataclass(frozen=True)
-class SignIn:
-    staff: Staff | None
-    locked: bool = False
-
-
-def _staff(row: StaffUser) -> Staff:
+def to_staff(row: StaffUser) -> Staff:
     return Staff(id=row.id, practice_id=row.practice_id, email=row.email, role=row.role)
 
 
@@ -68,37 +61,14 @@ def create_user(
                         created_at=clock())
         uow.session.add(row)
         uow.commit()
-        return _staff(row)
-
-
-def sign_in(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], email: str, password: str
-) -> SignIn:
-    """Check a password. A locked account is refused without looking at the password."""
-    now = clock()
-    with uow:
-        row = uow.session.scalars(select(StaffUser).where(
-            StaffUser.email == rules.normalize_email(email),
-            StaffUser.disabled_at.is_(None)).with_for_update()).first()
-        if row is None:
-            check_password_hash(_DUMMY_HASH, password)
-            return SignIn(None)
-        if rules.is_locked(row.locked_until, now):
-            return SignIn(None, locked=True)
-        if not check_password_hash(row.password_hash, password):
-            row.failed_logins, row.locked_until = rules.after_failure(row.failed_logins, now)
-            uow.commit()
-            return SignIn(None, locked=row.locked_until is not None)
-        row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
-        uow.commit()
-        return SignIn(_staff(row))
+        return to_staff(row)
 
 
 def get_staff(*, uow: UnitOfWork, user_id: uuid.UUID) -> Staff | None:
     """The account behind a session, or None once it is disabled or gone."""
     with uow:
         row = uow.session.get(StaffUser, user_id)
-        return _staff(row) if row is not None and row.disabled_at is None else None
+        return to_staff(row) if row is not None and row.disabled_at is None else None
 
 
 def list_users(*, uow: UnitOfWork, caller: Caller) -> Sequence[StaffUser]:
@@ -108,13 +78,15 @@ def list_users(*, uow: UnitOfWork, caller: Caller) -> Sequence[StaffUser]:
 
 
 def unlock_user(
-    *, uow: UnitOfWork, caller: Caller, user_id: uuid.UUID
+    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, user_id: uuid.UUID
 ) -> None:
     with uow:
         row = uow.session.get(StaffUser, user_id)
         if row is None or row.practice_id != caller.practice_id:
             raise NotFound("user")
         row.failed_logins, row.locked_until = 0, None
+        audit.record(uow, caller=caller, clock=clock, action="unlock",
+                     resource_type="staff_user", resource_ids=[user_id])
         uow.commit()
 
 

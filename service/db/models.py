@@ -388,9 +388,33 @@ class StaffUser(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
     role: Mapped[str] = mapped_column(String(12))  # front_desk, billing or admin
     password_hash: Mapped[str] = mapped_column(String(255))  # scrypt, salted
-    # Failed sign-ins since the last success; at the limit the account locks for a while.
+    # Wrong passwords since the last success, bumped in one UPDATE (service/db/signin.py) so
+    # that parallel attempts are all counted; at the limit the account locks for a while.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StaffSession(Base):
+    """A signed-in browser. Its cookie carries a random token; only the token's SHA-256 is
+    kept here, so a copy of this table opens no session. Deleting the row signs it out."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SigninThrottle(Base):
+    """Sign-in attempts per key (an address, or an account typed from an address) in a window
+    that ends at reset_at; counted in one upsert so that parallel attempts are all seen."""
+
+    __tablename__ = "signin_throttle"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    reset_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,9 +1,9 @@
-"""Rules of staff accounts: roles and the scopes they carry, passwords, emails and lockout."""
+"""Rules of staff accounts: roles and the scopes they carry, passwords, emails and throttling."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 # front_desk and billing do the same work on different days; only admins read raw X12 and
 # manage the practice's users (the API's "admin" scope).
@@ -15,9 +15,18 @@ ROLE_SCOPES = {
 ROLES = tuple(ROLE_SCOPES)
 ROLE_LABELS = {"front_desk": "Front desk", "billing": "Billing", "admin": "Administrator"}
 MIN_PASSWORD, MAX_PASSWORD = 12, 128
-MAX_FAILURES = 5
+MAX_EMAIL = 254
+# Sign-in attempts one address may make in THROTTLE_WINDOW: for one account, and over all.
+# Keyed by address, so an attacker elsewhere never slows a real user down.
+PAIR_ATTEMPTS, ADDRESS_FAILURES = 5, 20
+THROTTLE_WINDOW = timedelta(minutes=15)
+# Wrong passwords in a row, from any addresses, that lock the account for LOCKOUT. Only a
+# guessing spread over many addresses gets this far; a browser that signed in to the account
+# before is let through anyway, and an administrator can unlock it sooner.
+ACCOUNT_FAILURES = 50
 LOCKOUT = timedelta(minutes=15)
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+# Linear: the domain's labels cannot overlap, so a long input is never re-scanned.
+EMAIL_RE = re.compile(r"[^@\s]{1,64}@[^@\s.]+(?:\.[^@\s.]+)+")
 
 
 def scopes_for(role: str) -> frozenset[str]:
@@ -28,11 +37,20 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def email_problem(email: str) -> str | None:
+    """Why an email cannot be an account's, or None. The length comes before the pattern."""
+    if len(email) > MAX_EMAIL:
+        return f"Use at most {MAX_EMAIL} characters."
+    if not EMAIL_RE.fullmatch(normalize_email(email)):
+        return "Enter an email address such as name@practice.example."
+    return None
+
+
 def account_problems(*, email: str, role: str, password: str) -> dict[str, list[str]]:
     """Field messages for a new account; empty when it may be created."""
     problems: dict[str, list[str]] = {}
-    if not EMAIL_RE.match(normalize_email(email)) or len(email) > 254:
-        problems["email"] = ["Enter an email address such as name@practice.example."]
+    if (problem := email_problem(email)) is not None:
+        problems["email"] = [problem]
     if role not in ROLE_SCOPES:
         problems["role"] = [f"Choose one of: {', '.join(ROLES)}."]
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
@@ -42,14 +60,6 @@ def account_problems(*, email: str, role: str, password: str) -> dict[str, list[
     return problems
 
 
-def is_locked(locked_until: datetime | None, now: datetime) -> bool:
-    return locked_until is not None and locked_until > now
-
-
-def after_failure(failures: int, now: datetime) -> tuple[int, datetime | None]:
-    """(failures, locked_until) after one more wrong password. Reaching the limit locks the
-    account for LOCKOUT and starts the count again, so each lockout follows MAX_FAILURES."""
-    failures += 1
-    if failures >= MAX_FAILURES:
-        return 0, now + LOCKOUT
-    return failures, None
+def may_attempt(*, email: str, password: str) -> bool:
+    """Whether a sign-in is worth a look at all: nothing longer than any account's could be."""
+    return len(email) <= MAX_EMAIL and len(password) <= MAX_PASSWORD

@@ -1,8 +1,9 @@
-"""Who is signed in (with idle expiry), CSRF tokens, role checks, headers and error pages.
+"""Who is signed in (server-side sessions), CSRF tokens, role checks, headers and error pages.
 
-The session cookie (signed, HttpOnly, SameSite=Lax, Secure by default) holds the user's id,
-when they were last seen and the CSRF token: never patient data, since a signed cookie can
-be read by whoever holds it.
+The session cookie (signed, HttpOnly, SameSite=Lax, Secure by default) holds a random session
+token and the CSRF token: never patient data, since a signed cookie can be read by whoever
+holds it. Who signed in, when, and their last activity are kept on the server
+(service/web_sessions.py), so that signing out ends the session for every copy of the cookie.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import functools
 import hmac
 import logging
 import secrets
-import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar, cast
 
 from flask import (
@@ -33,7 +34,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from service import staff
+from service import web_sessions
 from service.access import Caller
 from service.domain import errors as domain
 from service.domain.staff import ROLE_LABELS
@@ -43,7 +44,7 @@ from service.web.context import ext
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("coverwatch.ui")
-USER, SEEN, CSRF, NEXT = "uid", "seen", "csrf", "next"
+SID, CSRF, NEXT = "sid", "csrf", "next"
 CSRF_FIELD = "csrf_token"
 HEADERS = {
     # Everything the pages use is served from here: no inline script, no other origin.
@@ -66,37 +67,42 @@ ERROR_TEXT = {
 }
 
 
+def lifetime() -> web_sessions.Lifetime:
+    config = ext().config
+    return web_sessions.Lifetime(idle=timedelta(minutes=config.session_idle_minutes),
+                                 absolute=timedelta(hours=config.session_absolute_hours))
+
+
 def start(user: Staff) -> None:
     """A new session for a signed-in user (a new CSRF token too: nothing carries over)."""
-    session.clear()
+    end()
     session.permanent = True
-    session[USER] = str(user.id)
-    session[SEEN] = ext().clock().timestamp()
+    session[SID] = web_sessions.start(uow=ext().uow(), clock=ext().clock, lifetime=lifetime(),
+                                      user_id=user.id)
     session[CSRF] = secrets.token_urlsafe(32)
 
 
 def end() -> None:
+    """End this browser's session on the server too: a copy of the cookie is worth nothing."""
+    token = session.get(SID)
+    if isinstance(token, str):
+        web_sessions.end(uow=ext().uow(), token=token)
     session.clear()
+    g.pop("staff", None)
 
 
 def current() -> Staff | None:
-    """The signed-in user, or None (also once the session was idle too long)."""
+    """The signed-in user, or None (also once the session was idle or open too long)."""
     if "staff" in g:
         return cast(Staff | None, g.staff)
     g.staff, g.expired = None, False
-    user_id, seen = session.get(USER), session.get(SEEN)
-    if user_id is not None:
-        now = ext().clock().timestamp()
-        idle = ext().config.session_idle_minutes * 60
-        if not isinstance(seen, float | int) or now - seen > idle:
+    token = session.get(SID)
+    if token is not None:
+        found = web_sessions.find(uow=ext().uow(), clock=ext().clock, lifetime=lifetime(),
+                                  token=str(token))
+        g.staff, g.expired = found.staff, found.expired
+        if found.staff is None:
             session.clear()
-            g.expired = True
-        else:
-            g.staff = staff.get_staff(uow=ext().uow(), user_id=uuid.UUID(user_id))
-            if g.staff is None:
-                session.clear()
-            else:
-                session[SEEN] = now
     return cast(Staff | None, g.staff)
 
 
@@ -120,7 +126,8 @@ def signed_in(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if current() is None:
             if g.get("expired"):
-                flash("Your session expired after a while without activity. Sign in again.")
+                flash("Your session expired: it was idle for a while, or open for many hours. "
+                      "Sign in again.")
             if request.method == "GET":
                 session[NEXT] = request.path  # a path of ids only: no query string
             return redirect(url_for("ui.login"))

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import time
+
 from tests.support.builders import bearer, create_coverage, create_patient, new_practice
 from tests.support.people import PEOPLE
-from tests.support.web import PASSWORD, new_user, post, sign_in, signed_in_client
+from tests.support.web import (
+    PASSWORD,
+    from_address,
+    lock_out,
+    new_user,
+    post,
+    quick_hash,
+    sign_in,
+    signed_in_client,
+)
 
 
 def test_a_visitor_who_is_not_signed_in_is_sent_to_the_sign_in_page(client):
@@ -26,15 +37,19 @@ def test_the_right_password_signs_in_and_the_wrong_one_says_so(app, client):
     assert "Find a client by name" in client.get("/app/").text
 
 
-def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(app, client, clock):
+def test_five_wrong_passwords_hold_back_that_address_not_the_account(app, client, clock):
     practice_id, _ = new_practice(app)
     user = new_user(app, practice_id)
+    from_address(client, "203.0.113.5")
     answers = [sign_in(client, user.email, f"wrong password {n}").status_code for n in range(5)]
-    assert answers == [401, 401, 401, 401, 423]
-    locked = sign_in(client, user.email)  # the right password, while locked
-    assert locked.status_code == 423 and "locked after too many failed sign-ins" in locked.text
+    assert answers == [401, 401, 401, 401, 401]
+    held = sign_in(client, user.email)  # the right password, from the guessing address
+    assert held.status_code == 429 and held.headers["Retry-After"] == "900"
+    assert "Too many failed sign-ins from this address" in held.text
+    elsewhere = from_address(app.test_client(), "192.0.2.44")
+    assert sign_in(elsewhere, user.email).status_code == 302
     clock.advance(minutes=14)
-    assert sign_in(client, user.email).status_code == 423
+    assert sign_in(client, user.email).status_code == 429
     clock.advance(minutes=2)
     assert sign_in(client, user.email).status_code == 302
 
@@ -42,10 +57,11 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(app, client, 
 def test_an_administrator_can_unlock_a_locked_account(app, clock):
     practice_id, _ = new_practice(app)
     user = new_user(app, practice_id)
+    quick_hash(app, user.id)
     admin = signed_in_client(app, practice_id, role="admin")
-    other = app.test_client()
-    for n in range(5):
-        sign_in(other, user.email, f"wrong password {n}")
+    lock_out(app, user.email)
+    other = from_address(app.test_client(), "192.0.2.80")
+    assert sign_in(other, user.email).status_code == 401
     assert "Locked until" in admin.get("/app/users").text
     post(admin, f"/app/users/{user.id}/unlock")
     assert sign_in(other, user.email).status_code == 302
@@ -75,10 +91,12 @@ def test_signing_out_ends_the_session(app):
 def test_the_session_cookie_is_secure_httponly_and_samesite_lax(app, client):
     practice_id, _ = new_practice(app)
     user = new_user(app, practice_id)
-    cookie = sign_in(client, user.email).headers["Set-Cookie"]
-    assert cookie.startswith("coverwatch_session=")
-    for flag in ("Secure", "HttpOnly", "SameSite=Lax"):
-        assert flag in cookie
+    cookies = sorted(sign_in(client, user.email).headers.getlist("Set-Cookie"))
+    assert [c.partition("=")[0] for c in cookies] == ["coverwatch_device", "coverwatch_session"]
+    for cookie in cookies:
+        for flag in ("Secure", "HttpOnly", "SameSite=Lax"):
+            assert flag in cookie
+    assert "Path=/app/login" in cookies[0]
 
 
 def test_forms_without_the_csrf_token_are_refused(app):
@@ -140,3 +158,23 @@ def test_a_new_account_needs_a_valid_email_role_and_a_long_password(app):
     assert refused.status_code == 422
     for message in ("Enter an email address", "Choose one of", "Use 12 to 128 characters"):
         assert message in refused.text
+
+
+def test_a_40_kb_email_in_the_users_form_is_answered_fast_with_a_field_error(app):
+    practice_id, _ = new_practice(app)
+    admin = signed_in_client(app, practice_id, role="admin")
+    hostile = "a@" + "." * 40_000 + "@"  # took seconds of backtracking in the old pattern
+    started = time.perf_counter()
+    refused = post(admin, "/app/users", {"email": hostile, "role": "billing",
+                                         "password": PASSWORD})
+    assert time.perf_counter() - started < 1.0
+    assert refused.status_code == 422 and "Use at most 254 characters." in refused.text
+    assert hostile not in refused.text
+
+
+def test_a_40_kb_email_at_sign_in_is_the_usual_wrong_answer(app, client):
+    hostile = "a@" + "." * 40_000 + "@"
+    started = time.perf_counter()
+    refused = sign_in(client, hostile)
+    assert time.perf_counter() - started < 1.0
+    assert refused.status_code == 401 and "The email or password is not right." in refused.text

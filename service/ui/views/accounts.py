@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, g, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from service import staff
+from service import signin, staff, web_sessions
 from service.domain.errors import InvalidInput
-from service.domain.staff import LOCKOUT, ROLE_LABELS, ROLES
+from service.domain.staff import MAX_EMAIL, ROLE_LABELS, ROLES
+from service.ui import device
 from service.ui import session as ui_session
 from service.ui.blueprint import bp
 from service.web.context import ext
 
-LOCKED = (f"This account is locked after too many failed sign-ins. Try again in "
-          f"{int(LOCKOUT.total_seconds() // 60)} minutes, or ask an administrator to unlock it.")
-WRONG = "The email or password is not right."
+# One answer for an unknown email, a wrong password and a locked account alike.
+WRONG = ("The email or password is not right. If it keeps happening with the right one, "
+         "ask an administrator.")
+THROTTLED = ("Too many failed sign-ins from this address. Try again in {minutes} minutes, "
+             "or ask an administrator.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -26,14 +30,25 @@ def login() -> ResponseReturnValue:
             return redirect(url_for("ui.home"))
         return render_template("login.html", email="", error=None)
     email = request.form.get("email", "")
-    result = staff.sign_in(uow=ext().uow(), clock=ext().clock, email=email,
-                           password=request.form.get("password", ""))
+    shown = email if len(email) <= MAX_EMAIL else ""
+    result = signin.sign_in(
+        uow=ext().uow(), clock=ext().clock, secret=ext().config.secret_key,
+        attempt=signin.Attempt(email=email, password=request.form.get("password", ""),
+                               address=request.remote_addr or "unknown",
+                               trusted_user=device.trusted_user(),
+                               request_id=g.get("request_id")))
+    if result.retry_after is not None:
+        error = THROTTLED.format(minutes=math.ceil(result.retry_after / 60))
+        response = make_response(render_template("login.html", email=shown, error=error), 429)
+        response.headers["Retry-After"] = str(result.retry_after)
+        return response
     if result.staff is None:
-        error, status = (LOCKED, 423) if result.locked else (WRONG, 401)
-        return render_template("login.html", email=email, error=error), status
+        return render_template("login.html", email=shown, error=WRONG), 401
     back = session.get(ui_session.NEXT) or ""
     ui_session.start(result.staff)
-    return redirect(back if back.startswith("/app/") else url_for("ui.home"))
+    home = redirect(back if back.startswith("/app/") else url_for("ui.home"))
+    device.remember(home, result.staff.id)
+    return home
 
 
 @bp.route("/logout", methods=["POST"])
@@ -58,6 +73,7 @@ def users() -> ResponseReturnValue:
                 password=request.form.get("password", ""))
         except InvalidInput as error:
             errors, status = error.errors, 422
+            form["email"] = form["email"][:MAX_EMAIL]
         else:
             flash(f"Account {created.email} created.")
             return redirect(url_for("ui.users"))
@@ -70,6 +86,16 @@ def users() -> ResponseReturnValue:
 @bp.route("/users/<uuid:user_id>/unlock", methods=["POST"])
 @ui_session.admin_only
 def unlock(user_id: uuid.UUID) -> ResponseReturnValue:
-    staff.unlock_user(uow=ext().uow(), caller=ui_session.caller(), user_id=user_id)
+    staff.unlock_user(uow=ext().uow(), clock=ext().clock, caller=ui_session.caller(),
+                      user_id=user_id)
     flash("The account is unlocked.")
+    return redirect(url_for("ui.users"))
+
+
+@bp.route("/users/<uuid:user_id>/sign-out", methods=["POST"])
+@ui_session.admin_only
+def sign_out_everywhere(user_id: uuid.UUID) -> ResponseReturnValue:
+    ended = web_sessions.end_all(uow=ext().uow(), clock=ext().clock,
+                                 caller=ui_session.caller(), user_id=user_id)
+    flash(f"Signed out everywhere ({ended} open session{'' if ended == 1 else 's'} ended).")
     return redirect(url_for("ui.users"))
