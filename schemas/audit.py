@@ -8,7 +8,8 @@ from schemas.common import PageOut
 
 
 class AuditEventOut(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = ma.fields.UUID(required=True, attribute="public_id", metadata={
+        "description": "random: says nothing about other entries or other practices"})
     actor = ma.fields.String(required=True, metadata={
         "description": "api_key:<id>, user:<id>, cli, or visitor:<address> (a sign-in attempt)"})
     action = ma.fields.String(required=True, metadata={

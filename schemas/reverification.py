@@ -25,7 +25,8 @@ class BenefitChangeOut(ma.Schema):
 class ReverificationRunOut(ma.Schema):
     run_id = ma.fields.UUID(required=True)
     status = ma.fields.String(required=True, metadata={
-        "description": "running, finished, stopped (resume it) or failed"})
+        "description": "running, finished, stopped (resume it) or failed; of this "
+                       "practice's part: finished once its own coverages are"})
     mode = ma.fields.String(required=True, metadata={"description": "inline or queue"})
     options = ma.fields.Dict(required=True)
     created_at = ma.fields.String(required=True)
@@ -47,12 +48,14 @@ class ReverificationRunOut(ma.Schema):
 
 class ReverificationRunListItem(ma.Schema):
     id = ma.fields.UUID(required=True)
-    status = ma.fields.String(required=True)
+    status = ma.fields.String(required=True, metadata={
+        "description": "of this practice's part: finished once its own coverages are"})
     mode = ma.fields.String(required=True)
     selected = ma.fields.Integer(required=True, metadata={
-        "description": "over every practice the run covers"})
+        "description": "this practice's coverages in the run (never another practice's)"})
     created_at = ma.fields.AwareDateTime(required=True)
-    finished_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+    finished_at = ma.fields.AwareDateTime(required=True, allow_none=True, metadata={
+        "description": "when this practice's last coverage was checked"})
 
 
 class ReverificationRunPage(PageOut):

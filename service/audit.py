@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -29,6 +30,6 @@ def record(
 def row(*, caller: Caller, at: datetime, action: str, resource_type: str,
         resource_id: object) -> dict[str, object]:
     """One audit row's columns, for a statement that writes it with other rows."""
-    return {"practice_id": caller.practice_id, "actor": caller.actor, "action": action,
-            "resource_type": resource_type, "resource_id": str(resource_id),
-            "request_id": caller.request_id, "at": at}
+    return {"public_id": uuid.uuid4(), "practice_id": caller.practice_id,
+            "actor": caller.actor, "action": action, "resource_type": resource_type,
+            "resource_id": str(resource_id), "request_id": caller.request_id, "at": at}

@@ -112,11 +112,11 @@ def _run(wiring: Wiring, chosen: selection.Selection, *, as_json: bool,
         _die("--enqueue needs REDIS_URL (the job queue); without it, run without --enqueue")
     requested_by = "cli:reverify"
     if resume_id is not None:
-        run = runs.get(wiring.uow, resume_id)
+        run = runs.get(wiring.uow, resume_id, practice_id=chosen.practice_id)
         run_id, mode = run.id, run.mode
         if run.status == "finished":
             click.echo(f"run {run_id} is already finished", err=True)
-            return _report(wiring, run_id, as_json, EXIT_FINISHED)
+            return _report(wiring, run_id, as_json, EXIT_FINISHED, chosen.practice_id)
         max_attempts = int(run.options.get("max_attempts", max_attempts))
     elif not enqueue and (found := runs.resumable(wiring.uow, wiring.clock,
                                                   practice_id=chosen.practice_id)):
@@ -133,11 +133,13 @@ def _run(wiring: Wiring, chosen: selection.Selection, *, as_json: bool,
         assert queue is not None  # noqa: S101 - _die exited
         sent = queue.enqueue_run(wiring.uow, run_id)
         click.echo(f"run {run_id}: {sent} checks queued for `flask worker`", err=True)
-        return _report(wiring, run_id, as_json, EXIT_FINISHED)
-    return _inline(wiring, run_id, as_json=as_json, max_attempts=max_attempts)
+        return _report(wiring, run_id, as_json, EXIT_FINISHED, chosen.practice_id)
+    return _inline(wiring, run_id, as_json=as_json, max_attempts=max_attempts,
+                   practice_id=chosen.practice_id)
 
 
-def _inline(wiring: Wiring, run_id: uuid.UUID, *, as_json: bool, max_attempts: int) -> int:
+def _inline(wiring: Wiring, run_id: uuid.UUID, *, as_json: bool, max_attempts: int,
+            practice_id: uuid.UUID | None) -> int:
     stop = threading.Event()
     total = runs.unfinished(wiring.uow, run_id)
     progress = _Progress(run_id, total)
@@ -156,7 +158,7 @@ def _inline(wiring: Wiring, run_id: uuid.UUID, *, as_json: bool, max_attempts: i
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return _report(wiring, run_id, as_json,
-                   EXIT_FINISHED if status == "finished" else EXIT_STOPPED)
+                   EXIT_FINISHED if status == "finished" else EXIT_STOPPED, practice_id)
 
 
 class _Progress:
@@ -184,11 +186,13 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def _report(wiring: Wiring, run_id: uuid.UUID, as_json: bool, code: int) -> int:
+def _report(wiring: Wiring, run_id: uuid.UUID, as_json: bool, code: int,
+            practice_id: uuid.UUID | None) -> int:
+    """The run's report; with --practice, that practice's part of it only."""
     with wiring.uow() as work:
         run = work.session.get(ReverificationRun, run_id)
         assert run is not None  # noqa: S101 - the run was just worked
-        summary = report.summary(work.session, run, wiring.clock())
+        summary = report.summary(work.session, run, wiring.clock(), practice_id=practice_id)
     if as_json:
         keys = ("run_id", "status", "selected", "checked", "active", "inactive", "rejected",
                 "errors", "deferred", "retrying", "remaining", "changed", "seconds", "changes")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from service import alerts
 from service.access import Caller
@@ -26,6 +26,7 @@ from service.db.models import (
     Visit,
 )
 from service.db.uow import UnitOfWork
+from service.reverify import parts
 
 WINDOW_DAYS = 30  # checks: verified coverages, daily counts, payer error rates
 AHEAD_DAYS = 14  # upcoming visits at risk or not covered
@@ -54,7 +55,7 @@ class FlaggedVisit:
 
 @dataclass(frozen=True)
 class RunReport:
-    run: ReverificationRun
+    run: parts.Part  # this practice's part: its status and end, not the whole run's
     outcomes: dict[str, int]  # outcome (or state while unfinished) -> items of this practice
     changed: list[dict[str, Any]]  # {coverage_id, patient_id, outcome, changes}
 
@@ -115,13 +116,13 @@ def figures(*, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime],
 
 
 def last_run(work: UnitOfWork, practice_id: uuid.UUID) -> RunReport | None:
-    """The latest re-verification run over this practice (or over every practice), with
-    only this practice's items counted."""
-    run = work.session.scalars(select(ReverificationRun).where(or_(
-        ReverificationRun.practice_id == practice_id, ReverificationRun.practice_id.is_(None),
-    )).order_by(ReverificationRun.created_at.desc()).limit(1)).first()
+    """The latest re-verification run this practice took part in, with only its own items
+    counted (a run over every practice that held none of them is not its last run)."""
+    run = work.session.scalars(select(ReverificationRun).where(parts.visible_to(practice_id))
+                               .order_by(ReverificationRun.created_at.desc()).limit(1)).first()
     if run is None:
         return None
+    [part] = parts.parts(work.session, practice_id, [run])
     items = work.session.execute(select(ReverificationItem, Coverage.patient_id).join(
         Coverage, Coverage.id == ReverificationItem.coverage_id).where(
         ReverificationItem.run_id == run.id, ReverificationItem.practice_id == practice_id,
@@ -130,4 +131,4 @@ def last_run(work: UnitOfWork, practice_id: uuid.UUID) -> RunReport | None:
     changed = [{"coverage_id": item.coverage_id, "patient_id": patient,
                 "outcome": item.outcome, "changes": item.changes}
                for item, patient in items if item.changes]
-    return RunReport(run=run, outcomes=dict(outcomes), changed=changed)
+    return RunReport(run=part, outcomes=dict(outcomes), changed=changed)

@@ -134,9 +134,14 @@ class AuditEvent(Base):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_practice_at", "practice_id", "at"),)
 
+    # The sequence orders rows and never leaves the database: shared by every practice, it
+    # would tell one practice how much the others did between two of its own entries.
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
+    # The id the API shows: random, so it says nothing about any other entry.
+    public_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, index=True,
+                                                 default=uuid.uuid4)
     practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"))
     actor: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(16))

@@ -20,8 +20,8 @@ from service.db.models import (
 )
 
 AUDIT = cast(Table, AuditEvent.__table__)
-AUDITED = ("practice_id", "actor", "action", "resource_type", "resource_id", "request_id",
-           "at")
+AUDITED = ("public_id", "practice_id", "actor", "action", "resource_type", "resource_id",
+           "request_id", "at")
 # Built once and run with parameters (see service/db/checks.py).
 INSERT_AUDIT = insert(AUDIT).values({name: bindparam(name) for name in AUDITED})
 
@@ -145,7 +145,8 @@ class AuditRepository:
         query = select(AuditEvent).where(AuditEvent.practice_id == practice_id)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = self.session.scalars(
-            query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)
+            query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .offset(offset).limit(limit)
         ).all()
         return rows, total
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from service import audit
@@ -15,11 +15,13 @@ from service.access import Caller
 from service.db.models import Coverage, ReverificationItem, ReverificationRun
 from service.db.uow import UnitOfWork
 from service.domain.errors import NotFound
+from service.reverify import parts
 
 
 def summary(session: Session, run: ReverificationRun, now: datetime,
             practice_id: uuid.UUID | None = None) -> dict[str, Any]:
-    """The run's figures; with `practice_id`, only that practice's part of the run."""
+    """The run's figures; with `practice_id`, only that practice's part of the run (its
+    items, and a status and end that are its own: see parts.Part)."""
     mine = [ReverificationItem.run_id == run.id]
     if practice_id is not None:
         mine.append(ReverificationItem.practice_id == practice_id)
@@ -43,10 +45,14 @@ def summary(session: Session, run: ReverificationRun, now: datetime,
             counts["retrying"] += count
         else:
             counts["remaining"] += count
-    end = run.finished_at or now
-    return {"run_id": str(run.id), "status": run.status, "mode": run.mode,
+    status, finished_at = run.status, run.finished_at
+    if practice_id is not None:
+        [part] = parts.parts(session, practice_id, [run])
+        status, finished_at = part.status, part.finished_at
+    end = finished_at or now
+    return {"run_id": str(run.id), "status": status, "mode": run.mode,
             "options": run.options, "created_at": run.created_at.isoformat(),
-            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+            "finished_at": finished_at.isoformat() if finished_at else None,
             **counts, "seconds": round((end - run.created_at).total_seconds(), 3),
             "changes": changes(session, run.id, practice_id)}
 
@@ -69,21 +75,12 @@ def changes(session: Session, run_id: uuid.UUID,
     return lines
 
 
-def _visible(caller: Caller) -> Any:
-    # A run over every practice (an operator's) is shown to each practice that had coverages
-    # in it, as its own part; a practice that had none does not see it at all.
-    took_part = exists().where(ReverificationItem.run_id == ReverificationRun.id,
-                               ReverificationItem.practice_id == caller.practice_id)
-    return or_(ReverificationRun.practice_id == caller.practice_id,
-               and_(ReverificationRun.practice_id.is_(None), took_part))
-
-
 def read(*, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
          run_id: uuid.UUID) -> dict[str, Any]:
     """The report of one run, limited to the caller's practice."""
     with uow:
         run = uow.session.scalars(select(ReverificationRun).where(
-            ReverificationRun.id == run_id, _visible(caller))).first()
+            ReverificationRun.id == run_id, parts.visible_to(caller.practice_id))).first()
         if run is None:
             raise NotFound("reverification run")
         result = summary(uow.session, run, clock(), practice_id=caller.practice_id)
@@ -94,11 +91,12 @@ def read(*, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
 
 
 def list_runs(*, uow: UnitOfWork, caller: Caller, offset: int,
-              limit: int) -> tuple[list[ReverificationRun], int]:
-    """Runs the caller's practice took part in, newest first (figures: read one run)."""
+              limit: int) -> tuple[list[parts.Part], int]:
+    """The caller's practice's part of each run it took part in, newest first."""
     with uow:
-        query = select(ReverificationRun).where(_visible(caller))
+        query = select(ReverificationRun).where(parts.visible_to(caller.practice_id))
         total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = uow.session.scalars(query.order_by(ReverificationRun.created_at.desc())
+        rows = uow.session.scalars(query.order_by(ReverificationRun.created_at.desc(),
+                                                  ReverificationRun.id)
                                    .offset(offset).limit(limit)).all()
-        return list(rows), total
+        return parts.parts(uow.session, caller.practice_id, rows), total

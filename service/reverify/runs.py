@@ -14,6 +14,7 @@ from sqlalchemy import Table, bindparam, func, or_, select, update
 from service.db.models import ReverificationItem, ReverificationRun
 from service.db.uow import UnitOfWork
 from service.reverify.items import UNFINISHED
+from service.reverify.parts import visible_to
 from service.reverify.selection import Selection, copy_into_run
 
 # A process working a run writes a heartbeat this often; one silent for STALE is dead.
@@ -45,9 +46,14 @@ def create(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], selecti
     return run_id, selected
 
 
-def get(uow: Callable[[], UnitOfWork], run_id: uuid.UUID) -> ReverificationRun:
+def get(uow: Callable[[], UnitOfWork], run_id: uuid.UUID, *,
+        practice_id: uuid.UUID | None = None) -> ReverificationRun:
+    """The run; with `practice_id`, only a run that practice took part in (else unknown)."""
+    query = select(ReverificationRun).where(ReverificationRun.id == run_id)
+    if practice_id is not None:
+        query = query.where(visible_to(practice_id))
     with uow() as work:
-        run = work.session.get(ReverificationRun, run_id)
+        run = work.session.scalars(query).first()
         if run is None:
             raise RunError(f"no re-verification run {run_id}")
         return run

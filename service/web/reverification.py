@@ -22,7 +22,11 @@ blp = ApiBlueprint("reverification", __name__, url_prefix="/v1/reverification-ru
 @blp.arguments(PageQuery, location="query")
 @blp.response(200, ReverificationRunPage)
 def list_runs(args: dict[str, Any]) -> Any:
-    """List runs this practice took part in, newest first."""
+    """List runs this practice took part in, newest first.
+
+    Each run's figures are this practice's part of it: `selected` counts its own coverages
+    only, and a run over every practice that held none of them is not listed.
+    """
     offset, limit = page_window(args)
     rows, total = report.list_runs(uow=ext().uow(), caller=current_caller(), offset=offset,
                                    limit=limit)

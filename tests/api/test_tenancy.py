@@ -1,6 +1,7 @@
 """Access rules: 401 without a valid key, 403 without the scope, 404 across practices."""
 
 import hashlib
+import re
 
 import pytest
 from sqlalchemy import select
@@ -94,3 +95,40 @@ def test_keys_are_stored_only_as_hashes(app, two_practices):
     for row in rows:
         assert key not in (row.key_hash, row.prefix, row.label)
         assert len(row.key_hash) == 64
+
+
+UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+
+
+def test_audit_ids_of_one_practice_say_nothing_about_anothers_activity(
+    client, clock, two_practices
+):
+    # Given practices A and B writing patient data in turns
+    a_key, b_key = two_practices["a"][1], two_practices["b"][1]
+    for person in PEOPLE[1:4]:
+        clock.advance(minutes=1)
+        create_patient(client, b_key, person)
+        clock.advance(minutes=1)
+        create_patient(client, a_key, person)
+    # When A reads its audit log
+    ids = [e["id"] for e in client.get("/v1/audit-events", headers=bearer(a_key)).json["items"]]
+    # Then its ids are random, not places in a sequence shared with B (whose gaps would count
+    # B's entries): version 4 UUIDs, no two alike
+    assert len(ids) == 5 and all(isinstance(i, str) and UUID4.fullmatch(i) for i in ids), ids
+    assert len(set(ids)) == len(ids)
+
+
+def test_the_audit_log_pages_newest_first_by_time(app, client, clock, two_practices):
+    a_key = two_practices["a"][1]
+    pid = two_practices["patient"]["id"]
+    for _ in range(3):
+        clock.advance(seconds=30)
+        client.get(f"/v1/patients/{pid}", headers=bearer(a_key))
+    client.get("/v1/patients", headers=bearer(a_key))  # one more read at the same time
+    whole = client.get("/v1/audit-events?page_size=50", headers=bearer(a_key)).json
+    pages = [client.get(f"/v1/audit-events?page={n}&page_size=2", headers=bearer(a_key)).json
+             for n in (1, 2, 3)]
+    assert [e["id"] for p in pages for e in p["items"]] == [e["id"] for e in whole["items"]]
+    times = [e["at"] for e in whole["items"]]
+    assert whole["total"] == 6 and times == sorted(times, reverse=True)
+    assert [e["action"] for e in whole["items"]][-2:] == ["create", "create"]

@@ -200,3 +200,20 @@ def test_what_cannot_run_exits_1_with_a_reason(db_url, tmp_path):
         assert message in result.stderr
     broken = flask({**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"}, "reverify")
     assert broken.returncode == 1 and "flask db upgrade" in broken.stderr
+
+
+def test_with_practice_the_report_of_a_run_over_every_practice_is_that_practices_part(
+        db_url, tmp_path):
+    env = env_for(db_url, payers_file(tmp_path, latency_ms=0, cap=10))
+    mine, _ = seed(db_url, 2)
+    seed(db_url, 3)
+    whole = flask(env, "reverify", "--json")
+    assert whole.returncode == 0, whole.stderr
+    run = json.loads(whole.stdout)
+    assert run["selected"] == 5
+    part = flask(env, "reverify", "--resume", run["run_id"], "--practice", str(mine), "--json")
+    assert part.returncode == 0, part.stderr
+    assert (json.loads(part.stdout)["selected"], json.loads(part.stdout)["checked"]) == (2, 2)
+    stranger = data.practice(db_url, "No Part In It")
+    refused = flask(env, "reverify", "--resume", run["run_id"], "--practice", str(stranger))
+    assert refused.returncode == 1 and "no re-verification run" in refused.stderr

@@ -2,13 +2,16 @@
 
 import subprocess
 import sys
+import uuid
+from datetime import UTC, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import String, Uuid, column, create_engine, insert, inspect, select, table
 
 from service.db import migrate
-from service.db.models import Base
+from service.db.models import AuditEvent, Base
+from service.db.types import UTCDateTime
 from tests.conftest import ROOT
 
 TABLES = {"practices", "api_keys", "patients", "coverages", "audit_log"}
@@ -50,3 +53,30 @@ def test_the_plain_alembic_command_migrates_the_database_url(db_url):
                         capture_output=True, text=True, timeout=120)
     assert up.returncode == 0, up.stderr
     assert TABLES <= _tables(db_url)
+
+
+def test_audit_entries_written_before_0010_get_random_public_ids(db_url):
+    migrate.downgrade(db_url, "0009")
+    engine = create_engine(db_url)
+    practice_id = uuid.uuid4()
+    at = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+    practices = table("practices", column("id", Uuid()), column("name", String()),
+                      column("npi", String()), column("created_at", UTCDateTime()))
+    audit_log = table("audit_log", column("practice_id", Uuid()), column("actor", String()),
+                      column("action", String()), column("resource_type", String()),
+                      column("resource_id", String()), column("at", UTCDateTime()))
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(practices).values(id=practice_id, name="Northside Counseling",
+                                                  npi="1234567893", created_at=at))
+            conn.execute(insert(audit_log), [
+                {"practice_id": practice_id, "actor": "cli", "action": "read",
+                 "resource_type": "patient", "resource_id": str(n), "at": at}
+                for n in range(3)])
+        migrate.upgrade(db_url, "head")
+        with engine.connect() as conn:
+            found = conn.execute(select(AuditEvent.public_id)).scalars().all()
+    finally:
+        engine.dispose()
+    assert len(found) == len(set(found)) == 3
+    assert all(isinstance(i, uuid.UUID) and i.version == 4 for i in found)

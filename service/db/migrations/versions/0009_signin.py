@@ -2,7 +2,7 @@
 
 New tables only: no existing table is rebuilt, so 0008's SQLite triggers stay in place.
 
-Revision ID: 0009_signin
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-07
 """
@@ -10,7 +10,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_signin"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
