@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from schemas.common import Strict, strict_bool
+from schemas.common import PageOut, PageQuery, Strict, strict_bool
 
 
 class CountingIn(Strict):
@@ -51,7 +51,7 @@ class SettingsOut(ma.Schema):
     thresholds = ma.fields.Nested(ThresholdsOut, required=True)
 
 
-class AlertQuery(Strict):
+class AlertQuery(PageQuery):
     kind = ma.fields.String(validate=ma.validate.Length(min=1, max=40))
     coverage_id = ma.fields.UUID()
     include_resolved = ma.fields.Boolean(load_default=False)
@@ -69,7 +69,7 @@ class AlertOut(ma.Schema):
     resolved_by = ma.fields.String(allow_none=True, required=True)
 
 
-class AlertList(ma.Schema):
+class AlertList(PageOut):
     items = ma.fields.List(ma.fields.Nested(AlertOut), required=True)
 
 

@@ -1,175 +1,229 @@
-"""Alerts: derived from the ledger and the latest checks each time they are listed.
+"""Alerts: derived from the ledger when listed (never written by a read); resolving writes.
 
-Each derived alert has a subject (an authorization, a visit, a coverage) and a fingerprint of
-the facts behind it. Listing refreshes them: a new fact opens an alert, an alert whose fact
-is gone resolves itself (resolved_by "system"), and an alert a person resolved stays resolved
-until its facts change (a new fingerprint is a new alert).
+Derived alerts (service/domain/alerts.py) are computed per coverage and kept in memory for
+as long as the coverage's ledger stamp, the practice's config stamp and the date stand
+(migration 0008's triggers move the stamps on every write), so a list costs one indexed
+query for the stamps plus whatever changed since the last one. The alerts table holds only
+what a read cannot derive: alerts the nightly job writes (coverage_changed) and a person's
+resolution of a derived alert, filed under its id, kind, subject and fingerprint.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only
 
 from service import audit
 from service.access import Caller
-from service.db.models import Alert, Authorization, Coverage, EligibilityCheck, Visit
+from service.db.models import (
+    Alert,
+    Authorization,
+    Coverage,
+    EligibilityCheck,
+    Practice,
+    PracticeSettings,
+    Visit,
+)
 from service.db.uow import UnitOfWork
-from service.domain.cpt import time_mismatch
+from service.domain.alerts import NO_SHOW_DAYS, WRITTEN_KINDS, Derived, derive
 from service.domain.errors import NotFound
 from service.domain.verdict import Settings
 
-KINDS = ("auth_low", "auth_expiring", "auth_exhausted", "auth_expired", "coverage_inactive",
-         "check_failing", "visit_not_covered", "cpt_time_mismatch", "no_shows",
-         "coverage_changed")
-NO_SHOWS, NO_SHOW_DAYS = 3, 30
-Derived = tuple[str, str, uuid.UUID | None, str, dict[str, Any]]
+CHUNK = 500  # coverage ids per IN (...) list
+Key = tuple[int, int, date]  # (ledger_version, config_version, today)
 
 
-def _fingerprint(data: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+@dataclass(frozen=True, kw_only=True)
+class AlertView:
+    id: uuid.UUID
+    kind: str
+    coverage_id: uuid.UUID | None
+    subject_id: str
+    message: str
+    data: dict[str, Any]
+    created_at: datetime
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+
+    @classmethod
+    def of_row(cls, row: Alert) -> AlertView:
+        return cls(id=row.id, kind=row.kind, coverage_id=row.coverage_id,
+                   subject_id=row.subject_id, message=row.message, data=row.data,
+                   created_at=row.created_at, resolved_at=row.resolved_at,
+                   resolved_by=row.resolved_by)
+
+    @classmethod
+    def of_derived(cls, practice_id: uuid.UUID, found: Derived) -> AlertView:
+        return cls(id=found.id_for(practice_id), kind=found.kind, coverage_id=found.coverage_id,
+                   subject_id=found.subject_id, message=found.message, data=found.data,
+                   created_at=found.since)
 
 
-def _authorizations(work: UnitOfWork, practice_id: uuid.UUID, today: date,
-                    settings: Settings) -> Iterator[Derived]:
-    auths = work.session.scalars(select(Authorization).where(
-        Authorization.practice_id == practice_id, Authorization.status == "approved")).all()
-    scheduled: dict[uuid.UUID, int] = {}
-    for visit in work.session.scalars(select(Visit).where(
-            Visit.practice_id == practice_id, Visit.status == "scheduled", Visit.date >= today)):
-        scheduled[visit.coverage_id] = scheduled.get(visit.coverage_id, 0) + 1
-    for auth in auths:
-        facts = {"number": auth.number, "remaining": auth.remaining,
-                 "ends": auth.end_date.isoformat()}
-        waiting = scheduled.get(auth.coverage_id, 0)
-        if auth.end_date < today:
-            if waiting:
-                yield ("auth_expired", str(auth.id), auth.coverage_id,
-                       f"Authorization {auth.number} ended on {facts['ends']} and visits are "
-                       "still scheduled: request a new one or move the visits.",
-                       {**facts, "scheduled_visits": waiting})
-            continue
-        if auth.remaining == 0 and waiting:
-            yield ("auth_exhausted", str(auth.id), auth.coverage_id,
-                   f"Authorization {auth.number} is used up and visits are still scheduled: "
-                   "request more visits from the payer.", {**facts, "scheduled_visits": waiting})
-        elif 0 < auth.remaining <= settings.auth_low_threshold:
-            yield ("auth_low", str(auth.id), auth.coverage_id,
-                   f"Authorization {auth.number} has {auth.remaining} left: request more now.",
-                   facts)
-        if (auth.end_date - today).days <= settings.auth_expiring_days:
-            yield ("auth_expiring", str(auth.id), auth.coverage_id,
-                   f"Authorization {auth.number} ends on {facts['ends']}: request an extension "
-                   "if therapy continues.", facts)
+@dataclass(frozen=True)
+class AlertPage:
+    items: list[AlertView]
+    total: int
 
 
-def _coverages(work: UnitOfWork, practice_id: uuid.UUID) -> Iterator[Derived]:
-    for coverage in work.session.scalars(select(Coverage).where(
-            Coverage.practice_id == practice_id)):
-        latest = work.session.scalars(select(EligibilityCheck).where(
-            EligibilityCheck.coverage_id == coverage.id, EligibilityCheck.payer == coverage.payer,
-            EligibilityCheck.status != "pending").order_by(
-            EligibilityCheck.started_at.desc()).limit(1)).first()
-        if latest is None:
-            continue
-        facts = {"check_id": str(latest.id), "status": latest.status}
-        if latest.status == "inactive":
-            yield ("coverage_inactive", str(coverage.id), coverage.id,
-                   "The payer says this coverage is inactive: ask the client for their current "
-                   "insurance.", facts)
-        elif latest.status in ("error", "rejected"):
-            yield ("check_failing", str(coverage.id), coverage.id,
-                   "The latest eligibility check failed: open it for the next step and run it "
-                   "again.", {**facts, "error_code": latest.error_code})
+class AlertSource:
+    """Derived alerts by coverage: from memory while the stamps and the date match."""
+
+    def __init__(self, size: int = 100_000) -> None:
+        self.size = size
+        self._entries: OrderedDict[uuid.UUID, tuple[Key, tuple[Derived, ...]]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.loads = 0  # coverages derived from the database (tests, benchmarks)
+
+    def current(self, work: UnitOfWork, practice_id: uuid.UUID, today: date) -> list[Derived]:
+        """Every alert the practice's coverages raise today, in coverage order."""
+        # The stamps are read before the facts, so what is filed under a stamp is at least as
+        # new as it: a write in between moves the stamp and the next read derives again.
+        config = work.session.execute(
+            select(Practice.config_version, PracticeSettings.thresholds)
+            .outerjoin(PracticeSettings, PracticeSettings.practice_id == Practice.id)
+            .where(Practice.id == practice_id)).first()
+        if config is None:
+            return []
+        stamps = work.session.execute(select(Coverage.id, Coverage.ledger_version).where(
+            Coverage.practice_id == practice_id).order_by(Coverage.id)).all()
+        keys = {cid: (int(version), int(config[0]), today) for cid, version in stamps}
+        found: dict[uuid.UUID, tuple[Derived, ...]] = {}
+        with self._lock:
+            for cid, key in keys.items():
+                entry = self._entries.get(cid)
+                if entry is not None and entry[0] == key:
+                    self._entries.move_to_end(cid)
+                    found[cid] = entry[1]
+        stale = [cid for cid in keys if cid not in found]
+        if stale:
+            fresh = _derive(work, stale, today, _settings(config[1]))
+            found.update(fresh)
+            with self._lock:
+                self.loads += len(fresh)
+                for cid, derived in fresh.items():
+                    self._entries[cid] = (keys[cid], derived)
+                    self._entries.move_to_end(cid)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+        return [d for cid in keys for d in found[cid]]
 
 
-def _visits(work: UnitOfWork, practice_id: uuid.UUID, today: date) -> Iterator[Derived]:
-    no_shows: dict[uuid.UUID, list[str]] = {}
-    for visit in work.session.scalars(select(Visit).where(
-            Visit.practice_id == practice_id,
-            Visit.date >= today - timedelta(days=NO_SHOW_DAYS))):
-        if visit.status == "no_show" and visit.date <= today:
-            no_shows.setdefault(visit.coverage_id, []).append(visit.date.isoformat())
-        if visit.status == "scheduled" and visit.date >= today and visit.verdict and \
-                visit.verdict.get("status") == "not_covered":
-            codes = sorted(r["code"] for r in visit.verdict.get("reasons", [])
-                           if r.get("severity") == "block")
-            yield ("visit_not_covered", str(visit.id), visit.coverage_id,
-                   f"A visit on {visit.date.isoformat()} would not be covered: open it for "
-                   "the reasons.", {"date": visit.date.isoformat(), "reasons": codes})
-        expected = time_mismatch(visit.code, visit.minutes)
-        if expected is not None and visit.status in ("scheduled", "completed"):
-            yield ("cpt_time_mismatch", str(visit.id), visit.coverage_id,
-                   f"The visit on {visit.date.isoformat()} is coded {visit.code} but lasted "
-                   f"{visit.minutes} minutes: correct the code or the minutes before billing.",
-                   {"code": visit.code, "minutes": visit.minutes, "expected_min": expected[0],
-                    "expected_max": expected[1]})
-    for coverage_id, dates in no_shows.items():
-        if len(dates) >= NO_SHOWS:
-            yield ("no_shows", str(coverage_id), coverage_id,
-                   f"{len(dates)} no-shows in the last {NO_SHOW_DAYS} days: a clinical check-in "
-                   "with the client may help.", {"count": len(dates), "dates": sorted(dates)})
+def _settings(thresholds: dict[str, Any] | None) -> Settings:
+    return Settings(**{k: v for k, v in (thresholds or {}).items()
+                       if k in Settings.__dataclass_fields__})
 
 
-def refresh(work: UnitOfWork, practice_id: uuid.UUID, now: datetime) -> None:
-    today = now.date()
-    saved = work.settings.get(practice_id)
-    settings = Settings(**{k: v for k, v in (saved.thresholds if saved else {}).items()
-                           if k in Settings.__dataclass_fields__})
-    current = {(kind, subject, _fingerprint(data)): (coverage_id, message, data)
-               for kind, subject, coverage_id, message, data in [
-                   *_authorizations(work, practice_id, today, settings),
-                   *_coverages(work, practice_id), *_visits(work, practice_id, today)]}
-    existing = {(a.kind, a.subject_id, a.fingerprint): a for a in work.session.scalars(
-        select(Alert).where(Alert.practice_id == practice_id))}
-    for key, (coverage_id, message, data) in current.items():
-        if key not in existing:
-            work.session.add(Alert(practice_id=practice_id, coverage_id=coverage_id,
-                                   kind=key[0], subject_id=key[1], fingerprint=key[2],
-                                   message=message, data=data, created_at=now))
-    for key, alert in existing.items():
-        derived = alert.kind != "coverage_changed"
-        if derived and key not in current and alert.resolved_at is None:
-            alert.resolved_at, alert.resolved_by = now, "system"
+def _derive(work: UnitOfWork, coverage_ids: Sequence[uuid.UUID], today: date,
+            settings: Settings) -> dict[uuid.UUID, tuple[Derived, ...]]:
+    session = work.session
+    auths: dict[uuid.UUID, list[Authorization]] = {}
+    visits: dict[uuid.UUID, list[Visit]] = {}
+    latest: dict[uuid.UUID, EligibilityCheck] = {}
+    for start in range(0, len(coverage_ids), CHUNK):
+        chunk = coverage_ids[start:start + CHUNK]
+        for auth in session.scalars(select(Authorization).where(
+                Authorization.coverage_id.in_(chunk), Authorization.status == "approved")):
+            auths.setdefault(auth.coverage_id, []).append(auth)
+        for visit in session.scalars(select(Visit).where(
+                Visit.coverage_id.in_(chunk),
+                Visit.date >= today - timedelta(days=NO_SHOW_DAYS)).order_by(Visit.date)):
+            visits.setdefault(visit.coverage_id, []).append(visit)
+        # The newest finished check with the coverage's current payer, per coverage.
+        ranked = select(EligibilityCheck.id, func.row_number().over(
+            partition_by=EligibilityCheck.coverage_id,
+            order_by=EligibilityCheck.started_at.desc()).label("n")).join(
+            Coverage, (Coverage.id == EligibilityCheck.coverage_id)
+            & (Coverage.payer == EligibilityCheck.payer)).where(
+            EligibilityCheck.coverage_id.in_(chunk),
+            EligibilityCheck.status != "pending").subquery()
+        for check in session.scalars(select(EligibilityCheck).options(load_only(
+                EligibilityCheck.id, EligibilityCheck.coverage_id, EligibilityCheck.status,
+                EligibilityCheck.error_code, EligibilityCheck.started_at)).join(
+                ranked, ranked.c.id == EligibilityCheck.id).where(ranked.c.n == 1)):
+            latest[check.coverage_id] = check
+    return {cid: tuple(derive(cid, auths=auths.get(cid, []), visits=visits.get(cid, []),
+                              latest_check=latest.get(cid), today=today, settings=settings))
+            for cid in coverage_ids}
+
+
+def _open(work: UnitOfWork, source: AlertSource, practice_id: uuid.UUID,
+          today: date) -> list[AlertView]:
+    """Open alerts: derived ones nobody resolved, and written ones still open."""
+    resolved = set(work.session.execute(select(Alert.kind, Alert.subject_id, Alert.fingerprint)
+                                        .where(Alert.practice_id == practice_id,
+                                               Alert.resolved_at.is_not(None))).all())
+    derived = [AlertView.of_derived(practice_id, d)
+               for d in source.current(work, practice_id, today)
+               if (d.kind, d.subject_id, d.fingerprint) not in resolved]
+    written = [AlertView.of_row(row) for row in work.session.scalars(select(Alert).where(
+        Alert.practice_id == practice_id, Alert.kind.in_(WRITTEN_KINDS),
+        Alert.resolved_at.is_(None)))]
+    return derived + written
 
 
 def list_alerts(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, kind: str | None,
-    coverage_id: uuid.UUID | None, include_resolved: bool,
-) -> Sequence[Alert]:
-    with uow, uow.serialized():
-        refresh(uow, caller.practice_id, clock())
-        uow.flush()
-        query = select(Alert).where(Alert.practice_id == caller.practice_id)
-        if kind:
-            query = query.where(Alert.kind == kind)
-        if coverage_id:
-            query = query.where(Alert.coverage_id == coverage_id)
-        if not include_resolved:
-            query = query.where(Alert.resolved_at.is_(None))
-        rows = uow.session.scalars(query.order_by(Alert.kind, Alert.created_at.desc())).all()
-        audit.record(uow, caller=caller, clock=clock, action="read", resource_type="alert",
-                     resource_ids=[a.id for a in rows])
-        uow.commit()
-        return rows
-
-
-def resolve(*, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
-            alert_id: uuid.UUID) -> Alert:
+    *, uow: UnitOfWork, source: AlertSource, clock: Callable[[], datetime], caller: Caller,
+    kind: str | None, coverage_id: uuid.UUID | None, include_resolved: bool,
+    window: tuple[int, int] | None = None,
+) -> AlertPage:
+    """Alerts by kind, newest first; `window` is (offset, limit), None for all. Reads only:
+    alerts name records, not people, so listing them is not a read of a patient's record
+    (opening the coverage, visit or authorization is, and is audited there)."""
     with uow:
-        alert = uow.session.scalars(select(Alert).where(
+        rows = _open(uow, source, caller.practice_id, clock().date())
+        if include_resolved:
+            rows += [AlertView.of_row(row) for row in uow.session.scalars(select(Alert).where(
+                Alert.practice_id == caller.practice_id, Alert.resolved_at.is_not(None)))]
+    rows = [a for a in rows if (kind is None or a.kind == kind)
+            and (coverage_id is None or a.coverage_id == coverage_id)]
+    rows.sort(key=lambda a: (a.kind, -a.created_at.timestamp(), str(a.id)))
+    if window is None:
+        return AlertPage(rows, len(rows))
+    offset, limit = window
+    return AlertPage(rows[offset:offset + limit], len(rows))
+
+
+def resolve(*, uow: UnitOfWork, source: AlertSource, clock: Callable[[], datetime],
+            caller: Caller, alert_id: uuid.UUID) -> AlertView:
+    """Mark an alert handled. A derived alert's resolution is the row written here, under
+    the alert's id; it stays resolved until its facts change (and with them its id)."""
+    now = clock()
+    with uow:
+        row = uow.session.scalars(select(Alert).where(
             Alert.practice_id == caller.practice_id, Alert.id == alert_id)).first()
-        if alert is None:
-            raise NotFound("alert")
-        if alert.resolved_at is None:
-            alert.resolved_at, alert.resolved_by = clock(), caller.actor
+        key = None
+        if row is None:
+            found = next((d for d in source.current(uow, caller.practice_id, now.date())
+                          if d.id_for(caller.practice_id) == alert_id), None)
+            if found is None:
+                raise NotFound("alert")
+            key = (Alert.practice_id == caller.practice_id, Alert.kind == found.kind,
+                   Alert.subject_id == found.subject_id,
+                   Alert.fingerprint == found.fingerprint)
+            row = uow.session.scalars(select(Alert).where(*key)).first() or Alert(
+                id=alert_id, practice_id=caller.practice_id, coverage_id=found.coverage_id,
+                kind=found.kind, subject_id=found.subject_id, fingerprint=found.fingerprint,
+                message=found.message, data=found.data, created_at=found.since)
+            uow.session.add(row)
+        if row.resolved_at is None:
+            row.resolved_at, row.resolved_by = now, caller.actor
         audit.record(uow, caller=caller, clock=clock, action="update", resource_type="alert",
-                     resource_ids=[alert.id])
-        uow.commit()
-        return alert
+                     resource_ids=[row.id])
+        try:
+            uow.commit()
+        except IntegrityError:
+            if key is None:
+                raise
+            # Resolved at the same moment by someone else: theirs stands.
+            uow.session.rollback()
+            row = uow.session.scalars(select(Alert).where(*key)).one()
+        return AlertView.of_row(row)

@@ -1,7 +1,7 @@
 """Use case of the practice manager's dashboard: the figures at a glance, read in one go.
 
-Authorizations expiring or running low come from the alerts (alerts.refresh owns those
-rules); verdicts are the ones stored on visits when they were booked.
+Authorizations expiring or running low come from the alerts (service/domain/alerts.py
+owns those rules); verdicts are the ones stored on visits when they were booked.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from service import alerts
 from service.access import Caller
 from service.db.models import (
-    Alert,
     Coverage,
     EligibilityCheck,
     ReverificationItem,
@@ -68,17 +67,17 @@ class Dashboard:
     checks_by_day: list[tuple[date, dict[str, int]]]
     visits_by_status: dict[str, int]
     flagged_visits: list[FlaggedVisit]
-    auth_alerts: list[Alert]
+    auth_alerts: list[alerts.AlertView]
     payers: list[PayerRate]
     last_run: RunReport | None
 
 
-def figures(*, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime],
-            caller: Caller) -> Dashboard:
+def figures(*, uow: Callable[[], UnitOfWork], source: alerts.AlertSource,
+            clock: Callable[[], datetime], caller: Caller) -> Dashboard:
     now = clock()
     today = now.date()
-    open_alerts = alerts.list_alerts(uow=uow(), clock=clock, caller=caller, kind=None,
-                                     coverage_id=None, include_resolved=False)
+    open_alerts = alerts.list_alerts(uow=uow(), source=source, clock=clock, caller=caller,
+                                     kind=None, coverage_id=None, include_resolved=False).items
     with uow() as work:
         checks = work.session.execute(select(
             EligibilityCheck.coverage_id, EligibilityCheck.payer, EligibilityCheck.status,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from payers.registry import PayerRegistry
 from service.access import CallerCache
+from service.alerts import AlertSource
 from service.config import Config
 from service.db.direct import DirectReads
 from service.db.uow import UnitOfWork
@@ -28,6 +29,7 @@ class Wiring:
     payers: PayerRegistry
     metrics: Metrics
     callers: CallerCache = field(default_factory=CallerCache)
+    alerts: AlertSource = field(default_factory=AlertSource)
     verdict_inputs: VerdictInputSource = field(init=False)
     reads: DirectReads = field(init=False)
     check_limits: TokenBuckets = field(init=False)

@@ -18,7 +18,7 @@ from schemas.practice import (
 from service import alerts, practice_config
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.context import ext
+from service.web.context import ext, page_window
 
 blp = ApiBlueprint("practice", __name__, url_prefix="/v1",
                    description="Alerts, fee schedule, counting policy and reports.")
@@ -29,11 +29,15 @@ blp = ApiBlueprint("practice", __name__, url_prefix="/v1",
 @blp.arguments(AlertQuery, location="query")
 @blp.response(200, AlertList)
 def list_alerts(args: dict[str, Any]) -> Any:
-    """Open alerts (refreshed from the ledger and the latest checks), grouped by kind."""
-    rows = alerts.list_alerts(uow=ext().uow(), clock=ext().clock, caller=current_caller(),
-                              kind=args.get("kind"), coverage_id=args.get("coverage_id"),
-                              include_resolved=args["include_resolved"])
-    return {"items": rows}
+    """Open alerts, derived from the ledger and the latest checks as they stand, by kind and
+    newest first, a page at a time. Listing never writes."""
+    found = alerts.list_alerts(uow=ext().uow(), source=ext().alerts, clock=ext().clock,
+                               caller=current_caller(), kind=args.get("kind"),
+                               coverage_id=args.get("coverage_id"),
+                               include_resolved=args["include_resolved"],
+                               window=page_window(args))
+    return {"items": found.items, "page": args["page"], "page_size": args["page_size"],
+            "total": found.total}
 
 
 @blp.route("/alerts/<uuid:alert_id>/resolve", methods=["POST"])
@@ -41,8 +45,8 @@ def list_alerts(args: dict[str, Any]) -> Any:
 @blp.response(200, AlertOut)
 def resolve_alert(alert_id: uuid.UUID) -> Any:
     """Mark an alert handled; it stays resolved until its facts change."""
-    return alerts.resolve(uow=ext().uow(), clock=ext().clock, caller=current_caller(),
-                          alert_id=alert_id)
+    return alerts.resolve(uow=ext().uow(), source=ext().alerts, clock=ext().clock,
+                          caller=current_caller(), alert_id=alert_id)
 
 
 @blp.route("/fee-schedule", methods=["GET"])

@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from service.db.models import ReverificationItem, ReverificationRun
 from tests.support.builders import VALID_NPIS, bearer, new_practice
@@ -173,6 +174,26 @@ def test_alerts_are_grouped_link_to_the_client_and_can_be_resolved(desk):
     assert post(client, f"/app/alerts/{alert_id}/resolve").headers["Location"] == "/app/alerts"
     after = client.get("/app/alerts").text
     assert alert_id not in after and "1 open alert," in after
+
+
+def test_the_alerts_page_and_the_dashboard_write_no_alert_or_audit_row(desk):
+    client, engine = desk["client"], desk["app"].extensions["coverwatch"].engine
+    intake(client, PEOPLE[1], member_id="ZZT0000005")
+    written: list[str] = []
+
+    def hear(conn, cursor, statement, parameters, context, executemany):
+        if re.match(r"\s*(INSERT|UPDATE|DELETE)\b.*\b(alerts|audit_log)\b", statement,
+                    re.IGNORECASE | re.DOTALL):
+            written.append(statement)
+
+    event.listen(engine, "before_cursor_execute", hear)
+    try:
+        pages = [client.get(path) for path in ("/app/alerts", "/app/dashboard")]
+    finally:
+        event.remove(engine, "before_cursor_execute", hear)
+    assert [p.status_code for p in pages] == [200, 200]
+    assert "Coverage inactive" in pages[0].text
+    assert written == []
 
 
 def test_the_dashboard_counts_checks_visits_payers_and_the_last_run(desk, clock):

@@ -29,8 +29,9 @@ OUTCOME_LABELS = {"active": "Active", "inactive": "Inactive", "rejected": "Rejec
 @bp.route("/alerts", methods=["GET"])
 @ui_session.signed_in
 def alert_list() -> ResponseReturnValue:
-    rows = alerts.list_alerts(uow=ext().uow(), clock=ext().clock, caller=ui_session.caller(),
-                              kind=None, coverage_id=None, include_resolved=False)
+    rows = alerts.list_alerts(uow=ext().uow(), source=ext().alerts, clock=ext().clock,
+                              caller=ui_session.caller(), kind=None, coverage_id=None,
+                              include_resolved=False).items
     order = {kind: n for n, kind in enumerate(KIND_LABELS)}
     ordered = sorted(rows, key=lambda a: (order.get(a.kind, len(order)), a.kind,
                                           -a.created_at.timestamp()))
@@ -42,8 +43,8 @@ def alert_list() -> ResponseReturnValue:
 @bp.route("/alerts/<uuid:alert_id>/resolve", methods=["POST"])
 @ui_session.signed_in
 def resolve_alert(alert_id: uuid.UUID) -> ResponseReturnValue:
-    alerts.resolve(uow=ext().uow(), clock=ext().clock, caller=ui_session.caller(),
-                   alert_id=alert_id)
+    alerts.resolve(uow=ext().uow(), source=ext().alerts, clock=ext().clock,
+                   caller=ui_session.caller(), alert_id=alert_id)
     flash("Alert resolved.")
     return redirect(url_for("ui.alert_list"))
 
@@ -51,7 +52,8 @@ def resolve_alert(alert_id: uuid.UUID) -> ResponseReturnValue:
 @bp.route("/dashboard", methods=["GET"])
 @ui_session.signed_in
 def manager_dashboard() -> ResponseReturnValue:
-    figures = dashboard.figures(uow=ext().uow, clock=ext().clock, caller=ui_session.caller())
+    figures = dashboard.figures(uow=ext().uow, source=ext().alerts, clock=ext().clock,
+                                caller=ui_session.caller())
     payer_rows = [(p.payer, "error", round(p.rate * 100)) for p in figures.payers]
     run_rows = [(OUTCOME_LABELS.get(k, k), k, n)
                 for k, n in sorted((figures.last_run.outcomes if figures.last_run else {})
