@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,9 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import cpu_seconds, free_port, wait_for  # noqa: E402
+from benchlib import (  # noqa: E402
+    cpu_seconds,
+    free_port,
+    migrate_and_seed,
+    start_gunicorn,
+    stop,
+    wait_for,
+)
 
-BIN = Path(sys.executable).parent
 BODY_BYTES = 3_000_000
 ROUNDS = 10
 MADE_UP_METHODS = 1000
@@ -60,10 +64,10 @@ def post(port: int, body: bytes, headers: dict[str, str] | None = None) -> int:
         conn.close()
 
 
-def metrics(port: int) -> tuple[int, int]:
-    """(/metrics size in bytes, number of series lines)."""
+def metrics(port: int, token: str | None = None) -> tuple[int, int]:
+    """(/metrics size in bytes, number of series lines); `token` when METRICS_TOKEN is set."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", "/metrics")
+    conn.request("GET", "/metrics", headers={"Authorization": f"Bearer {token}"} if token else {})
     text = conn.getresponse().read().decode()
     conn.close()
     return len(text.encode()), sum(1 for line in text.splitlines()
@@ -84,21 +88,9 @@ def made_up_methods(port: int, count: int, offset: int) -> None:
 
 
 def serve(work: Path, port: int) -> tuple[subprocess.Popen[bytes], str, Path]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'coverwatch.db'}",
-           "LOG_LEVEL": "INFO", "BIND": f"127.0.0.1:{port}"}
-    flask = [str(BIN / "flask"), "--app", "wsgi"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    seeded = subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=env, check=True,
-                            capture_output=True, text=True)
-    key = seeded.stdout.splitlines()[1].strip()
-    log_path = work / "gunicorn.log"
-    log = log_path.open("wb")
-    # gunicorn.conf.py makes the metrics folder; the CLI above must not see it unmade.
-    env["PROMETHEUS_MULTIPROC_DIR"] = str(work / "metrics")
-    server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-                              cwd=ROOT, env=env, stdout=log, stderr=log)
-    return server, key, log_path
+    demo = migrate_and_seed(work, port)
+    server, log_path = start_gunicorn(work, demo.env)
+    return server, demo.key, log_path
 
 
 def main() -> None:
@@ -135,12 +127,7 @@ def main() -> None:
               f"{'PASS' if series_after == series_before else 'MISS'} (counter digits may "
               f"change the byte size slightly)")
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
     lines = log_path.read_text(errors="replace").splitlines()
     shutil.rmtree(work, ignore_errors=True)
     worst = max((len(line) for line in lines), default=0)
