@@ -126,6 +126,9 @@ def start_gunicorn(work: Path, env: dict[str, str]) -> tuple[subprocess.Popen[by
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it is not gone within 30 s; nothing when it already ended."""
+    if server.poll() is not None:
+        return
     server.send_signal(signal.SIGTERM)
     try:
         server.wait(timeout=30)

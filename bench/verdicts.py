@@ -37,7 +37,6 @@ import os
 import queue
 import random
 import resource
-import signal
 import subprocess
 import sys
 import tempfile
@@ -52,7 +51,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from benchlib import cpu_seconds, drop_database, free_port, fresh_database, percentiles, wait_for
+from benchlib import (
+    cpu_seconds,
+    drop_database,
+    free_port,
+    fresh_database,
+    percentiles,
+    stop,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -506,16 +513,6 @@ def serve(app: str, port: int, workers: int, threads: int, env: dict[str, str],
         [BIN / "gunicorn", "-c", "gunicorn.conf.py", *extra, app], cwd=ROOT,
         env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
              "GUNICORN_THREADS": str(threads)}, stdout=out, stderr=out)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def rows_of(figures: list[dict[str, Any]]) -> Iterator[str]:

@@ -62,11 +62,6 @@ class Config:
             "payers_file": Path(env.get("COVERWATCH_PAYERS") or DEFAULT_PAYERS_FILE),
             "log_level": level,
         }
-        if env.get("ELIGIBILITY_REUSE_HOURS"):
-            try:
-                kwargs["eligibility_reuse_hours"] = float(env["ELIGIBILITY_REUSE_HOURS"])
-            except ValueError as exc:
-                raise ConfigError("ELIGIBILITY_REUSE_HOURS must be a number of hours") from exc
         if env.get("REDIS_URL"):
             kwargs["redis_url"] = env["REDIS_URL"]
         if env.get("REDIS_PREFIX"):
@@ -74,35 +69,7 @@ class Config:
         if env.get("SESSION_COOKIE_SECURE"):
             kwargs["session_cookie_secure"] = env["SESSION_COOKIE_SECURE"].lower() not in (
                 "0", "false", "no", "off")
-        if env.get("SESSION_IDLE_MINUTES"):
-            try:
-                kwargs["session_idle_minutes"] = float(env["SESSION_IDLE_MINUTES"])
-            except ValueError as exc:
-                raise ConfigError("SESSION_IDLE_MINUTES must be a number of minutes") from exc
-            if kwargs["session_idle_minutes"] <= 0:
-                raise ConfigError("SESSION_IDLE_MINUTES must be more than 0")
-        if env.get("SESSION_ABSOLUTE_HOURS"):
-            try:
-                kwargs["session_absolute_hours"] = float(env["SESSION_ABSOLUTE_HOURS"])
-            except ValueError as exc:
-                raise ConfigError("SESSION_ABSOLUTE_HOURS must be a number of hours") from exc
-            if kwargs["session_absolute_hours"] <= 0:
-                raise ConfigError("SESSION_ABSOLUTE_HOURS must be more than 0")
-        if env.get("VERDICT_CACHE_SIZE"):
-            try:
-                kwargs["verdict_cache_size"] = int(env["VERDICT_CACHE_SIZE"])
-            except ValueError as exc:
-                raise ConfigError("VERDICT_CACHE_SIZE must be a whole number") from exc
-            if kwargs["verdict_cache_size"] < 0:
-                raise ConfigError("VERDICT_CACHE_SIZE must be 0 or more")
-        kwargs.update(_fairness(env))
-        if env.get("MAX_BODY_BYTES"):
-            try:
-                kwargs["max_body_bytes"] = int(env["MAX_BODY_BYTES"])
-            except ValueError as exc:
-                raise ConfigError("MAX_BODY_BYTES must be a whole number of bytes") from exc
-            if kwargs["max_body_bytes"] < 1024:
-                raise ConfigError("MAX_BODY_BYTES must be at least 1024")
+        kwargs.update(_numbers(env))
         if env.get("METRICS_TOKEN"):
             kwargs["metrics_token"] = env["METRICS_TOKEN"]
         if env.get("SECRET_KEY"):
@@ -125,24 +92,35 @@ def default_database_url() -> str:
     return f"sqlite:///{instance / 'coverwatch.db'}"
 
 
-def _fairness(env: Any) -> dict[str, Any]:
+# Numeric settings: variable, field, type, unit (for messages), lowest, whether the lowest
+# itself is allowed, highest. A share or a rate of 0 would refuse everything, so theirs is not.
+NUMBERS: tuple[tuple[str, str, type, str, float, bool, float | None], ...] = (
+    ("ELIGIBILITY_REUSE_HOURS", "eligibility_reuse_hours", float, "hours", 0, True, None),
+    ("SESSION_IDLE_MINUTES", "session_idle_minutes", float, "minutes", 0, False, None),
+    ("SESSION_ABSOLUTE_HOURS", "session_absolute_hours", float, "hours", 0, False, None),
+    ("VERDICT_CACHE_SIZE", "verdict_cache_size", int, "", 0, True, None),
+    ("CHECK_RATE_PER_MINUTE", "check_rate_per_minute", float, "", 0, False, None),
+    ("CHECK_BURST", "check_burst", int, "", 1, True, None),
+    ("PAYER_PRACTICE_SHARE", "payer_practice_share", float, "", 0, False, 1),
+    ("PAYER_THREAD_SHARE", "payer_thread_share", float, "", 0, False, 1),
+    ("GUNICORN_THREADS", "server_threads", int, "", 1, True, None),
+    ("MAX_BODY_BYTES", "max_body_bytes", int, "bytes", 1024, True, None),
+)
+
+
+def _numbers(env: Any) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for name, field_name, kind, low, high in (
-        ("CHECK_RATE_PER_MINUTE", "check_rate_per_minute", float, 0.0, None),
-        ("CHECK_BURST", "check_burst", int, 1, None),
-        ("PAYER_PRACTICE_SHARE", "payer_practice_share", float, 0.0, 1.0),
-        ("PAYER_THREAD_SHARE", "payer_thread_share", float, 0.0, 1.0),
-        ("GUNICORN_THREADS", "server_threads", int, 1, None),
-    ):
+    for name, field_name, kind, unit, low, inclusive, high in NUMBERS:
         if not env.get(name):
             continue
+        what = ("a whole number" if kind is int else "a number") + (f" of {unit}" if unit else "")
         try:
             value = kind(env[name])
         except ValueError as exc:
-            raise ConfigError(f"{name} must be a {'whole ' if kind is int else ''}number") from exc
-        # Shares and the rate must be above 0 (a share of 0 would refuse every check).
-        if value < low or (kind is float and value <= low) or (high is not None and value > high):
-            bounds = f"more than {low}" if kind is float else f"{low} or more"
-            raise ConfigError(f"{name} must be {bounds}" + (f" and at most {high}" if high else ""))
+            raise ConfigError(f"{name} must be {what}") from exc
+        if value < low or (value == low and not inclusive) or (high is not None and value > high):
+            bounds = f"at least {low:g}" if inclusive else f"more than {low:g}"
+            upper = f" and at most {high:g}" if high is not None else ""
+            raise ConfigError(f"{name} must be {bounds}{upper}")
         found[field_name] = value
     return found

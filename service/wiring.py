@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from payers.registry import PayerRegistry
 from service.access import CallerCache
-from service.alerts import AlertSource
+from service.alert_source import AlertSource
 from service.config import Config
 from service.db.direct import DirectReads
 from service.db.uow import UnitOfWork

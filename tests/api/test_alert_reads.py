@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, func, select, text
 
-from service.alerts import AlertSource
+from service.alert_source import AlertSource
 from service.db import uow as uow_module
 from service.db.models import Alert, AuditEvent
 from tests.support.builders import authorized_coverage, bearer, new_practice

@@ -13,13 +13,17 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 
-@pytest.fixture(scope="session")
-def _shared_server() -> Iterator[HTTPServer]:
+def _serve() -> Iterator[HTTPServer]:
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     yield server
     server.clear()
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def _shared_server() -> Iterator[HTTPServer]:
+    yield from _serve()
 
 
 @pytest.fixture
@@ -49,11 +53,7 @@ def closed_url() -> str:
 
 @pytest.fixture(scope="session")
 def _second_server() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
+    yield from _serve()
 
 
 @pytest.fixture
