@@ -26,23 +26,11 @@ from datetime import date, datetime, timedelta
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import BindParameter, Uuid, bindparam, func, select
-from sqlalchemy.orm import load_only
-
-from service.db.models import (
-    Alert,
-    Authorization,
-    Coverage,
-    EligibilityCheck,
-    Practice,
-    PracticeSettings,
-    Visit,
-)
+from service.db.models import Alert
 from service.db.uow import UnitOfWork
 from service.domain.alerts import NO_SHOW_DAYS, WRITTEN_KINDS, Derived, derive
 from service.domain.verdict import Settings
 
-CHUNK = 500  # coverage ids per IN (...) list
 CoverageKey = tuple[int, int, date]  # (ledger stamp, config stamp, today)
 
 
@@ -103,8 +91,7 @@ class AlertSource:
         self.loads = 0  # coverages derived from the database (tests, benchmarks)
 
     def alerts(self, work: UnitOfWork, practice_id: uuid.UUID, today: date) -> PracticeAlerts:
-        stamp = (*work.session.execute(_PRACTICE_STAMP, {"practice_id": practice_id}).one(),
-                 today)
+        stamp = (*work.alerts.practice_stamp(practice_id), today)
         with self._lock:
             found = self._practices.get(practice_id)
             if found is not None and found[0] == stamp:
@@ -126,7 +113,7 @@ class AlertSource:
             return built
 
     def _build(self, work: UnitOfWork, practice_id: uuid.UUID, today: date) -> PracticeAlerts:
-        rows = work.session.scalars(select(Alert).where(Alert.practice_id == practice_id)).all()
+        rows = work.alerts.rows(practice_id)
         resolved = [AlertView.of_row(r) for r in rows if r.resolved_at is not None]
         handled = {(a.kind, a.subject_id, a.fingerprint) for a in resolved}
         open_ = [a for a in self.derived(work, practice_id, today)
@@ -140,15 +127,11 @@ class AlertSource:
     def derived(self, work: UnitOfWork, practice_id: uuid.UUID,
                 today: date) -> list[AlertView]:
         """Every alert the practice's coverages raise today, in coverage order."""
-        config = work.session.execute(
-            select(Practice.config_version, PracticeSettings.thresholds)
-            .outerjoin(PracticeSettings, PracticeSettings.practice_id == Practice.id)
-            .where(Practice.id == practice_id)).first()
+        config = work.alerts.config(practice_id)
         if config is None:
             return []
-        stamps = work.session.execute(select(Coverage.id, Coverage.ledger_version).where(
-            Coverage.practice_id == practice_id).order_by(Coverage.id)).all()
-        keys = {cid: (int(version), int(config[0]), today) for cid, version in stamps}
+        keys = {cid: (version, config[0], today)
+                for cid, version in work.alerts.coverage_stamps(practice_id)}
         found: dict[uuid.UUID, tuple[AlertView, ...]] = {}
         with self._lock:
             for cid, key in keys.items():
@@ -171,22 +154,6 @@ class AlertSource:
         return [a for cid in keys for a in found[cid]]
 
 
-def _practice_stamp_statement() -> Any:
-    practice: BindParameter[uuid.UUID] = bindparam("practice_id", type_=Uuid())
-    coverages = Coverage.practice_id == practice
-    rows = Alert.practice_id == practice
-    return select(
-        select(func.count()).where(coverages).scalar_subquery(),
-        select(func.coalesce(func.sum(Coverage.ledger_version), 0)).where(coverages)
-        .scalar_subquery(),
-        select(Practice.config_version).where(Practice.id == practice).scalar_subquery(),
-        select(func.count()).select_from(Alert).where(rows).scalar_subquery(),
-        select(func.count(Alert.resolved_at)).where(rows).scalar_subquery())
-
-
-_PRACTICE_STAMP = _practice_stamp_statement()
-
-
 def _settings(thresholds: dict[str, Any] | None) -> Settings:
     return Settings(**{k: v for k, v in (thresholds or {}).items()
                        if k in Settings.__dataclass_fields__})
@@ -194,32 +161,8 @@ def _settings(thresholds: dict[str, Any] | None) -> Settings:
 
 def _derive(work: UnitOfWork, coverage_ids: Sequence[uuid.UUID], today: date,
             settings: Settings) -> list[tuple[uuid.UUID, list[Derived]]]:
-    session = work.session
-    auths: dict[uuid.UUID, list[Authorization]] = {}
-    visits: dict[uuid.UUID, list[Visit]] = {}
-    latest: dict[uuid.UUID, EligibilityCheck] = {}
-    for start in range(0, len(coverage_ids), CHUNK):
-        chunk = coverage_ids[start:start + CHUNK]
-        for auth in session.scalars(select(Authorization).where(
-                Authorization.coverage_id.in_(chunk), Authorization.status == "approved")):
-            auths.setdefault(auth.coverage_id, []).append(auth)
-        for visit in session.scalars(select(Visit).where(
-                Visit.coverage_id.in_(chunk),
-                Visit.date >= today - timedelta(days=NO_SHOW_DAYS)).order_by(Visit.date)):
-            visits.setdefault(visit.coverage_id, []).append(visit)
-        # The newest finished check with the coverage's current payer, per coverage.
-        ranked = select(EligibilityCheck.id, func.row_number().over(
-            partition_by=EligibilityCheck.coverage_id,
-            order_by=EligibilityCheck.started_at.desc()).label("n")).join(
-            Coverage, (Coverage.id == EligibilityCheck.coverage_id)
-            & (Coverage.payer == EligibilityCheck.payer)).where(
-            EligibilityCheck.coverage_id.in_(chunk),
-            EligibilityCheck.status != "pending").subquery()
-        for check in session.scalars(select(EligibilityCheck).options(load_only(
-                EligibilityCheck.id, EligibilityCheck.coverage_id, EligibilityCheck.status,
-                EligibilityCheck.error_code, EligibilityCheck.started_at)).join(
-                ranked, ranked.c.id == EligibilityCheck.id).where(ranked.c.n == 1)):
-            latest[check.coverage_id] = check
-    return [(cid, derive(cid, auths=auths.get(cid, []), visits=visits.get(cid, []),
-                         latest_check=latest.get(cid), today=today, settings=settings))
+    facts = work.alerts.facts(coverage_ids, visits_since=today - timedelta(days=NO_SHOW_DAYS))
+    return [(cid, derive(cid, auths=facts.auths.get(cid, []), visits=facts.visits.get(cid, []),
+                         latest_check=facts.latest_check.get(cid), today=today,
+                         settings=settings))
             for cid in coverage_ids]

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from service import audit
@@ -61,22 +60,19 @@ def resolve(*, uow: UnitOfWork, source: AlertSource, clock: Callable[[], datetim
     the alert's id; it stays resolved until its facts change (and with them its id)."""
     now = clock()
     with uow:
-        row = uow.session.scalars(select(Alert).where(
-            Alert.practice_id == caller.practice_id, Alert.id == alert_id)).first()
-        key = None
+        row = uow.alerts.get(caller.practice_id, alert_id)
+        found = None
         if row is None:
             found = next((a for a in source.derived(uow, caller.practice_id, now.date())
                           if a.id == alert_id), None)
             if found is None:
                 raise NotFound("alert")
-            key = (Alert.practice_id == caller.practice_id, Alert.kind == found.kind,
-                   Alert.subject_id == found.subject_id,
-                   Alert.fingerprint == found.fingerprint)
-            row = uow.session.scalars(select(Alert).where(*key)).first() or Alert(
+            row = uow.alerts.by_facts(caller.practice_id, found.kind, found.subject_id,
+                                      found.fingerprint) or Alert(
                 id=alert_id, practice_id=caller.practice_id, coverage_id=found.coverage_id,
                 kind=found.kind, subject_id=found.subject_id, fingerprint=found.fingerprint,
                 message=found.message, data=found.data, created_at=found.created_at)
-            uow.session.add(row)
+            uow.alerts.add(row)
         if row.resolved_at is None:
             row.resolved_at, row.resolved_by = now, caller.actor
         audit.record(uow, caller=caller, clock=clock, action="update", resource_type="alert",
@@ -84,9 +80,12 @@ def resolve(*, uow: UnitOfWork, source: AlertSource, clock: Callable[[], datetim
         try:
             uow.commit()
         except IntegrityError:
-            if key is None:
+            if found is None:
                 raise
             # Resolved at the same moment by someone else: theirs stands.
             uow.session.rollback()
-            row = uow.session.scalars(select(Alert).where(*key)).one()
+            row = uow.alerts.by_facts(caller.practice_id, found.kind, found.subject_id,
+                                      found.fingerprint)
+            if row is None:
+                raise
         return AlertView.of_row(row)

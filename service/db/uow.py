@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
+from service.db.alerts import AlertRepository
 from service.db.checks import EligibilityCheckRepository
 from service.db.direct import DirectReads
 from service.db.ledger import (
@@ -71,6 +72,7 @@ class UnitOfWork:
         self.visits = VisitRepository(self.session)
         self.fees = FeeRepository(self.session)
         self.settings = SettingsRepository(self.session)
+        self.alerts = AlertRepository(self.session)
         return self
 
     def __exit__(
