@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from service.alert_source import AlertSource
-from service.db import uow as uow_module
 from service.db.models import Alert, AuditEvent
 from tests.support.builders import authorized_coverage, bearer, new_practice
 
@@ -72,13 +71,13 @@ def test_listing_alerts_runs_no_statement_that_writes(app, client, ledger):
 
 
 @contextmanager
-def a_writer_holding_its_locks(db_url: str) -> Iterator[None]:
+def a_writer_holding_its_locks(app, db_url: str) -> Iterator[None]:
     """Another connection in the middle of a write (and, on SQLite, this process's writers'
-    turn taken), as while a visit is being booked."""
+    turn taken, as booking takes it), as while a visit is being booked."""
     if db_url.startswith("sqlite"):
         conn = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
         conn.execute("BEGIN IMMEDIATE")
-        with uow_module._SQLITE_WRITES:
+        with app.extensions["coverwatch"].uow() as work, work.serialized():
             try:
                 yield
             finally:
@@ -104,7 +103,7 @@ def test_an_alert_read_does_not_wait_for_a_writer(app, client, ledger, db_url):
     def read() -> None:
         answers.append(client.get("/v1/alerts", headers=bearer(ledger["key"])).status_code)
 
-    with a_writer_holding_its_locks(db_url):
+    with a_writer_holding_its_locks(app, db_url):
         reader = threading.Thread(target=read)
         reader.start()
         reader.join(timeout=10)
