@@ -3,8 +3,10 @@
 The request is the JSON body of payers/clearinghouse_map.py, POSTed to the route's ``url``
 under the transport rules; the token comes from the route's ``token_url`` (client
 credentials), is cached until shortly before it expires, and is fetched again once when
-the API answers 401. The API echoes ``controlNumber``: a reply with another one answers
-another request (PAYER_RESPONSE_INVALID). Exchange.request/response hold the JSON bodies.
+the API answers 401. The reply is mapped straight into the decoded 271 (no X12 text is
+written); the ``controlNumber`` it echoes is that 271's echo of our request, so verify()
+refuses a reply to another request (PAYER_RESPONSE_INVALID) as it does for any payer.
+Exchange.request/response hold the JSON bodies, the reply exactly as received.
 """
 
 from __future__ import annotations
@@ -12,20 +14,22 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import requests
 
 from payers.base import EligibilityAnswer, EligibilityQuery, Exchange, PayerError, PayerErrorCode
-from payers.clearinghouse_map import ReplyShapeError, refusals, request_body, to_reply
+from payers.clearinghouse_map import (
+    ReplyShapeError,
+    control_number,
+    refusals,
+    request_body,
+    to_271,
+)
 from payers.directory import PayerEntry
-from payers.inquiry import read_reply
 from payers.oauth import TokenSource
 from payers.replies import check_status, safe_token
-from payers.reply271 import write_271
 from payers.transport import HttpReply, Transport
 from payers.verify import verify
-from payers.x12.errors import X12Error
 from payers.x12.x271 import Eligibility271
 
 
@@ -56,7 +60,7 @@ class ClearinghouseAdapter:
                             http_status=reply.status, elapsed_ms=reply.elapsed_ms)
         try:
             answer = self._decode(reply, query)
-            verify(query, answer, route=self.route)
+            verify(query, answer, route=self.route, echo=control_number(query))
         except PayerError as err:
             err.exchange = exchange
             raise
@@ -89,15 +93,10 @@ class ClearinghouseAdapter:
             raise PayerError(PayerErrorCode.ENVELOPE_ERROR, f"the clearinghouse refused the "
                              f"request (error {safe_token(refused[0])})", route=self.route,
                              reached_payer=False)
-        if str(body.get("controlNumber", "")).strip() != f"{query.control_number:09d}":
-            raise self._invalid("the reply does not echo our controlNumber")
         try:
-            reply271 = to_reply(body, query, sender=self.entry.isa_receiver,
-                                receiver=self.entry.sender_id, stamp=datetime.now(UTC))
-            x271 = write_271(reply271)
-        except (ReplyShapeError, X12Error) as exc:
+            return to_271(body, query, trace_originator=self.entry.trn_originator)
+        except ReplyShapeError as exc:
             raise self._invalid(f"the reply cannot be read ({exc})") from exc
-        return read_reply(x271, route=self.route, trace_number=query.inquiry.trace_number)
 
     def _invalid(self, message: str) -> PayerError:
         return PayerError(PayerErrorCode.RESPONSE_INVALID, message, route=self.route,

@@ -1,22 +1,27 @@
 """The clearinghouse JSON eligibility API (the Optum/Change Healthcare v3 shape): the request
-body for a query, and the reply mapped into the same decoded 271 as every other adapter.
+body for a query, and the reply mapped into the decoded 271 every other adapter returns.
 
-The reply is rewritten as 271 text with the 271 writer and read back with the codec's
-reader, so summarize() and verify() see exactly the structure a payer's own 271 gives.
-Errors carrying an AAA reason code (two digits, e.g. 72) are rejections, i.e. data; any
-other error in the reply means the clearinghouse refused the request (ENVELOPE_ERROR).
+The reply is mapped straight into the 271 reader's model (payers.x12.x271_make), so
+summarize() and verify() see the structure a payer's own 271 gives, with the reply's own
+words: payer messages and names are kept whole, and the 271's echo of our request (TRN01 2
+and BHT03) is the ``controlNumber`` the reply echoes, so that verify() can tell a reply to
+another request. Errors carrying an AAA reason code (two digits, e.g. 72) are rejections,
+i.e. data; any other error in the reply means the clearinghouse refused the request
+(ENVELOPE_ERROR).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from payers.base import EligibilityQuery
 from payers.directory import PayerEntry
-from payers.reply271 import Aaa, BenefitLine, Entity, Person, Reply, clean
+from payers.x12.x271_loops import Benefit, Eligibility271, Level
+from payers.x12.x271_make import Made271, benefit, eb, entity, organization, person
+from payers.x12.x271_parts import Name, Party
 
 AAA_CODE = re.compile(r"^[0-9A-Z]{2}$")
 CODE = re.compile(r"^[0-9A-Z]{1,3}$")
@@ -65,7 +70,7 @@ def request_body(entry: PayerEntry, query: EligibilityQuery) -> dict[str, Any]:
     elif inquiry.service_date:
         encounter["dateOfService"] = f"{inquiry.service_date:%Y%m%d}"
     body: dict[str, Any] = {
-        "controlNumber": f"{query.control_number:09d}", "tradingPartnerServiceId": entry.payer_id,
+        "controlNumber": control_number(query), "tradingPartnerServiceId": entry.payer_id,
         "provider": provider, "subscriber": subscriber, "encounter": encounter}
     if dependents:
         body["dependents"] = dependents
@@ -89,41 +94,72 @@ def refusals(body: dict[str, Any]) -> list[str]:
             if not AAA_CODE.match(str(e.get("code", "")))]
 
 
-def to_reply(body: dict[str, Any], query: EligibilityQuery, *, sender: str,
-             receiver: str, stamp: datetime) -> Reply:
-    """The 271 the JSON says, echoing our trace (the caller checked controlNumber)."""
-    subscriber = _reply_person(body.get("subscriber"))
+def control_number(query: EligibilityQuery) -> str:
+    """The controlNumber a request for ``query`` carries, and a reply to it echoes."""
+    return f"{query.control_number:09d}"
+
+
+def to_271(body: dict[str, Any], query: EligibilityQuery, *,
+           trace_originator: str) -> Eligibility271:
+    """The 271 the JSON says. What it echoes of our request (TRN01 2 and BHT03) is the
+    reply's own controlNumber, never our query's, so that verify() can tell a reply to
+    another request; TRN03 names us (``trace_originator``), who numbered it."""
+    echoed = _text(body.get("controlNumber"))
+    subscriber = body.get("subscriber") if isinstance(body.get("subscriber"), dict) else None
     dependents = body.get("dependents")
-    dependent = _reply_person(dependents[0]) if isinstance(dependents, list) and \
-        dependents and query.inquiry.dependent is not None else None
-    payer, provider = _dict(body, "payer"), _dict(body, "provider")
+    dependent = dependents[0] if isinstance(dependents, list) and dependents and isinstance(
+        dependents[0], dict) and query.inquiry.dependent is not None else None
     payer_aaa, patient_aaa = _rejections(body)
     if subscriber is None and not payer_aaa:
         raise ReplyShapeError("the reply names no subscriber")
-    plan_begin, plan_end = _plan_dates(body.get("planDateInformation"))
-    plan = _dict(body, "planInformation")
-    traces = [("2", query.inquiry.trace_number.strip(), "9CLEARHOUS")]
+    benefits = [_benefit(b) for b in _list(body, "benefitsInformation")]
+    made = Made271(control_number=echoed, reference=echoed)
+    payer = _dict(body, "payer")
+    source = made.level(organization(
+        "PR", _text(payer.get("name")), qualifier="PI",
+        identifier=_text(payer.get("payorIdentification") or payer.get("payerIdentification"))))
+    for aaa in payer_aaa:
+        made.rejection(source.party, *aaa, valid_request=aaa[0] in ("42", "80"))
+    if payer_aaa or subscriber is None:
+        return made.done()
+    provider = _dict(body, "provider")
+    receiver = made.level(organization(
+        "1P", _text(provider.get("providerOrgName") or provider.get("organizationName")
+                    or provider.get("providerName")), qualifier="XX",
+        identifier=_text(provider.get("npi"))), parent=source)
+    top = made.level(_reply_name("IL", subscriber), parent=receiver)
+    group = _text(_dict(body, "planInformation").get("groupNumber"))
+    if group:
+        made.reference(top.party, "6P", group)
+    _born(made, top.party, subscriber)
+    patient = top if dependent is None else made.level(_reply_name("03", dependent), parent=top)
+    _traces(made, patient, body, echoed, trace_originator)
+    if dependent is not None:
+        _born(made, patient.party, dependent)
+    for aaa in patient_aaa:
+        made.rejection(patient.party, *aaa, valid_request=aaa[0] in ("42", "80"))
+    if patient_aaa:
+        return made.done()
+    begin, end = _plan_dates(body.get("planDateInformation"))
+    if begin:
+        made.date(patient.party, "346", begin)
+    if end:
+        made.date(patient.party, "347", end)
+    made.benefits(patient, benefits)
+    return made.done()
+
+
+def _traces(made: Made271, level: Level, body: dict[str, Any], echoed: str,
+            originator: str) -> None:
+    """The echo of our request, then the clearinghouse's own traces (TRN01 1). Its TRN01 2
+    traces echo the 270 it sent the payer, not our request, so they are left out."""
+    made.trace(level, "2", echoed, originator)
     for trace in body.get("subscriberTraceNumbers") or []:
         if isinstance(trace, dict) and str(trace.get("traceTypeCode")) == "1":
-            ref, origin = clean(str(trace.get("referenceIdentification", ""))), clean(
-                str(trace.get("originatingCompanyIdentifier", "")))
-            if ref and origin:
-                traces.append(("1", ref, origin))
-    return Reply(
-        control_number=query.control_number, sender_id=sender,
-        receiver_id=receiver, usage="P", timestamp=stamp,
-        reference=query.inquiry.trace_number.strip(),
-        payer_name=clean(str(payer.get("name", ""))) or "PAYER",
-        payer_id=clean(str(payer.get("payorIdentification") or payer.get("payerIdentification")
-                           or "")) or "UNKNOWN",
-        provider_name=clean(str(provider.get("providerOrgName") or provider.get(
-            "organizationName") or provider.get("providerName") or "")),
-        provider_npi=clean(str(provider.get("npi") or "")),
-        payer_rejections=tuple(payer_aaa), subscriber=subscriber if not payer_aaa else None,
-        dependent=dependent, traces=tuple(traces), patient_rejections=tuple(patient_aaa),
-        group_number=clean(str(plan.get("groupNumber") or "")),
-        plan_begin=plan_begin, plan_end=plan_end,
-        benefits=tuple(_benefit(b) for b in _list(body, "benefitsInformation")))
+            reference = _text(trace.get("referenceIdentification"))
+            if reference:
+                made.trace(level, "1", reference,
+                           _text(trace.get("originatingCompanyIdentifier")))
 
 
 def _errors(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -137,53 +173,56 @@ def _errors(body: dict[str, Any]) -> list[dict[str, Any]]:
     return list(unique.values())
 
 
-def _rejections(body: dict[str, Any]) -> tuple[list[Aaa], list[Aaa]]:
-    payer: list[Aaa] = []
-    patient: list[Aaa] = []
+def _rejections(body: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(AAA03, AAA04) of the errors at the payer, and of those at the patient."""
+    payer: list[tuple[str, str]] = []
+    patient: list[tuple[str, str]] = []
     for e in _errors(body):
         code = str(e.get("code", ""))
         if not AAA_CODE.match(code):
             continue
         action = str(e.get("followupAction", "")).strip()
         follow = action if CODE.match(action) else FOLLOW_UPS.get(action.lower(), "C")
-        aaa = Aaa(reason=code, follow_up=follow, valid_request=code in ("42", "80"))
         location = str(e.get("location", "")).upper()
-        (payer if location.endswith(("2000A", "2100A")) else patient).append(aaa)
+        (payer if location.endswith(("2000A", "2100A")) else patient).append((code, follow))
     return payer, patient
 
 
-def _reply_person(value: Any) -> Person | None:
-    if not isinstance(value, dict):
-        return None
-    return Person(last=clean(str(value.get("lastName") or "")) or "",
-                  first=clean(str(value.get("firstName") or "")),
-                  member_id=clean(str(value.get("memberId") or "")),
-                  birth_date=_date(value.get("dateOfBirth")),
-                  gender=value.get("gender") if value.get("gender") in ("F", "M", "U") else None)
+def _reply_name(entity_id: str, value: dict[str, Any]) -> Name:
+    return person(entity_id, _text(value.get("lastName")), first=_text(value.get("firstName")),
+                  member_id=_text(value.get("memberId")))
 
 
-def _benefit(b: dict[str, Any]) -> BenefitLine:
+def _born(made: Made271, party: Party, value: dict[str, Any]) -> None:
+    born = _date(value.get("dateOfBirth"))
+    if born is not None:
+        gender = value.get("gender")
+        made.born(party, born, gender if gender in ("F", "M", "U") else "")
+
+
+def _benefit(b: dict[str, Any]) -> Benefit:
     code = str(b.get("code", ""))
     if not CODE.match(code):
         raise ReplyShapeError("a benefitsInformation entry has no valid code")
-    stcs = tuple(str(c) for c in b.get("serviceTypeCodes") or [] if CODE.match(str(c)))
     auth = b.get("authOrCertIndicator")
-    messages = tuple(str(i.get("description", "")) for i in b.get("additionalInformation") or []
-                     if isinstance(i, dict))
-    return BenefitLine(
-        code=code, coverage_level=_code(b.get("coverageLevelCode")), service_types=stcs,
+    messages = [i["description"] for i in b.get("additionalInformation") or []
+                if isinstance(i, dict) and isinstance(i.get("description"), str)
+                and i["description"].strip()]
+    return benefit(eb(
+        code, coverage_level=_code(b.get("coverageLevelCode")),
+        service_types=[str(c) for c in b.get("serviceTypeCodes") or [] if CODE.match(str(c))],
         insurance_type=_code(b.get("insuranceTypeCode")),
-        plan_description=clean(str(b.get("planCoverage") or "")),
+        plan_description=_text(b.get("planCoverage")),
         time_period=_code(b.get("timeQualifierCode")), amount=_decimal(b.get("benefitAmount")),
         percent=_decimal(b.get("benefitPercent")),
         quantity_qualifier=_code(b.get("quantityQualifierCode")),
         quantity=_decimal(b.get("benefitQuantity")),
         auth_required=True if auth == "Y" else False if auth == "N" else None,
-        network=_code(b.get("inPlanNetworkIndicatorCode")), messages=messages,
+        network=_code(b.get("inPlanNetworkIndicatorCode"))), messages=messages,
         entity=_entity(b))
 
 
-def _entity(b: dict[str, Any]) -> Entity | None:
+def _entity(b: dict[str, Any]) -> Party | None:
     raw = b.get("benefitsRelatedEntity")
     if raw is None and isinstance(b.get("benefitsRelatedEntities"), list):
         raw = next(iter(b["benefitsRelatedEntities"]), None)
@@ -193,11 +232,11 @@ def _entity(b: dict[str, Any]) -> Entity | None:
     # A code when the API sends one; else its description; a named administrator is a vendor.
     entity_id = ident if CODE.match(ident) else ENTITIES.get(ident.strip().lower(), "VN")
     contacts = (raw.get("contactInformation") or {}).get("contacts") or []
-    phone = next((clean(str(c.get("communicationNumber"))) for c in contacts
+    phone = next((_text(c.get("communicationNumber")) for c in contacts
                   if isinstance(c, dict) and str(c.get("communicationMode", "")).lower()
-                  in ("telephone", "te")), None)
-    return Entity(entity_id=entity_id, name=clean(str(raw.get("entityName") or "")) or "",
-                  payer_id=clean(str(raw.get("entityIdentificationValue") or "")),
+                  in ("telephone", "te")), "")
+    return entity(organization(entity_id, _text(raw.get("entityName")), qualifier="PI",
+                               identifier=_text(raw.get("entityIdentificationValue"))),
                   phone=phone)
 
 
@@ -225,9 +264,14 @@ def _list(body: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)]
 
 
-def _code(value: Any) -> str | None:
+def _code(value: Any) -> str:
     text = str(value or "")
-    return text if CODE.match(text) else None
+    return text if CODE.match(text) else ""
+
+
+def _text(value: Any) -> str:
+    """A value as the reply gives it, without surrounding spaces ('' when absent)."""
+    return str(value).strip() if value is not None else ""
 
 
 def _decimal(value: Any) -> Decimal | None:

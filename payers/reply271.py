@@ -1,101 +1,29 @@
-"""A 271 writer: plain dataclasses in, X12 text out, through the codec's own writer.
+"""The 271 writer: a decoded 271 (the reader's model, e.g. made with x271_make) out as X12.
 
-The simulated payer answers with it, and the clearinghouse JSON reply is mapped through it
-so that every adapter's answer is decoded by the same 271 reader into the same structure.
-Free text from outside (names, messages) goes through ``clean`` first: X12 has no escape
-character, so delimiters and non-ASCII characters are replaced rather than refused.
+The simulated payer answers with it. Values go through the codec's writer, which refuses
+a delimiter or a character outside printable ASCII; text from outside X12 goes through
+``clean`` first (X12 has no escape character, so such characters are replaced instead).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
-
 from payers.x12.build import (
+    Composite,
+    Element,
     Envelope,
     Repeated,
     Segment,
     TransactionSet,
-    Usage,
     seg,
     write_interchange,
 )
 from payers.x12.x270 import GUIDE
+from payers.x12.x271_loops import Benefit, Eligibility271, Level
+from payers.x12.x271_parts import Party, Rejection
 
 _DELIMITERS = set("*~:^|>")
-
-
-@dataclass(frozen=True, kw_only=True)
-class Entity:
-    """A 2120 benefit-related entity (e.g. the behavioral health organization)."""
-
-    entity_id: str  # NM101: VN vendor, PR payer, X3 utilization management...
-    name: str
-    payer_id: str | None = None  # NM109 with NM108 PI
-    phone: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class BenefitLine:
-    """One EB segment with its MSG lines and optional 2120 loop."""
-
-    code: str
-    coverage_level: str | None = None
-    service_types: tuple[str, ...] = ()
-    insurance_type: str | None = None
-    plan_description: str | None = None
-    time_period: str | None = None
-    amount: Decimal | None = None
-    percent: Decimal | None = None
-    quantity_qualifier: str | None = None
-    quantity: Decimal | None = None
-    auth_required: bool | None = None
-    network: str | None = None  # Y, N, W, U
-    messages: tuple[str, ...] = ()
-    entity: Entity | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Person:
-    last: str
-    first: str | None = None
-    member_id: str | None = None
-    birth_date: date | None = None
-    gender: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Aaa:
-    reason: str  # AAA03
-    follow_up: str  # AAA04
-    valid_request: bool = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class Reply:
-    """Everything one 271 says; the envelope goes from the payer back to the provider."""
-
-    control_number: int
-    sender_id: str
-    receiver_id: str
-    usage: str
-    timestamp: datetime
-    reference: str  # BHT03, echoing the 270's
-    payer_name: str
-    payer_id: str
-    provider_name: str | None = None
-    provider_npi: str | None = None
-    payer_rejections: tuple[Aaa, ...] = ()  # 2100A: when set, the reply ends there
-    subscriber: Person | None = None
-    dependent: Person | None = None
-    traces: tuple[tuple[str, str, str], ...] = ()  # TRN01, TRN02, TRN03 at the patient
-    patient_rejections: tuple[Aaa, ...] = ()
-    group_number: str | None = None
-    plan_begin: date | None = None
-    plan_end: date | None = None
-    benefits: tuple[BenefitLine, ...] = ()
+_HL_CODES = {"A": "20", "B": "21", "C": "22", "D": "23"}
+_DETAILS = frozenset({"HSD", "REF", "DTP", "AAA", "MSG", "III"})
 
 
 def clean(text: str | None) -> str | None:
@@ -107,91 +35,88 @@ def clean(text: str | None) -> str | None:
     return kept or None
 
 
-def write_271(reply: Reply) -> str:
-    envelope = Envelope(
-        sender_id=reply.sender_id, receiver_id=reply.receiver_id, usage=Usage(reply.usage),
-        timestamp=reply.timestamp, interchange_control_number=reply.control_number,
-        group_control_number=reply.control_number)
+def write_271(answer: Eligibility271, *, envelope: Envelope) -> str:
+    """One interchange holding ``answer`` as one 271 (ST02 is its control number)."""
     return write_interchange(
         envelope=envelope, functional_id="HB", set_id="271", guide=GUIDE,
-        transactions=[TransactionSet(control_number=reply.control_number,
-                                     segments=_body(reply))])
+        transactions=[TransactionSet(control_number=int(answer.control_number),
+                                     segments=_body(answer))])
 
 
-def _body(reply: Reply) -> list[Segment]:
-    stamp = reply.timestamp
-    ends_at_payer = bool(reply.payer_rejections) or reply.subscriber is None
-    segments = [
-        seg("BHT", "0022", "11", reply.reference, stamp.strftime("%Y%m%d"),
-            stamp.strftime("%H%M")),
-        seg("HL", "1", None, "20", "0" if ends_at_payer else "1"),
-        seg("NM1", "PR", "2", clean(reply.payer_name) or "PAYER", None, None, None, None, "PI",
-            reply.payer_id),
-        *_aaa(reply.payer_rejections),
-    ]
-    if ends_at_payer or reply.subscriber is None:
-        return segments
-    segments += [
-        seg("HL", "2", "1", "21", "1"),
-        seg("NM1", "1P", "2", clean(reply.provider_name) or "PROVIDER", None, None, None, None,
-            "XX" if reply.provider_npi else None, reply.provider_npi),
-        seg("HL", "3", "2", "22", "1" if reply.dependent else "0"),
-    ]
-    traces = [seg("TRN", *trace) for trace in reply.traces]
-    # 2100 order per the TR3: NM1, REF, AAA, DMG, DTP; then the 2110 EB loops.
-    refs = [seg("REF", "6P", reply.group_number)] if reply.group_number else []
-    rejections = _aaa(reply.patient_rejections)
-    if reply.dependent is None:
-        segments += [*traces, *_person("IL", reply.subscriber, [*refs, *rejections])]
-    else:
-        segments += [*_person("IL", reply.subscriber, refs), seg("HL", "4", "3", "23", "0"),
-                     *traces, *_person("03", reply.dependent, rejections)]
-    if reply.patient_rejections:
-        return segments
-    if reply.plan_begin:
-        segments.append(seg("DTP", "346", "D8", reply.plan_begin.strftime("%Y%m%d")))
-    if reply.plan_end:
-        segments.append(seg("DTP", "347", "D8", reply.plan_end.strftime("%Y%m%d")))
-    for benefit in reply.benefits:
+def _body(answer: Eligibility271) -> list[Segment]:
+    segments = [seg("BHT", "0022", answer.purpose, answer.reference, answer.date_text,
+                    answer.time)]
+    for source in answer.sources:
+        _level(source, None, segments)
+    return segments
+
+
+def _level(level: Level, parent: str | None, segments: list[Segment]) -> None:
+    segments.append(seg("HL", level.hl_id, parent, _HL_CODES[level.loop[-1]],
+                        "1" if level.children else "0"))
+    segments += [seg("TRN", t.trace_type, t.reference, t.originator, t.supplemental)
+                 for t in level.traces]
+    segments += _rejections(level.rejections)
+    segments += _party(level.party)
+    for benefit in level.benefits:
         segments += _benefit(benefit)
+    for child in level.children:
+        _level(child, level.hl_id, segments)
+
+
+def _party(party: Party) -> list[Segment]:
+    """A 2100 or 2120 loop in the TR3's order. Diagnoses (HI) are not written: the model
+    keeps their codes without the code list qualifier."""
+    segments: list[Segment] = []
+    name = party.name
+    if name is not None:
+        segments.append(seg("NM1", name.entity_id, name.entity_type, name.last_or_organization,
+                            name.first, name.middle, None, name.suffix, name.id_qualifier,
+                            name.identifier, name.relationship))
+    segments += [seg("REF", r.qualifier, r.value, r.description) for r in party.references]
+    address = party.address
+    if address is not None:
+        segments += [seg("N3", *address.lines[:2]),
+                     seg("N4", address.city, address.state, address.postal_code,
+                         address.country)]
+    segments += [seg("PER", c.function, c.name, *(x for pair in c.numbers for x in pair))
+                 for c in party.contacts]
+    segments += _rejections(party.rejections)
+    if party.provider is not None:
+        p = party.provider
+        segments.append(seg("PRV", p.role, p.qualifier, p.taxonomy))
+    born = party.demographics
+    if born is not None:
+        day = born.birth_date
+        segments.append(seg("DMG", "D8" if day else None, f"{day:%Y%m%d}" if day else None,
+                            born.gender))
+    member = party.member
+    if member is not None:
+        segments.append(seg("INS", "Y" if member.is_subscriber else "N", member.relationship,
+                            member.maintenance_type, member.maintenance_reason,
+                            *([None] * 12), member.birth_sequence))
+    segments += [seg("DTP", d.qualifier, d.format, d.value) for d in party.dates]
     return segments
 
 
-def _person(entity: str, person: Person, between: list[Segment]) -> list[Segment]:
-    member = (None, None) if not person.member_id else ("MI", person.member_id)
-    segments = [seg("NM1", entity, "1", clean(person.last), clean(person.first),
-                    None, None, None, *member), *between]
-    if person.birth_date is not None:
-        segments.append(seg("DMG", "D8", person.birth_date.strftime("%Y%m%d"), person.gender))
+def _rejections(rejections: list[Rejection]) -> list[Segment]:
+    return [seg("AAA", {True: "Y", False: "N", None: None}[r.valid_request], None, r.reason,
+                r.follow_up) for r in rejections]
+
+
+def _benefit(benefit: Benefit) -> list[Segment]:
+    elements: list[Element] = list(benefit.elements[1:])
+    if len(elements) > 2 and elements[2]:
+        elements[2] = Repeated(tuple(benefit.service_types))
+    procedure = benefit.procedure
+    if procedure is not None:
+        elements[12] = Composite((procedure.qualifier, procedure.code, *procedure.modifiers))
+    if benefit.diagnosis_pointers:
+        elements[13] = Composite(tuple(benefit.diagnosis_pointers))
+    segments = [seg("EB", *elements)]
+    for tag, item, _ in benefit.attached or ():
+        if tag in _DETAILS:
+            segments.append(seg(tag, *item[1:]))
+        else:  # a 2120 loop
+            segments += [seg("LS", "2120"), *_party(item), seg("LE", "2120")]
     return segments
-
-
-def _aaa(rejections: Sequence[Aaa]) -> list[Segment]:
-    return [seg("AAA", "Y" if r.valid_request else "N", None, r.reason, r.follow_up)
-            for r in rejections]
-
-
-def _benefit(b: BenefitLine) -> list[Segment]:
-    auth = None if b.auth_required is None else ("Y" if b.auth_required else "N")
-    segments = [seg(
-        "EB", b.code, b.coverage_level, Repeated(b.service_types) if b.service_types else None,
-        b.insurance_type, clean(b.plan_description), b.time_period, _decimal(b.amount),
-        _decimal(b.percent), b.quantity_qualifier, _decimal(b.quantity), auth, b.network)]
-    segments += [seg("MSG", text) for text in (clean(m) for m in b.messages) if text]
-    if b.entity is not None:
-        e = b.entity
-        segments += [
-            seg("LS", "2120"),
-            seg("NM1", e.entity_id, "2", clean(e.name) or "UNKNOWN", None, None, None, None,
-                "PI" if e.payer_id else None, e.payer_id),
-            *([seg("PER", "IC", None, "TE", e.phone)] if e.phone else []),
-            seg("LE", "2120"),
-        ]
-    return segments
-
-
-def _decimal(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text

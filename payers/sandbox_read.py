@@ -5,9 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
-from payers.reply271 import Person
 from payers.x12.envelope import iter_transactions
 from payers.x12.errors import X12Error
+
+
+@dataclass(frozen=True, kw_only=True)
+class Person:
+    """A subscriber or dependent as the 270 names them."""
+
+    last: str
+    first: str | None = None
+    member_id: str | None = None
+    birth_date: date | None = None
+    gender: str | None = None
 
 
 @dataclass(kw_only=True)

@@ -1,9 +1,11 @@
 """Checks that a decoded reply answers our inquiry, applied to every adapter's reply.
 
 A 271 that does not echo our trace number (TRN01 2 at the patient's level, or BHT03 when
-the payer answered before reaching the patient loop), or whose member id / last name is
-not the person we asked about, belongs to another inquiry: showing it would put another
-patient's benefits on this patient's record, so it is refused as PAYER_RESPONSE_INVALID.
+the payer answered before reaching the patient loop; a route whose replies echo another
+identifier of the request, like the clearinghouse's controlNumber, passes it as ``echo``),
+or whose member id / last name is not the person we asked about, belongs to another
+inquiry: showing it would put another patient's benefits on this patient's record, so it is
+refused as PAYER_RESPONSE_INVALID.
 An AAA rejection in a matching 271 is an answer, not an error.
 
 Member ids and names are compared upper-case without surrounding spaces (the 270 sends
@@ -17,16 +19,18 @@ from payers.base import EligibilityQuery, PayerError, PayerErrorCode
 from payers.x12.x271 import Eligibility271, Level, Patient
 
 
-def verify(query: EligibilityQuery, answer: Eligibility271, *, route: str) -> None:
-    """Raise RESPONSE_INVALID unless ``answer`` is the reply to ``query``."""
-    problem = _problem(query, answer)
+def verify(query: EligibilityQuery, answer: Eligibility271, *, route: str,
+           echo: str | None = None) -> None:
+    """Raise RESPONSE_INVALID unless ``answer`` is the reply to ``query`` (echoing ``echo``,
+    by default the inquiry's trace number)."""
+    problem = _problem(query, answer, query.inquiry.trace_number if echo is None else echo)
     if problem is not None:
         raise PayerError(PayerErrorCode.RESPONSE_INVALID, problem, route=route,
                          reached_payer=True)
 
 
-def _problem(query: EligibilityQuery, answer: Eligibility271) -> str | None:
-    trace = query.inquiry.trace_number.strip()
+def _problem(query: EligibilityQuery, answer: Eligibility271, echo: str) -> str | None:
+    trace = echo.strip()
     patients = answer.patients()
     if not patients:
         if not answer.rejections():

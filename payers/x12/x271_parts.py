@@ -131,6 +131,11 @@ class DateRef:
         self._bounds_cache: tuple[dt.date | None, dt.date | None] | None = None
 
     @property
+    def value(self) -> str:
+        """DTP03 as sent."""
+        return self._value
+
+    @property
     def is_range(self) -> bool:
         return self.format == "RD8"
 

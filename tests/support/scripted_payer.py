@@ -12,8 +12,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -30,9 +28,9 @@ from payers.core_envelope import (
     parse_soap,
 )
 from payers.core_envelope import soap_body as soap_envelope
-from payers.reply271 import Aaa, BenefitLine, write_271
-from payers.sandbox_payer import reply_for
+from payers.sandbox_payer import answer, reply_for, write_reply
 from payers.sandbox_read import read_270
+from payers.x12.x271_make import benefit, eb
 
 Step = tuple[Any, ...]
 
@@ -76,29 +74,21 @@ class ScriptedPayer:
         read = read_270(incoming.payload)
         step = self._step(read.member_id)
         time.sleep(self.latency_s)
-        base = reply_for(read)
         if step[0] == "slow":
             time.sleep(step[1])
         if step[0] == "active":
-            reply = replace(base, benefits=tuple(
-                replace(b, amount=Decimal(step[1])) if b.code == "B" and b.network == "Y"
-                else b for b in base.benefits))
+            reply = reply_for(read, copay=Decimal(step[1]))
         elif step[0] == "inactive":
-            year = read.timestamp.year
-            reply = replace(base, plan_begin=date(year - 1, 1, 1),
-                            plan_end=date(year - 1, 12, 31),
-                            benefits=(BenefitLine(code="6", coverage_level="IND",
-                                                  service_types=("30",)),))
+            reply = answer(read, plan_year=read.timestamp.year - 1, benefits=[
+                benefit(eb("6", coverage_level="IND", service_types=("30",)))])
         elif step[0] == "aaa":
-            reply = replace(base, group_number=None, plan_begin=None, plan_end=None,
-                            benefits=(), patient_rejections=(Aaa(reason=step[1],
-                                                                 follow_up=step[2]),))
+            reply = answer(read, rejection=(step[1], step[2]))
         else:
-            reply = base
+            reply = reply_for(read)
         message = CoreMessage(
             payload_type=PAYLOAD_271, payload_id=str(uuid.uuid4()),
             timestamp="2026-11-02T15:00:01Z", sender_id=incoming.receiver_id,
-            receiver_id=incoming.sender_id, payload=write_271(reply))
+            receiver_id=incoming.sender_id, payload=write_reply(read, reply))
         if soap:
             return Response(soap_envelope(message, kind="response"),
                             content_type=SOAP_CONTENT_TYPE)

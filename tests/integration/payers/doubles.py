@@ -1,5 +1,5 @@
 """Payer doubles: pytest-httpserver handlers that answer like a CORE SOAP, CORE MIME or
-clearinghouse JSON payer, around real 271 text from the 271 writer."""
+clearinghouse JSON payer, around the simulated payer's 271 (as text, or told as JSON)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ from payers.core_envelope import (
     parse_soap,
     soap_body,
 )
-from payers.reply271 import Person, Reply, write_271
 from payers.sandbox_payer import reply_for
-from payers.sandbox_read import Read270
+from payers.sandbox_read import Person, Read270
+from payers.x12.x271_loops import Benefit, Eligibility271
+from payers.x12.x271_parts import Party
 from tests.unit.payers.builders import reply_271
 
 Handler = Callable[[Request], Response]
@@ -69,49 +70,64 @@ def core_case(case: str, release: threading.Event) -> Handler:
         if case == "envelope_error":
             return core_reply(request, "", error_code="ReceiverIDNotFound")
         trace = "CW-TRACE-OTHER" if case == "wrong_trace" else None
-        return core_reply(request, write_271(reply_271(x270, trace=trace)))
+        return core_reply(request, reply_271(x270, trace=trace))
 
     return handle
 
 
-def json_reply(reply: Reply, control_number: str) -> dict[str, Any]:
-    """The clearinghouse JSON saying what ``reply`` says."""
+def json_reply(answer: Eligibility271, control_number: str) -> dict[str, Any]:
+    """The clearinghouse JSON saying what the 271 ``answer`` says."""
+    payer = answer.sources[0]
+    name = payer.party.name
     body: dict[str, Any] = {
-        "controlNumber": control_number, "tradingPartnerServiceId": reply.payer_id,
-        "payer": {"name": reply.payer_name, "payorIdentification": reply.payer_id},
-        "provider": {"providerOrgName": reply.provider_name, "npi": reply.provider_npi},
+        "controlNumber": control_number,
+        "tradingPartnerServiceId": name.identifier if name else "",
+        "payer": {"name": name.last_or_organization if name else "",
+                  "payorIdentification": name.identifier if name else ""},
     }
-    if reply.subscriber is not None:
-        body["subscriber"] = _person_json(reply.subscriber)
-    if reply.group_number:
-        body["planInformation"] = {"groupNumber": reply.group_number}
-    if reply.plan_begin and reply.plan_end:
-        body["planDateInformation"] = {"planBegin": f"{reply.plan_begin:%Y%m%d}",
-                                       "planEnd": f"{reply.plan_end:%Y%m%d}"}
-    errors = [{"field": "AAA", "code": aaa.reason, "description": "rejected",
-               "followupAction": "Please Correct and Resubmit", "location": "Loop 2100C"}
-              for aaa in reply.patient_rejections]
-    errors += [{"field": "AAA", "code": aaa.reason, "description": "unable to respond",
-                "followupAction": "Please Resubmit Original Transaction",
-                "location": "Loop 2100A"} for aaa in reply.payer_rejections]
+    errors = [{"field": "AAA", "code": r.reason, "description": "unable to respond",
+               "followupAction": "Please Resubmit Original Transaction",
+               "location": "Loop 2100A"} for r in payer.party.rejections]
+    patients = answer.patients()
+    if patients:
+        patient = patients[0]
+        provider = answer.levels("B")[0].party.name
+        body["provider"] = {"providerOrgName": provider.last_or_organization if provider
+                            else "", "npi": provider.identifier if provider else ""}
+        subscriber = patient.subscriber.party
+        body["subscriber"] = _person_json(subscriber)
+        if subscriber.reference("6P"):
+            body["planInformation"] = {"groupNumber": subscriber.reference("6P")}
+        party = patient.level.party
+        begin, end = party.date("346"), party.date("347")
+        if begin and end:
+            body["planDateInformation"] = {"planBegin": begin.value, "planEnd": end.value}
+        errors = [{"field": "AAA", "code": r.reason, "description": "rejected",
+                   "followupAction": "Please Correct and Resubmit",
+                   "location": f"Loop {r.loop}"} for r in party.rejections] + errors
+        body["benefitsInformation"] = [_benefit_json(b) for b in patient.level.benefits]
+    else:
+        body["benefitsInformation"] = []
     if errors:
         body["errors"] = errors
-    body["benefitsInformation"] = [_benefit_json(b) for b in reply.benefits]
     return body
 
 
-def _person_json(person: Person) -> dict[str, Any]:
-    out = {"memberId": person.member_id, "firstName": person.first, "lastName": person.last}
-    if person.birth_date:
-        out["dateOfBirth"] = f"{person.birth_date:%Y%m%d}"
+def _person_json(party: Party) -> dict[str, Any]:
+    name = party.name
+    assert name is not None
+    out = {"memberId": name.identifier, "firstName": name.first,
+           "lastName": name.last_or_organization}
+    if party.demographics is not None and party.demographics.birth_date:
+        out["dateOfBirth"] = f"{party.demographics.birth_date:%Y%m%d}"
     return out
 
 
-def _benefit_json(b: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"code": b.code, "serviceTypeCodes": list(b.service_types)}
+def _benefit_json(b: Benefit) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": b.code, "serviceTypeCodes": b.service_types}
     for key, value in (("coverageLevelCode", b.coverage_level),
-                       ("insuranceTypeCode", b.insurance_type), ("planCoverage",
-                                                                 b.plan_description),
+                       ("insuranceTypeCode", b.insurance_type),
+                       ("planCoverage", b.plan_description),
                        ("timeQualifierCode", b.time_period),
                        ("inPlanNetworkIndicatorCode", b.network),
                        ("quantityQualifierCode", b.quantity_qualifier)):
@@ -121,16 +137,18 @@ def _benefit_json(b: Any) -> dict[str, Any]:
                         ("benefitQuantity", b.quantity)):
         if number is not None:
             out[key] = str(number)
-    if b.auth_required is not None:
-        out["authOrCertIndicator"] = "Y" if b.auth_required else "N"
+    if b.authorization_required is not None:
+        out["authOrCertIndicator"] = "Y" if b.authorization_required else "N"
     if b.messages:
         out["additionalInformation"] = [{"description": m} for m in b.messages]
-    if b.entity is not None:
+    for entity in b.entities:
+        name = entity.name
+        assert name is not None
         out["benefitsRelatedEntity"] = {
-            "entityIdentifier": "Vendor", "entityName": b.entity.name,
-            "entityIdentificationValue": b.entity.payer_id,
+            "entityIdentifier": "Vendor", "entityName": name.last_or_organization,
+            "entityIdentificationValue": name.identifier,
             "contactInformation": {"contacts": [{"communicationMode": "Telephone",
-                                                 "communicationNumber": b.entity.phone}]}}
+                                                 "communicationNumber": entity.phone}]}}
     return out
 
 

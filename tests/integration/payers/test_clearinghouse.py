@@ -216,3 +216,34 @@ def test_a_reply_about_another_member_is_refused(payer_server: HTTPServer) -> No
 
     assert caught.value.code is PayerErrorCode.RESPONSE_INVALID
     assert "another member" in caught.value.message
+
+
+def test_a_reply_to_another_request_is_refused(payer_server: HTTPServer) -> None:
+    # Given a clearinghouse that answers every request with the reply to the first one:
+    # the same patient and benefits, but the first request's controlNumber.
+    replies: list[str] = []
+
+    def stale(request: Request) -> Response:
+        if not replies:
+            body = json.loads(request.get_data())
+            replies.append(json.dumps(json_reply(reply_for(read_json_request(body)),
+                                                 body["controlNumber"])))
+        return Response(replies[0], content_type="application/json")
+
+    payer_server.expect_request("/token").respond_with_handler(token_handler([]))
+    payer_server.expect_request("/eligibility").respond_with_handler(stale)
+    adapter = _adapter(payer_server)
+
+    # When the same patient is checked twice
+    first = adapter.check(query(ACTIVE, control=41))
+    with pytest.raises(PayerError) as caught:
+        adapter.check(query(ACTIVE, control=42))
+
+    # Then the first reply answers, and the second, echoing 000000041, is refused
+    assert summarize(first.response).active is True
+    err = caught.value
+    assert err.code is PayerErrorCode.RESPONSE_INVALID
+    assert err.reached_payer is True
+    assert "does not echo our trace" in err.message
+    assert err.exchange is not None and err.exchange.response == replies[0]
+    assert json.loads(err.exchange.request)["controlNumber"] == "000000042"

@@ -13,7 +13,6 @@ from werkzeug.wrappers import Request, Response
 from payers.base import PayerError, PayerErrorCode
 from payers.core import CoreAdapter
 from payers.core_envelope import CORE_NS, SOAP_NS, WSSE_NS
-from payers.reply271 import write_271
 from tests.integration.payers.doubles import core_reply, payload_270
 from tests.unit.payers.builders import ACTIVE, TRACE, entry, query, reply_271
 
@@ -27,7 +26,7 @@ def _adapter(adapter: str, server: HTTPServer, **fields: Any) -> CoreAdapter:
 
 
 def _answer(request: Request) -> Response:
-    return core_reply(request, write_271(reply_271(payload_270(request))))
+    return core_reply(request, reply_271(payload_270(request)))
 
 
 def test_the_soap_request_is_a_core_realtime_envelope_with_a_username_token(

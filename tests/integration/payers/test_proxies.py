@@ -10,7 +10,6 @@ from werkzeug.wrappers import Request, Response
 
 from payers.core import CoreAdapter
 from payers.registry import pooled_session
-from payers.reply271 import write_271
 from payers.transport import environment_settings
 from tests.integration.payers.doubles import core_reply, payload_270
 from tests.unit.payers.builders import ACTIVE, entry, query, reply_271
@@ -20,7 +19,7 @@ PAYER_URL = "http://localhost:9/core"
 
 
 def _answer(request: Request) -> Response:
-    return core_reply(request, write_271(reply_271(payload_270(request))))
+    return core_reply(request, reply_271(payload_270(request)))
 
 
 @pytest.fixture

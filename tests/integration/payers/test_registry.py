@@ -15,7 +15,6 @@ from werkzeug.wrappers import Request, Response
 from payers.base import PayerError, PayerErrorCode
 from payers.directory import parse_directory
 from payers.registry import PayerRegistry
-from payers.reply271 import write_271
 from tests.integration.payers.doubles import core_reply, payload_270
 from tests.unit.payers.builders import ACTIVE, PHI, query, reply_271
 
@@ -29,7 +28,7 @@ class Clock:
 
 
 def _answer(request: Request) -> Response:
-    return core_reply(request, write_271(reply_271(payload_270(request))))
+    return core_reply(request, reply_271(payload_270(request)))
 
 
 def _route(id: str, url: str, **fields: Any) -> dict[str, Any]:

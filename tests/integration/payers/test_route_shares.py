@@ -15,7 +15,6 @@ from werkzeug.wrappers import Request, Response
 from payers.base import Origin, PayerError, PayerErrorCode
 from payers.directory import parse_directory
 from payers.registry import PayerRegistry
-from payers.reply271 import write_271
 from tests.integration.payers.doubles import core_reply, payload_270
 from tests.unit.payers.builders import ACTIVE, query, reply_271
 
@@ -47,7 +46,7 @@ class HeldPayer:
             self.holding += 1
             self.arrived.notify_all()
         self.release.wait(10)
-        return core_reply(request, write_271(reply_271(payload_270(request))))
+        return core_reply(request, reply_271(payload_270(request)))
 
     def wait_for(self, count: int) -> None:
         with self.arrived:

@@ -13,13 +13,12 @@ from werkzeug.wrappers import Request, Response
 
 from payers.base import PayerError, PayerErrorCode
 from payers.core import CoreAdapter
-from payers.reply271 import write_271
 from tests.integration.payers.doubles import core_reply, payload_270
 from tests.unit.payers.builders import ACTIVE, entry, query, reply_271
 
 
 def _answer(request: Request) -> Response:
-    return core_reply(request, write_271(reply_271(payload_270(request))))
+    return core_reply(request, reply_271(payload_270(request)))
 
 
 def _adapter(url: str, sleeps: list[float] | None = None, **fields: Any) -> CoreAdapter:

@@ -7,8 +7,7 @@ from typing import Any
 
 from payers.base import EligibilityQuery
 from payers.directory import PayerEntry, parse_directory
-from payers.reply271 import Reply
-from payers.sandbox_payer import reply_for
+from payers.sandbox_payer import reply_for, write_reply
 from payers.sandbox_read import read_270
 from payers.x12.x270 import EligibilityInquiry, InformationReceiver, PersonName, Subscriber
 
@@ -47,6 +46,7 @@ def entry(adapter: str = "sandbox", url: str | None = None, *, id: str = "route-
     return parse_directory({"payers": [item]})[item["id"]]
 
 
-def reply_271(x270: str, *, trace: str | None = None) -> Reply:
-    """The simulated payer's reply to ``x270``, optionally for another trace number."""
-    return reply_for(read_270(x270), trace=(trace, "9OTHERPAYR") if trace else None)
+def reply_271(x270: str, *, trace: str | None = None) -> str:
+    """The simulated payer's 271 text for ``x270``, optionally for another trace number."""
+    read = read_270(x270)
+    return write_reply(read, reply_for(read, trace=(trace, "9OTHERPAYR") if trace else None))

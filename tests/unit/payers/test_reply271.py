@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from payers.base import PayerError, PayerErrorCode
 from payers.inquiry import build_request, read_reply
-from payers.reply271 import clean, write_271
-from payers.sandbox_payer import simulate
+from payers.reply271 import clean
+from payers.sandbox_payer import reply_for, simulate, write_reply
+from payers.sandbox_read import Person, read_270
+from payers.x12.summary import summarize
 from payers.x12.x271 import read_271s
 from tests.unit.payers.builders import ACTIVE, TRACE, entry, query, reply_271
 
@@ -32,8 +35,8 @@ def test_the_sandbox_exchange_equals_the_golden_files_byte_for_byte(
 
 def test_the_reply_for_our_trace_is_chosen_among_several_271s() -> None:
     x270 = build_request(entry(), query(ACTIVE))
-    ours = write_271(reply_271(x270))
-    other = write_271(reply_271(x270, trace="CW-ELSEWHERE"))
+    ours = reply_271(x270)
+    other = reply_271(x270, trace="CW-ELSEWHERE")
     # Two interchanges are not one reply; two sets in one interchange are.
     body = ours.split("~ST*", 1)[0] + "~ST*" + other.split("~ST*", 1)[1].split("~SE*")[0] + \
         "~SE*" + other.split("~SE*", 1)[1].split("~GE*")[0] + "~ST*" + \
@@ -71,3 +74,21 @@ def test_free_text_loses_delimiters_and_non_ascii_characters() -> None:
     assert clean("Café * Plan ~ Gold:^|>") == "Caf Plan Gold"
     assert clean("  ") is None
     assert clean("x" * 100) == "x" * 80
+
+
+@pytest.mark.parametrize("member_id", [ACTIVE, "ZZT0000002", "ZZT0000003", "ZZT0000004",
+                                       "ZZT0000005", "ZZT0000042", "ZZT0000072"])
+@pytest.mark.parametrize("with_dependent", [False, True])
+def test_a_made_271_written_and_read_back_is_the_same_271(
+    member_id: str, with_dependent: bool,
+) -> None:
+    read = read_270(build_request(entry(), query(member_id)))
+    if with_dependent:
+        read.dependent = Person(last="QUARROWBY", first="WRENNA", birth_date=date(2015, 3, 1),
+                                gender="F")
+    made = reply_for(read)
+
+    (decoded,) = read_271s(write_reply(read, made))
+
+    assert decoded.to_dict() == made.to_dict()
+    assert summarize(decoded).to_json_dict() == summarize(made).to_json_dict()

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import pytest
 
 from payers.base import PayerError, PayerErrorCode
 from payers.inquiry import build_request, read_reply
-from payers.reply271 import Person, write_271
+from payers.sandbox_payer import reply_for, write_reply
+from payers.sandbox_read import Person, read_270
 from payers.verify import verify
 from payers.x12.parties import Dependent, PersonName
-from tests.unit.payers.builders import ACTIVE, FIRST, LAST, TRACE, entry, query, reply_271
+from payers.x12.x271 import Eligibility271, Trace
+from tests.unit.payers.builders import ACTIVE, FIRST, LAST, TRACE, entry, query
 
 
-def _check(reply_change: Mapping[str, object], *, the_query=None) -> None:  # type: ignore[no-untyped-def]
+def _check(reply_change: Mapping[str, object], *, the_query=None,  # type: ignore[no-untyped-def]
+           edit: Callable[[Eligibility271], None] | None = None) -> None:
+    """The simulated payer answers what it read, changed by ``reply_change`` (fields of the
+    270 it echoes); the 271 text is read back, ``edit``ed, and verified."""
     q = the_query or query(ACTIVE)
-    reply = replace(reply_271(build_request(entry(), q)), **reply_change)  # type: ignore[arg-type]
-    answer = read_reply(write_271(reply), route="route-a", trace_number=TRACE)
+    read = replace(read_270(build_request(entry(), q)), **reply_change)  # type: ignore[arg-type]
+    answer = read_reply(write_reply(read, reply_for(read)), route="route-a",
+                        trace_number=TRACE)
+    if edit is not None:
+        edit(answer)
     verify(q, answer, route="route-a")
 
 
@@ -35,8 +43,11 @@ def test_a_matching_reply_passes() -> None:
 
 
 def test_a_reply_without_our_trace_is_refused() -> None:
-    assert "does not echo our trace" in _problem({"traces": (("2", "CW-OTHER", "9X"),)})
-    assert "does not echo our trace" in _problem({"traces": (("1", TRACE, "9X"),)})
+    def payers_own_trace_only(answer: Eligibility271) -> None:
+        answer.levels("C")[0].traces = [Trace("1", TRACE, "9X", "")]
+
+    assert "does not echo our trace" in _problem({"trace": ("CW-OTHER", "9X")})
+    assert "does not echo our trace" in _problem({}, edit=payers_own_trace_only)
 
 
 def test_a_reply_about_another_member_id_or_surname_is_refused() -> None:
@@ -56,11 +67,11 @@ def test_a_reply_without_a_last_name_is_judged_by_its_member_id() -> None:
 
 
 def test_a_payer_level_rejection_must_echo_our_reference() -> None:
-    from payers.reply271 import Aaa
+    unable_to_respond = query("ZZT0000042")  # the simulated payer's AAA 42 at 2100A
 
-    rejection = {"subscriber": None, "payer_rejections": (Aaa(reason="42", follow_up="P"),)}
-    _check(rejection)
-    assert "does not echo our reference" in _problem({**rejection, "reference": "CW-OTHER"})
+    _check({}, the_query=unable_to_respond)
+    assert "does not echo our reference" in _problem({"reference": "CW-OTHER"},
+                                                     the_query=unable_to_respond)
 
 
 def test_a_reply_with_neither_patient_nor_rejection_is_refused() -> None:
