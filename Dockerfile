@@ -1,16 +1,5 @@
 # Coverwatch API image: gunicorn serving wsgi:app as a non-root user, runtime dependencies only.
 
-# The X12 decoder compiled with mypyc (payers/x12/native.py), built where a C compiler is;
-# only the compiled modules are copied into the image.
-FROM python:3.11-slim AS native
-RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
-    && rm -rf /var/lib/apt/lists/*
-WORKDIR /app
-COPY requirements-build.txt .
-RUN pip install --no-cache-dir -r requirements-build.txt
-COPY payers ./payers
-RUN python -m payers.x12.native_build
-
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -28,7 +17,6 @@ RUN useradd --system --uid 10001 --home-dir /app coverwatch
 COPY --chown=coverwatch:coverwatch wsgi.py gunicorn.conf.py alembic.ini payers.yaml ./
 COPY --chown=coverwatch:coverwatch service ./service
 COPY --chown=coverwatch:coverwatch payers ./payers
-COPY --from=native --chown=coverwatch:coverwatch /app/payers/x12/_native ./payers/x12/_native
 COPY --chown=coverwatch:coverwatch schemas ./schemas
 RUN mkdir -p /app/instance && chown coverwatch:coverwatch /app/instance
 

@@ -26,21 +26,11 @@ $(VENV)/.run-deps: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
-$(VENV)/.dev-deps: requirements.txt requirements-build.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
-	touch $(VENV)/.run-deps $(VENV)/.build-deps $@
+	touch $(VENV)/.run-deps $@
 
-$(VENV)/.build-deps: requirements-build.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-build.txt
-	touch $@
-
-# The X12 decoder compiled with mypyc (payers/x12/native.py): about twice as fast, and
-# optional: when it cannot be built (no C compiler), the same modules run as Python.
-NATIVE := payers/x12/_native/STAMP
-$(NATIVE): $(wildcard payers/x12/*.py) | $(VENV)/.build-deps
-	$(BIN)/python -m payers.x12.native_build || true
-
-migrate: $(VENV)/.run-deps $(NATIVE) ## migrate the configured database (DATABASE_URL; default SQLite under instance/)
+migrate: $(VENV)/.run-deps ## migrate the configured database (DATABASE_URL; default SQLite under instance/)
 	$(BIN)/flask db upgrade
 
 seed: migrate ## create the demo practice (once) and print a new admin API key
@@ -56,12 +46,12 @@ seed: migrate ## create the demo practice (once) and print a new admin API key
 run: seed ## set up everything, then serve the API on http://$(HOST):$(PORT) (docs at /docs)
 	BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: $(VENV)/.dev-deps $(NATIVE) ## run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set)
+test: $(VENV)/.dev-deps ## run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-deps ## ruff over the tree, mypy over payers/, service/ and schemas/
 	$(BIN)/ruff check .
 	$(BIN)/mypy payers service schemas
 
-clean: ## remove the virtualenv, the compiled decoder and the local SQLite database
-	rm -rf $(VENV) instance payers/x12/_native
+clean: ## remove the virtualenv and the local SQLite database
+	rm -rf $(VENV) instance

@@ -1,5 +1,6 @@
-"""The eligibility API against payers reached over real HTTP (pytest-httpserver stand-ins):
-CAQH CORE SOAP end to end, a payer slower than its timeout, and failover to a fallback."""
+"""The eligibility API against payers reached over real HTTP (the CORE payer double on
+pytest-httpserver): CAQH CORE SOAP end to end, a payer slower than its timeout, and failover
+to a fallback."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ import time
 
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug.wrappers import Request, Response
 
 from payers.directory import parse_directory
-from payers.sandbox_server import SimulatedPayerApp
 from service import create_app
 from tests.support.builders import bearer, create_coverage, create_patient, new_practice
 from tests.support.people import PEOPLE
+from tests.support.scripted_payer import ScriptedPayer
 
 
 def closed_port() -> int:
@@ -58,8 +58,8 @@ def ask(app, payer: str):
 
 
 def test_a_core_soap_payer_is_asked_over_http_and_its_271_stored(make_app, httpserver: HTTPServer):
-    payer = SimulatedPayerApp()
-    httpserver.expect_request("/core", method="POST").respond_with_handler(payer.dispatch)
+    payer = ScriptedPayer()
+    httpserver.expect_request("/core", method="POST").respond_with_handler(payer)
     app = make_app(route("acme", httpserver.url_for("/core")))
     response, _, client, key = ask(app, "acme")
     assert response.status_code == 201
@@ -70,19 +70,15 @@ def test_a_core_soap_payer_is_asked_over_http_and_its_271_stored(make_app, https
                      headers=bearer(key)).json["x12"]
     assert "NM1*PR*2*ACME PLAN*****PI*ACME~" in raw["request"]
     assert raw["response"].startswith("ISA") and "ST*271*" in raw["response"]
-    assert payer.stats()["requests"] == 1
+    assert len(payer.calls) == 1
 
 
 def test_a_payer_slower_than_its_timeout_answers_within_timeout_plus_one_second(
     make_app, httpserver: HTTPServer
 ):
     release = threading.Event()
-
-    def slow(_request: Request) -> Response:
-        release.wait(5)
-        return Response("late", status=200)
-
-    httpserver.expect_request("/core").respond_with_handler(slow)
+    httpserver.expect_request("/core").respond_with_handler(
+        ScriptedPayer(default=[("hold",)], release=release))
     app = make_app(route("slowpay", httpserver.url_for("/core")))
     try:
         response, elapsed, client, key = ask(app, "slowpay")
@@ -100,7 +96,7 @@ def test_a_payer_slower_than_its_timeout_answers_within_timeout_plus_one_second(
 def test_a_down_route_fails_over_to_its_fallback_and_says_which_answered(
     make_app, httpserver: HTTPServer
 ):
-    httpserver.expect_request("/core").respond_with_handler(SimulatedPayerApp().dispatch)
+    httpserver.expect_request("/core").respond_with_handler(ScriptedPayer())
     app = make_app(
         route("primary", f"http://127.0.0.1:{closed_port()}/core", fallback="backup"),
         route("backup", httpserver.url_for("/core"), payer_id="PRIMARY"),
@@ -121,8 +117,8 @@ def test_a_down_route_fails_over_to_its_fallback_and_says_which_answered(
 def test_a_carve_out_named_by_the_payer_is_checked_over_http_and_linked(
     make_app, httpserver: HTTPServer
 ):
-    payer = SimulatedPayerApp()
-    httpserver.expect_request("/core", method="POST").respond_with_handler(payer.dispatch)
+    payer = ScriptedPayer()
+    httpserver.expect_request("/core", method="POST").respond_with_handler(payer)
     app = make_app(route("acme", httpserver.url_for("/core")),
                    route("bho", httpserver.url_for("/core"), payer_id="SANDBOXBHO"))
     _, key = new_practice(app)
@@ -137,35 +133,29 @@ def test_a_carve_out_named_by_the_payer_is_checked_over_http_and_linked(
                        headers=bearer(key)).json
     assert child["route"] == "bho" and child["carve_out_of_id"] == parent["id"]
     assert child["status"] == "active"
-    assert payer.stats()["requests"] == 2
+    assert len(payer.calls) == 2
 
 
 def test_a_reused_answer_and_a_blocked_resend_send_nothing_to_the_payer(
     make_app, httpserver: HTTPServer, clock
 ):
-    payer = SimulatedPayerApp()
-    httpserver.expect_request("/core", method="POST").respond_with_handler(payer.dispatch)
+    payer = ScriptedPayer()
+    httpserver.expect_request("/core", method="POST").respond_with_handler(payer)
     app = make_app(route("acme", httpserver.url_for("/core")))
     response, _, client, key = ask(app, "acme")
     coverage_id = response.json["coverage_id"]
     again = client.post("/v1/eligibility-checks", json={"coverage_id": coverage_id},
                         headers=bearer(key))
     assert again.status_code == 200 and again.json["reused"] is True
-    assert payer.stats()["requests"] == 1
+    assert len(payer.calls) == 1
 
 
 def test_a_timed_out_270_is_not_sent_again_within_90_seconds(
     make_app, httpserver: HTTPServer, clock
 ):
     release = threading.Event()
-    calls = []
-
-    def slow(request: Request) -> Response:
-        calls.append(request.path)
-        release.wait(5)
-        return Response("late", status=200)
-
-    httpserver.expect_request("/core").respond_with_handler(slow)
+    payer = ScriptedPayer(default=[("hold",)], release=release)
+    httpserver.expect_request("/core").respond_with_handler(payer)
     app = make_app(route("slowpay", httpserver.url_for("/core")))
     try:
         first, _, client, key = ask(app, "slowpay")
@@ -177,7 +167,7 @@ def test_a_timed_out_270_is_not_sent_again_within_90_seconds(
                           json={"coverage_id": coverage_id, "force": True},
                           headers=bearer(key)).json
     assert blocked["error"]["code"] == "PAYER_RESEND_TOO_SOON"
-    assert len(calls) == 1
+    assert len(payer.calls) == 1
     clock.advance(seconds=2)
     release.clear()
     try:
@@ -186,4 +176,4 @@ def test_a_timed_out_270_is_not_sent_again_within_90_seconds(
     finally:
         release.set()
     assert retried["error"]["code"] == "PAYER_TIMEOUT"
-    assert len(calls) == 2
+    assert len(payer.calls) == 2

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -18,10 +17,8 @@ import pytest
 import redis
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from payers.directory import parse_directory
-from payers.sandbox_server import SimulatedPayerApp
 from service import create_app
 from service.db.models import EligibilityCheck, ReverificationItem, ReverificationRun
 from service.reverify import queue as queue_module
@@ -29,6 +26,7 @@ from service.reverify import runs
 from service.reverify.selection import Selection
 from tests.conftest import REDIS_SKIP, ROOT
 from tests.support import reverify_data as data
+from tests.support.scripted_payer import ScriptedPayer, serving
 
 CAP = 4
 
@@ -43,18 +41,14 @@ def redis_url():
 
 @pytest.fixture
 def payer():
-    app = SimulatedPayerApp(latency_ms=50)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.port}/core"
-    server.shutdown()
-    server.server_close()
+    scripted = ScriptedPayer(latency_s=0.05)
+    with serving(scripted) as url:
+        yield scripted, url
 
 
 def test_two_workers_share_the_payer_cap_and_check_each_coverage_once(
         db_url, redis_url, payer, tmp_path):
-    simulated, url = payer
+    scripted, url = payer
     directory = tmp_path / "payers.yaml"
     directory.write_text(
         "payers:\n"
@@ -94,9 +88,8 @@ def test_two_workers_share_the_payer_cap_and_check_each_coverage_once(
             _, err = worker.communicate(timeout=60)
             assert worker.returncode == 0, err
 
-        stats = simulated.stats()
-        assert stats["requests"] == 120
-        assert 2 <= stats["peak_concurrency"] <= CAP, stats
+        assert len(scripted.calls) == 120
+        assert 2 <= scripted.peak <= CAP, scripted.peak
         with Session(engine) as session:
             checks = session.scalars(select(EligibilityCheck).where(
                 EligibilityCheck.reverification_run_id == run_id)).all()

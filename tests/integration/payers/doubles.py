@@ -1,5 +1,5 @@
-"""Payer doubles: pytest-httpserver handlers that answer like a CORE SOAP, CORE MIME or
-clearinghouse JSON payer, around the simulated payer's 271 (as text, or told as JSON)."""
+"""The clearinghouse JSON payer double (pytest-httpserver handlers around the simulated
+payer's replies), and the contract cases served by it or by the CORE payer double."""
 
 from __future__ import annotations
 
@@ -12,67 +12,21 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
-from payers.core_envelope import (
-    PAYLOAD_271,
-    SOAP_CONTENT_TYPE,
-    CoreMessage,
-    mime_body,
-    mime_parts,
-    parse_mime,
-    parse_soap,
-    soap_body,
-)
 from payers.sandbox_payer import reply_for
 from payers.sandbox_read import Person, Read270
 from payers.x12.x271_loops import Benefit, Eligibility271
 from payers.x12.x271_parts import Party
-from tests.unit.payers.builders import reply_271
+from tests.support.scripted_payer import ANSWER, GARBAGE, ScriptedPayer, Step
 
 Handler = Callable[[Request], Response]
-GARBAGE = "<html><body>upstream proxy error</body></html>"
-
-
-def core_reply(request: Request, x271: str, *, error_code: str | None = None) -> Response:
-    """A CORE Success (or ``error_code``) reply in the request's own envelope style."""
-    soap = (request.content_type or "").startswith("application/soap+xml")
-    incoming = parse_soap(request.get_data()) if soap else parse_mime(
-        request.get_data(), request.content_type or "")
-    message = CoreMessage(
-        payload_type=PAYLOAD_271, payload_id="0f6b7c1e-2c51-4d2a-9d0e-4f1c7a2b9e11",
-        timestamp="2026-11-02T15:00:01Z", sender_id=incoming.receiver_id,
-        receiver_id=incoming.sender_id, payload=x271, error_code=error_code,
-        error_message="Receiver not found" if error_code else None)
-    if soap:
-        return Response(soap_body(message, kind="response"), content_type=SOAP_CONTENT_TYPE)
-    data, content_type = mime_body(mime_parts(message, kind="response"), boundary="b0undary")
-    return Response(data, content_type=content_type)
-
-
-def payload_270(request: Request) -> str:
-    soap = (request.content_type or "").startswith("application/soap+xml")
-    message = parse_soap(request.get_data()) if soap else parse_mime(
-        request.get_data(), request.content_type or "")
-    return message.payload
-
-
-def core_case(case: str, release: threading.Event) -> Handler:
-    """One contract case as a CORE payer (SOAP or MIME, whichever the request is)."""
-
-    def handle(request: Request) -> Response:
-        if case == "timeout":
-            release.wait(5)
-            return Response("too late", status=200)
-        if case == "server_error":
-            return Response("internal error", status=500)
-        if case == "malformed":
-            return Response(GARBAGE, status=200, content_type="text/html")
-        x270 = payload_270(request)
-        if case == "envelope_error":
-            return core_reply(request, "", error_code="ReceiverIDNotFound")
-        trace = "CW-TRACE-OTHER" if case == "wrong_trace" else None
-        return core_reply(request, reply_271(x270, trace=trace))
-
-    return handle
+# Each contract case as the CORE payer double's script (any member id).
+CORE_CASES: dict[str, Step] = {
+    "timeout": ("hold",),
+    "server_error": ("status", 500, "internal error"),
+    "malformed": ("garbage",),
+    "envelope_error": ("core_error", "ReceiverIDNotFound"),
+    "wrong_trace": ("other_trace",),
+}
 
 
 def json_reply(answer: Eligibility271, control_number: str) -> dict[str, Any]:
@@ -213,5 +167,5 @@ def serve(server: HTTPServer, adapter: str, case: str, release: threading.Event)
         server.expect_request("/eligibility", method="POST").respond_with_handler(
             json_case(case, release))
     else:
-        server.expect_request("/core", method="POST").respond_with_handler(
-            core_case(case, release))
+        payer = ScriptedPayer(default=[CORE_CASES.get(case, ANSWER)], release=release)
+        server.expect_request("/core", method="POST").respond_with_handler(payer)

@@ -8,13 +8,12 @@ from typing import Any
 
 import requests
 from pytest_httpserver import HTTPServer
-from werkzeug.wrappers import Request, Response
 
 from payers.base import PayerError, PayerErrorCode
 from payers.core import CoreAdapter
 from payers.core_envelope import CORE_NS, SOAP_NS, WSSE_NS
-from tests.integration.payers.doubles import core_reply, payload_270
-from tests.unit.payers.builders import ACTIVE, TRACE, entry, query, reply_271
+from tests.support.scripted_payer import ScriptedPayer
+from tests.unit.payers.builders import ACTIVE, TRACE, entry, query
 
 FIXED_ID = "5e0c4f7a-8d2b-4c61-9a53-3b7e2f1d0c84"
 
@@ -25,14 +24,10 @@ def _adapter(adapter: str, server: HTTPServer, **fields: Any) -> CoreAdapter:
                        session=requests.Session(), payload_id=lambda: FIXED_ID)
 
 
-def _answer(request: Request) -> Response:
-    return core_reply(request, reply_271(payload_270(request)))
-
-
 def test_the_soap_request_is_a_core_realtime_envelope_with_a_username_token(
     payer_server: HTTPServer,
 ) -> None:
-    payer_server.expect_request("/core", method="POST").respond_with_handler(_answer)
+    payer_server.expect_request("/core", method="POST").respond_with_handler(ScriptedPayer())
 
     answer = _adapter("core-soap", payer_server).check(query(ACTIVE))
 
@@ -65,7 +60,7 @@ def test_the_soap_request_is_a_core_realtime_envelope_with_a_username_token(
 def test_a_payload_with_markup_characters_is_xml_escaped_in_the_soap_body(
     payer_server: HTTPServer,
 ) -> None:
-    payer_server.expect_request("/core", method="POST").respond_with_handler(_answer)
+    payer_server.expect_request("/core", method="POST").respond_with_handler(ScriptedPayer())
     adapter = CoreAdapter(entry=entry("core-soap", payer_server.url_for("/core"),
                                       name="Tidewater & <Co> Health"),
                           session=requests.Session())
@@ -79,7 +74,7 @@ def test_a_payload_with_markup_characters_is_xml_escaped_in_the_soap_body(
 def test_the_mime_request_sends_the_core_fields_and_credentials_as_form_parts(
     payer_server: HTTPServer,
 ) -> None:
-    payer_server.expect_request("/core", method="POST").respond_with_handler(_answer)
+    payer_server.expect_request("/core", method="POST").respond_with_handler(ScriptedPayer())
 
     answer = _adapter("core-mime", payer_server).check(query(ACTIVE))
 
@@ -105,7 +100,7 @@ def test_credentials_named_by_environment_variables_are_read_at_check_time(
     import pytest
 
     assert isinstance(monkeypatch, pytest.MonkeyPatch)
-    payer_server.expect_request("/core", method="POST").respond_with_handler(_answer)
+    payer_server.expect_request("/core", method="POST").respond_with_handler(ScriptedPayer())
     route = entry("core-mime", payer_server.url_for("/core"), username=None, password=None,
                   username_env="CW_TEST_CORE_USER", password_env="CW_TEST_CORE_PASSWORD")
     adapter = CoreAdapter(entry=route, session=requests.Session())
@@ -133,7 +128,7 @@ def test_a_core_error_code_saying_unauthorized_is_an_authentication_failure(
     payer_server: HTTPServer,
 ) -> None:
     payer_server.expect_request("/core", method="POST").respond_with_handler(
-        lambda request: core_reply(request, "", error_code="UnAuthorized"))
+        ScriptedPayer(default=[("core_error", "UnAuthorized")]))
 
     try:
         _adapter("core-soap", payer_server).check(query(ACTIVE))

@@ -6,20 +6,15 @@ from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug.wrappers import Request, Response
 
 from payers.core import CoreAdapter
 from payers.registry import pooled_session
 from payers.transport import environment_settings
-from tests.integration.payers.doubles import core_reply, payload_270
-from tests.unit.payers.builders import ACTIVE, entry, query, reply_271
+from tests.support.scripted_payer import ScriptedPayer
+from tests.unit.payers.builders import ACTIVE, entry, query
 
 # Nothing listens there: only a proxy can deliver a request to it.
 PAYER_URL = "http://localhost:9/core"
-
-
-def _answer(request: Request) -> Response:
-    return core_reply(request, reply_271(payload_270(request)))
 
 
 @pytest.fixture
@@ -41,7 +36,7 @@ def test_a_payer_is_reached_through_the_proxy_the_environment_names(
 ) -> None:
     # Given a proxy named in the environment (the stand-in answers as the payer would)
     environment.setenv("HTTP_PROXY", payer_server.url_for("/"))
-    payer_server.expect_request("/core").respond_with_handler(_answer)
+    payer_server.expect_request("/core").respond_with_handler(ScriptedPayer())
 
     answer = _adapter(PAYER_URL).check(query(ACTIVE))
 
@@ -55,7 +50,7 @@ def test_no_proxy_sends_a_payer_direct(
     # A proxy that would refuse everything, bypassed for the payer's host
     environment.setenv("HTTP_PROXY", "http://127.0.0.1:9/")
     environment.setenv("NO_PROXY", "127.0.0.1")
-    payer_server.expect_request("/core").respond_with_handler(_answer)
+    payer_server.expect_request("/core").respond_with_handler(ScriptedPayer())
 
     answer = _adapter(payer_server.url_for("/core")).check(query(ACTIVE))
 

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 import requests
 from pytest_httpserver import HTTPServer
-from werkzeug.wrappers import Request, Response
 
 from payers.base import PayerError, PayerErrorCode
 from payers.directory import parse_directory
 from payers.registry import PayerRegistry
-from tests.integration.payers.doubles import core_reply, payload_270
-from tests.unit.payers.builders import ACTIVE, PHI, query, reply_271
+from tests.support.scripted_payer import ScriptedPayer
+from tests.unit.payers.builders import ACTIVE, PHI, query
 
 
 class Clock:
@@ -25,10 +23,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def _answer(request: Request) -> Response:
-    return core_reply(request, reply_271(payload_270(request)))
 
 
 def _route(id: str, url: str, **fields: Any) -> dict[str, Any]:
@@ -70,9 +64,8 @@ def test_the_circuit_opens_after_consecutive_failures_and_fails_fast_without_cal
 def test_after_the_cooldown_one_trial_success_closes_the_circuit(
     payer_server: HTTPServer,
 ) -> None:
-    payer_server.expect_ordered_request("/core").respond_with_data("down", status=500)
-    payer_server.expect_ordered_request("/core").respond_with_data("down", status=500)
-    payer_server.expect_request("/core").respond_with_handler(_answer)
+    payer_server.expect_request("/core").respond_with_handler(ScriptedPayer(default=[
+        ("status", 500, "down"), ("status", 500, "down"), ("answer",)]))
     clock = Clock()
     registry = _registry(_route("primary", payer_server.url_for("/core"), breaker_failures=2,
                                 breaker_cooldown_s=30), clock=clock)
@@ -111,19 +104,8 @@ def test_a_failed_trial_reopens_the_circuit_for_another_cooldown(
 def test_the_concurrency_cap_holds_under_fifty_parallel_checks(
     payer_server: HTTPServer,
 ) -> None:
-    lock = threading.Lock()
-    state = {"now": 0, "peak": 0}
-
-    def counted(request: Request) -> Response:
-        with lock:
-            state["now"] += 1
-            state["peak"] = max(state["peak"], state["now"])
-        time.sleep(0.02)
-        with lock:
-            state["now"] -= 1
-        return _answer(request)
-
-    payer_server.expect_request("/core").respond_with_handler(counted)
+    payer = ScriptedPayer(latency_s=0.02)
+    payer_server.expect_request("/core").respond_with_handler(payer)
     registry = _registry(_route("primary", payer_server.url_for("/core"), max_concurrency=4,
                                 timeout_s=20))
 
@@ -132,7 +114,7 @@ def test_the_concurrency_cap_holds_under_fifty_parallel_checks(
             ACTIVE, control=100 + n)), range(50)))
 
     assert len(answers) == 50
-    assert state["peak"] == 4
+    assert payer.peak == 4
     assert registry.peak_concurrency("primary") == 4
     assert len(payer_server.log) == 50
 
@@ -140,7 +122,7 @@ def test_the_concurrency_cap_holds_under_fifty_parallel_checks(
 def test_when_the_primary_is_down_the_fallback_answers_and_both_routes_are_reported(
     payer_server: HTTPServer, closed_url: str,
 ) -> None:
-    payer_server.expect_request("/backup").respond_with_handler(_answer)
+    payer_server.expect_request("/backup").respond_with_handler(ScriptedPayer())
     registry = _registry(_route("primary", closed_url, fallback="backup"),
                          _route("backup", payer_server.url_for("/backup")))
 
@@ -154,7 +136,7 @@ def test_when_the_primary_is_down_the_fallback_answers_and_both_routes_are_repor
 
 def test_a_server_error_and_an_open_circuit_both_fail_over(payer_server: HTTPServer) -> None:
     payer_server.expect_request("/core").respond_with_data("down", status=502)
-    payer_server.expect_request("/backup").respond_with_handler(_answer)
+    payer_server.expect_request("/backup").respond_with_handler(ScriptedPayer())
     registry = _registry(
         _route("primary", payer_server.url_for("/core"), fallback="backup",
                breaker_failures=1),
@@ -172,8 +154,8 @@ def test_a_timeout_does_not_fail_over_because_the_270_may_be_at_the_payer(
     payer_server: HTTPServer, release: threading.Event,
 ) -> None:
     payer_server.expect_request("/core").respond_with_handler(
-        lambda request: (release.wait(5), _answer(request))[1])
-    payer_server.expect_request("/backup").respond_with_handler(_answer)
+        ScriptedPayer(default=[("hold",)], release=release))
+    payer_server.expect_request("/backup").respond_with_handler(ScriptedPayer())
     registry = _registry(_route("primary", payer_server.url_for("/core"), fallback="backup",
                                 timeout_s=0.5),
                          _route("backup", payer_server.url_for("/backup")))

@@ -10,13 +10,12 @@ from typing import Any
 
 import requests
 from pytest_httpserver import HTTPServer
-from werkzeug.wrappers import Request, Response
 
 from payers.base import Origin, PayerError, PayerErrorCode
 from payers.directory import parse_directory
 from payers.registry import PayerRegistry
-from tests.integration.payers.doubles import core_reply, payload_270
-from tests.unit.payers.builders import ACTIVE, query, reply_271
+from tests.support.scripted_payer import ScriptedPayer
+from tests.unit.payers.builders import ACTIVE, query
 
 
 def _route(id: str, url: str, **fields: Any) -> dict[str, Any]:
@@ -32,27 +31,6 @@ def _registry(*routes: dict[str, Any]) -> PayerRegistry:
                                         sleep=lambda _: None)
 
 
-class HeldPayer:
-    """Answers once `release` is set; counts the requests it holds."""
-
-    def __init__(self, release: threading.Event) -> None:
-        self.release = release
-        self.lock = threading.Lock()
-        self.holding = 0
-        self.arrived = threading.Condition(self.lock)
-
-    def __call__(self, request: Request) -> Response:
-        with self.lock:
-            self.holding += 1
-            self.arrived.notify_all()
-        self.release.wait(10)
-        return core_reply(request, reply_271(payload_270(request)))
-
-    def wait_for(self, count: int) -> None:
-        with self.arrived:
-            assert self.arrived.wait_for(lambda: self.holding >= count, timeout=5)
-
-
 def _timed(registry: PayerRegistry, route: str, origin: Origin,
            control: int) -> tuple[PayerErrorCode | None, float]:
     started = time.monotonic()
@@ -66,7 +44,7 @@ def _timed(registry: PayerRegistry, route: str, origin: Origin,
 def test_a_practice_past_its_share_of_a_route_fails_fast_and_others_keep_theirs(
     payer_server: HTTPServer, release: threading.Event,
 ) -> None:
-    payer = HeldPayer(release)
+    payer = ScriptedPayer(default=[("hold",)], release=release)
     payer_server.expect_request("/core").respond_with_handler(payer)
     registry = _registry(_route("slow", payer_server.url_for("/core"), max_concurrency=4,
                                 timeout_s=5)).fair(tenant_share=0.5, held_limit=None)
@@ -74,18 +52,18 @@ def test_a_practice_past_its_share_of_a_route_fails_fast_and_others_keep_theirs(
     flood = Origin(tenant="practice-a", subject="c1")
     with ThreadPoolExecutor(max_workers=4) as pool:
         held = [pool.submit(_timed, registry, "slow", flood, n) for n in range(2)]
-        payer.wait_for(2)
+        payer.wait_for_calls(2)
 
         # Given practice A holds its two slots, its third check fails at once, unsent...
         code, waited = _timed(registry, "slow", flood, 3)
         assert code is PayerErrorCode.BUSY and waited < 1.0
         # ...while practice B still gets a slot of its own.
         other = pool.submit(_timed, registry, "slow", Origin(tenant="practice-b"), 4)
-        payer.wait_for(3)
+        payer.wait_for_calls(3)
         # A nightly batch of practice A is not held to the share: it may take the last slot.
         nightly = pool.submit(_timed, registry, "slow", Origin(tenant="practice-a",
                                                                batch=True), 5)
-        payer.wait_for(4)
+        payer.wait_for_calls(4)
         release.set()
         results = [f.result() for f in (*held, other, nightly)]
 
@@ -96,7 +74,7 @@ def test_a_practice_past_its_share_of_a_route_fails_fast_and_others_keep_theirs(
 def test_a_slow_payer_holds_at_most_its_share_of_threads_and_the_rest_are_answered_at_once(
     payer_server: HTTPServer, release: threading.Event,
 ) -> None:
-    payer = HeldPayer(release)
+    payer = ScriptedPayer(default=[("hold",)], release=release)
     payer_server.expect_request("/core").respond_with_handler(payer)
     # 16 threads, a share of 0.25: four checks may hold or wait for the slow route.
     registry = _registry(_route("slow", payer_server.url_for("/core"), max_concurrency=2,
@@ -106,7 +84,7 @@ def test_a_slow_payer_holds_at_most_its_share_of_threads_and_the_rest_are_answer
         # Forty practices' checks at once against a payer that holds every request.
         flood = [pool.submit(_timed, registry, "slow", Origin(tenant=f"practice-{n}"), n)
                  for n in range(40)]
-        payer.wait_for(2)
+        payer.wait_for_calls(2)
         deadline = time.monotonic() + 5
         while sum(f.done() for f in flood) < 36 and time.monotonic() < deadline:
             time.sleep(0.01)

@@ -13,12 +13,8 @@ from werkzeug.wrappers import Request, Response
 
 from payers.base import PayerError, PayerErrorCode
 from payers.core import CoreAdapter
-from tests.integration.payers.doubles import core_reply, payload_270
-from tests.unit.payers.builders import ACTIVE, entry, query, reply_271
-
-
-def _answer(request: Request) -> Response:
-    return core_reply(request, reply_271(payload_270(request)))
+from tests.support.scripted_payer import ScriptedPayer
+from tests.unit.payers.builders import ACTIVE, entry, query
 
 
 def _adapter(url: str, sleeps: list[float] | None = None, **fields: Any) -> CoreAdapter:
@@ -36,11 +32,8 @@ def _error(adapter: CoreAdapter) -> PayerError:
 def test_a_payer_slower_than_its_timeout_ends_the_check_within_timeout_plus_one_second(
     payer_server: HTTPServer, release: threading.Event,
 ) -> None:
-    def slow(request: Request) -> Response:
-        release.wait(10)
-        return _answer(request)
-
-    payer_server.expect_request("/core").respond_with_handler(slow)
+    payer_server.expect_request("/core").respond_with_handler(
+        ScriptedPayer(default=[("hold",)], release=release))
     adapter = _adapter(payer_server.url_for("/core"), timeout_s=1)
 
     started = time.monotonic()
@@ -78,7 +71,7 @@ def test_a_timed_out_270_is_never_sent_again_by_the_library(
     payer_server: HTTPServer, release: threading.Event,
 ) -> None:
     payer_server.expect_request("/core").respond_with_handler(
-        lambda request: Response("late", status=200) if release.wait(5) else Response(""))
+        ScriptedPayer(default=[("hold",)], release=release))
     sleeps: list[float] = []
 
     _error(_adapter(payer_server.url_for("/core"), sleeps, timeout_s=1))
@@ -108,8 +101,8 @@ def test_a_server_error_is_not_retried_and_may_have_reached_the_payer(
 def test_a_busy_answer_is_retried_at_once_and_a_later_answer_is_used(
     payer_server: HTTPServer, status: int,
 ) -> None:
-    payer_server.expect_ordered_request("/core").respond_with_data("busy", status=status)
-    payer_server.expect_ordered_request("/core").respond_with_handler(_answer)
+    payer_server.expect_request("/core").respond_with_handler(
+        ScriptedPayer(default=[("status", status, "busy"), ("answer",)]))
     sleeps: list[float] = []
 
     answer = _adapter(payer_server.url_for("/core"), sleeps).check(query(ACTIVE))
@@ -137,7 +130,7 @@ def test_a_refused_connection_is_retried_and_the_payer_answers_once_it_is_back(
 ) -> None:
     port = int(closed_url.split(":")[2].split("/")[0])
     late = HTTPServer(host="127.0.0.1", port=port, threaded=True)
-    late.expect_request("/core").respond_with_handler(_answer)
+    late.expect_request("/core").respond_with_handler(ScriptedPayer())
     started: list[float] = []
 
     def start_payer(delay: float) -> None:  # the backoff wait: the payer comes up meanwhile
@@ -192,7 +185,7 @@ def test_tls_verification_stays_on_even_when_the_session_turns_it_off(
             return super().send(request, **kwargs)
 
     session.mount("http://", Spy())
-    payer_server.expect_request("/core").respond_with_handler(_answer)
+    payer_server.expect_request("/core").respond_with_handler(ScriptedPayer())
     CoreAdapter(entry=entry("core-soap", payer_server.url_for("/core")),
                 session=session).check(query(ACTIVE))
 
