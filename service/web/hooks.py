@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import Flask, Response, abort, current_app, g, request
 
-from schemas import common as schema_clock
+from schemas.common import forget_clock, use_clock
 from service.metrics import Metrics
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -28,7 +28,7 @@ def register(app: Flask, *, metrics: Metrics, clock: Callable[[], datetime]) -> 
     def start() -> None:
         g.started = time.perf_counter()
         # Schemas judge dates ("not in the future") by this app's clock, a test's fake one too.
-        g.schema_clock = schema_clock.use_clock(clock)
+        g.schema_clock = use_clock(clock)
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         # Nothing here reads the body: an unauthenticated request must cost nothing in
@@ -60,7 +60,7 @@ def register(app: Flask, *, metrics: Metrics, clock: Callable[[], datetime]) -> 
         return response
 
     @app.teardown_request
-    def forget_clock(_error: BaseException | None) -> None:
+    def drop_clock(_error: BaseException | None) -> None:
         token = g.pop("schema_clock", None)
         if token is not None:
-            schema_clock.forget_clock(token)
+            forget_clock(token)
