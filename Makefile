@@ -13,7 +13,7 @@ export
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint migrate seed clean
+.PHONY: help run test test-fast lint migrate seed clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -49,9 +49,13 @@ run: seed ## set up everything, then serve the API on http://$(HOST):$(PORT) (do
 test: $(VENV)/.dev-deps ## run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest
 
-lint: $(VENV)/.dev-deps ## ruff over the tree, mypy over payers/, service/ and schemas/
+test-fast: $(VENV)/.dev-deps $(NATIVE) ## the suite without the browser tests and the nightly job's crash test
+	$(BIN)/python -m pytest -m "not browser and not crash"
+
+lint: $(VENV)/.dev-deps ## ruff over the tree, mypy over payers/, service/ and schemas/, layer contracts
 	$(BIN)/ruff check .
 	$(BIN)/mypy payers service schemas
+	$(BIN)/lint-imports
 
 clean: ## remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) instance

@@ -23,8 +23,10 @@ errorlog = "-"
 # share one made here (sessions then end when the server restarts).
 os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
 
-# Every worker writes its metrics to this folder; /metrics adds them up. It must be set before
-# prometheus_client is first imported, which is why that import waits for the hook below.
+# Every worker writes its metrics to this folder; /metrics adds them up. The app reads the
+# folder from its configuration (service/config.py), but this stays an environment variable:
+# prometheus_client itself reads it, when first imported in each worker, to keep its counts in
+# files there. That is also why its import below waits for the hook.
 _metrics_dir = os.environ.setdefault(
     "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), "coverwatch-metrics")
 )

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar, Token
 from datetime import UTC, date, datetime
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, has_app_context
 
 from service.domain.identifiers import MEMBER_ID_RE, NAME_RE, text_problem
 
+Clock = Callable[[], datetime]
+# The clock of the app handling this request (set by service/web/hooks.py), so schemas need
+# no Flask; outside a request, the real date.
+_clock: ContextVar[Clock | None] = ContextVar("schema_clock", default=None)
+
+
+def use_clock(clock: Clock) -> Token[Clock | None]:
+    return _clock.set(clock)
+
+
+def forget_clock(token: Token[Clock | None]) -> None:
+    _clock.reset(token)
+
 
 def today() -> date:
-    if has_app_context():
-        return current_app.extensions["coverwatch"].clock().date()
-    return datetime.now(UTC).date()
+    clock = _clock.get()
+    return clock().date() if clock is not None else datetime.now(UTC).date()
 
 
 class Strict(ma.Schema):

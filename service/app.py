@@ -15,6 +15,7 @@ from payers.registry import PayerRegistry
 from service import cli, cli_reverify, logs, ui
 from service.config import Config
 from service.db.engine import make_engine, make_session_factory
+from service.metrics import Metrics
 from service.web import (
     audit,
     authorizations,
@@ -28,7 +29,7 @@ from service.web import (
     reverification,
     visits,
 )
-from service.wiring import Wiring
+from service.wiring import EXTENSION, Wiring
 
 API_TITLE = "Coverwatch"
 API_VERSION = "v1"
@@ -89,7 +90,7 @@ def create_app(
             }},
         },
     )
-    engine = make_engine(cfg.database_url)
+    engine = make_engine(cfg.database_url, pool_size=cfg.db_pool_size)
     wiring = Wiring(
         config=cfg,
         engine=engine,
@@ -98,9 +99,9 @@ def create_app(
         payers=payers if isinstance(payers, PayerRegistry) else PayerRegistry.from_directory(
             payers if payers is not None else load_directory(cfg.payers_file)
         ),
-        metrics=hooks.Metrics(),
+        metrics=Metrics(multiprocess_dir=cfg.metrics_dir),
     )
-    app.extensions["coverwatch"] = wiring
+    app.extensions[EXTENSION] = wiring
 
     api = Api(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
@@ -109,7 +110,7 @@ def create_app(
         api.register_blueprint(blueprint)
     errors.register(app)
     ui.register(app)
-    hooks.register(app, wiring.metrics)
+    hooks.register(app, metrics=wiring.metrics, clock=wiring.clock)
     app.add_url_rule("/docs/assets/<path:filename>", "docs_assets", _docs_asset)
     cli.register(app)
     cli_reverify.register(app)

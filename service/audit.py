@@ -1,9 +1,9 @@
-"""Writing audit rows: which key did what to which patient record, and when."""
+"""Audit rows: which key did what to which patient record, and when; written and listed."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from service.access import Caller
@@ -33,3 +33,10 @@ def row(*, caller: Caller, at: datetime, action: str, resource_type: str,
     return {"public_id": uuid.uuid4(), "practice_id": caller.practice_id,
             "actor": caller.actor, "action": action, "resource_type": resource_type,
             "resource_id": str(resource_id), "request_id": caller.request_id, "at": at}
+
+
+def list_events(*, uow: UnitOfWork, caller: Caller, offset: int,
+                limit: int) -> tuple[Sequence[AuditEvent], int]:
+    """A page of the caller's practice's audit events, newest first, and their total."""
+    with uow:
+        return uow.audit.list(caller.practice_id, offset=offset, limit=limit)

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from service import coverages, patients, practices, staff
@@ -15,15 +15,12 @@ from service.access import Caller, parse_scopes
 from service.db import migrate
 from service.domain.errors import DomainError, InvalidInput
 from service.domain.staff import ROLES
+from service.wiring import current_wiring
 
 DEMO_NAME = "Demo Therapy Practice"
 DEMO_NPI = "1234567893"
 DEMO_PATIENT = {"first_name": "Demo", "last_name": "Client", "birth_date": date(1990, 4, 1),
                 "gender": "U", "external_id": "DEMO-1"}
-
-
-def _wiring():  # type: ignore[no-untyped-def]
-    return current_app.extensions["coverwatch"]
 
 
 def _fail(error: DomainError) -> None:
@@ -40,16 +37,18 @@ db = AppGroup("db", help="Database migrations (Alembic).")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Migrate the configured database up to REVISION (default: head)."""
-    migrate.upgrade(_wiring().config.database_url, revision)
-    click.echo(f"database at {migrate.current(_wiring().config.database_url) or 'base'}")
+    wiring = current_wiring()
+    migrate.upgrade(wiring.config.database_url, revision)
+    click.echo(f"database at {migrate.current(wiring.config.database_url) or 'base'}")
 
 
 @db.command("downgrade")
 @click.argument("revision", default="-1")
 def db_downgrade(revision: str) -> None:
     """Migrate the configured database down to REVISION (default: one step; 'base' for all)."""
-    migrate.downgrade(_wiring().config.database_url, revision)
-    click.echo(f"database at {migrate.current(_wiring().config.database_url) or 'base'}")
+    wiring = current_wiring()
+    migrate.downgrade(wiring.config.database_url, revision)
+    click.echo(f"database at {migrate.current(wiring.config.database_url) or 'base'}")
 
 
 @click.command("create-practice")
@@ -58,9 +57,10 @@ def db_downgrade(revision: str) -> None:
 @click.option("--tax-id", default=None, help="Tax id (EIN), optional.")
 def create_practice(name: str, npi: str, tax_id: str | None) -> None:
     """Create a practice; prints its id as the last line."""
+    wiring = current_wiring()
     try:
         practice_id = practices.create_practice(
-            uow=_wiring().uow(), clock=_wiring().clock, name=name, npi=npi, tax_id=tax_id
+            uow=wiring.uow(), clock=wiring.clock, name=name, npi=npi, tax_id=tax_id
         )
     except DomainError as error:
         _fail(error)
@@ -74,6 +74,7 @@ def create_practice(name: str, npi: str, tax_id: str | None) -> None:
 @click.option("--label", default=None, help="What the key is for.")
 def create_api_key(practice_id: str, scopes: str, label: str | None) -> None:
     """Create an API key; prints it once as the last line (only its hash is stored)."""
+    wiring = current_wiring()
     try:
         scope_set = parse_scopes(scopes)
     except ValueError as error:
@@ -84,7 +85,7 @@ def create_api_key(practice_id: str, scopes: str, label: str | None) -> None:
         raise click.BadParameter("not a practice id", param_hint="--practice") from None
     try:
         key = practices.create_api_key(
-            uow=_wiring().uow(), clock=_wiring().clock, practice_id=pid, scopes=scope_set,
+            uow=wiring.uow(), clock=wiring.clock, practice_id=pid, scopes=scope_set,
             label=label,
         )
     except DomainError as error:
@@ -98,6 +99,7 @@ def create_api_key(practice_id: str, scopes: str, label: str | None) -> None:
 @click.option("--role", required=True, type=click.Choice(ROLES), help="What they may do.")
 def create_user(practice_id: str, email: str, role: str) -> None:
     """Create a staff account for the web app; the password is read from standard input."""
+    wiring = current_wiring()
     try:
         pid = uuid.UUID(practice_id)
     except ValueError:
@@ -107,7 +109,7 @@ def create_user(practice_id: str, email: str, role: str) -> None:
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = staff.create_user(uow=_wiring().uow(), clock=_wiring().clock, practice_id=pid,
+        user = staff.create_user(uow=wiring.uow(), clock=wiring.clock, practice_id=pid,
                                  email=email, role=role, password=password)
     except DomainError as error:
         _fail(error)
@@ -117,26 +119,25 @@ def create_user(practice_id: str, email: str, role: str) -> None:
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo practice once, then print a fresh admin API key for it."""
-    with _wiring().uow() as uow:
-        practice = uow.practices.first()
-        practice_id = practice.id if practice else None
+    wiring = current_wiring()
+    practice_id = practices.first_id(uow=wiring.uow())
     if practice_id is None:
         practice_id = practices.create_practice(
-            uow=_wiring().uow(), clock=_wiring().clock, name=DEMO_NAME, npi=DEMO_NPI
+            uow=wiring.uow(), clock=wiring.clock, name=DEMO_NAME, npi=DEMO_NPI
         )
     key = practices.create_api_key(
-        uow=_wiring().uow(), clock=_wiring().clock, practice_id=practice_id,
+        uow=wiring.uow(), clock=wiring.clock, practice_id=practice_id,
         scopes=frozenset({"read", "write", "admin"}), label="demo",
     )
     coverage_id = _demo_coverage(practice_id)
-    click.echo(f"practice {practice_id}; payers: {', '.join(sorted(_wiring().payers.ids()))}; "
+    click.echo(f"practice {practice_id}; payers: {', '.join(sorted(wiring.payers.ids()))}; "
                f"demo coverage {coverage_id}")
     click.echo(key)
 
 
 def _demo_coverage(practice_id: uuid.UUID) -> uuid.UUID | None:
     """A synthetic client insured with the sandbox payer, so a check works right away."""
-    wiring = _wiring()
+    wiring = current_wiring()
     if "sandbox" not in wiring.payers.ids():
         return None
     caller = Caller(practice_id=practice_id, actor="cli:seed-demo",

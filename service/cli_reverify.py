@@ -12,24 +12,17 @@ from types import FrameType
 from typing import Any
 
 import click
-from flask import current_app
-from sqlalchemy.exc import SQLAlchemyError
 
-from service.db.models import Practice, ReverificationRun
+from service import db_status, practices
 from service.reverify import report, runs, selection
 from service.reverify.items import Outcome
 from service.reverify.runner import Runner
 from service.reverify.setup import deps_for, queue_for
-from service.wiring import Wiring
+from service.wiring import Wiring, current_wiring
 
 log = logging.getLogger("coverwatch.reverify")
 EXIT_FINISHED, EXIT_FAILED, EXIT_STOPPED = 0, 1, 3
 PROGRESS_EVERY = 100
-
-
-def _wiring() -> Wiring:
-    wiring: Wiring = current_app.extensions["coverwatch"]
-    return wiring
 
 
 def _die(message: str) -> None:
@@ -60,45 +53,43 @@ def reverify(within_days: int, older_than_hours: float | None, every: bool,
     Running it again after a crash (or with --resume) continues the unfinished run: every
     selected coverage is checked exactly once.
     """
-    wiring = _wiring()
+    wiring = current_wiring()
     if older_than_hours is None and not every:
         older_than_hours = 72.0
     chosen = selection.Selection(within_days=within_days, older_than_hours=older_than_hours,
                                  every_active=every, practice_id=practice_id)
     try:
-        if practice_id is not None:
-            with wiring.uow() as work:
-                if work.session.get(Practice, practice_id) is None:
-                    _die(f"no practice {practice_id}")
-        if dry_run:
-            _dry_run(wiring, chosen, as_json)
-            return
-        code = _run(wiring, chosen, as_json=as_json, resume_id=resume_id, enqueue=enqueue,
-                    max_attempts=max_attempts)
+        with db_status.unusable_as_error():
+            if practice_id is not None and not practices.exists(uow=wiring.uow(),
+                                                                practice_id=practice_id):
+                _die(f"no practice {practice_id}")
+            if dry_run:
+                _dry_run(wiring, chosen, as_json)
+                return
+            code = _run(wiring, chosen, as_json=as_json, resume_id=resume_id, enqueue=enqueue,
+                        max_attempts=max_attempts)
     except runs.RunError as error:
         _die(str(error))
-    except SQLAlchemyError as error:
-        _die(f"the database could not be used ({type(error).__name__}); check DATABASE_URL "
+    except db_status.DatabaseUnusable as error:
+        _die(f"the database could not be used ({error}); check DATABASE_URL "
              "and run `flask db upgrade`")
     sys.exit(code)
 
 
 def _dry_run(wiring: Wiring, chosen: selection.Selection, as_json: bool) -> None:
-    now = wiring.clock()
     count = 0
-    with wiring.uow() as work:
-        rows = selection.stream(work.session, chosen, now)
+    rows = selection.preview(uow=wiring.uow(), selection=chosen, now=wiring.clock())
+    if as_json:
+        click.echo('{"dry_run": true, "coverages": [', nl=False)
+    for coverage_id, practice, payer, next_visit in rows:
+        line = {"coverage_id": str(coverage_id), "practice_id": str(practice),
+                "payer": payer, "next_visit": next_visit.isoformat() if next_visit else None}
         if as_json:
-            click.echo('{"dry_run": true, "coverages": [', nl=False)
-        for coverage_id, practice, payer, next_visit in rows:
-            line = {"coverage_id": str(coverage_id), "practice_id": str(practice),
-                    "payer": payer, "next_visit": next_visit.isoformat() if next_visit else None}
-            if as_json:
-                click.echo(("," if count else "") + json.dumps(line), nl=False)
-            else:
-                click.echo(f"{line['coverage_id']}  {payer:<20} next visit "
-                           f"{line['next_visit'] or '-'}")
-            count += 1
+            click.echo(("," if count else "") + json.dumps(line), nl=False)
+        else:
+            click.echo(f"{line['coverage_id']}  {payer:<20} next visit "
+                       f"{line['next_visit'] or '-'}")
+        count += 1
     if as_json:
         click.echo(f'], "selected": {count}}}')
     else:
@@ -189,10 +180,8 @@ class _Progress:
 def _report(wiring: Wiring, run_id: uuid.UUID, as_json: bool, code: int,
             practice_id: uuid.UUID | None) -> int:
     """The run's report; with --practice, that practice's part of it only."""
-    with wiring.uow() as work:
-        run = work.session.get(ReverificationRun, run_id)
-        assert run is not None  # noqa: S101 - the run was just worked
-        summary = report.summary(work.session, run, wiring.clock(), practice_id=practice_id)
+    summary = report.of_run(uow=wiring.uow(), run_id=run_id, now=wiring.clock(),
+                            practice_id=practice_id)
     if as_json:
         keys = ("run_id", "status", "selected", "checked", "active", "inactive", "rejected",
                 "errors", "deferred", "retrying", "remaining", "changed", "seconds", "changes")
@@ -224,7 +213,7 @@ def _text(summary: dict[str, Any]) -> str:
 @click.option("--max-attempts", type=click.IntRange(1, 10), default=3, show_default=True)
 def worker(threads: int, max_attempts: int) -> None:
     """Work queued re-verification checks until stopped (SIGTERM or Ctrl-C)."""
-    wiring = _wiring()
+    wiring = current_wiring()
     queue = queue_for(wiring)
     if queue is None:
         _die("the worker needs REDIS_URL (the job queue)")

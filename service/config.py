@@ -50,6 +50,12 @@ class Config:
     max_body_bytes: int = 4 * 1024 * 1024
     # When set, GET /metrics needs `Authorization: Bearer <this>`.
     metrics_token: str | None = field(default=None, repr=False)
+    # PostgreSQL connections each process keeps open (at least the gunicorn threads: a
+    # smaller pool opens and closes extra connections in busy moments).
+    db_pool_size: int = 20
+    # Under gunicorn, the folder where every worker writes its metrics (gunicorn.conf.py
+    # sets it); /metrics adds them up. None: this process's own counts.
+    metrics_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -70,6 +76,8 @@ class Config:
             kwargs["session_cookie_secure"] = env["SESSION_COOKIE_SECURE"].lower() not in (
                 "0", "false", "no", "off")
         kwargs.update(_numbers(env))
+        if env.get("PROMETHEUS_MULTIPROC_DIR"):
+            kwargs["metrics_dir"] = Path(env["PROMETHEUS_MULTIPROC_DIR"])
         if env.get("METRICS_TOKEN"):
             kwargs["metrics_token"] = env["METRICS_TOKEN"]
         if env.get("SECRET_KEY"):
@@ -105,6 +113,7 @@ NUMBERS: tuple[tuple[str, str, type, str, float, bool, float | None], ...] = (
     ("PAYER_THREAD_SHARE", "payer_thread_share", float, "", 0, False, 1),
     ("GUNICORN_THREADS", "server_threads", int, "", 1, True, None),
     ("MAX_BODY_BYTES", "max_body_bytes", int, "bytes", 1024, True, None),
+    ("DB_POOL_SIZE", "db_pool_size", int, "", 0, True, None),
 )
 
 

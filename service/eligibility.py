@@ -33,9 +33,10 @@ from service.db.models import EligibilityCheck
 from service.db.uow import UnitOfWork
 from service.domain.eligibility import normalize_service_types
 from service.domain.errors import InvalidInput, NotFound
-from service.domain.inquiry import CoverageData, PersonData, build_query
+from service.domain.inquiry import CoverageData, PersonData
 from service.domain.ratelimit import TokenBuckets
 from service.eligibility_outcome import earlier_failures, error_values, outcome_values
+from service.payer_query import build_query
 
 log = logging.getLogger("coverwatch.eligibility")
 # CAQH CORE: an inquiry that may have reached the payer is not sent again sooner than this.

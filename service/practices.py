@@ -36,6 +36,18 @@ def create_practice(
         return practice.id
 
 
+def exists(*, uow: UnitOfWork, practice_id: uuid.UUID) -> bool:
+    with uow:
+        return uow.practices.get(practice_id) is not None
+
+
+def first_id(*, uow: UnitOfWork) -> uuid.UUID | None:
+    """The first practice created, if any (the demo seed creates one only when there is none)."""
+    with uow:
+        practice = uow.practices.first()
+        return practice.id if practice else None
+
+
 def create_api_key(
     *, uow: UnitOfWork, clock: Callable[[], datetime], practice_id: uuid.UUID,
     scopes: frozenset[str], label: str | None = None,

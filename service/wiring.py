@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,8 +17,11 @@ from service.config import Config
 from service.db.direct import DirectReads
 from service.db.uow import UnitOfWork
 from service.domain.ratelimit import TokenBuckets
+from service.metrics import Metrics
 from service.verdict_inputs import VerdictInputSource
-from service.web.hooks import Metrics
+
+# Where the app keeps its wiring (Flask's app.extensions).
+EXTENSION = "coverwatch"
 
 
 @dataclass(kw_only=True)
@@ -43,7 +47,7 @@ class Wiring:
         self.verdict_inputs = VerdictInputSource(engine=self.engine, registry=self.payers,
                                                  size=self.config.verdict_cache_size,
                                                  on_read=self.metrics.verdict_input)
-        self.reads = DirectReads(self.engine)
+        self.reads = DirectReads(self.engine, keep=self.config.db_pool_size)
 
     def dispose(self) -> None:
         """Close every pooled database connection (tests, before the app goes away)."""
@@ -53,3 +57,9 @@ class Wiring:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.reads)
+
+
+def current_wiring() -> Wiring:
+    """The wiring of the app serving this request or running this command."""
+    wiring: Wiring = current_app.extensions[EXTENSION]
+    return wiring

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import time
 from typing import Any
 
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 PING_IDLE_S = 10.0
 
 
-def make_engine(url: str, *, ping_idle_s: float = PING_IDLE_S) -> Engine:
+def make_engine(url: str, *, pool_size: int = 20, ping_idle_s: float = PING_IDLE_S) -> Engine:
     kwargs: dict[str, Any] = {
         # Bound values are patient data: keep them out of SQL errors and echo logs.
         "hide_parameters": True,
@@ -25,7 +24,7 @@ def make_engine(url: str, *, ping_idle_s: float = PING_IDLE_S) -> Engine:
         # A gunicorn worker runs many threads (GUNICORN_THREADS); with a pool smaller than
         # that, busy moments open and close extra PostgreSQL connections — each a new
         # backend process, tens of milliseconds — instead of reusing idle ones.
-        kwargs["pool_size"] = int(os.environ.get("DB_POOL_SIZE", "20"))
+        kwargs["pool_size"] = pool_size
         kwargs["max_overflow"] = 10
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":

@@ -1,11 +1,10 @@
-"""Turning a coverage and its patient into the eligibility question a payer adapter sends."""
+"""Turning a coverage and its patient into the people of a 270 eligibility inquiry."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from payers.base import EligibilityQuery
 from payers.x12.x270 import (
     Dependent,
     EligibilityInquiry,
@@ -41,10 +40,10 @@ class CoverageData:
     provider_npi: str
 
 
-def build_query(
-    data: CoverageData, *, trace_number: str, control_number: int, submitted_at: datetime,
-    service_types: tuple[str, ...], service_date: date | None,
-) -> EligibilityQuery:
+def inquiry_for(
+    data: CoverageData, *, trace_number: str, service_types: tuple[str, ...],
+    service_date: date | None,
+) -> tuple[EligibilityInquiry, InformationReceiver]:
     """The TR3 rule: the patient goes in 2000C when they are the subscriber or have their own
     member id; otherwise the subscriber goes in 2000C and the patient in 2000D."""
     if data.relationship == "self" or data.subscriber is None:
@@ -63,8 +62,7 @@ def build_query(
         service_types=service_types, service_date=service_date,
     )
     receiver = InformationReceiver(npi=data.provider_npi, organization_name=data.practice_name)
-    return EligibilityQuery(inquiry=inquiry, receiver=receiver, control_number=control_number,
-                            submitted_at=submitted_at)
+    return inquiry, receiver
 
 
 def _name(person: PersonData) -> PersonName:

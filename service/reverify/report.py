@@ -57,6 +57,17 @@ def summary(session: Session, run: ReverificationRun, now: datetime,
             "changes": changes(session, run.id, practice_id)}
 
 
+def of_run(*, uow: UnitOfWork, run_id: uuid.UUID, now: datetime,
+           practice_id: uuid.UUID | None = None) -> dict[str, Any]:
+    """The summary of a run the caller already holds (the `reverify` command, after working
+    it); with `practice_id`, that practice's part of it."""
+    with uow:
+        run = uow.session.get(ReverificationRun, run_id)
+        if run is None:
+            raise NotFound("reverification run")
+        return summary(uow.session, run, now, practice_id=practice_id)
+
+
 def changes(session: Session, run_id: uuid.UUID,
             practice_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
     query = (select(ReverificationItem.coverage_id, Coverage.patient_id,

@@ -12,6 +12,7 @@ from sqlalchemy import Select, and_, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from service.db.models import Coverage, EligibilityCheck, ReverificationItem, Visit
+from service.db.uow import UnitOfWork
 
 ANSWERED = ("active", "inactive")
 
@@ -93,3 +94,9 @@ def stream(session: Session, selection: Selection, now: datetime,
     """The selection's rows, fetched `batch` at a time (for --dry-run)."""
     result = session.execute(query(selection, now).execution_options(yield_per=batch))
     yield from result
+
+
+def preview(*, uow: UnitOfWork, selection: Selection, now: datetime) -> Iterator[Any]:
+    """What a run would select now, streamed in one read (--dry-run); writes nothing."""
+    with uow:
+        yield from stream(uow.session, selection, now)

@@ -13,7 +13,7 @@ from flask import current_app, request
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
-from service.web.context import ext
+from service.wiring import current_wiring
 
 NAME = "coverwatch_device"
 MAX_AGE = timedelta(days=90)
@@ -37,5 +37,5 @@ def trusted_user() -> uuid.UUID | None:
 def remember(response: Response, user_id: uuid.UUID) -> None:
     response.set_cookie(NAME, _serializer().dumps(str(user_id)),
                         max_age=int(MAX_AGE.total_seconds()), path="/app/login",
-                        secure=ext().config.session_cookie_secure, httponly=True,
+                        secure=current_wiring().config.session_cookie_secure, httponly=True,
                         samesite="Lax")

@@ -40,7 +40,7 @@ from service.domain import errors as domain
 from service.domain.staff import ROLE_LABELS
 from service.staff import Staff
 from service.ui import charts
-from service.web.context import ext
+from service.wiring import current_wiring
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("coverwatch.ui")
@@ -68,16 +68,17 @@ ERROR_TEXT = {
 
 
 def lifetime() -> web_sessions.Lifetime:
-    config = ext().config
+    config = current_wiring().config
     return web_sessions.Lifetime(idle=timedelta(minutes=config.session_idle_minutes),
                                  absolute=timedelta(hours=config.session_absolute_hours))
 
 
 def start(user: Staff) -> None:
     """A new session for a signed-in user (a new CSRF token too: nothing carries over)."""
+    wiring = current_wiring()
     end()
     session.permanent = True
-    session[SID] = web_sessions.start(uow=ext().uow(), clock=ext().clock, lifetime=lifetime(),
+    session[SID] = web_sessions.start(uow=wiring.uow(), clock=wiring.clock, lifetime=lifetime(),
                                       user_id=user.id)
     session[CSRF] = secrets.token_urlsafe(32)
 
@@ -86,19 +87,20 @@ def end() -> None:
     """End this browser's session on the server too: a copy of the cookie is worth nothing."""
     token = session.get(SID)
     if isinstance(token, str):
-        web_sessions.end(uow=ext().uow(), token=token)
+        web_sessions.end(uow=current_wiring().uow(), token=token)
     session.clear()
     g.pop("staff", None)
 
 
 def current() -> Staff | None:
     """The signed-in user, or None (also once the session was idle or open too long)."""
+    wiring = current_wiring()
     if "staff" in g:
         return cast(Staff | None, g.staff)
     g.staff, g.expired = None, False
     token = session.get(SID)
     if token is not None:
-        found = web_sessions.find(uow=ext().uow(), clock=ext().clock, lifetime=lifetime(),
+        found = web_sessions.find(uow=wiring.uow(), clock=wiring.clock, lifetime=lifetime(),
                                   token=str(token))
         g.staff, g.expired = found.staff, found.expired
         if found.staff is None:

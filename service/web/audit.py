@@ -6,9 +6,11 @@ from typing import Any
 
 from schemas.audit import AuditPage
 from schemas.common import PageQuery
+from service import audit
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.context import ext, page_window
+from service.web.paging import page_window
+from service.wiring import current_wiring
 
 blp = ApiBlueprint("audit", __name__, url_prefix="/v1/audit-events",
                 description="Who touched patient data (admin scope).")
@@ -21,6 +23,6 @@ blp = ApiBlueprint("audit", __name__, url_prefix="/v1/audit-events",
 def list_events(args: dict[str, Any]) -> Any:
     """List the practice's audit events, newest first."""
     offset, limit = page_window(args)
-    with ext().uow() as uow:
-        rows, total = uow.audit.list(current_caller().practice_id, offset=offset, limit=limit)
+    rows, total = audit.list_events(uow=current_wiring().uow(), caller=current_caller(),
+                                    offset=offset, limit=limit)
     return {"items": rows, "page": args["page"], "page_size": limit, "total": total}

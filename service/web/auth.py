@@ -6,10 +6,11 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import abort, current_app, g, request
+from flask import abort, g, request
 
 from service.access import Caller
 from service.practices import authenticate
+from service.wiring import current_wiring
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,7 +38,7 @@ def current_caller() -> Caller:
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         abort(401)
-    wiring = current_app.extensions["coverwatch"]
+    wiring = current_wiring()
     key = key.strip()
     caller = wiring.callers.get(key)
     if caller is None:

@@ -17,7 +17,7 @@ from schemas.ledger import (
 from service import authorizations
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.context import ext
+from service.wiring import current_wiring
 
 blp = ApiBlueprint("authorizations", __name__, url_prefix="/v1",
                    description="Prior authorizations and what is used, reserved and left.")
@@ -29,7 +29,8 @@ blp = ApiBlueprint("authorizations", __name__, url_prefix="/v1",
 @blp.response(201, AuthorizationOut)
 def create(data: dict[str, Any]) -> Any:
     """Record an authorization from a payer letter or portal."""
-    return authorizations.create_authorization(uow=ext().uow(), clock=ext().clock,
+    wiring = current_wiring()
+    return authorizations.create_authorization(uow=wiring.uow(), clock=wiring.clock,
                                                caller=current_caller(), data=data)
 
 
@@ -41,7 +42,8 @@ def create(data: dict[str, Any]) -> Any:
                   description="An authorization with this number existed and was updated")
 def create_from_278(data: dict[str, Any]) -> Any:
     """Create or update an authorization from an X12 278 response."""
-    auth, created = authorizations.from_278(uow=ext().uow(), clock=ext().clock,
+    wiring = current_wiring()
+    auth, created = authorizations.from_278(uow=wiring.uow(), clock=wiring.clock,
                                             caller=current_caller(),
                                             coverage_id=data["coverage_id"], x12=data["x12"])
     return auth, 201 if created else 200
@@ -53,8 +55,9 @@ class AuthorizationById(MethodView):
     @blp.response(200, AuthorizationOut)
     def get(self, auth_id: uuid.UUID) -> Any:
         """Read an authorization with its counts and its change history."""
+        wiring = current_wiring()
         auth, history = authorizations.get_authorization(
-            uow=ext().uow(), clock=ext().clock, caller=current_caller(), auth_id=auth_id)
+            uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), auth_id=auth_id)
         auth.history = history  # type: ignore[attr-defined]
         return auth
 
@@ -63,7 +66,8 @@ class AuthorizationById(MethodView):
     @blp.response(200, AuthorizationOut)
     def patch(self, data: dict[str, Any], auth_id: uuid.UUID) -> Any:
         """Amend quantity, dates, scope or status; the change is kept in the history."""
-        return authorizations.amend_authorization(uow=ext().uow(), clock=ext().clock,
+        wiring = current_wiring()
+        return authorizations.amend_authorization(uow=wiring.uow(), clock=wiring.clock,
                                                   caller=current_caller(), auth_id=auth_id,
                                                   data=data)
 
@@ -73,6 +77,7 @@ class AuthorizationById(MethodView):
 @blp.response(200, AuthorizationList)
 def list_for_coverage(coverage_id: uuid.UUID) -> Any:
     """A coverage's authorizations, ending soonest first."""
-    rows = authorizations.list_authorizations(uow=ext().uow(), clock=ext().clock,
+    wiring = current_wiring()
+    rows = authorizations.list_authorizations(uow=wiring.uow(), clock=wiring.clock,
                                               caller=current_caller(), coverage_id=coverage_id)
     return {"items": rows}

@@ -12,7 +12,8 @@ from schemas.coverages import CoverageIn, CoverageOut, CoveragePage, CoveragePat
 from service import coverages
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.context import ext, page_window
+from service.web.paging import page_window
+from service.wiring import current_wiring
 
 blp = ApiBlueprint("coverages", __name__, url_prefix="/v1",
                 description="Insurance coverages of a patient.")
@@ -25,9 +26,10 @@ class PatientCoverages(MethodView):
     @blp.response(201, CoverageOut, description="Coverage created")
     def post(self, data: dict[str, Any], patient_id: uuid.UUID) -> Any:
         """Add a coverage to a patient."""
+        wiring = current_wiring()
         return coverages.create_coverage(
-            uow=ext().uow(), clock=ext().clock, caller=current_caller(), patient_id=patient_id,
-            data=data, payer_ids=ext().payers.ids(),
+            uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), patient_id=patient_id,
+            data=data, payer_ids=wiring.payers.ids(),
         )
 
     @require("read")
@@ -35,9 +37,10 @@ class PatientCoverages(MethodView):
     @blp.response(200, CoveragePage)
     def get(self, args: dict[str, Any], patient_id: uuid.UUID) -> Any:
         """List a patient's coverages, primary first."""
+        wiring = current_wiring()
         offset, limit = page_window(args)
         rows, total = coverages.list_coverages(
-            uow=ext().uow(), clock=ext().clock, caller=current_caller(), patient_id=patient_id,
+            uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), patient_id=patient_id,
             offset=offset, limit=limit,
         )
         return {"items": rows, "page": args["page"], "page_size": limit, "total": total}
@@ -49,8 +52,9 @@ class CoverageById(MethodView):
     @blp.response(200, CoverageOut)
     def get(self, coverage_id: uuid.UUID) -> Any:
         """Read one coverage."""
+        wiring = current_wiring()
         return coverages.get_coverage(
-            uow=ext().uow(), clock=ext().clock, caller=current_caller(), coverage_id=coverage_id
+            uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), coverage_id=coverage_id
         )
 
     @require("write")
@@ -58,7 +62,8 @@ class CoverageById(MethodView):
     @blp.response(200, CoverageOut)
     def patch(self, data: dict[str, Any], coverage_id: uuid.UUID) -> Any:
         """Change some of a coverage's fields."""
+        wiring = current_wiring()
         return coverages.update_coverage(
-            uow=ext().uow(), clock=ext().clock, caller=current_caller(),
-            coverage_id=coverage_id, data=data, payer_ids=ext().payers.ids(),
+            uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
+            coverage_id=coverage_id, data=data, payer_ids=wiring.payers.ids(),
         )

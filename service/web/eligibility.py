@@ -11,19 +11,20 @@ from flask_smorest.error_handler import ErrorSchema
 
 from schemas.eligibility import CheckIn, CheckOut, CheckPage, CheckQuery, HistoryQuery
 from service import eligibility_history
-from service.db.models import EligibilityCheck
 from service.domain.eligibility import with_actions
 from service.eligibility import CheckRequest, run_check
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.context import ext, page_window
+from service.web.paging import page_window
+from service.wiring import current_wiring
 
 blp = ApiBlueprint("eligibility", __name__, url_prefix="/v1",
                    description="Live eligibility checks (X12 270/271) and their history.")
 
 
-def view(check: EligibilityCheck, *, reused: bool = False, x12: bool = False) -> dict[str, Any]:
-    """The stored check as the API shows it; raw X12 only when asked for (admin)."""
+def view(check: Any, *, reused: bool = False, x12: bool = False) -> dict[str, Any]:
+    """The stored check (as the use cases return it) as the API shows it; raw X12 only when
+    asked for (admin)."""
     summary = check.summary
     body: dict[str, Any] = {
         name: getattr(check, name) for name in (
@@ -58,7 +59,7 @@ def view(check: EligibilityCheck, *, reused: bool = False, x12: bool = False) ->
                                            "schema": {"type": "integer"}}})
 def create_check(data: dict[str, Any]) -> Any:
     """Check a coverage's eligibility with its payer now, or reuse a recent answer."""
-    wiring = ext()
+    wiring = current_wiring()
     request = CheckRequest(
         coverage_id=data["coverage_id"],
         service_types=tuple(data["service_types"]) if data.get("service_types") else None,
@@ -80,11 +81,12 @@ def create_check(data: dict[str, Any]) -> Any:
 @blp.response(200, CheckOut)
 def get_check(args: dict[str, Any], check_id: uuid.UUID) -> Any:
     """Read one check; include=x12 adds the raw 270 and 271 (admin scope)."""
+    wiring = current_wiring()
     caller = current_caller()
     want_x12 = args.get("include") == "x12"
     if want_x12 and "admin" not in caller.scopes:
         abort(403)
-    check = eligibility_history.get_check(uow=ext().uow(), clock=ext().clock, caller=caller,
+    check = eligibility_history.get_check(uow=wiring.uow(), clock=wiring.clock, caller=caller,
                                           check_id=check_id)
     return view(check, x12=want_x12)
 
@@ -95,9 +97,10 @@ def get_check(args: dict[str, Any], check_id: uuid.UUID) -> Any:
 @blp.response(200, CheckPage)
 def list_checks(args: dict[str, Any], coverage_id: uuid.UUID) -> Any:
     """Every check of a coverage, newest first."""
+    wiring = current_wiring()
     offset, limit = page_window(args)
     rows, total = eligibility_history.coverage_history(
-        uow=ext().uow(), clock=ext().clock, caller=current_caller(), coverage_id=coverage_id,
+        uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), coverage_id=coverage_id,
         offset=offset, limit=limit,
     )
     return {"items": [view(c) for c in rows], "page": args["page"], "page_size": limit,

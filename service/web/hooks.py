@@ -6,10 +6,13 @@ import logging
 import re
 import time
 import uuid
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
 
 from flask import Flask, Response, abort, current_app, g, request
-from prometheus_client import CollectorRegistry, Counter, Histogram
+
+from schemas.common import forget_clock, use_clock
+from service.metrics import Metrics
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Metric and log labels come from fixed sets: a client's made-up method must not add a series.
@@ -20,47 +23,12 @@ REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 log = logging.getLogger("coverwatch.access")
 
 
-class Metrics:
-    """Request counts and latencies by route template (never the path: ids stay out)."""
-
-    def __init__(self) -> None:
-        self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "coverwatch_http_requests", "HTTP requests", ["method", "route", "status"],
-            registry=self.registry,
-        )
-        self.latency = Histogram(
-            "coverwatch_http_request_duration_seconds", "HTTP request latency",
-            ["method", "route"], registry=self.registry,
-            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25),
-        )
-        self.verdict_inputs = Counter(
-            "coverwatch_verdict_inputs", "Verdict inputs served from memory (stamps unchanged) "
-            "or read from the database", ["source"], registry=self.registry,
-        )
-        self._sources = {source: self.verdict_inputs.labels(source)
-                         for source in ("memory", "database")}
-        # The labelled series by (method, route, status): routes are templates and statuses
-        # few, so this stays small, and each request skips labels()'s checks and lock.
-        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
-
-    def verdict_input(self, source: str) -> None:
-        self._sources[source].inc()
-
-    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        series = self._series.get((method, route, status))
-        if series is None:
-            series = (self.requests.labels(method, route, str(status)),
-                      self.latency.labels(method, route))
-            self._series[(method, route, status)] = series
-        series[0].inc()
-        series[1].observe(seconds)
-
-
-def register(app: Flask, metrics: Metrics) -> None:
+def register(app: Flask, *, metrics: Metrics, clock: Callable[[], datetime]) -> None:
     @app.before_request
     def start() -> None:
         g.started = time.perf_counter()
+        # Schemas judge dates ("not in the future") by this app's clock, a test's fake one too.
+        g.schema_clock = use_clock(clock)
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         # Nothing here reads the body: an unauthenticated request must cost nothing in
@@ -90,3 +58,9 @@ def register(app: Flask, metrics: Metrics) -> None:
                    "duration_ms": round(elapsed * 1000, 2)},
         )
         return response
+
+    @app.teardown_request
+    def drop_clock(_error: BaseException | None) -> None:
+        token = g.pop("schema_clock", None)
+        if token is not None:
+            forget_clock(token)

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import hmac
-import logging
-import os
 from typing import Any
 
 import marshmallow as ma
 from flask import Response, request
 from flask_smorest import abort
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from service import db_status
 from service.web.blueprint import ApiBlueprint
-from service.web.context import ext
+from service.wiring import current_wiring
 
 blp = ApiBlueprint("ops", __name__, description="Health checks and metrics (no API key needed).")
-log = logging.getLogger("coverwatch.ops")
 
 
 class HealthOut(ma.Schema):
@@ -39,11 +35,7 @@ def healthz() -> Any:
 @blp.alt_response(503, schema=HealthOut, description="The database cannot be reached")
 def readyz() -> Any:
     """The database answers."""
-    try:
-        with ext().engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        log.warning("readiness check failed: database unreachable")
+    if not db_status.answers(current_wiring().engine):
         return {"status": "database unreachable"}, 503
     return {"status": "ready"}
 
@@ -59,15 +51,11 @@ def readyz() -> Any:
 })
 def metrics() -> Response:
     """Request counts and latencies by route and status, for Prometheus."""
-    token = ext().config.metrics_token
+    wiring = current_wiring()
+    token = wiring.config.metrics_token
     if token is not None:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(
                 given.strip().encode(), token.encode()):
             abort(401, message="Send the metrics token: 'Authorization: Bearer <METRICS_TOKEN>'.")
-    registry = ext().metrics.registry
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # Under gunicorn each worker counts on its own; the folder holds them all.
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(wiring.metrics.collected()), mimetype=CONTENT_TYPE_LATEST)

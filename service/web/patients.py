@@ -11,7 +11,8 @@ from schemas.patients import PatientIn, PatientOut, PatientPage, PatientPatch, P
 from service import patients
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.context import ext, page_window
+from service.web.paging import page_window
+from service.wiring import current_wiring
 
 blp = ApiBlueprint("patients", __name__, url_prefix="/v1/patients",
                 description="Clients of the practice, as the EHR knows them.")
@@ -26,8 +27,9 @@ class Patients(MethodView):
                       description="A patient with this external_id existed and was updated")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a patient, or update the one with the same external_id."""
+        wiring = current_wiring()
         patient, created = patients.upsert_patient(
-            uow=ext().uow(), clock=ext().clock, caller=current_caller(), data=data
+            uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), data=data
         )
         return patient, 201 if created else 200
 
@@ -36,9 +38,10 @@ class Patients(MethodView):
     @blp.response(200, PatientPage)
     def get(self, args: dict[str, Any]) -> Any:
         """Find patients by external_id or by words of their name."""
+        wiring = current_wiring()
         offset, limit = page_window(args)
         rows, total = patients.search_patients(
-            uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+            uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
             external_id=args.get("external_id"), q=args.get("q"), offset=offset, limit=limit,
         )
         return {"items": rows, "page": args["page"], "page_size": limit, "total": total}
@@ -50,8 +53,9 @@ class PatientById(MethodView):
     @blp.response(200, PatientOut)
     def get(self, patient_id: uuid.UUID) -> Any:
         """Read one patient."""
+        wiring = current_wiring()
         return patients.get_patient(
-            uow=ext().uow(), clock=ext().clock, caller=current_caller(), patient_id=patient_id
+            uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), patient_id=patient_id
         )
 
     @require("write")
@@ -59,7 +63,8 @@ class PatientById(MethodView):
     @blp.response(200, PatientOut)
     def patch(self, data: dict[str, Any], patient_id: uuid.UUID) -> Any:
         """Change some of a patient's fields."""
+        wiring = current_wiring()
         return patients.update_patient(
-            uow=ext().uow(), clock=ext().clock, caller=current_caller(), patient_id=patient_id,
+            uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), patient_id=patient_id,
             data=data,
         )

@@ -18,7 +18,8 @@ from schemas.practice import (
 from service import alerts, practice_config
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.context import ext, page_window
+from service.web.paging import page_window
+from service.wiring import current_wiring
 
 blp = ApiBlueprint("practice", __name__, url_prefix="/v1",
                    description="Alerts, fee schedule, counting policy and reports.")
@@ -31,7 +32,8 @@ blp = ApiBlueprint("practice", __name__, url_prefix="/v1",
 def list_alerts(args: dict[str, Any]) -> Any:
     """Open alerts, derived from the ledger and the latest checks as they stand, by kind and
     newest first, a page at a time. Listing never writes."""
-    found = alerts.list_alerts(uow=ext().uow(), source=ext().alerts, clock=ext().clock,
+    wiring = current_wiring()
+    found = alerts.list_alerts(uow=wiring.uow(), source=wiring.alerts, clock=wiring.clock,
                                caller=current_caller(), kind=args.get("kind"),
                                coverage_id=args.get("coverage_id"),
                                include_resolved=args["include_resolved"],
@@ -45,7 +47,8 @@ def list_alerts(args: dict[str, Any]) -> Any:
 @blp.response(200, AlertOut)
 def resolve_alert(alert_id: uuid.UUID) -> Any:
     """Mark an alert handled; it stays resolved until its facts change."""
-    return alerts.resolve(uow=ext().uow(), source=ext().alerts, clock=ext().clock,
+    wiring = current_wiring()
+    return alerts.resolve(uow=wiring.uow(), source=wiring.alerts, clock=wiring.clock,
                           caller=current_caller(), alert_id=alert_id)
 
 
@@ -54,7 +57,7 @@ def resolve_alert(alert_id: uuid.UUID) -> Any:
 @blp.response(200, FeeList)
 def list_fees() -> Any:
     """The allowed amounts the practice expects per payer and code (for estimates)."""
-    return {"items": practice_config.fees(uow=ext().uow(), caller=current_caller())}
+    return {"items": practice_config.fees(uow=current_wiring().uow(), caller=current_caller())}
 
 
 @blp.route("/fee-schedule", methods=["PUT"])
@@ -63,10 +66,11 @@ def list_fees() -> Any:
 @blp.response(200, FeeOut)
 def put_fee(data: dict[str, Any]) -> Any:
     """Set the allowed amount for a payer and code."""
-    return practice_config.set_fee(uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+    wiring = current_wiring()
+    return practice_config.set_fee(uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
                                    payer=data["payer"], code=data["code"],
                                    allowed_amount=data["allowed_amount"],
-                                   payer_ids=ext().payers.ids())
+                                   payer_ids=wiring.payers.ids())
 
 
 @blp.route("/settings", methods=["GET"])
@@ -74,7 +78,7 @@ def put_fee(data: dict[str, Any]) -> Any:
 @blp.response(200, SettingsOut)
 def get_settings() -> Any:
     """The practice's counting policy and verdict thresholds."""
-    return practice_config.get_settings(uow=ext().uow(), caller=current_caller())
+    return practice_config.get_settings(uow=current_wiring().uow(), caller=current_caller())
 
 
 @blp.route("/settings", methods=["PUT"])
@@ -83,7 +87,8 @@ def get_settings() -> Any:
 @blp.response(200, SettingsOut)
 def put_settings(data: dict[str, Any]) -> Any:
     """Change the counting policy (payers may still override it) and thresholds."""
-    return practice_config.put_settings(uow=ext().uow(), clock=ext().clock,
+    wiring = current_wiring()
+    return practice_config.put_settings(uow=wiring.uow(), clock=wiring.clock,
                                         caller=current_caller(), counting=data["counting"],
                                         thresholds=data["thresholds"])
 
@@ -95,7 +100,7 @@ def put_settings(data: dict[str, Any]) -> Any:
 def code_mix(args: dict[str, Any]) -> Any:
     """Per provider: the share of 90837 among individual psychotherapy codes, flagged above
     the threshold (payers audit providers who bill the 60-minute code for nearly everything)."""
-    rows = practice_config.code_mix_report(uow=ext().uow(), caller=current_caller(),
+    rows = practice_config.code_mix_report(uow=current_wiring().uow(), caller=current_caller(),
                                            start=args.get("from_"), end=args.get("to"),
                                            threshold=args["threshold"])
     return {"threshold": args["threshold"], "providers": rows}

@@ -10,7 +10,8 @@ from schemas.reverification import ReverificationRunOut, ReverificationRunPage
 from service.reverify import report
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.context import ext, page_window
+from service.web.paging import page_window
+from service.wiring import current_wiring
 
 blp = ApiBlueprint("reverification", __name__, url_prefix="/v1/reverification-runs",
                    description="Nightly re-verification runs (`flask reverify`) and their "
@@ -28,8 +29,8 @@ def list_runs(args: dict[str, Any]) -> Any:
     only, and a run over every practice that held none of them is not listed.
     """
     offset, limit = page_window(args)
-    rows, total = report.list_runs(uow=ext().uow(), caller=current_caller(), offset=offset,
-                                   limit=limit)
+    rows, total = report.list_runs(uow=current_wiring().uow(), caller=current_caller(),
+                                   offset=offset, limit=limit)
     return {"items": rows, "page": args["page"], "page_size": limit, "total": total}
 
 
@@ -41,5 +42,6 @@ def get_run(run_id: uuid.UUID) -> Any:
 
     For a run over every practice, only this practice's coverages are counted and listed.
     """
-    return report.read(uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+    wiring = current_wiring()
+    return report.read(uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
                        run_id=run_id)

@@ -22,7 +22,7 @@ from service import verdicts, visits
 from service.domain.allocation import VisitSpec
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.context import ext
+from service.wiring import current_wiring
 
 blp = ApiBlueprint("visits", __name__, url_prefix="/v1",
                    description="The visit ledger and verdicts: covered, at risk, not covered.")
@@ -37,8 +37,9 @@ blp = ApiBlueprint("visits", __name__, url_prefix="/v1",
 def book(data: dict[str, Any]) -> Any:
     """Record a visit (or update the one with the same external_id); it draws from the
     authorization that fits it."""
-    visit, created = visits.book_visit(uow=ext().uow, clock=ext().clock,
-                                       registry=ext().payers, caller=current_caller(),
+    wiring = current_wiring()
+    visit, created = visits.book_visit(uow=wiring.uow, clock=wiring.clock,
+                                       registry=wiring.payers, caller=current_caller(),
                                        data=data)
     return visit, 201 if created else 200
 
@@ -54,9 +55,10 @@ def book(data: dict[str, Any]) -> Any:
 def check(data: dict[str, Any]) -> Any:
     """Would this visit be covered? Reasons, the authorization it would draw from, and what
     the client would owe. Writes nothing."""
+    wiring = current_wiring()
     spec = VisitSpec(date=data["date"], code=data["code"], minutes=data.get("minutes"),
                      provider_npi=data.get("provider_npi"))
-    return verdicts.check_visit(inputs=ext().verdict_inputs, clock=ext().clock,
+    return verdicts.check_visit(inputs=wiring.verdict_inputs, clock=wiring.clock,
                                 caller=current_caller(), coverage_id=data["coverage_id"],
                                 visit=spec)
 
@@ -67,8 +69,9 @@ def check(data: dict[str, Any]) -> Any:
 @blp.response(200, ForecastOut)
 def forecast(data: dict[str, Any]) -> Any:
     """Simulate a recurring series: each visit's verdict, and the first not covered."""
+    wiring = current_wiring()
     return verdicts.forecast(
-        inputs=ext().verdict_inputs, clock=ext().clock, caller=current_caller(),
+        inputs=wiring.verdict_inputs, clock=wiring.clock, caller=current_caller(),
         coverage_id=data["coverage_id"], code=data["code"], first_date=data["first_date"],
         every_days=data["every_days"], count=data["count"], minutes=data.get("minutes"),
         provider_npi=data.get("provider_npi"),
@@ -81,7 +84,8 @@ class VisitById(MethodView):
     @blp.response(200, VisitOut)
     def get(self, visit_id: uuid.UUID) -> Any:
         """Read a visit and the verdict it got when last written."""
-        return visits.get_visit(uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+        wiring = current_wiring()
+        return visits.get_visit(uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
                                 visit_id=visit_id)
 
 
@@ -92,7 +96,8 @@ class VisitById(MethodView):
 def set_status(data: dict[str, Any], visit_id: uuid.UUID) -> Any:
     """Completed uses its unit; cancelled releases it; late cancels and no-shows release it
     unless the practice or payer counts them."""
-    return visits.set_status(uow=ext().uow, clock=ext().clock, registry=ext().payers,
+    wiring = current_wiring()
+    return visits.set_status(uow=wiring.uow, clock=wiring.clock, registry=wiring.payers,
                              caller=current_caller(), visit_id=visit_id, status=data["status"])
 
 
@@ -102,7 +107,8 @@ def set_status(data: dict[str, Any], visit_id: uuid.UUID) -> Any:
 @blp.response(200, VisitList)
 def list_for_coverage(args: dict[str, Any], coverage_id: uuid.UUID) -> Any:
     """A coverage's visits in date order, optionally between from and to."""
-    rows = visits.list_visits(uow=ext().uow(), clock=ext().clock, caller=current_caller(),
+    wiring = current_wiring()
+    rows = visits.list_visits(uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
                               coverage_id=coverage_id, start=args.get("from_"),
                               end=args.get("to"))
     return {"items": rows}

@@ -1,7 +1,10 @@
 """Patients API: create, upsert by external id, read, search, change, and every refusal."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from schemas.common import today
 from tests.support.builders import bearer, create_patient, new_practice
 from tests.support.people import PEOPLE
 
@@ -103,6 +106,17 @@ INVALID = [
     ({"external_id": "has space"}, "external_id", "cannot carry"),
     ({"nickname": "Q"}, "nickname", "Unknown field"),
 ]
+
+
+def test_the_apps_clock_judges_birth_dates_only_while_its_request_runs(client, key, clock):
+    # The fake clock is a month behind the real date: a birth date between the two is in
+    # the future for the request, and the app's clock is gone once the request is over.
+    assert clock().date() < datetime.now(UTC).date()
+    tomorrow = (clock().date() + timedelta(days=1)).isoformat()
+    response = client.post("/v1/patients", json={**P.patient_json(), "birth_date": tomorrow},
+                           headers=bearer(key))
+    assert response.status_code == 422
+    assert today() == datetime.now(UTC).date()
 
 
 @pytest.mark.parametrize(("change", "field", "message"), INVALID)

@@ -83,6 +83,7 @@ def kill_when(process: subprocess.Popen[str], engine, done_at_least: int) -> int
 
 
 @pytest.mark.slow
+@pytest.mark.crash
 def test_a_run_killed_at_three_points_checks_every_coverage_exactly_once(db_url, tmp_path):
     env = env_for(db_url, payers_file(tmp_path, latency_ms=100, cap=10))
     _, coverage_ids = seed(db_url, 500)

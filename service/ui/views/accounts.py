@@ -14,7 +14,7 @@ from service.domain.staff import MAX_EMAIL, ROLE_LABELS, ROLES
 from service.ui import device
 from service.ui import session as ui_session
 from service.ui.blueprint import bp
-from service.web.context import ext
+from service.wiring import current_wiring
 
 # One answer for an unknown email, a wrong password and a locked account alike.
 WRONG = ("The email or password is not right. If it keeps happening with the right one, "
@@ -25,6 +25,7 @@ THROTTLED = ("Too many failed sign-ins from this address. Try again in {minutes}
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
+    wiring = current_wiring()
     if request.method == "GET":
         if ui_session.current() is not None:
             return redirect(url_for("ui.home"))
@@ -32,7 +33,7 @@ def login() -> ResponseReturnValue:
     email = request.form.get("email", "")
     shown = email if len(email) <= MAX_EMAIL else ""
     result = signin.sign_in(
-        uow=ext().uow(), clock=ext().clock, secret=ext().config.secret_key,
+        uow=wiring.uow(), clock=wiring.clock, secret=wiring.config.secret_key,
         attempt=signin.Attempt(email=email, password=request.form.get("password", ""),
                                address=request.remote_addr or "unknown",
                                trusted_user=device.trusted_user(),
@@ -61,6 +62,7 @@ def logout() -> ResponseReturnValue:
 @bp.route("/users", methods=["GET", "POST"])
 @ui_session.admin_only
 def users() -> ResponseReturnValue:
+    wiring = current_wiring()
     errors: dict[str, list[str]] = {}
     form = {"email": "", "role": "front_desk"}
     status = 200
@@ -68,7 +70,7 @@ def users() -> ResponseReturnValue:
         form = {"email": request.form.get("email", ""), "role": request.form.get("role", "")}
         try:
             created = staff.create_user(
-                uow=ext().uow(), clock=ext().clock, practice_id=ui_session.caller().practice_id,
+                uow=wiring.uow(), clock=wiring.clock, practice_id=ui_session.caller().practice_id,
                 email=form["email"], role=form["role"],
                 password=request.form.get("password", ""))
         except InvalidInput as error:
@@ -77,16 +79,17 @@ def users() -> ResponseReturnValue:
         else:
             flash(f"Account {created.email} created.")
             return redirect(url_for("ui.users"))
-    rows = staff.list_users(uow=ext().uow(), caller=ui_session.caller())
+    rows = staff.list_users(uow=wiring.uow(), caller=ui_session.caller())
     return render_template("users.html", users=rows,
                            roles=[(r, ROLE_LABELS[r]) for r in ROLES], form=form, errors=errors,
-                           now=ext().clock()), status
+                           now=wiring.clock()), status
 
 
 @bp.route("/users/<uuid:user_id>/unlock", methods=["POST"])
 @ui_session.admin_only
 def unlock(user_id: uuid.UUID) -> ResponseReturnValue:
-    staff.unlock_user(uow=ext().uow(), clock=ext().clock, caller=ui_session.caller(),
+    wiring = current_wiring()
+    staff.unlock_user(uow=wiring.uow(), clock=wiring.clock, caller=ui_session.caller(),
                       user_id=user_id)
     flash("The account is unlocked.")
     return redirect(url_for("ui.users"))
@@ -95,7 +98,8 @@ def unlock(user_id: uuid.UUID) -> ResponseReturnValue:
 @bp.route("/users/<uuid:user_id>/sign-out", methods=["POST"])
 @ui_session.admin_only
 def sign_out_everywhere(user_id: uuid.UUID) -> ResponseReturnValue:
-    ended = web_sessions.end_all(uow=ext().uow(), clock=ext().clock,
+    wiring = current_wiring()
+    ended = web_sessions.end_all(uow=wiring.uow(), clock=wiring.clock,
                                  caller=ui_session.caller(), user_id=user_id)
     flash(f"Signed out everywhere ({ended} open session{'' if ended == 1 else 's'} ended).")
     return redirect(url_for("ui.users"))

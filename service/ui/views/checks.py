@@ -11,7 +11,7 @@ from service import front_desk
 from service.domain.ratelimit import RateLimited
 from service.ui import session as ui_session
 from service.ui.blueprint import bp
-from service.web.context import ext
+from service.wiring import current_wiring
 
 
 @bp.errorhandler(RateLimited)
@@ -25,7 +25,8 @@ def rate_limited(error: RateLimited) -> ResponseReturnValue:
 @bp.route("/checks/<uuid:check_id>", methods=["GET"])
 @ui_session.signed_in
 def check(check_id: uuid.UUID) -> ResponseReturnValue:
-    card = front_desk.benefits_card(wiring=ext(), caller=ui_session.caller(), check_id=check_id)
+    card = front_desk.benefits_card(wiring=current_wiring(), caller=ui_session.caller(),
+                                    check_id=check_id)
     return render_template("check.html", card=card)
 
 
@@ -33,7 +34,7 @@ def check(check_id: uuid.UUID) -> ResponseReturnValue:
 @ui_session.signed_in
 def check_again(coverage_id: uuid.UUID) -> ResponseReturnValue:
     """Ask the payer now (force: the front desk asks because something may have changed)."""
-    done = front_desk.check_coverage(wiring=ext(), caller=ui_session.caller(),
+    done = front_desk.check_coverage(wiring=current_wiring(), caller=ui_session.caller(),
                                      coverage_id=coverage_id, force=True)
     return redirect(url_for("ui.check", check_id=done.id))
 
@@ -42,10 +43,11 @@ def check_again(coverage_id: uuid.UUID) -> ResponseReturnValue:
 @ui_session.signed_in
 def check_carve_out(check_id: uuid.UUID) -> ResponseReturnValue:
     caller = ui_session.caller()
-    card = front_desk.benefits_card(wiring=ext(), caller=caller, check_id=check_id)
+    card = front_desk.benefits_card(wiring=current_wiring(), caller=caller, check_id=check_id)
     if card.carve_out_route is None:
         return redirect(url_for("ui.check", check_id=check_id))
-    done = front_desk.check_coverage(wiring=ext(), caller=caller, coverage_id=card.coverage.id,
-                                     force=True, route=card.carve_out_route,
+    done = front_desk.check_coverage(wiring=current_wiring(), caller=caller,
+                                     coverage_id=card.coverage.id, force=True,
+                                     route=card.carve_out_route,
                                      carve_out_of=check_id)
     return redirect(url_for("ui.check", check_id=done.id))

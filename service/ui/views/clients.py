@@ -18,7 +18,7 @@ from service.domain.errors import InvalidInput
 from service.ui import forms
 from service.ui import session as ui_session
 from service.ui.blueprint import bp
-from service.web.context import ext
+from service.wiring import current_wiring
 
 PATIENT_FIELDS = ("first_name", "last_name", "birth_date", "gender")
 COVERAGE_FIELDS = ("payer", "member_id", "group_number", "relationship", "network_status")
@@ -39,8 +39,9 @@ def home() -> ResponseReturnValue:
 @ui_session.signed_in
 def search() -> ResponseReturnValue:
     """A name search is a POST: names stay out of URLs, browser history and access logs."""
+    wiring = current_wiring()
     q = request.form.get("q", "").strip()[:100]
-    rows, total = patients.search_patients(uow=ext().uow(), clock=ext().clock,
+    rows, total = patients.search_patients(uow=wiring.uow(), clock=wiring.clock,
                                            caller=ui_session.caller(), external_id=None,
                                            q=q or None, offset=0, limit=SEARCH_LIMIT)
     return render_template("home.html", results=rows, total=total, q=q)
@@ -49,7 +50,8 @@ def search() -> ResponseReturnValue:
 @bp.route("/intake", methods=["GET", "POST"])
 @ui_session.signed_in
 def intake() -> ResponseReturnValue:
-    payers = [(p, front_desk.payer_name(ext(), p)) for p in sorted(ext().payers.ids())]
+    wiring = current_wiring()
+    payers = [(p, front_desk.payer_name(wiring, p)) for p in sorted(wiring.payers.ids())]
     form: dict[str, str] = {"relationship": "self", "gender": "U", "network_status": "in",
                             "subscriber_gender": "U"}
     if request.method == "GET":
@@ -66,7 +68,7 @@ def intake() -> ResponseReturnValue:
     errors.update(coverage_errors)
     if not errors:
         try:
-            done = front_desk.intake(wiring=ext(), caller=ui_session.caller(), patient=patient,
+            done = front_desk.intake(wiring=wiring, caller=ui_session.caller(), patient=patient,
                                      coverage=coverage)
         except InvalidInput as error:
             errors = forms.flatten(error.errors)
@@ -79,7 +81,7 @@ def intake() -> ResponseReturnValue:
 @bp.route("/clients/<uuid:patient_id>", methods=["GET"])
 @ui_session.signed_in
 def client(patient_id: uuid.UUID) -> ResponseReturnValue:
-    patient, files = front_desk.client_file(wiring=ext(), caller=ui_session.caller(),
+    patient, files = front_desk.client_file(wiring=current_wiring(), caller=ui_session.caller(),
                                             patient_id=patient_id)
     return render_template("client.html", patient=patient, files=files)
 
@@ -92,13 +94,15 @@ def coverage(coverage_id: uuid.UUID) -> ResponseReturnValue:
 
 
 def _patient_of(coverage_id: uuid.UUID) -> uuid.UUID:
-    return coverages.get_coverage(uow=ext().uow(), clock=ext().clock,
+    wiring = current_wiring()
+    return coverages.get_coverage(uow=wiring.uow(), clock=wiring.clock,
                                   caller=ui_session.caller(), coverage_id=coverage_id).patient_id
 
 
 @bp.route("/coverages/<uuid:coverage_id>/authorizations/new", methods=["GET", "POST"])
 @ui_session.signed_in
 def add_authorization(coverage_id: uuid.UUID) -> ResponseReturnValue:
+    wiring = current_wiring()
     patient_id = _patient_of(coverage_id)
     form: dict[str, Any] = {"unit": "visit", "status": "approved"}
     errors: dict[str, list[str]] = {}
@@ -109,7 +113,7 @@ def add_authorization(coverage_id: uuid.UUID) -> ResponseReturnValue:
             "coverage_id": str(coverage_id)})
         if not errors:
             saved = _save(lambda: authorizations.create_authorization(
-                uow=ext().uow(), clock=ext().clock, caller=ui_session.caller(), data=data),
+                uow=wiring.uow(), clock=wiring.clock, caller=ui_session.caller(), data=data),
                 "Authorization added.", patient_id)
             if not isinstance(saved, dict):
                 return saved
@@ -121,8 +125,9 @@ def add_authorization(coverage_id: uuid.UUID) -> ResponseReturnValue:
 @bp.route("/authorizations/<uuid:auth_id>/edit", methods=["GET", "POST"])
 @ui_session.signed_in
 def edit_authorization(auth_id: uuid.UUID) -> ResponseReturnValue:
+    wiring = current_wiring()
     caller = ui_session.caller()
-    auth, _ = authorizations.get_authorization(uow=ext().uow(), clock=ext().clock,
+    auth, _ = authorizations.get_authorization(uow=wiring.uow(), clock=wiring.clock,
                                                caller=caller, auth_id=auth_id)
     patient_id = _patient_of(auth.coverage_id)
     form: dict[str, Any] = {name: getattr(auth, name) for name in AUTH_FIELDS}
@@ -136,7 +141,7 @@ def edit_authorization(auth_id: uuid.UUID) -> ResponseReturnValue:
             **forms.pick(form, fields, ints=AUTH_INTS, lists=("codes",))})
         if not errors:
             saved = _save(lambda: authorizations.amend_authorization(
-                uow=ext().uow(), clock=ext().clock, caller=caller, auth_id=auth_id, data=data),
+                uow=wiring.uow(), clock=wiring.clock, caller=caller, auth_id=auth_id, data=data),
                 "Authorization saved.", patient_id)
             if not isinstance(saved, dict):
                 return saved

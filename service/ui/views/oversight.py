@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from service import alerts, dashboard
 from service.ui import session as ui_session
 from service.ui.blueprint import bp
-from service.web.context import ext
+from service.wiring import current_wiring
 
 KIND_LABELS = {
     "coverage_inactive": "Coverage inactive", "coverage_changed": "Coverage changed",
@@ -29,7 +29,8 @@ OUTCOME_LABELS = {"active": "Active", "inactive": "Inactive", "rejected": "Rejec
 @bp.route("/alerts", methods=["GET"])
 @ui_session.signed_in
 def alert_list() -> ResponseReturnValue:
-    rows = alerts.list_alerts(uow=ext().uow(), source=ext().alerts, clock=ext().clock,
+    wiring = current_wiring()
+    rows = alerts.list_alerts(uow=wiring.uow(), source=wiring.alerts, clock=wiring.clock,
                               caller=ui_session.caller(), kind=None, coverage_id=None,
                               include_resolved=False).items
     order = {kind: n for n, kind in enumerate(KIND_LABELS)}
@@ -43,7 +44,8 @@ def alert_list() -> ResponseReturnValue:
 @bp.route("/alerts/<uuid:alert_id>/resolve", methods=["POST"])
 @ui_session.signed_in
 def resolve_alert(alert_id: uuid.UUID) -> ResponseReturnValue:
-    alerts.resolve(uow=ext().uow(), source=ext().alerts, clock=ext().clock,
+    wiring = current_wiring()
+    alerts.resolve(uow=wiring.uow(), source=wiring.alerts, clock=wiring.clock,
                    caller=ui_session.caller(), alert_id=alert_id)
     flash("Alert resolved.")
     return redirect(url_for("ui.alert_list"))
@@ -52,7 +54,8 @@ def resolve_alert(alert_id: uuid.UUID) -> ResponseReturnValue:
 @bp.route("/dashboard", methods=["GET"])
 @ui_session.signed_in
 def manager_dashboard() -> ResponseReturnValue:
-    figures = dashboard.figures(uow=ext().uow, source=ext().alerts, clock=ext().clock,
+    wiring = current_wiring()
+    figures = dashboard.figures(uow=wiring.uow, source=wiring.alerts, clock=wiring.clock,
                                 caller=ui_session.caller())
     payer_rows = [(p.payer, "error", round(p.rate * 100)) for p in figures.payers]
     run_rows = [(OUTCOME_LABELS.get(k, k), k, n)

@@ -50,6 +50,19 @@ def test_a_body_limit_that_is_not_a_sensible_count_is_refused_by_name(value):
         Config.from_env({"MAX_BODY_BYTES": value})
 
 
+def test_the_pool_size_and_the_metrics_folder_are_read_with_the_other_settings():
+    cfg = Config.from_env({})
+    assert (cfg.db_pool_size, cfg.metrics_dir) == (20, None)
+    cfg = Config.from_env({"DB_POOL_SIZE": "48", "PROMETHEUS_MULTIPROC_DIR": "/run/metrics"})
+    assert (cfg.db_pool_size, cfg.metrics_dir) == (48, Path("/run/metrics"))
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "2.5"])
+def test_a_pool_size_that_is_not_a_count_is_refused_by_name(value):
+    with pytest.raises(ConfigError, match="DB_POOL_SIZE"):
+        Config.from_env({"DB_POOL_SIZE": value})
+
+
 def test_an_unknown_log_level_is_refused_by_name():
     with pytest.raises(ConfigError, match="LOG_LEVEL"):
         Config.from_env({"LOG_LEVEL": "LOUD"})

@@ -1,17 +1,8 @@
-"""Access to the app's wiring (engine, clock, payer directory) from inside a request."""
+"""Pagination arguments of the API's lists, as the use cases take them."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from flask import current_app
-
-from service.wiring import Wiring
-
-
-def ext() -> Wiring:
-    wiring: Wiring = current_app.extensions["coverwatch"]
-    return wiring
 
 
 def page_window(args: dict[str, Any]) -> tuple[int, int]:
