@@ -223,7 +223,7 @@ def seed(db_url: str, patients: int, rng: random.Random) -> dict[str, Any]:
         Visit,
     )
     from service.domain.allocation import AuthState, VisitSpec, draw
-    from service.domain.policy import CountingPolicy, effect
+    from service.domain.policy import COUNTED, CountingPolicy, effect
     from service.domain.verdict import CoverageState, PayerRules, Usage, evaluate
     from service.practices import create_api_key, create_practice
 
@@ -344,7 +344,7 @@ def seed(db_url: str, patients: int, rng: random.Random) -> dict[str, Any]:
                 bumped = (replace(chosen, used=chosen.used + units) if kind == "use"
                           else replace(chosen, reserved=chosen.reserved + units))
                 auths = [bumped if a is chosen else a for a in auths]
-            if status in ("scheduled", "completed"):
+            if status in COUNTED:
                 counted += 1
                 since += day > checked_at.date()
             booked = datetime.combine(day - timedelta(days=7), datetime.min.time(), UTC)

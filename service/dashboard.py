@@ -25,12 +25,12 @@ from service.db.models import (
     Visit,
 )
 from service.db.uow import UnitOfWork
+from service.domain.eligibility import ANSWERED
 from service.reverify import parts
 
 WINDOW_DAYS = 30  # checks: verified coverages, daily counts, payer error rates
 AHEAD_DAYS = 14  # upcoming visits at risk or not covered
 AUTH_KINDS = ("auth_exhausted", "auth_expired", "auth_low", "auth_expiring")
-ANSWERED = ("active", "inactive")
 STATUSES = ("active", "inactive", "rejected", "error")
 
 

@@ -1,18 +1,20 @@
-"""Gathering what a verdict needs from the database: coverage state, authorizations, rules."""
+"""What a verdict needs about a coverage, read once for booking and for checks alike."""
 
 from __future__ import annotations
 
 import uuid
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal, cast
 
+from sqlalchemy import Connection
+
 from payers.registry import PayerRegistry
-from service.db.models import Coverage, Visit
-from service.db.uow import UnitOfWork
-from service.domain.allocation import AuthState, VisitSpec
+from service.db.verdict_reads import VerdictRows, read_verdict_rows
+from service.domain.allocation import AuthState
 from service.domain.policy import CountingPolicy
 from service.domain.verdict import CoverageState, PayerRules, Settings, Usage
 
@@ -31,51 +33,44 @@ class LedgerContext:
     answered_on: date | None
 
 
-def auth_state(auth: Any) -> AuthState:
-    """From an Authorization, or a Core row of its columns."""
-    return AuthState(
-        id=str(auth.id), number=auth.number, status=auth.status, unit=auth.unit,
-        quantity=auth.quantity, minutes_per_unit=auth.minutes_per_unit,
-        start_date=auth.start_date, end_date=auth.end_date,
-        codes=frozenset(c for c in auth.codes.split(",") if c),
-        provider_npi=auth.provider_npi, used=auth.used, reserved=auth.reserved,
-    )
+@dataclass(frozen=True)
+class VerdictInputs:
+    ctx: LedgerContext
+    auths: tuple[AuthState, ...]  # in id order
+    counted_dates: tuple[date, ...]  # of counted visits (domain.policy.COUNTED), sorted
+    fees: Mapping[str, Decimal]  # allowed amount by code, for the coverage's payer
 
 
-def spec(visit: Visit) -> VisitSpec:
-    return VisitSpec(date=visit.date, code=visit.code, minutes=visit.minutes,
-                     provider_npi=visit.provider_npi)
+def read_verdict_inputs(conn: Connection, registry: PayerRegistry, *, practice_id: uuid.UUID,
+                        coverage_id: uuid.UUID,
+                        exclude_visit: uuid.UUID | None = None) -> VerdictInputs | None:
+    """Everything a verdict needs about the coverage, read on `conn` (in its transaction,
+    under the locks it holds); None when the practice has no such coverage. `exclude_visit`
+    is the visit being booked: the counts are of the others."""
+    rows = read_verdict_rows(conn, practice_id, coverage_id, exclude_visit=exclude_visit)
+    if rows is None:
+        return None
+    return VerdictInputs(ctx=context_of(registry, rows), auths=rows.auths,
+                         counted_dates=rows.counted_dates, fees=rows.fees)
 
 
-_UNREAD = object()
-
-
-def context(work: UnitOfWork, registry: PayerRegistry, coverage: Coverage,
-            saved: Any = _UNREAD) -> LedgerContext:
-    """What a verdict needs about `coverage`; `saved` is the practice's settings row when the
-    caller has already read it (None when the practice has none)."""
-    latest, answered = work.checks.latest(coverage.id, coverage.payer)
-    if saved is _UNREAD:
-        saved = work.settings.get(coverage.practice_id)
-    return context_of(registry, coverage, saved, latest, answered)
-
-
-def context_of(registry: PayerRegistry, coverage: Any, saved: Any, latest: Any,
-               answered: Any) -> LedgerContext:
-    """The context from rows already read, ORM objects or Core rows alike: the coverage
-    (`payer`, `network_status`), the practice's settings (`thresholds`, `counting`) or None,
-    and the newest finished and newest answered checks (`status`, `checked_at`, `summary`)."""
+def context_of(registry: PayerRegistry, rows: VerdictRows) -> LedgerContext:
+    """The coverage's state, its payer's rules and the practice's settings, as a verdict
+    reads them."""
+    answered = rows.answered
     summary = answered.summary if answered is not None else None
     plan = (summary or {}).get("plan") or {}
     entry_rules: dict[str, Any] = {}
-    if coverage.payer in registry.ids():
-        entry_rules = dict(registry.entry(coverage.payer).rules or {})
+    if rows.payer in registry.ids():
+        entry_rules = dict(registry.entry(rows.payer).rules or {})
+    saved = rows.settings
     thresholds = {k: v for k, v in (saved.thresholds if saved else {}).items()
                   if k in THRESHOLD_KEYS}
     policy = CountingPolicy().merged(saved.counting if saved else None)
+    latest = rows.latest
     return LedgerContext(
         coverage=CoverageState(
-            network=cast(Literal["in", "out"], coverage.network_status),
+            network=cast(Literal["in", "out"], rows.network_status),
             last_check_status=latest.status if latest else None,
             last_check_at=latest.checked_at if latest else None,
             last_answer_at=answered.checked_at if answered else None,
@@ -90,17 +85,10 @@ def context_of(registry: PayerRegistry, coverage: Any, saved: Any, latest: Any,
     )
 
 
-def usage(work: UnitOfWork, ctx: LedgerContext, coverage_id: uuid.UUID, on: date,
-          exclude: uuid.UUID | None = None) -> Usage:
-    """Visits already recorded in the plan year of `on`, read now (`exclude`: the visit being
-    written)."""
-    return usage_from(work.visits.counted_dates(coverage_id, exclude=exclude), ctx, on)
-
-
 def usage_from(dates: Sequence[date], ctx: LedgerContext, on: date) -> Usage:
-    """Count `dates` (the sorted dates of scheduled or completed visits) in the plan year of
-    `on` — the calendar year when there is no plan, or when `on` falls outside it — and
-    those of them after the latest answered check."""
+    """Count `dates` (the sorted dates of counted visits) in the plan year of `on` — the
+    calendar year when there is no plan, or when `on` falls outside it — and those of them
+    after the latest answered check."""
     start = ctx.plan_begin or date(on.year, 1, 1)
     end = ctx.plan_end or date(on.year, 12, 31)
     if not start <= on <= end:

@@ -1,7 +1,7 @@
 """A verdict's inputs per coverage, kept in memory for as long as their version stamps stand.
 
 A verdict reads the coverage, its latest checks, its authorizations, its counted visits, the
-practice's settings and fees. Reading them costs four queries and most of a check's time,
+practice's settings and fees. Reading them costs five queries and most of a check's time,
 and they change far less often than they are read (an EHR checks every slot it offers). The
 database stamps every write to them (migration 0008's triggers), so a check reads the two
 stamps in one indexed query and reuses what this process read before while they are
@@ -10,7 +10,9 @@ unchanged.
 Why a stale read cannot slip in: the stamps are read first and the inputs after, each in
 its own statement, so whatever is loaded is at least as new as the stamps it is filed
 under. A write that lands in between moves the stamp past the one filed, and the next check
-loads again. Nothing here is used to book a visit: booking reads under row locks.
+loads again. Booking reads the same inputs through the same reader
+(`ledger_context.read_verdict_inputs`), but in its own transaction under its row locks,
+never from here.
 """
 
 from __future__ import annotations
@@ -18,26 +20,13 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from collections.abc import Callable
 
 from sqlalchemy import Engine
 
 from payers.registry import PayerRegistry
 from service.db.stamps import Stamp, StampReader
-from service.db.verdict_reads import read_verdict_rows
-from service.domain.allocation import AuthState
-from service.ledger_context import LedgerContext, auth_state, context_of
-
-
-@dataclass(frozen=True)
-class VerdictInputs:
-    ctx: LedgerContext
-    auths: tuple[AuthState, ...]
-    counted_dates: tuple[date, ...]  # scheduled or completed visits, sorted
-    fees: Mapping[str, Decimal]  # allowed amount by code, for the coverage's payer
+from service.ledger_context import VerdictInputs, read_verdict_inputs
 
 
 class VerdictInputSource:
@@ -82,13 +71,5 @@ class VerdictInputSource:
     def load(self, practice_id: uuid.UUID, coverage_id: uuid.UUID) -> VerdictInputs | None:
         """Read everything a verdict needs about the coverage, now."""
         with self.engine.connect() as conn:
-            rows = read_verdict_rows(conn, practice_id, coverage_id)
-        if rows is None:
-            return None
-        return VerdictInputs(
-            ctx=context_of(self.registry, rows.coverage, rows.settings, rows.latest,
-                           rows.answered),
-            auths=tuple(auth_state(a) for a in rows.auths),
-            counted_dates=tuple(rows.counted_dates),
-            fees=rows.fees,
-        )
+            return read_verdict_inputs(conn, self.registry, practice_id=practice_id,
+                                       coverage_id=coverage_id)

@@ -22,11 +22,11 @@ from service import audit
 from service.access import Caller
 from service.db.models import Authorization, Visit
 from service.db.uow import UnitOfWork
-from service.domain.allocation import draw
+from service.domain.allocation import VisitSpec, draw
 from service.domain.errors import NotFound
 from service.domain.policy import effect
 from service.domain.verdict import evaluate
-from service.ledger_context import auth_state, context, spec, usage
+from service.ledger_context import read_verdict_inputs, usage_from
 
 VISIT_FIELDS = ("date", "code", "minutes", "provider_npi", "external_id", "status")
 
@@ -137,25 +137,37 @@ def _release(work: UnitOfWork, visit: Visit) -> None:
 def _allocate(work: UnitOfWork, registry: PayerRegistry, visit: Visit, now: datetime) -> None:
     """Release, re-evaluate and draw again: a changed date, code, provider or status may move
     the visit to another authorization, or off authorizations altogether."""
-    coverage = work.coverages.get(visit.practice_id, visit.coverage_id)
-    if coverage is None:
-        raise NotFound("coverage")
-    auths = work.authorizations.for_coverage(coverage.id, lock=True)
+    # The row locks come first, in id order, before anything is written. Everything the
+    # verdict reads is then read under them, in this transaction, by the reader checks use;
+    # it is judged against the rows locked here only (an authorization added since is not
+    # held, so this booking cannot draw from it), and these objects are what it draws from.
+    locked = {str(a.id): a for a in
+              work.authorizations.for_coverage(visit.coverage_id, lock=True)}
     _release(work, visit)
     work.flush()
-    ctx = context(work, registry, coverage)
+    inputs = read_verdict_inputs(work.session.connection(), registry,
+                                 practice_id=visit.practice_id, coverage_id=visit.coverage_id,
+                                 exclude_visit=visit.id)
+    if inputs is None:
+        raise NotFound("coverage")
+    ctx = inputs.ctx
+    auths = [a for a in inputs.auths if a.id in locked]
     kind = effect(visit.status, ctx.policy)
-    visit_spec = spec(visit)
-    verdict = evaluate(visit_spec, now=now, coverage=ctx.coverage,
-                       auths=[auth_state(a) for a in auths], rules=ctx.rules,
-                       settings=ctx.settings,
-                       usage=usage(work, ctx, coverage.id, visit.date, exclude=visit.id))
+    visit_spec = VisitSpec(date=visit.date, code=visit.code, minutes=visit.minutes,
+                           provider_npi=visit.provider_npi)
+    verdict = evaluate(visit_spec, now=now, coverage=ctx.coverage, auths=auths,
+                       rules=ctx.rules, settings=ctx.settings,
+                       usage=usage_from(inputs.counted_dates, ctx, visit.date))
     visit.verdict = verdict.to_dict() if visit.status == "scheduled" else None
-    chosen = next((a for a in auths if str(a.id) == verdict.authorization_id), None)
-    visit.authorization_id = chosen.id if chosen is not None else None
-    if chosen is None or kind == "release":
+    state = next((a for a in auths if a.id == verdict.authorization_id), None)
+    if state is None:
+        visit.authorization_id = None
         return
-    units = draw(auth_state(chosen), visit_spec)
+    chosen = locked[state.id]
+    visit.authorization_id = chosen.id
+    if kind == "release":
+        return
+    units = draw(state, visit_spec)
     if kind == "use":
         chosen.used += units
     else:

@@ -85,28 +85,6 @@ class EligibilityCheckRepository:
         connection.execute(INSERT_AUDIT, audit)
         return int(values["control_number"])
 
-    def latest(
-        self, coverage_id: uuid.UUID, payer: str
-    ) -> tuple[EligibilityCheck | None, EligibilityCheck | None]:
-        """In one query: the newest finished check of the coverage with this payer, and the
-        newest answered one (active or inactive). The raw X12 is not loaded."""
-        mine = (EligibilityCheck.coverage_id == coverage_id, EligibilityCheck.payer == payer)
-        newest = (select(EligibilityCheck.id).where(*mine, EligibilityCheck.status != "pending")
-                  .order_by(EligibilityCheck.started_at.desc()).limit(1).scalar_subquery())
-        answered = (select(EligibilityCheck.id)
-                    .where(*mine, EligibilityCheck.status.in_(ANSWERED))
-                    .order_by(EligibilityCheck.started_at.desc()).limit(1).scalar_subquery())
-        rows = self.session.scalars(
-            select(EligibilityCheck)
-            .options(defer(EligibilityCheck.request_raw), defer(EligibilityCheck.response_raw))
-            .where(EligibilityCheck.id.in_([newest, answered]))
-            .order_by(EligibilityCheck.started_at.desc())
-        ).all()
-        if not rows:
-            return None, None
-        answer = next((r for r in rows if r.status in ANSWERED), None)
-        return rows[0], answer
-
     def record_outcome(self, check_id: uuid.UUID, values: dict[str, object]) -> None:
         """Write a finished check's outcome in one UPDATE (no read first)."""
         self.session.connection().execute(_RECORD_OUTCOME, {**values, "check_id": check_id})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,8 +16,7 @@ from service.db.models import (
     PracticeSettings,
     Visit,
 )
-
-COUNTED = ("scheduled", "completed")
+from service.domain.policy import COUNTED
 
 
 class AuthorizationRepository:
@@ -78,16 +76,6 @@ class VisitRepository:
             query = query.where(Visit.date <= end)
         return self.session.scalars(query.order_by(Visit.date, Visit.created_at)).all()
 
-    def counted_dates(self, coverage_id: uuid.UUID, *,
-                      exclude: uuid.UUID | None = None) -> list[date]:
-        """The dates of the coverage's scheduled or completed visits, in order (what the
-        plan-year counts are made of; `service.ledger_context.usage_from` counts them)."""
-        query = select(Visit.date).where(Visit.coverage_id == coverage_id,
-                                         Visit.status.in_(COUNTED))
-        if exclude is not None:
-            query = query.where(Visit.id != exclude)
-        return list(self.session.scalars(query.order_by(Visit.date)))
-
     def mix(self, practice_id: uuid.UUID, start: date | None,
             end: date | None) -> list[tuple[str | None, str]]:
         query = select(Visit.provider_npi, Visit.code).where(
@@ -107,13 +95,6 @@ class FeeRepository:
         return self.session.scalars(select(FeeScheduleEntry).where(
             FeeScheduleEntry.practice_id == practice_id, FeeScheduleEntry.payer == payer,
             FeeScheduleEntry.code == code)).first()
-
-    def for_payer(self, practice_id: uuid.UUID, payer: str) -> dict[str, Decimal]:
-        """The allowed amount of every code the practice priced for `payer`."""
-        rows = self.session.execute(select(FeeScheduleEntry.code, FeeScheduleEntry.allowed_amount)
-                                    .where(FeeScheduleEntry.practice_id == practice_id,
-                                           FeeScheduleEntry.payer == payer))
-        return {code: Decimal(amount) for code, amount in rows}
 
     def add(self, entry: FeeScheduleEntry) -> None:
         self.session.add(entry)

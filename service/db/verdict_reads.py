@@ -1,16 +1,16 @@
-"""Everything a verdict reads about one coverage, in five Core queries (no ORM objects)."""
+"""The one reader of what a verdict needs about a coverage: five Core queries, typed rows."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from service.db.ledger import COUNTED
 from service.db.models import (
     Authorization,
     Coverage,
@@ -19,9 +19,12 @@ from service.db.models import (
     PracticeSettings,
     Visit,
 )
+from service.domain.allocation import AuthState
+from service.domain.eligibility import ANSWERED
+from service.domain.policy import COUNTED
 
 _COVERAGE = (
-    select(Coverage.id, Coverage.payer, Coverage.network_status, PracticeSettings.thresholds,
+    select(Coverage.payer, Coverage.network_status, PracticeSettings.thresholds,
            PracticeSettings.counting, PracticeSettings.practice_id.label("settings_of"))
     .outerjoin(PracticeSettings, PracticeSettings.practice_id == Coverage.practice_id)
     .where(Coverage.id == bindparam("coverage_id"),
@@ -29,15 +32,13 @@ _COVERAGE = (
 )
 _MINE = (EligibilityCheck.coverage_id == bindparam("coverage_id"),
          EligibilityCheck.payer == bindparam("payer"))
-# The newest finished check and the newest answered one, as in
-# EligibilityCheckRepository.latest; the raw X12 stays in the database.
+# The newest finished check and the newest answered one; the raw X12 stays in the database.
 _CHECKS = (
     select(EligibilityCheck.status, EligibilityCheck.checked_at, EligibilityCheck.summary)
     .where(EligibilityCheck.id.in_([
         select(EligibilityCheck.id).where(*_MINE, EligibilityCheck.status != "pending")
         .order_by(EligibilityCheck.started_at.desc()).limit(1).scalar_subquery(),
-        select(EligibilityCheck.id)
-        .where(*_MINE, EligibilityCheck.status.in_(("active", "inactive")))
+        select(EligibilityCheck.id).where(*_MINE, EligibilityCheck.status.in_(ANSWERED))
         .order_by(EligibilityCheck.started_at.desc()).limit(1).scalar_subquery(),
     ]))
     .order_by(EligibilityCheck.started_at.desc())
@@ -55,6 +56,7 @@ _DATES = (
     .where(Visit.coverage_id == bindparam("coverage_id"), Visit.status.in_(COUNTED))
     .order_by(Visit.date)
 )
+_DATES_BUT_ONE = _DATES.where(Visit.id != bindparam("exclude"))
 _FEES = (
     select(FeeScheduleEntry.code, FeeScheduleEntry.allowed_amount)
     .where(FeeScheduleEntry.practice_id == bindparam("practice_id"),
@@ -62,33 +64,63 @@ _FEES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class CheckFacts:
+    """A finished eligibility check as a verdict sees it."""
+
+    status: str
+    checked_at: datetime | None
+    summary: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SavedSettings:
+    """The practice's own thresholds and counting rules."""
+
+    thresholds: Mapping[str, Any]
+    counting: Mapping[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
 class VerdictRows:
-    coverage: Any  # payer, network_status
-    settings: Any  # thresholds, counting; None when the practice has saved none
-    latest: Any  # status, checked_at, summary; None without a finished check
-    answered: Any  # the same, of the newest active/inactive answer
-    auths: list[Any]
-    counted_dates: list[date]
-    fees: dict[str, Decimal]
+    payer: str
+    network_status: str
+    settings: SavedSettings | None  # None when the practice has saved none
+    latest: CheckFacts | None  # the newest finished check
+    answered: CheckFacts | None  # the newest answered one
+    auths: tuple[AuthState, ...]  # in id order
+    counted_dates: tuple[date, ...]  # of the visits that count, sorted
+    fees: Mapping[str, Decimal]  # allowed amount by code, for the coverage's payer
 
 
-def read_verdict_rows(conn: Connection, practice_id: uuid.UUID,
-                      coverage_id: uuid.UUID) -> VerdictRows | None:
-    """None when the practice has no such coverage."""
+def read_verdict_rows(conn: Connection, practice_id: uuid.UUID, coverage_id: uuid.UUID, *,
+                      exclude_visit: uuid.UUID | None = None) -> VerdictRows | None:
+    """None when the practice has no such coverage. `exclude_visit`: the visit being booked,
+    left out of the counted dates. Reads on `conn` as it is: in the caller's transaction and
+    under whatever locks it holds."""
     ids = {"coverage_id": coverage_id, "practice_id": practice_id}
     coverage = conn.execute(_COVERAGE, ids).first()
     if coverage is None:
         return None
-    checks = conn.execute(_CHECKS, {**ids, "payer": coverage.payer}).all()
-    answered = next((c for c in checks if c.status in ("active", "inactive")), None)
+    mine = {**ids, "payer": coverage.payer}
+    checks = [CheckFacts(status=c.status, checked_at=c.checked_at, summary=c.summary)
+              for c in conn.execute(_CHECKS, mine)]
+    auths = tuple(AuthState(
+        id=str(a.id), number=a.number, status=a.status, unit=a.unit, quantity=a.quantity,
+        minutes_per_unit=a.minutes_per_unit, start_date=a.start_date, end_date=a.end_date,
+        codes=frozenset(c for c in a.codes.split(",") if c), provider_npi=a.provider_npi,
+        used=a.used, reserved=a.reserved) for a in conn.execute(_AUTHS, ids))
+    dates = tuple(conn.scalars(_DATES, ids) if exclude_visit is None else
+                  conn.scalars(_DATES_BUT_ONE, {**ids, "exclude": exclude_visit}))
     return VerdictRows(
-        coverage=coverage,
-        settings=coverage if coverage.settings_of is not None else None,
+        payer=coverage.payer,
+        network_status=coverage.network_status,
+        settings=None if coverage.settings_of is None else SavedSettings(
+            thresholds=coverage.thresholds, counting=coverage.counting),
         latest=checks[0] if checks else None,
-        answered=answered,
-        auths=list(conn.execute(_AUTHS, ids)),
-        counted_dates=list(conn.scalars(_DATES, ids)),
-        fees={code: Decimal(amount) for code, amount in
-              conn.execute(_FEES, {**ids, "payer": coverage.payer})},
+        answered=next((c for c in checks if c.status in ANSWERED), None),
+        auths=auths,
+        counted_dates=dates,
+        fees={code: Decimal(amount) for code, amount in conn.execute(_FEES, mine)},
     )
+

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from service.domain.cpt import time_mismatch
+from service.domain.policy import COUNTED
 from service.domain.verdict import Settings
 
 KINDS = ("auth_low", "auth_expiring", "auth_exhausted", "auth_expired", "coverage_inactive",
@@ -172,7 +173,7 @@ def _visits(coverage_id: uuid.UUID, visits: Sequence[VisitFacts],
                           f"A visit on {on} would not be covered: open it for the reasons.",
                           {"date": on, "reasons": codes}, visit.updated_at)
         expected = time_mismatch(visit.code, visit.minutes)
-        if expected is not None and visit.status in ("scheduled", "completed"):
+        if expected is not None and visit.status in COUNTED:
             yield Derived("cpt_time_mismatch", str(visit.id), coverage_id,
                           f"The visit on {on} is coded {visit.code} but lasted "
                           f"{visit.minutes} minutes: correct the code or the minutes before "

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+# A check is answered when the payer said whether coverage is in force; a verdict reads its
+# benefits from the newest answered check, and a later rejected or failed one does not erase it.
+ANSWERED = ("active", "inactive")
+
 # What the front desk should do for each AAA reject reason (X12 element 901). Codes not
 # listed fall back to DEFAULT_ACTION; the payer's own description is shown beside it.
 ACTIONS = {

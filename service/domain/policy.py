@@ -1,4 +1,5 @@
-"""Which visit statuses reserve, use or release a unit of an authorization."""
+"""Which visit statuses count toward a visit limit, and which reserve, use or release a unit
+of an authorization."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from typing import Any, Literal
 
 Effect = Literal["reserve", "use", "release"]
 VISIT_STATUSES = ("scheduled", "completed", "cancelled", "late_cancelled", "no_show")
+# Counted visits: booked or held, never cancelled or missed. A plan's visit limit is counted
+# from these; what a visit draws from an authorization is `effect`'s to say (a payer may
+# charge a no-show to the authorization without the plan counting it as a visit).
+COUNTED = ("scheduled", "completed")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from service.domain.eligibility import ANSWERED
+
 # CAQH CORE: an inquiry that may have reached the payer is not sent again sooner than this.
 MIN_GAP = timedelta(seconds=90)
 DEFAULT_MAX_ATTEMPTS = 3
@@ -38,7 +40,7 @@ def decide(
     Never-retry codes win over wait codes, and both over retry codes: a payer that says both
     "correct and resubmit" and "resubmit" about one inquiry gets no automatic resend.
     """
-    if status in ("active", "inactive"):
+    if status in ANSWERED:
         return Decision("done", why="answered")
     codes = {c.strip().upper() for c in follow_ups}
     if status == "rejected":
