@@ -8,11 +8,12 @@ from datetime import datetime
 
 from service.access import Caller
 from service.db.models import AuditEvent
+from service.db.ports import Audited
 from service.db.uow import UnitOfWork
 
 
 def record(
-    uow: UnitOfWork, *, caller: Caller, clock: Callable[[], datetime], action: str,
+    uow: Audited, *, caller: Caller, clock: Callable[[], datetime], action: str,
     resource_type: str, resource_ids: Iterable[object],
 ) -> None:
     """Add one row per record touched, inside the caller's unit of work."""

@@ -10,7 +10,7 @@ from typing import Any
 from service import audit
 from service.access import Caller
 from service.db.models import Coverage
-from service.db.uow import UnitOfWork
+from service.db.ports import RecordsUnitOfWork
 from service.domain.errors import InvalidInput, NotFound
 
 PLAIN_FIELDS = ("payer", "member_id", "group_number", "relationship", "priority", "network_status")
@@ -18,7 +18,7 @@ SUBSCRIBER_FIELDS = ("first_name", "last_name", "birth_date", "gender", "member_
 
 
 def create_coverage(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
+    *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller,
     patient_id: uuid.UUID, data: dict[str, Any], payer_ids: Collection[str],
 ) -> Coverage:
     _check_payer(data, payer_ids)
@@ -40,7 +40,7 @@ def create_coverage(
 
 
 def get_coverage(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, coverage_id: uuid.UUID
+    *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller, coverage_id: uuid.UUID
 ) -> Coverage:
     with uow:
         coverage = uow.coverages.get(caller.practice_id, coverage_id)
@@ -53,7 +53,7 @@ def get_coverage(
 
 
 def list_coverages(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
+    *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller,
     patient_id: uuid.UUID, offset: int, limit: int,
 ) -> tuple[Sequence[Coverage], int]:
     with uow:
@@ -69,7 +69,7 @@ def list_coverages(
 
 
 def update_coverage(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
+    *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller,
     coverage_id: uuid.UUID, data: dict[str, Any], payer_ids: Collection[str],
 ) -> Coverage:
     _check_payer(data, payer_ids)

@@ -12,14 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from service import audit
 from service.access import Caller
 from service.db.models import Patient
-from service.db.uow import UnitOfWork
+from service.db.ports import RecordsUnitOfWork
 from service.domain.errors import InvalidInput, NotFound
 
 FIELDS = ("first_name", "last_name", "birth_date", "gender", "external_id")
 
 
 def upsert_patient(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, data: dict[str, Any]
+    *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller, data: dict[str, Any]
 ) -> tuple[Patient, bool]:
     """Create a patient, or update the one with the same external id (EHRs resend).
 
@@ -33,7 +33,7 @@ def upsert_patient(
 
 
 def _upsert_once(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, data: dict[str, Any]
+    *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller, data: dict[str, Any]
 ) -> tuple[Patient, bool]:
     now = clock()
     with uow:
@@ -57,7 +57,7 @@ def _upsert_once(
 
 
 def get_patient(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, patient_id: uuid.UUID
+    *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller, patient_id: uuid.UUID
 ) -> Patient:
     with uow:
         patient = uow.patients.get(caller.practice_id, patient_id)
@@ -70,7 +70,7 @@ def get_patient(
 
 
 def search_patients(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
+    *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller,
     external_id: str | None, q: str | None, offset: int, limit: int,
 ) -> tuple[Sequence[Patient], int]:
     with uow:
@@ -84,7 +84,7 @@ def search_patients(
 
 
 def update_patient(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, patient_id: uuid.UUID,
+    *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller, patient_id: uuid.UUID,
     data: dict[str, Any],
 ) -> Patient:
     with uow:

@@ -1,0 +1,123 @@
+"""In-memory fakes of the unit of work and repositories (service/db/ports.py), for fast unit
+tests of use cases: what a use case stores is visible after commit() and gone without it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy.exc import IntegrityError
+
+from service.db.models import AuditEvent, Coverage, Patient
+
+
+class _Rows:
+    """The rows of one table: committed ones, and those added since the last commit."""
+
+    def __init__(self) -> None:
+        self.committed: list[Any] = []
+        self.pending: list[Any] = []
+
+    def all(self) -> list[Any]:
+        return [*self.committed, *self.pending]
+
+
+class FakePatients:
+    def __init__(self, rows: _Rows) -> None:
+        self.rows = rows
+
+    def add(self, patient: Patient) -> None:
+        self.rows.pending.append(patient)
+
+    def get(self, practice_id: uuid.UUID, patient_id: uuid.UUID) -> Patient | None:
+        return next((p for p in self.rows.all()
+                     if p.practice_id == practice_id and p.id == patient_id), None)
+
+    def by_external_id(self, practice_id: uuid.UUID, external_id: str) -> Patient | None:
+        return next((p for p in self.rows.all()
+                     if p.practice_id == practice_id and p.external_id == external_id), None)
+
+    def search(self, practice_id: uuid.UUID, *, external_id: str | None, q: str | None,
+               offset: int, limit: int) -> tuple[Sequence[Patient], int]:
+        found = [p for p in self.rows.all() if p.practice_id == practice_id
+                 and (external_id is None or p.external_id == external_id)
+                 and all(w in p.first_name.lower() or w in p.last_name.lower()
+                         for w in (q or "").lower().split())]
+        found.sort(key=lambda p: (p.last_name, p.first_name, str(p.id)))
+        return found[offset:offset + limit], len(found)
+
+
+class FakeCoverages:
+    def __init__(self, rows: _Rows) -> None:
+        self.rows = rows
+
+    def add(self, coverage: Coverage) -> None:
+        self.rows.pending.append(coverage)
+
+    def get(self, practice_id: uuid.UUID, coverage_id: uuid.UUID) -> Coverage | None:
+        return next((c for c in self.rows.all()
+                     if c.practice_id == practice_id and c.id == coverage_id), None)
+
+    def for_patient(self, practice_id: uuid.UUID, patient_id: uuid.UUID, *, offset: int,
+                    limit: int) -> tuple[Sequence[Coverage], int]:
+        found = [c for c in self.rows.all()
+                 if c.practice_id == practice_id and c.patient_id == patient_id]
+        found.sort(key=lambda c: (c.priority, c.created_at, str(c.id)))
+        return found[offset:offset + limit], len(found)
+
+
+class FakeAudit:
+    def __init__(self, rows: _Rows) -> None:
+        self.rows = rows
+
+    def add_all(self, events: Sequence[AuditEvent]) -> None:
+        self.rows.pending.extend(events)
+
+
+class FakeUnitOfWork:
+    """`with uow: ...; uow.commit()`, as the real one: leaving without commit() drops what was
+    added (changes to rows already committed stay, as with expired ORM objects reloaded)."""
+
+    def __init__(self) -> None:
+        self.tables = {name: _Rows() for name in ("patients", "coverages", "audit")}
+        self.patients = FakePatients(self.tables["patients"])
+        self.coverages = FakeCoverages(self.tables["coverages"])
+        self.audit = FakeAudit(self.tables["audit"])
+        self.commits = 0
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        for rows in self.tables.values():
+            rows.pending.clear()
+
+    def flush(self) -> None:
+        """Gives new rows their ids, as the database's defaults would, and keeps the unique
+        rule of external ids per practice."""
+        for rows in self.tables.values():
+            for row in rows.pending:
+                if getattr(row, "id", None) is None:
+                    row.id = uuid.uuid4()
+        seen: set[tuple[uuid.UUID, str]] = set()
+        for patient in self.tables["patients"].all():
+            if patient.external_id is not None:
+                key = (patient.practice_id, patient.external_id)
+                if key in seen:
+                    raise IntegrityError("uq_patients_practice_external", None,
+                                         Exception("duplicate external id"))
+                seen.add(key)
+
+    def commit(self) -> None:
+        self.flush()
+        for rows in self.tables.values():
+            rows.committed.extend(rows.pending)
+            rows.pending.clear()
+        self.commits += 1
+
+    @property
+    def audit_rows(self) -> list[AuditEvent]:
+        return list(self.tables["audit"].committed)
