@@ -14,7 +14,7 @@ from service.access import CallerCache
 from service.alert_source import AlertSource
 from service.check_store import CheckStore
 from service.config import Config
-from service.db.check_store import SqlCheckStore
+from service.db.check_store import check_store_for
 from service.db.uow import UnitOfWork
 from service.domain.ratelimit import TokenBuckets
 from service.verdict_inputs import VerdictInputSource
@@ -45,7 +45,7 @@ class Wiring:
                                                  size=self.config.verdict_cache_size,
                                                  on_read=self.metrics.verdict_input)
         # Where checks and nightly items are stored: chosen here, once.
-        self.checks = SqlCheckStore(self.engine)
+        self.checks = check_store_for(self.engine)
 
     def dispose(self) -> None:
         """Close every pooled database connection (tests, before the app goes away)."""

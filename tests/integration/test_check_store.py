@@ -1,5 +1,7 @@
 """The check store on a real database: what a check starts from, a check stored as it starts
-and as it ends (with its audit row, its control number, its nightly item), all or nothing."""
+and as it ends (with its audit row, its control number, its nightly item), all or nothing.
+Every test runs over each implementation the database has (on PostgreSQL, the portable
+transactions and the composed single statements too)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from sqlalchemy import Text, cast, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from service.check_store import ItemClaim, ItemRecord, NewCheck
-from service.db.check_store import SqlCheckStore
+from service.db.check_store import PostgresCheckStore, SqlCheckStore
 from service.db.engine import make_engine
 from service.db.models import (
     Alert,
@@ -31,10 +33,13 @@ SUMMARY = {"active": True, "plan": {"name": "Store Plan", "group_number": None},
            "rejections": []}
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[SqlCheckStore]:
+@pytest.fixture(params=[SqlCheckStore, PostgresCheckStore], ids=["portable", "composed"])
+def store(db_url: str, request: pytest.FixtureRequest) -> Iterator[SqlCheckStore]:
     engine = make_engine(db_url)
-    yield SqlCheckStore(engine)
+    if request.param is PostgresCheckStore and engine.dialect.name != "postgresql":
+        engine.dispose()
+        pytest.skip("composed statements are PostgreSQL's")
+    yield request.param(engine)
     engine.dispose()
 
 
@@ -248,3 +253,26 @@ def test_a_recent_answer_is_reused_with_its_read_audited(store, seeded) -> None:
     with store.engine.connect() as conn:
         assert conn.execute(select(AuditEvent.resource_id).where(
             AuditEvent.action == "read")).scalars().all() == [str(answered["id"])]
+
+
+def test_an_outcome_and_its_item_without_alerts_are_stored_together(store, seeded) -> None:
+    practice, coverage = seeded
+    item_id = _item(store, practice, coverage)
+    check = _new(practice, coverage)
+    claim = ItemClaim(item_id=item_id, was_state="pending", was_attempts=0, worker="w",
+                      lease=timedelta(seconds=60))
+    store.start(check, audit=_audit(practice, check["id"]), claim=claim)
+
+    store.finish(check["id"], {"status": "inactive", "summary": SUMMARY, "checked_at": NOW},
+                 item=ItemRecord(item_id=item_id, values={
+                     "state": "done", "attempts": 1, "outcome": "inactive",
+                     "check_id": check["id"], "lease_until": None, "changes": None,
+                     "finished_at": NOW}))
+
+    item = store.item(item_id)
+    assert item is not None
+    assert (item.state, item.outcome, item.check_id, item.lease_until, item.changes) == (
+        "done", "inactive", check["id"], None, None)
+    with store.engine.connect() as conn:
+        assert conn.execute(select(EligibilityCheck.status, EligibilityCheck.summary).where(
+            EligibilityCheck.id == check["id"])).one() == ("inactive", SUMMARY)
