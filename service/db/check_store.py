@@ -134,10 +134,13 @@ def _outcome(names: tuple[str, ...]) -> Update:
 def _item_update(names: tuple[str, ...]) -> Update:
     return (ITEMS.update().where(ITEMS.c.id == bindparam("item_id"))
             .values(_params(ITEMS, "item_", names)))
-_TAKE_OVER = ITEMS.update().where(ITEMS.c.id == bindparam("item_id"),
-                                  ITEMS.c.state == "running",
-                                  ITEMS.c.claimed_by.is_not_distinct_from(bindparam(
-                                      "held_by", type_=String)))
+
+
+_TAKE_OVER = (ITEMS.update()
+              .where(ITEMS.c.id == bindparam("item_id"), ITEMS.c.state == "running",
+                     ITEMS.c.claimed_by.is_not_distinct_from(bindparam("held_by",
+                                                                       type_=String)))
+              .values(_params(ITEMS, "item_", _CLAIMED)))
 _INSERT_ALERT = insert(ALERTS)
 _ATTEMPTS_SINCE = (
     select(*_WITHOUT_RAW)
@@ -160,9 +163,11 @@ _ANY_UNFINISHED = (select(ITEMS.c.id)
 
 
 class SqlCheckStore:
-    """service.check_store.CheckStore on the engine's pool. A unit of one statement runs on
-    a connection in autocommit: on PostgreSQL that is one round trip instead of three (BEGIN,
-    the statement, COMMIT), which a live check makes twice and a queue worker on every item."""
+    """service.check_store.CheckStore on the engine's pool, for any database (SQLite; the
+    wiring takes PostgresCheckStore on PostgreSQL). A unit of one statement runs on a
+    connection in autocommit: on PostgreSQL that is one round trip instead of three (BEGIN,
+    the statement, COMMIT), which a live check makes twice and a queue worker on every item;
+    a unit of several statements is a transaction."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -229,7 +234,7 @@ class SqlCheckStore:
     def take_over(self, claim: ItemClaim, *, held_by: str | None, at: datetime) -> bool:
         with self.alone.connect() as conn:
             taken = conn.execute(_TAKE_OVER, {"item_id": claim.item_id, "held_by": held_by,
-                                              **_claimed(claim, at)})
+                                              **_prefixed("item_", _claimed(claim, at))})
             conn.commit()
         return bool(taken.rowcount == 1)
 
@@ -303,7 +308,7 @@ class PostgresCheckStore(SqlCheckStore):
         if failed or item is None or item.alerts:
             super().finish(check_id, outcome, failed=failed, item=item)
             return
-        statement = _item_update(tuple(item.values)).add_cte(_outcome(tuple(outcome)).cte())
+        statement = _finished_with_item(tuple(outcome), tuple(item.values))
         with self.alone.connect() as conn:
             conn.execute(statement, {**_prefixed("outcome_", outcome), "finished_check": check_id,
                                      **_prefixed("item_", item.values), "item_id": item.item_id})
@@ -333,6 +338,11 @@ def _started(drawn: bool, claimed: bool) -> Select[Any]:
 
 _STARTS = {(drawn, claimed): _started(drawn, claimed)
            for drawn in (True, False) for claimed in (True, False)}
+
+
+@functools.lru_cache(maxsize=32)
+def _finished_with_item(outcome: tuple[str, ...], item: tuple[str, ...]) -> Update:
+    return _item_update(item).add_cte(_outcome(outcome).cte("outcome"))
 
 
 def check_store_for(engine: Engine) -> SqlCheckStore:
