@@ -126,6 +126,7 @@ def _start(
         request.service_types or tuple(registry.entry(route).service_types)
     )
     if not request.force:
+        # The read is audited with the check found (the store names it in the row).
         reusable = store.reuse(found.id, payer=route, service_types=",".join(types),
                                since=now - reuse_window,
                                audit=audit.row(caller=caller, at=clock(), action="read",
