@@ -3,9 +3,8 @@
 The work is split around the payer call on purpose: a payer may take 20 seconds, and no
 database transaction (or row lock) may stay open that long. The first short step records a
 `pending` attempt (so a crash mid-call still leaves a trace); the payer is asked with no
-transaction open; the second short step stores everything it said. Each step is as few
-round trips as it can be (on PostgreSQL: one read, one INSERT, one UPDATE), since many
-checks run at once and every round trip of one waits behind the others' CPU.
+transaction open; the second short step stores everything it said. Both go through the
+check store (service/check_store.py) chosen at wiring time, as data.
 """
 
 from __future__ import annotations
@@ -15,22 +14,22 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 from payers.base import EligibilityAnswer, EligibilityQuery, Origin, PayerError
 from payers.registry import PayerRegistry
 from service import audit
 from service.access import Caller
-from service.db.checks import (
-    Companion,
-    insert_started_alone,
-    insert_started_guarded,
-    record_outcome_alone,
-    record_outcome_with,
-    starting_point,
+from service.check_store import (
+    CheckOutcome,
+    CheckStore,
+    FailedRoute,
+    ItemClaim,
+    ItemRecord,
+    NewCheck,
+    StartingPoint,
 )
 from service.db.models import EligibilityCheck
-from service.db.uow import UnitOfWork
 from service.domain.eligibility import normalize_service_types
 from service.domain.errors import InvalidInput, NotFound
 from service.domain.inquiry import CoverageData, PersonData
@@ -59,55 +58,42 @@ class CheckRequest:
     run_id: uuid.UUID | None = None  # the re-verification run asking, if any
 
 
-Hook = Callable[[UnitOfWork, EligibilityCheck], None]
-FusedHook = Callable[[EligibilityCheck], Companion | None]
-
-
 class NotStarted(Exception):
-    """A caller's start hook refused the check (its guard matched nothing): nothing was sent
-    or stored."""
+    """The nightly item the check was to claim was taken by another worker (or changed):
+    nothing was sent or stored."""
 
 
 @dataclass(frozen=True)
-class CheckHooks:
-    """A caller's own writes, made in the check's two transactions so that they commit (or
-    roll back) with it: the nightly job claims its item as the check starts and records the
-    item as the outcome is stored. An exception from `on_start` (NotStarted for a refusal)
-    abandons the check unsent.
+class ForItem:
+    """A check for a nightly item: `claim` (if given) is taken as the check is stored,
+    all or nothing (NotStarted when it cannot be); `record` says what the finished check
+    leaves on the item, stored with the check's outcome."""
 
-    Where the check's writes go straight through psycopg (PostgreSQL), the same writes may
-    come as statements fused with the check's own, one round trip each instead of a
-    transaction's four or five: `start_guard` gives an UPDATE ... RETURNING that must return
-    a row for the check to be stored (else NotStarted), `finish_with` a statement stored with
-    the outcome. Either may give None for this check, and the session path with `on_start`
-    or `on_finish` is taken."""
-
-    on_start: Hook | None = None
-    on_finish: Hook | None = None
-    start_guard: FusedHook | None = None
-    finish_with: FusedHook | None = None
+    record: Callable[[EligibilityCheck], ItemRecord]
+    claim: ItemClaim | None = None
 
 
 def run_check(
-    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    *, store: CheckStore, clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, request: CheckRequest, reuse_window: timedelta, chain: bool = True,
     route: str | None = None, carve_out_of: uuid.UUID | None = None,
-    hooks: CheckHooks | None = None, limiter: TokenBuckets | None = None,
+    item: ForItem | None = None, limiter: TokenBuckets | None = None,
 ) -> CheckResult:
     """Check `request.coverage_id` with its payer (or `route`), reusing a recent answer.
 
     `limiter` (live checks: the API, the front desk) takes one of the practice's tokens for
     a check that is not reused, before anything is stored or sent (RateLimited when none)."""
-    hooks = hooks or CheckHooks()
-    started = _start(uow=uow, clock=clock, registry=registry, caller=caller, request=request,
-                     reuse_window=reuse_window, route=route, carve_out_of=carve_out_of,
-                     hooks=hooks, limiter=limiter)
+    started = _start(store=store, clock=clock, registry=registry, caller=caller,
+                     request=request, reuse_window=reuse_window, route=route,
+                     carve_out_of=carve_out_of, claim=item.claim if item else None,
+                     limiter=limiter)
     if not isinstance(started, _Started):
         return started
     outcome = _ask(registry, started)
-    check = _finish(uow=uow, clock=clock, started=started, outcome=outcome, hooks=hooks)
+    check = _finish(store=store, clock=clock, started=started, outcome=outcome,
+                    record=item.record if item else None)
     if chain and carve_out_of is None:
-        check = _chain_carve_out(uow=uow, clock=clock, registry=registry, caller=caller,
+        check = _chain_carve_out(store=store, clock=clock, registry=registry, caller=caller,
                                  request=request, reuse_window=reuse_window, parent=check)
     return CheckResult(check, reused=False)
 
@@ -122,14 +108,14 @@ class _Started:
 
 
 def _start(
-    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    *, store: CheckStore, clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, request: CheckRequest, reuse_window: timedelta, route: str | None,
-    carve_out_of: uuid.UUID | None, hooks: CheckHooks, limiter: TokenBuckets | None,
+    carve_out_of: uuid.UUID | None, claim: ItemClaim | None, limiter: TokenBuckets | None,
 ) -> _Started | CheckResult:
     now = clock()
-    # A read of its own (no session): the coverage, and whether the 90-second rule blocks.
-    found = starting_point(uow, caller.practice_id, request.coverage_id, route=route,
-                           doubtful_since=now - RESEND_GUARD)
+    # One read: the coverage, and whether the 90-second rule blocks.
+    found = store.starting_point(caller.practice_id, request.coverage_id, route=route,
+                                 doubtful_since=now - RESEND_GUARD)
     if found is None:
         raise NotFound("coverage")
     route = route or found.payer
@@ -140,60 +126,43 @@ def _start(
     types = normalize_service_types(
         request.service_types or tuple(registry.entry(route).service_types)
     )
-    # What the caller writes itself goes in a transaction of its own below; the rest (the
-    # reuse lookup, the INSERT) stands alone, each statement committing on its own.
     if not request.force:
-        with uow() as work:
-            work.autocommit()
-            reusable = work.checks.reusable(found.id, payer=route, service_types=",".join(types),
-                                            since=now - reuse_window)
-            if reusable is not None:
-                work.audit.write(audit.row(caller=caller, at=clock(), action="read",
-                                           resource_type="eligibility_check",
-                                           resource_id=reusable.id))
-                work.commit()
-                return CheckResult(reusable, reused=True)
+        # The read is audited with the check found (the store names it in the row).
+        reusable = store.reuse(found.id, payer=route, service_types=",".join(types),
+                               since=now - reuse_window,
+                               audit=audit.row(caller=caller, at=clock(), action="read",
+                                               resource_type="eligibility_check",
+                                               resource_id=None))
+        if reusable is not None:
+            return CheckResult(reusable, reused=True)
     if limiter is not None:
         limiter.take(caller.practice_id)
     data = _coverage_data(found, request.provider_npi)
-    values: dict[str, Any] = {
+    values: NewCheck = {
         "id": uuid.uuid4(), "practice_id": caller.practice_id, "coverage_id": found.id,
         "payer": route, "service_types": ",".join(types),
         "service_date": request.service_date, "provider_npi": data.provider_npi,
         "network_status": found.network_status, "status": "pending",
-        "reached_payer": False, "trace_number": uuid.uuid4().hex, "control_number": 0,
+        "reached_payer": False, "trace_number": uuid.uuid4().hex, "control_number": None,
         "requested_by": caller.actor, "started_at": now, "carve_out_of_id": carve_out_of,
         "reverification_run_id": request.run_id, "error_code": None,
         "error_message": None, "checked_at": None,
     }
-    doubt: datetime | None = found.doubt_started_at
+    doubt = found.doubt_started_at
     if doubt is not None:
+        # A resend blocked by the 90-second rule sends nothing: it draws no control number.
         wait = int((doubt + RESEND_GUARD - now).total_seconds()) + 1
-        values.update(error_values("PAYER_RESEND_TOO_SOON", now,
-                                   f"Try again in {wait} seconds."))
-    check = EligibilityCheck(**values)
-    # A check that will be sent draws its control number as it is stored (a resend blocked
-    # by the 90-second rule sends nothing).
+        blocked = error_values("PAYER_RESEND_TOO_SOON", now, f"Try again in {wait} seconds.")
+        values["control_number"] = 0
+        values["status"], values["error_code"] = blocked["status"], blocked["error_code"]
+        values["error_message"], values["checked_at"] = (blocked["error_message"],
+                                                         blocked["checked_at"])
     created = audit.row(caller=caller, at=clock(), action="create",
-                        resource_type="eligibility_check", resource_id=check.id)
-    direct = uow().direct_writes() if hooks.start_guard else None
-    guard = hooks.start_guard(check) if direct and hooks.start_guard else None
-    if direct is not None and guard is not None:
-        number = insert_started_guarded(direct, values, created, numbered=doubt is None,
-                                        guard=guard)
-        if number is None:
-            raise NotStarted
-        check.control_number = number
-    elif hooks.on_start is None:
-        check.control_number = insert_started_alone(uow, values, created,
-                                                    numbered=doubt is None)
-    else:
-        # The caller's own writes commit with the new row: one transaction for both.
-        with uow() as work:
-            hooks.on_start(work, check)
-            check.control_number = work.checks.insert_started(values, created,
-                                                              numbered=doubt is None)
-            work.commit()
+                        resource_type="eligibility_check", resource_id=values["id"])
+    number = store.start(values, audit=created, claim=claim)
+    if number is None:
+        raise NotStarted
+    check = EligibilityCheck(**{**values, "control_number": number})
     if doubt is not None:
         return CheckResult(check, reused=False)
     query = build_query(data, trace_number=check.trace_number,
@@ -206,7 +175,7 @@ def _start(
     return _Started(check=check, route=route, network=network, query=query, origin=origin)
 
 
-def _coverage_data(found: Any, provider_npi: str | None) -> CoverageData:
+def _coverage_data(found: StartingPoint, provider_npi: str | None) -> CoverageData:
     subscriber = None
     if found.relationship != "self" and found.subscriber_last_name:
         subscriber = PersonData(
@@ -238,52 +207,40 @@ def _ask(registry: PayerRegistry, started: _Started) -> EligibilityAnswer | Paye
 
 
 def _finish(
-    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], started: _Started,
-    outcome: EligibilityAnswer | PayerError | None, hooks: CheckHooks,
+    *, store: CheckStore, clock: Callable[[], datetime], started: _Started,
+    outcome: EligibilityAnswer | PayerError | None,
+    record: Callable[[EligibilityCheck], ItemRecord] | None,
 ) -> EligibilityCheck:
     now = clock()
     check = started.check
     values = outcome_values(outcome, network=started.network, now=now)
     for name, value in values.items():
         setattr(check, name, value)
-    failures = earlier_failures(outcome)
-    if hooks.on_finish is None and not failures:
-        record_outcome_alone(uow, check.id, values)  # one UPDATE: it commits on its own
-        return check
-    direct = uow().direct_writes() if not failures else None
-    companion = hooks.finish_with(check) if direct and hooks.finish_with else None
-    if direct is not None and companion is not None:
-        record_outcome_with(direct, check.id, values, companion)
-        return check
-    with uow() as work:
-        work.checks.record_outcome(check.id, values)
-        for failure in failures:
-            # A route that failed before the fallback answered: its exchange is kept too.
-            work.checks.add(_failed_attempt(check, failure, now))
-        if hooks.on_finish is not None:
-            hooks.on_finish(work, check)
-        work.commit()
+    # A route that failed before the fallback answered: its exchange is kept too.
+    failed = [_failed_route(check, failure, now) for failure in earlier_failures(outcome)]
+    store.finish(check.id, values, failed=failed,
+                 item=record(check) if record is not None else None)
     return check
 
 
-def _failed_attempt(
-    check: EligibilityCheck, failure: PayerError, now: datetime
-) -> EligibilityCheck:
-    row = EligibilityCheck(**{
-        name: getattr(check, name) for name in (
-            "practice_id", "coverage_id", "payer", "service_types", "service_date",
-            "provider_npi", "network_status", "trace_number", "control_number",
-            "requested_by", "started_at", "carve_out_of_id", "reverification_run_id",
-        )
-    })
-    row.id = uuid.uuid4()
-    for name, value in outcome_values(failure, network="in", now=now).items():
-        setattr(row, name, value)
-    return row
+def _failed_route(check: EligibilityCheck, failure: PayerError, now: datetime) -> FailedRoute:
+    row: NewCheck = {
+        "id": uuid.uuid4(), "practice_id": check.practice_id,
+        "coverage_id": check.coverage_id, "payer": check.payer,
+        "service_types": check.service_types, "service_date": check.service_date,
+        "provider_npi": check.provider_npi, "network_status": check.network_status,
+        "status": "error", "reached_payer": False, "trace_number": check.trace_number,
+        "control_number": check.control_number, "requested_by": check.requested_by,
+        "started_at": check.started_at, "carve_out_of_id": check.carve_out_of_id,
+        "reverification_run_id": check.reverification_run_id, "error_code": None,
+        "error_message": None, "checked_at": None,
+    }
+    outcome: CheckOutcome = outcome_values(failure, network="in", now=now)
+    return FailedRoute(row, outcome)
 
 
 def _chain_carve_out(
-    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    *, store: CheckStore, clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, request: CheckRequest, reuse_window: timedelta, parent: EligibilityCheck,
 ) -> EligibilityCheck:
     """When mental-health benefits are administered by a payer we can reach, ask it too."""
@@ -292,15 +249,12 @@ def _chain_carve_out(
     if route is None or route == parent.payer:
         return parent
     child = run_check(
-        uow=uow, clock=clock, registry=registry, caller=caller,
+        store=store, clock=clock, registry=registry, caller=caller,
         request=CheckRequest(coverage_id=request.coverage_id, service_date=request.service_date,
                              provider_npi=request.provider_npi, force=request.force,
                              run_id=request.run_id),
         reuse_window=reuse_window, chain=False, route=route, carve_out_of=parent.id,
     )
-    with uow() as work:
-        work.autocommit()
-        work.checks.record_outcome(parent.id, {"carve_out_check_id": child.check.id})
-        work.commit()
+    store.finish(parent.id, {"carve_out_check_id": child.check.id})
     parent.carve_out_check_id = child.check.id
     return parent

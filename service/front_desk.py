@@ -36,7 +36,7 @@ def check_coverage(
 ) -> EligibilityCheck:
     """run_check as the API runs it; a carve-out check asked by hand does not chain again."""
     return run_check(
-        uow=wiring.uow, clock=wiring.clock, registry=wiring.payers, caller=caller,
+        store=wiring.checks, clock=wiring.clock, registry=wiring.payers, caller=caller,
         request=CheckRequest(coverage_id=coverage_id, force=force),
         reuse_window=timedelta(hours=wiring.config.eligibility_reuse_hours),
         chain=carve_out_of is None, route=route, carve_out_of=carve_out_of,

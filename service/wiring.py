@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from payers.registry import PayerRegistry
 from service.access import CallerCache
 from service.alert_source import AlertSource
+from service.check_store import CheckStore
 from service.config import Config
-from service.db.direct import DirectReads
+from service.db.check_store import check_store_for
 from service.db.uow import UnitOfWork
 from service.domain.ratelimit import TokenBuckets
 from service.metrics import Metrics
@@ -35,7 +36,7 @@ class Wiring:
     callers: CallerCache = field(default_factory=CallerCache)
     alerts: AlertSource = field(default_factory=AlertSource)
     verdict_inputs: VerdictInputSource = field(init=False)
-    reads: DirectReads = field(init=False)
+    checks: CheckStore = field(init=False)
     check_limits: TokenBuckets = field(init=False)
 
     def __post_init__(self) -> None:
@@ -47,16 +48,15 @@ class Wiring:
         self.verdict_inputs = VerdictInputSource(engine=self.engine, registry=self.payers,
                                                  size=self.config.verdict_cache_size,
                                                  on_read=self.metrics.verdict_input)
-        self.reads = DirectReads(self.engine, keep=self.config.db_pool_size)
+        # Where checks and nightly items are stored: chosen here, once.
+        self.checks = check_store_for(self.engine)
 
     def dispose(self) -> None:
         """Close every pooled database connection (tests, before the app goes away)."""
-        self.verdict_inputs.stamps.dispose()
-        self.reads.dispose()
         self.engine.dispose()
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, self.reads)
+        return UnitOfWork(self.session_factory)
 
 
 def current_wiring() -> Wiring:

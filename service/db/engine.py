@@ -50,6 +50,7 @@ def _ping_if_idle(ping_idle_s: float, dbapi_connection: Any, record: Any, _proxy
     try:
         cursor = dbapi_connection.cursor()
         try:
+            # SQL text: a pool event holds the driver's own connection, below SQLAlchemy.
             cursor.execute("SELECT 1")
         finally:
             cursor.close()
@@ -60,6 +61,8 @@ def _ping_if_idle(ping_idle_s: float, dbapi_connection: Any, record: Any, _proxy
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQL text: SQLAlchemy has no construct for a PRAGMA, and a connect event holds the
+    # driver's own connection.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL lets readers go on while one writer holds the database.

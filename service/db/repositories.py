@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy import (
+    Sequence as DbSequence,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,8 +36,9 @@ from service.db.models import (
 AUDIT = cast(Table, AuditEvent.__table__)
 AUDITED = ("public_id", "practice_id", "actor", "action", "resource_type", "resource_id",
            "request_id", "at")
-# Built once and run with parameters (see service/db/checks.py).
+# Built once and run with parameters (see service/db/check_store.py).
 INSERT_AUDIT = insert(AUDIT).values({name: bindparam(name) for name in AUDITED})
+COUNTERS = cast(Table, ControlCounter.__table__)
 
 
 class PracticeRepository:
@@ -156,32 +171,40 @@ class CounterRepository:
         self.session = session
 
     def next(self, name: str) -> int:
-        """The next value: never shared by concurrent callers, never reused.
+        """The next value: never shared by concurrent callers, never reused."""
+        return next_number(self.session.connection(), name)
 
-        PostgreSQL draws from a sequence (no row lock to queue on; see migration 0003);
-        SQLite bumps the counter row in one statement (its writers are serialized anyway).
-        """
-        if self.session.get_bind().dialect.name == "postgresql":
-            return int(self.session.execute(
-                text("SELECT nextval(:seq)"), {"seq": f"{name}_control_number"}
-            ).scalar_one())
-        bump = (
-            update(ControlCounter)
-            .where(ControlCounter.name == name)
-            .values(value=ControlCounter.value + 1)
-            .returning(ControlCounter.value)
-        )
-        value = self.session.execute(bump).scalar_one_or_none()
-        if value is None:
-            # The migration seeds the counter; should the row be missing, the first caller
-            # creates it (a racing second caller's insert fails and it bumps instead).
-            try:
-                with self.session.begin_nested():
-                    self.session.add(ControlCounter(name=name, value=1))
-                return 1
-            except IntegrityError:
-                value = self.session.execute(bump).scalar_one()
-        return int(value)
+
+def next_number(conn: Connection, name: str) -> int:
+    """The next value of counter `name`, drawn in `conn`'s transaction.
+
+    PostgreSQL draws from a sequence (no row lock to queue on; see migration 0003);
+    SQLite bumps the counter row in one statement (its writers are serialized anyway).
+    """
+    if conn.dialect.name == "postgresql":
+        return int(conn.execute(_draw(name)).scalar_one())
+    bump = (
+        update(COUNTERS)
+        .where(COUNTERS.c.name == name)
+        .values(value=COUNTERS.c.value + 1)
+        .returning(COUNTERS.c.value)
+    )
+    value = conn.execute(bump).scalar_one_or_none()
+    if value is None:
+        # The migration seeds the counter; should the row be missing, the first caller
+        # creates it (a racing second caller's insert fails and it bumps instead).
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(COUNTERS).values(name=name, value=1))
+            return 1
+        except IntegrityError:
+            value = conn.execute(bump).scalar_one()
+    return int(value)
+
+
+@functools.lru_cache(maxsize=4)
+def _draw(name: str) -> Select[Any]:
+    return select(DbSequence(f"{name}_control_number").next_value())
 
 
 def _escape_like(text: str) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from service.db.models import ReverificationItem
 from service.db.uow import UnitOfWork
 from service.reverify import runs
-from service.reverify.items import UNFINISHED, Deps, load, process
+from service.reverify.items import UNFINISHED, Deps, process
 
 log = logging.getLogger("coverwatch.reverify")
 ACTOR = "reverify_item"
@@ -81,7 +81,7 @@ class Queue:
         if outcome.state == "retry" and outcome.next_attempt_at is not None:
             self._send_later(item_id, payer, outcome.next_attempt_at, deps.clock())
             return
-        if not runs.any_unfinished(deps.uow, item.run_id):
+        if not deps.store.any_unfinished(item.run_id):
             runs.finish(deps.uow, deps.clock, item.run_id, owner=None, stopped=False)
 
     @staticmethod
@@ -90,7 +90,7 @@ class Queue:
         """(the item if it is to be worked now, else None; when to look again if it is
         waiting: a retry's time, or the end of a live worker's lease)."""
         now = deps.clock()
-        item = load(deps.uow, item_id)
+        item = deps.store.item(item_id)
         if item is None or item.state not in UNFINISHED:
             return None, None
         if item.state == "retry" and item.next_attempt_at and item.next_attempt_at > now:

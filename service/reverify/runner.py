@@ -7,10 +7,10 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import Callable
-from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
+from service.check_store import ItemRecord
 from service.db.models import ReverificationItem
 from service.reverify import runs
 from service.reverify.items import Deps, Outcome, process
@@ -183,14 +183,9 @@ class Runner:
         except Exception:
             # A fault of ours, not the payer's: the item ends as an error, the run goes on.
             log.exception("reverify item %s failed unexpectedly", item_id)
-            now: datetime = self.deps.clock()
-            with self.deps.uow() as work:
-                work.session.execute(
-                    update(ReverificationItem).where(ReverificationItem.id == item_id)
-                    .values(state="done", outcome="error", error_code="CHECK_FAILED",
-                            claimed_by=None, lease_until=None, finished_at=now)
-                    .execution_options(synchronize_session=False))
-                work.commit()
+            self.deps.store.record_item(ItemRecord(item_id=item_id, values={
+                "state": "done", "outcome": "error", "error_code": "CHECK_FAILED",
+                "claimed_by": None, "lease_until": None, "finished_at": self.deps.clock()}))
             return Outcome(item_id, "done", "error")
 
     def _heartbeat(self, done: threading.Event) -> None:

@@ -7,9 +7,8 @@ import socket
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from service.db.models import ReverificationItem, ReverificationRun
 from service.db.uow import UnitOfWork
@@ -143,13 +142,6 @@ def unfinished(uow: Callable[[], UnitOfWork], run_id: uuid.UUID) -> int:
                    ReverificationItem.state.in_(UNFINISHED))) or 0)
 
 
-def any_unfinished(uow: Callable[[], UnitOfWork], run_id: uuid.UUID) -> bool:
-    """One index probe (unlike counting, which would read every item of a large run); a
-    queue worker asks after every item, so it is a statement built once."""
-    return uow().read_first(_ANY_UNFINISHED, _ANY_UNFINISHED_SQL, {
-        "run_id": run_id, "states": list(UNFINISHED)}) is not None
-
-
 def finish(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], run_id: uuid.UUID,
            *, owner: str | None, stopped: bool) -> str:
     """Mark the run finished (nothing left) or stopped; returns the status written."""
@@ -168,10 +160,3 @@ def finish(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], run_id:
         work.commit()
     return status
 
-
-_ITEMS = cast(Table, ReverificationItem.__table__)
-_ANY_UNFINISHED = (select(_ITEMS.c.id)
-                   .where(_ITEMS.c.run_id == bindparam("run_id"),
-                          _ITEMS.c.state.in_(UNFINISHED)).limit(1))
-_ANY_UNFINISHED_SQL = ("SELECT id FROM reverification_items WHERE run_id = %(run_id)s "
-                       "AND state = ANY(%(states)s) LIMIT 1")

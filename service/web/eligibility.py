@@ -67,7 +67,7 @@ def create_check(data: dict[str, Any]) -> Any:
         force=data["force"],
     )
     result = run_check(
-        uow=wiring.uow, clock=wiring.clock, registry=wiring.payers, caller=current_caller(),
+        store=wiring.checks, clock=wiring.clock, registry=wiring.payers, caller=current_caller(),
         request=request,
         reuse_window=timedelta(hours=wiring.config.eligibility_reuse_hours),
         limiter=wiring.check_limits,

@@ -1,7 +1,6 @@
 """The re-verification engine in process: selection, retries by AAA follow-up code, payer
 limits, change detection with its alerts, the run report over the API, and one item claimed
-and recorded with its check (on PostgreSQL in statements fused with the check's own writes,
-elsewhere or when alerts are to be written in the session's transactions)."""
+and recorded with its check through the check store."""
 
 from __future__ import annotations
 
@@ -9,19 +8,16 @@ import gc
 import threading
 import time
 import uuid
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from payers.directory import parse_directory
-from service import create_app, eligibility
+from service import create_app
 from service.db.models import Alert, AuditEvent, EligibilityCheck, ReverificationItem
-from service.db.uow import UnitOfWork
-from service.reverify import items as items_module
 from service.reverify import runs
-from service.reverify.items import Deps, load, process
+from service.reverify.items import Deps, process
 from service.reverify.limits import LocalLimits
 from service.reverify.runner import Runner
 from service.reverify.selection import Selection
@@ -61,7 +57,8 @@ def job(db_url, clock):
         def run(selection: Selection, *, fake_time: bool = True, max_attempts: int = 3):
             run_id, _ = runs.create(wiring.uow, wiring.clock, selection, mode="inline",
                                     requested_by="test", max_attempts=max_attempts)
-            deps = Deps(uow=wiring.uow, clock=wiring.clock, registry=wiring.payers,
+            deps = Deps(uow=wiring.uow, store=wiring.checks, clock=wiring.clock,
+                        registry=wiring.payers,
                         limits=LocalLimits(limits_of(wiring.payers)), worker="test-worker",
                         max_attempts=max_attempts)
             status = Runner(deps, run_id, sleep=advance if fake_time else None).run()
@@ -328,7 +325,7 @@ def test_an_item_a_dead_worker_left_running_is_recovered_not_sent_twice(db_url, 
             row.state, row.claimed_by, row.claimed_at = "running", "dead-worker", claimed_at
             row.lease_until = clock() + timedelta(seconds=60 if live else -1)
         work.commit()
-    deps = Deps(uow=wiring.uow, clock=wiring.clock, registry=wiring.payers,
+    deps = Deps(uow=wiring.uow, store=wiring.checks, clock=wiring.clock, registry=wiring.payers,
                 limits=LocalLimits(limits_of(wiring.payers)), worker="second-worker")
     ids = {i.coverage_id: i.id for i in items(app, run_id).values()}
 
@@ -342,8 +339,8 @@ def test_an_item_a_dead_worker_left_running_is_recovered_not_sent_twice(db_url, 
     assert items(app, run_id)[answered].check_id == finished_id
 
 
-def _deps(wiring, uow=None) -> Deps:  # type: ignore[no-untyped-def]
-    return Deps(uow=uow or wiring.uow, clock=wiring.clock, registry=wiring.payers,
+def _deps(wiring) -> Deps:  # type: ignore[no-untyped-def]
+    return Deps(uow=wiring.uow, store=wiring.checks, clock=wiring.clock, registry=wiring.payers,
                 limits=LocalLimits(limits_of(wiring.payers)), worker="this-worker")
 
 
@@ -362,7 +359,7 @@ def test_an_item_another_worker_claimed_first_is_neither_sent_nor_stored(db_url,
     run_id, _ = runs.create(wiring.uow, wiring.clock, Selection(), mode="queue",
                             requested_by="test", max_attempts=3)
     [item] = items(app, run_id).values()
-    seen = load(wiring.uow, item.id)  # as this worker read it, before the other's claim
+    seen = wiring.checks.item(item.id)  # as this worker read it, before the other's claim
     with wiring.uow() as work:
         row = work.session.get(ReverificationItem, item.id)
         row.state, row.claimed_by = "running", "other-worker"
@@ -373,56 +370,37 @@ def test_an_item_another_worker_claimed_first_is_neither_sent_nor_stored(db_url,
     assert payer.calls == []
     assert _count(wiring, EligibilityCheck) == 0
     assert _count(wiring, AuditEvent) == audited
-    assert load(wiring.uow, item.id).claimed_by == "other-worker"
+    assert wiring.checks.item(item.id).claimed_by == "other-worker"
 
 
-@pytest.mark.parametrize("backend_url", ["postgresql"], indirect=True)
-def test_the_fused_statements_store_what_the_session_transactions_store(
-        db_url, clock, job, monkeypatch):
-    app, _ = job(ScriptedPayer({"ZZF0000001": [("active", "30")],
-                                "ZZF0000002": [("active", "30")]}))
+def test_an_item_is_stored_with_its_check_and_the_check_with_its_audit_row(db_url, clock, job):
+    app, _ = job(ScriptedPayer({"ZZF0000001": [("active", "30")]}))
     wiring = app.extensions["coverwatch"]
     practice = data.practice(db_url)
-    fused, session = data.coverages(db_url, practice, ["ZZF0000001", "ZZF0000002"],
-                                    payer="scripted", visit_on=data.in_days(clock, 3))
+    [coverage] = data.coverages(db_url, practice, ["ZZF0000001"], payer="scripted",
+                                visit_on=data.in_days(clock, 3))
     run_id, _ = runs.create(wiring.uow, wiring.clock, Selection(), mode="queue",
                             requested_by="test", max_attempts=3)
-    found = items(app, run_id)
-    taken: list[str] = []
-    for name in ("insert_started_guarded", "record_outcome_with"):
-        real = getattr(eligibility, name)
-        monkeypatch.setattr(eligibility, name, lambda *a, _real=real, _name=name, **k: (
-            taken.append(_name), _real(*a, **k))[1])
+    [found] = items(app, run_id).values()
 
-    done = process(_deps(wiring), found[fused].id)
-    assert taken == ["insert_started_guarded", "record_outcome_with"]
-    without_direct = _deps(wiring, uow=lambda: UnitOfWork(wiring.session_factory))
-    assert process(without_direct, found[session].id) == replace(done,
-                                                                  item_id=found[session].id)
-    assert len(taken) == 2  # the second went through the session
+    done = process(_deps(wiring), found.id)
 
-    stored = {}
+    assert (done.state, done.outcome, done.changed) == ("done", "active", False)
     with wiring.uow() as work:
-        for coverage in (fused, session):
-            item = work.session.get(ReverificationItem, found[coverage].id)
-            check = work.session.get(EligibilityCheck, item.check_id)
-            audit = work.session.scalars(select(AuditEvent).where(
-                AuditEvent.resource_id == str(check.id))).all()
-            assert check.coverage_id == coverage and check.reverification_run_id == run_id
-            stored[coverage] = (
-                {c: getattr(item, c) for c in items_module._RECORDED + items_module._CLAIMED
-                 if c != "check_id"},
-                {c.name: getattr(check, c.name) for c in EligibilityCheck.__table__.columns
-                 if c.name not in ("id", "coverage_id", "trace_number", "control_number",
-                                   "request_raw", "response_raw", "elapsed_ms")},
-                [(a.action, a.actor, a.resource_type, a.at) for a in audit])
-    assert stored[fused] == stored[session]
-    with wiring.uow() as work:  # SQL NULL on both paths (the column stores None as NULL)
+        item = work.session.get(ReverificationItem, found.id)
+        check = work.session.get(EligibilityCheck, item.check_id)
+        audit_rows = [(a.action, a.actor, a.resource_type, a.at) for a in work.session.scalars(
+            select(AuditEvent).where(AuditEvent.resource_id == str(check.id)))]
+        item_values = {c.name: getattr(item, c.name) for c in ReverificationItem.__table__.c}
+        check_values = {c.name: getattr(check, c.name) for c in EligibilityCheck.__table__.c}
+        # SQL NULL (the column stores None as NULL), not JSON null
         assert work.session.scalar(select(func.count()).where(
-            ReverificationItem.run_id == run_id, ReverificationItem.changes.is_(None))) == 2
-    item_values, check_values, audit_rows = stored[fused]
+            ReverificationItem.run_id == run_id, ReverificationItem.changes.is_(None))) == 1
+    assert check.coverage_id == coverage and check.reverification_run_id == run_id
+    assert check_values["control_number"] > 0
     assert (item_values["state"], item_values["outcome"], item_values["attempts"]) == (
         "done", "active", 1)
     assert item_values["claimed_by"] == "this-worker" and item_values["lease_until"] is None
     assert check_values["status"] == "active" and check_values["summary"]["active"] is True
-    assert [a[0] for a in audit_rows] == ["create"]
+    assert audit_rows == [("create", f"reverify:{run_id}", "eligibility_check",
+                           check.started_at)]
