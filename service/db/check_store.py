@@ -36,7 +36,6 @@ from service.check_store import (
     PreviousAnswer,
     StartingPoint,
 )
-from service.db.checks import ANSWERED
 from service.db.models import (
     Alert,
     Coverage,
@@ -46,6 +45,7 @@ from service.db.models import (
     ReverificationItem,
 )
 from service.db.repositories import AUDIT, AUDITED, INSERT_AUDIT, next_number
+from service.domain.eligibility import ANSWERED
 
 CHECKS = cast(Table, EligibilityCheck.__table__)
 COVERAGES = cast(Table, Coverage.__table__)

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 
 from service.db.models import EligibilityCheck
 
-ANSWERED = ("active", "inactive")
-
 
 class EligibilityCheckRepository:
     def __init__(self, session: Session) -> None:

@@ -24,13 +24,13 @@ from service.check_store import CheckStore, ItemClaim, ItemRecord, NewAlert, Pre
 from service.db.models import EligibilityCheck, ReverificationItem
 from service.db.uow import UnitOfWork
 from service.domain import benefit_changes, retry_policy
+from service.domain.eligibility import ANSWERED
 from service.domain.errors import DomainError
 from service.eligibility import CheckRequest, ForItem, NotStarted, run_check
 from service.reverify.limits import Limits
 
 log = logging.getLogger("coverwatch.reverify")
 UNFINISHED = ("pending", "running", "retry")
-ANSWERED = ("active", "inactive")
 SCOPES = frozenset({"read", "write"})
 
 

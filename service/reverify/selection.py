@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.db.models import Coverage, EligibilityCheck, ReverificationItem, Visit
 from service.db.uow import UnitOfWork
-
-ANSWERED = ("active", "inactive")
+from service.domain.eligibility import ANSWERED
 
 
 @dataclass(frozen=True, kw_only=True)
