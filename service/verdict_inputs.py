@@ -26,17 +26,18 @@ from sqlalchemy import Engine
 
 from payers.registry import PayerRegistry
 from service.db.stamps import Stamp, StampReader
+from service.db.statements import Statements
 from service.ledger_context import VerdictInputs, read_verdict_inputs
 
 
 class VerdictInputSource:
     """Inputs by coverage: from memory while the stamps match, else from the database."""
 
-    def __init__(self, *, engine: Engine, registry: PayerRegistry, size: int = 2000,
-                 on_read: Callable[[str], None] = lambda source: None) -> None:
+    def __init__(self, *, engine: Engine, statements: Statements, registry: PayerRegistry,
+                 size: int = 2000, on_read: Callable[[str], None] = lambda source: None) -> None:
         """`on_read` hears "memory" or "database" for each input served (metrics)."""
         self.engine, self.registry, self.size, self.on_read = engine, registry, size, on_read
-        self.stamps = StampReader(engine)
+        self.stamps = StampReader(statements)
         self._entries: OrderedDict[uuid.UUID, tuple[Stamp, VerdictInputs]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.loads = 0  # how often memory served, and the database

@@ -16,6 +16,7 @@ from service.alert_source import AlertSource
 from service.check_store import CheckStore
 from service.config import Config
 from service.db.check_store import check_store_for
+from service.db.statements import statements_for
 from service.db.uow import UnitOfWork
 from service.domain.ratelimit import TokenBuckets
 from service.metrics import Metrics
@@ -45,11 +46,14 @@ class Wiring:
                                        held_limit=self.config.route_thread_limit)
         self.check_limits = TokenBuckets(rate_per_minute=self.config.check_rate_per_minute,
                                          burst=self.config.check_burst, clock=self.clock)
-        self.verdict_inputs = VerdictInputSource(engine=self.engine, registry=self.payers,
+        # How units of one statement are run on this database: chosen here, once.
+        statements = statements_for(self.engine)
+        self.verdict_inputs = VerdictInputSource(engine=self.engine, statements=statements,
+                                                 registry=self.payers,
                                                  size=self.config.verdict_cache_size,
                                                  on_read=self.metrics.verdict_input)
         # Where checks and nightly items are stored: chosen here, once.
-        self.checks = check_store_for(self.engine)
+        self.checks = check_store_for(self.engine, statements)
 
     def dispose(self) -> None:
         """Close every pooled database connection (tests, before the app goes away)."""

@@ -45,6 +45,7 @@ from service.db.models import (
     ReverificationItem,
 )
 from service.db.repositories import AUDIT, AUDITED, INSERT_AUDIT, next_number
+from service.db.statements import Statements, statements_for
 from service.domain.eligibility import ANSWERED
 
 CHECKS = cast(Table, EligibilityCheck.__table__)
@@ -164,14 +165,14 @@ _ANY_UNFINISHED = (select(ITEMS.c.id)
 
 class SqlCheckStore:
     """service.check_store.CheckStore on the engine's pool, for any database (SQLite; the
-    wiring takes PostgresCheckStore on PostgreSQL). A unit of one statement runs on a
-    connection in autocommit: on PostgreSQL that is one round trip instead of three (BEGIN,
-    the statement, COMMIT), which a live check makes twice and a queue worker on every item;
-    a unit of several statements is a transaction."""
+    wiring takes PostgresCheckStore on PostgreSQL). A unit of one statement goes through
+    `statements` (service/db/statements.py: in autocommit, one round trip), which a live
+    check makes three times and a queue worker on every item; a unit of several statements
+    is a transaction on the engine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, statements: Statements | None = None) -> None:
         self.engine = engine
-        self.alone = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.run = statements if statements is not None else statements_for(engine)
 
     def starting_point(self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *,
                        route: str | None, doubtful_since: datetime) -> StartingPoint | None:
@@ -180,9 +181,8 @@ class SqlCheckStore:
         statement = _STARTING_POINT
         if route is not None:
             statement, params["route"] = _STARTING_POINT_WITH, route
-        with self.alone.connect() as conn:
-            row = conn.execute(statement, params).first()
-        return None if row is None else StartingPoint(**row._mapping)
+        row = self.run.first(statement, params)
+        return None if row is None else StartingPoint(**row)
 
     def reuse(self, coverage_id: uuid.UUID, *, payer: str, service_types: str,
               since: datetime, audit: AuditRow) -> EligibilityCheck | None:
@@ -214,9 +214,7 @@ class SqlCheckStore:
     def finish(self, check_id: uuid.UUID, outcome: CheckOutcome, *,
                failed: Sequence[FailedRoute] = (), item: ItemRecord | None = None) -> None:
         if not failed and item is None:
-            with self.alone.connect() as conn:
-                _record_outcome(conn, check_id, outcome)
-                conn.commit()
+            self.run.rowcount(*_outcome_params(check_id, outcome))
             return
         with self.engine.connect() as conn:
             _record_outcome(conn, check_id, outcome)
@@ -227,39 +225,35 @@ class SqlCheckStore:
             conn.commit()
 
     def item(self, item_id: int) -> ReverificationItem | None:
-        with self.alone.connect() as conn:
-            row = conn.execute(_ITEM, {"item_id": item_id}).first()
-        return None if row is None else ReverificationItem(**row._mapping)
+        row = self.run.first(_ITEM, {"item_id": item_id})
+        return None if row is None else ReverificationItem(**row)
 
     def take_over(self, claim: ItemClaim, *, held_by: str | None, at: datetime) -> bool:
-        with self.alone.connect() as conn:
-            taken = conn.execute(_TAKE_OVER, {"item_id": claim.item_id, "held_by": held_by,
-                                              **_prefixed("item_", _claimed(claim, at))})
-            conn.commit()
-        return bool(taken.rowcount == 1)
+        return self.run.rowcount(_TAKE_OVER, {"item_id": claim.item_id, "held_by": held_by,
+                                              **_prefixed("item_", _claimed(claim, at))}) == 1
 
     def attempts_since(self, run_id: uuid.UUID, coverage_id: uuid.UUID,
                        since: datetime) -> list[EligibilityCheck]:
-        with self.alone.connect() as conn:
-            rows = conn.execute(_ATTEMPTS_SINCE, {"run_id": run_id, "coverage_id": coverage_id,
-                                                  "since": since}).all()
-        return [EligibilityCheck(**row._mapping) for row in rows]
+        rows = self.run.all(_ATTEMPTS_SINCE, {"run_id": run_id, "coverage_id": coverage_id,
+                                              "since": since})
+        return [EligibilityCheck(**row) for row in rows]
 
     def previous_answer(self, coverage_id: uuid.UUID, *, payer: str, before: datetime,
                         other_than: uuid.UUID) -> PreviousAnswer | None:
-        with self.alone.connect() as conn:
-            row = conn.execute(_PREVIOUS, {"coverage_id": coverage_id, "payer": payer,
-                                           "before": before, "other_than": other_than}).first()
-        return None if row is None else PreviousAnswer(row.id, row.status, row.summary)
+        row = self.run.first(_PREVIOUS, {"coverage_id": coverage_id, "payer": payer,
+                                         "before": before, "other_than": other_than})
+        return None if row is None else PreviousAnswer(row["id"], row["status"], row["summary"])
 
     def record_item(self, record: ItemRecord) -> None:
-        with (self.engine if record.alerts else self.alone).connect() as conn:
+        if not record.alerts:
+            self.run.rowcount(*_item_params(record))
+            return
+        with self.engine.connect() as conn:
             _record_item(conn, record)
             conn.commit()
 
     def any_unfinished(self, run_id: uuid.UUID) -> bool:
-        with self.alone.connect() as conn:
-            return conn.execute(_ANY_UNFINISHED, {"run_id": run_id}).first() is not None
+        return self.run.first(_ANY_UNFINISHED, {"run_id": run_id}) is not None
 
 
 def _claimed(claim: ItemClaim, at: datetime) -> dict[str, Any]:
@@ -272,14 +266,23 @@ def _claim_params(claim: ItemClaim, at: datetime) -> dict[str, Any]:
             "was_attempts": claim.was_attempts, **_prefixed("item_", _claimed(claim, at))}
 
 
+def _outcome_params(check_id: uuid.UUID,
+                    outcome: CheckOutcome) -> tuple[Update, dict[str, Any]]:
+    return (_outcome(tuple(outcome)),
+            {**_prefixed("outcome_", outcome), "finished_check": check_id})
+
+
+def _item_params(record: ItemRecord) -> tuple[Update, dict[str, Any]]:
+    return (_item_update(tuple(record.values)),
+            {**_prefixed("item_", record.values), "item_id": record.item_id})
+
+
 def _record_outcome(conn: Connection, check_id: uuid.UUID, outcome: CheckOutcome) -> None:
-    conn.execute(_outcome(tuple(outcome)),
-                 {**_prefixed("outcome_", outcome), "finished_check": check_id})
+    conn.execute(*_outcome_params(check_id, outcome))
 
 
 def _record_item(conn: Connection, record: ItemRecord) -> None:
-    conn.execute(_item_update(tuple(record.values)),
-                 {**_prefixed("item_", record.values), "item_id": record.item_id})
+    conn.execute(*_item_params(record))
     for alert in record.alerts:
         conn.execute(_INSERT_ALERT, dict(alert))
 
@@ -297,22 +300,18 @@ class PostgresCheckStore(SqlCheckStore):
         params = {**_prefixed("started_", check), **_prefixed("audit_", audit)}
         if claim is not None:
             params.update(_claim_params(claim, check["started_at"]))
-        statement = _STARTS[(check["control_number"] is None, claim is not None)]
-        with self.alone.connect() as conn:
-            number = conn.execute(statement, params).scalar_one_or_none()
-            conn.commit()
-        return None if number is None else int(number)
+        row = self.run.first(_STARTS[(check["control_number"] is None, claim is not None)],
+                             params)
+        return None if row is None else int(row["control_number"])
 
     def finish(self, check_id: uuid.UUID, outcome: CheckOutcome, *,
                failed: Sequence[FailedRoute] = (), item: ItemRecord | None = None) -> None:
         if failed or item is None or item.alerts:
             super().finish(check_id, outcome, failed=failed, item=item)
             return
-        statement = _finished_with_item(tuple(outcome), tuple(item.values))
-        with self.alone.connect() as conn:
-            conn.execute(statement, {**_prefixed("outcome_", outcome), "finished_check": check_id,
-                                     **_prefixed("item_", item.values), "item_id": item.item_id})
-            conn.commit()
+        self.run.rowcount(_finished_with_item(tuple(outcome), tuple(item.values)),
+                          {**_prefixed("outcome_", outcome), "finished_check": check_id,
+                           **_prefixed("item_", item.values), "item_id": item.item_id})
 
 
 def _started(drawn: bool, claimed: bool) -> Select[Any]:
@@ -345,8 +344,8 @@ def _finished_with_item(outcome: tuple[str, ...], item: tuple[str, ...]) -> Upda
     return _item_update(item).add_cte(_outcome(outcome).cte("outcome"))
 
 
-def check_store_for(engine: Engine) -> SqlCheckStore:
+def check_store_for(engine: Engine, statements: Statements) -> SqlCheckStore:
     """The check store for the engine's database."""
     if engine.dialect.name == "postgresql":
-        return PostgresCheckStore(engine)
-    return SqlCheckStore(engine)
+        return PostgresCheckStore(engine, statements)
+    return SqlCheckStore(engine, statements)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import DBAPIError
 
 from service.db.models import Coverage, Practice
+from service.db.statements import Statements
 
 Stamp = tuple[int, int]
 
@@ -20,27 +21,22 @@ _STAMPS = (
 
 
 class StampReader:
-    """Reads stamps on the engine's pool, each read a statement of its own: in autocommit,
-    so that on PostgreSQL it is one round trip (no BEGIN and ROLLBACK around it), which is
+    """Reads stamps, each read a unit of one statement (service/db/statements.py): it is
     most of what a check whose inputs are in memory costs. A connection the server closed
-    (a restart) is found by the statement itself, and the read, safe to repeat, is made
-    once more on a new one."""
+    (a restart) is found by the statement itself, and the read, safe to repeat, is made once
+    more on a new one."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    def __init__(self, statements: Statements) -> None:
+        self.statements = statements
 
     def read(self, practice_id: uuid.UUID, coverage_id: uuid.UUID) -> Stamp | None:
         """(coverage ledger_version, practice config_version), or None when the practice has
         no such coverage."""
         params = {"coverage_id": coverage_id, "practice_id": practice_id}
         try:
-            return self._read(params)
+            row = self.statements.first(_STAMPS, params)
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
-            return self._read(params)
-
-    def _read(self, params: dict[str, uuid.UUID]) -> Stamp | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(_STAMPS, params).first()
-        return None if row is None else (int(row[0]), int(row[1]))
+            row = self.statements.first(_STAMPS, params)
+        return None if row is None else (int(row["ledger_version"]), int(row["config_version"]))
