@@ -1,7 +1,7 @@
 """What the service adds to a live eligibility check, end to end, under concurrent load.
 
 Runs the real stack: gunicorn serving wsgi:app on PostgreSQL, a CAQH CORE SOAP route to the
-simulated payer (`python -m payers.sandbox serve`, fixed latency) on this machine, and a
+simulated payer (`python -m payers.adapters.sandbox serve`, fixed latency) on this machine, and a
 client process driving POST /v1/eligibility-checks (force=true, so every check asks the
 payer) from N closed-loop clients. In the same run it drives the payer alone with the same
 270s under the same load, so "service-added" = service percentile - payer percentile. Both
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchlib import cpu_seconds, free_port, fresh_database, percentiles, wait_for  # noqa: E402
 
-from payers.core_envelope import (  # noqa: E402
+from payers.adapters.core.envelope import (  # noqa: E402
     PAYLOAD_270,
     SOAP_CONTENT_TYPE,
     CoreMessage,
@@ -121,7 +121,7 @@ def main() -> int:
     processes: list[subprocess.Popen[bytes]] = []
     try:
         processes.append(subprocess.Popen(
-            [sys.executable, "-m", "payers.sandbox", "serve", "--port", str(payer_port),
+            [sys.executable, "-m", "payers.adapters.sandbox", "serve", "--port", str(payer_port),
              "--latency-ms", str(args.latency_ms)], cwd=ROOT, stderr=subprocess.DEVNULL))
         db_url = fresh_database(args.database, "coverwatch_bench")
         key, coverage_ids = seed(db_url, payers_file, args.coverages)

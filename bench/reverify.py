@@ -5,8 +5,8 @@
         [--skip-inline] [--skip-memory] [--skip-queue] [--cold-workers]
 
 Each part seeds its own PostgreSQL database (dropped and made again; --database names an
-admin URL), starts the simulated payer (`python -m payers.sandbox serve`) in its own process
-and runs the real command line: `flask reverify --all --json` in process, then
+admin URL), starts the simulated payer (`python -m payers.adapters.sandbox serve`) in its own
+process and runs the real command line: `flask reverify --all --json` in process, then
 `flask reverify --enqueue` with one and then two `flask worker` processes on Redis
 (REDIS_URL, default redis://127.0.0.1:6379/0), already running and waiting as deployed
 (--cold-workers starts them after the run is queued instead, counting their start-up).
@@ -53,7 +53,7 @@ class Payer:
     def __init__(self, latency_ms: int) -> None:
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "payers.sandbox", "serve", "--port", str(self.port),
+            [sys.executable, "-m", "payers.adapters.sandbox", "serve", "--port", str(self.port),
              "--latency-ms", str(latency_ms)], cwd=ROOT, stderr=subprocess.DEVNULL)
         wait_for(f"http://127.0.0.1:{self.port}/stats")
 

@@ -27,6 +27,9 @@ from dataclasses import replace
 
 import requests
 
+from payers.adapters.clearinghouse import ClearinghouseAdapter
+from payers.adapters.core import CoreAdapter
+from payers.adapters.sandbox import SandboxAdapter
 from payers.base import (
     UNKNOWN_ORIGIN,
     EligibilityAdapter,
@@ -39,10 +42,7 @@ from payers.base import (
 )
 from payers.breaker import NO_TRIAL, CircuitBreaker
 from payers.caps import ConcurrencyCap
-from payers.clearinghouse import ClearinghouseAdapter
-from payers.core import CoreAdapter
 from payers.directory import PayerEntry
-from payers.sandbox import SandboxAdapter
 
 # Waits (without a time limit) until the route may be called: a caller's own cap and pace,
 # e.g. one shared by many processes, around each call to the payer and nothing else.

@@ -1,4 +1,4 @@
-"""X12 codec: delimiters, tokenizer and envelope, and one module per implementation guide."""
+"""X12 codec: delimiters, tokenizer and envelope, and a module or package per guide."""
 
 from payers.x12.delimiters import DEFAULT, Delimiters
 from payers.x12.envelope import (

@@ -5,7 +5,7 @@ runs one on a server of its own. Each member id has a list of steps, one per req
 repeats); members without a script follow ``default``. A step is one of:
 
 - ``("answer",)``: the sandbox payer's 271 for the request (its member ids pick the scenario:
-  payers/sandbox_payer.py), in the request's own envelope style;
+  payers/adapters/sandbox/payer.py), in the request's own envelope style;
 - ``("active", copay)``: that 271 with ``copay`` as the in-network copay;
 - ``("inactive",)``: a plan that ended last year;
 - ``("aaa", reason, follow_up)``: the patient rejected with an AAA;
@@ -32,7 +32,7 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
-from payers.core_envelope import (
+from payers.adapters.core.envelope import (
     PAYLOAD_271,
     SOAP_CONTENT_TYPE,
     CoreMessage,
@@ -42,10 +42,10 @@ from payers.core_envelope import (
     parse_soap,
     soap_body,
 )
-from payers.sandbox_payer import answer, reply_for, write_reply
-from payers.sandbox_read import Read270, read_270
+from payers.adapters.sandbox.payer import answer, reply_for, write_reply
+from payers.adapters.sandbox.read import Read270, read_270
 from payers.x12.x271 import Eligibility271
-from payers.x12.x271_make import benefit, eb
+from payers.x12.x271.make import benefit, eb
 
 Step = tuple[Any, ...]
 ANSWER: Step = ("answer",)

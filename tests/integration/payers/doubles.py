@@ -12,10 +12,10 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
-from payers.sandbox_payer import reply_for
-from payers.sandbox_read import Person, Read270
-from payers.x12.x271_loops import Benefit, Eligibility271
-from payers.x12.x271_parts import Party
+from payers.adapters.sandbox.payer import reply_for
+from payers.adapters.sandbox.read import Person, Read270
+from payers.x12.x271.loops import Benefit, Eligibility271
+from payers.x12.x271.parts import Party
 from tests.support.scripted_payer import ANSWER, GARBAGE, ScriptedPayer, Step
 
 Handler = Callable[[Request], Response]

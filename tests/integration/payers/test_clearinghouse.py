@@ -11,9 +11,9 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
+from payers.adapters.clearinghouse import ClearinghouseAdapter
+from payers.adapters.sandbox.payer import reply_for
 from payers.base import PayerError, PayerErrorCode
-from payers.clearinghouse import ClearinghouseAdapter
-from payers.sandbox_payer import reply_for
 from payers.x12.parties import Dependent, PersonName, Relationship
 from payers.x12.summary import summarize
 from tests.integration.payers.doubles import json_reply, read_json_request, token_handler

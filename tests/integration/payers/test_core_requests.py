@@ -9,9 +9,9 @@ from typing import Any
 import requests
 from pytest_httpserver import HTTPServer
 
+from payers.adapters.core import CoreAdapter
+from payers.adapters.core.envelope import CORE_NS, SOAP_NS, WSSE_NS
 from payers.base import PayerError, PayerErrorCode
-from payers.core import CoreAdapter
-from payers.core_envelope import CORE_NS, SOAP_NS, WSSE_NS
 from tests.support.scripted_payer import ScriptedPayer
 from tests.unit.payers.builders import ACTIVE, TRACE, entry, query
 

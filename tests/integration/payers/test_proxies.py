@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from pytest_httpserver import HTTPServer
 
-from payers.core import CoreAdapter
+from payers.adapters.core import CoreAdapter
 from payers.registry import pooled_session
 from payers.transport import environment_settings
 from tests.support.scripted_payer import ScriptedPayer

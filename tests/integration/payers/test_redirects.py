@@ -8,9 +8,9 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Response
 
+from payers.adapters.clearinghouse import ClearinghouseAdapter
+from payers.adapters.core import CoreAdapter
 from payers.base import EligibilityAdapter, PayerError, PayerErrorCode
-from payers.clearinghouse import ClearinghouseAdapter
-from payers.core import CoreAdapter
 from tests.integration.payers.doubles import token_handler
 from tests.unit.payers.builders import ACTIVE, PHI, entry, query
 

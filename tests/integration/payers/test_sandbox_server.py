@@ -16,9 +16,9 @@ import pytest
 import requests
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from payers.adapters.core import CoreAdapter
+from payers.adapters.sandbox.server import SimulatedPayerApp
 from payers.base import PayerError, PayerErrorCode
-from payers.core import CoreAdapter
-from payers.sandbox_server import SimulatedPayerApp
 from payers.x12.summary import summarize
 from tests.unit.payers.builders import ACTIVE, entry, query
 
@@ -76,7 +76,7 @@ def test_python_m_payers_sandbox_serve_starts_a_payer_with_stats(tmp_path: Path)
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "payers.sandbox", "serve", "--port", str(port),
+        [sys.executable, "-m", "payers.adapters.sandbox", "serve", "--port", str(port),
          "--latency-ms", "10"], cwd=ROOT, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 10

@@ -11,8 +11,8 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
+from payers.adapters.core import CoreAdapter
 from payers.base import PayerError, PayerErrorCode
-from payers.core import CoreAdapter
 from tests.support.scripted_payer import ScriptedPayer
 from tests.unit.payers.builders import ACTIVE, entry, query
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from payers.adapters.sandbox.payer import reply_for, write_reply
+from payers.adapters.sandbox.read import read_270
 from payers.base import EligibilityQuery
 from payers.directory import PayerEntry, parse_directory
-from payers.sandbox_payer import reply_for, write_reply
-from payers.sandbox_read import read_270
 from payers.x12.x270 import EligibilityInquiry, InformationReceiver, PersonName, Subscriber
 
 # Invented people: no real person has these names, dates or ids.

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from payers.adapters.sandbox import SandboxAdapter
 from payers.base import (
     EligibilityAnswer,
     EligibilityQuery,
@@ -17,7 +18,6 @@ from payers.base import (
 )
 from payers.breaker import NO_TRIAL, CircuitBreaker
 from payers.registry import PayerRegistry
-from payers.sandbox import SandboxAdapter
 from tests.unit.payers.builders import ACTIVE, entry, query
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from payers.adapters.sandbox import SandboxAdapter
 from payers.base import (
     EligibilityAnswer,
     EligibilityQuery,
@@ -15,7 +16,6 @@ from payers.base import (
     PayerErrorCode,
 )
 from payers.registry import PayerRegistry
-from payers.sandbox import SandboxAdapter
 from tests.unit.payers.builders import ACTIVE, REJECTED, entry, query
 
 TIMEOUT = PayerErrorCode.TIMEOUT

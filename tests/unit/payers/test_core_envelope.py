@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from payers.core_envelope import (
+from payers.adapters.core.envelope import (
     CoreFormatError,
     CoreMessage,
     mime_body,

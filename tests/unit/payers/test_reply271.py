@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from payers.adapters.sandbox.payer import reply_for, simulate, write_reply
+from payers.adapters.sandbox.read import Person, read_270
+from payers.adapters.sandbox.reply271 import clean
 from payers.base import PayerError, PayerErrorCode
 from payers.inquiry import build_request, read_reply
-from payers.reply271 import clean
-from payers.sandbox_payer import reply_for, simulate, write_reply
-from payers.sandbox_read import Person, read_270
 from payers.x12.summary import summarize
 from payers.x12.x271 import read_271s
 from tests.unit.payers.builders import ACTIVE, TRACE, entry, query, reply_271

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from payers.adapters.sandbox import SandboxAdapter
 from payers.base import PayerError, PayerErrorCode
 from payers.directory import parse_directory
 from payers.registry import PayerRegistry
-from payers.sandbox import SandboxAdapter
 from payers.x12.envelope import read_interchange
 from payers.x12.parties import Dependent, PersonName, Relationship
 from payers.x12.summary import summarize

@@ -7,7 +7,7 @@ import threading
 import pytest
 from werkzeug.test import Client
 
-from payers.core_envelope import (
+from payers.adapters.core.envelope import (
     PAYLOAD_270,
     SOAP_CONTENT_TYPE,
     CoreMessage,
@@ -17,8 +17,8 @@ from payers.core_envelope import (
     parse_soap,
     soap_body,
 )
+from payers.adapters.sandbox.server import NO_ANSWER_S, SimulatedPayerApp
 from payers.inquiry import build_request
-from payers.sandbox_server import NO_ANSWER_S, SimulatedPayerApp
 from tests.unit.payers.builders import ACTIVE, entry, query
 
 

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
+from payers.adapters.sandbox.payer import reply_for, write_reply
+from payers.adapters.sandbox.read import Person, read_270
 from payers.base import PayerError, PayerErrorCode
 from payers.inquiry import build_request, read_reply
-from payers.sandbox_payer import reply_for, write_reply
-from payers.sandbox_read import Person, read_270
 from payers.verify import verify
 from payers.x12.parties import Dependent, PersonName
 from payers.x12.x271 import Eligibility271, Trace

@@ -10,7 +10,7 @@ import pytest
 
 from payers.x12 import read_interchange
 from payers.x12.build import X12BuildError
-from payers.x12.codes_278 import CertificationType
+from payers.x12.codes.x278 import CertificationType
 from payers.x12.errors import X12ElementError, X12StructureError
 from payers.x12.x278 import (
     AuthorizationResponse,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Every table here shares the one base class of the codec's code lists.
-from payers.x12.code_table import DescribedCode as _Coded
+from payers.x12.codes.table import DescribedCode as _Coded
 
 
 class AaaReason(_Coded):

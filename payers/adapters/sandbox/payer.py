@@ -1,6 +1,6 @@
 """The simulated payer: reads a 270 and answers 271 text chosen by the patient's member id.
 
-The table of member ids is in payers/sandbox.py's docstring. Replies echo the 270's BHT03,
+The table of member ids is in the docstring of __init__.py. Replies echo the 270's BHT03,
 TRN (as TRN01 2), payer, provider, names and ids, with a correct envelope and counts.
 """
 
@@ -11,13 +11,13 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from payers.reply271 import clean, write_271
-from payers.sandbox_read import Person, Read270, read_270
+from payers.adapters.sandbox.read import Person, Read270, read_270
+from payers.adapters.sandbox.reply271 import clean, write_271
 from payers.x12.build import Envelope, Usage
 from payers.x12.errors import X12Error
-from payers.x12.x271_loops import Benefit, Eligibility271
-from payers.x12.x271_make import Made271, benefit, eb, entity, organization, person
-from payers.x12.x271_parts import Name, Party
+from payers.x12.x271.loops import Benefit, Eligibility271
+from payers.x12.x271.make import Made271, benefit, eb, entity, organization, person
+from payers.x12.x271.parts import Name, Party
 
 BHO_PAYER_ID = "SANDBOXBHO"  # the sandbox-bho directory entry's payer_id
 BHO_NAME = "SANDBOX BEHAVIORAL HEALTH"

@@ -16,8 +16,8 @@ from typing import Any
 
 from payers.x12.delimiters import Delimiters
 from payers.x12.x270 import GUIDE
-from payers.x12.x271_loops import Benefit, Eligibility271, Level
-from payers.x12.x271_parts import (
+from payers.x12.x271.loops import Benefit, Eligibility271, Level
+from payers.x12.x271.parts import (
     Contact,
     DateRef,
     Demographics,

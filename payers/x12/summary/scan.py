@@ -12,7 +12,7 @@ from payers.x12.codes import (
     ServiceType,
     TimePeriod,
 )
-from payers.x12.summary_pick import (
+from payers.x12.summary.pick import (
     NEITHER,
     PREFERENCES,
     Both,
@@ -21,7 +21,7 @@ from payers.x12.summary_pick import (
     amounts_of,
     pick_both,
 )
-from payers.x12.summary_types import CarveOut, CostShare, VisitLimit
+from payers.x12.summary.types import CarveOut, CostShare, VisitLimit
 from payers.x12.x271 import DateRef, Level, Party, parse_amount
 
 # Precedence of service types, most specific first (see payers.x12.summary for the rules).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from payers.x12.codes import AaaReason, FollowUpAction
-from payers.x12.codes_278 import (
+from payers.x12.codes.x278 import (
     ActionCode,
     DateQualifier,
     QuantityQualifier,
@@ -15,7 +15,7 @@ from payers.x12.codes_278 import (
 from payers.x12.elements import At, element, optional, parse_decimal, parse_period
 from payers.x12.envelope import Transaction, iter_transactions
 from payers.x12.errors import X12StructureError
-from payers.x12.x278_types import (
+from payers.x12.x278.types import (
     AuthorizationResponse,
     Decision,
     Quantity,

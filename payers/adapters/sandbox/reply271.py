@@ -1,4 +1,4 @@
-"""The 271 writer: a decoded 271 (the reader's model, e.g. made with x271_make) out as X12.
+"""The 271 writer: a decoded 271 (the reader's model, e.g. made with x271.make) out as X12.
 
 The simulated payer answers with it. Values go through the codec's writer, which refuses
 a delimiter or a character outside printable ASCII; text from outside X12 goes through
@@ -18,8 +18,8 @@ from payers.x12.build import (
     write_interchange,
 )
 from payers.x12.x270 import GUIDE
-from payers.x12.x271_loops import Benefit, Eligibility271, Level
-from payers.x12.x271_parts import Party, Rejection
+from payers.x12.x271.loops import Benefit, Eligibility271, Level
+from payers.x12.x271.parts import Party, Rejection
 
 _DELIMITERS = set("*~:^|>")
 _HL_CODES = {"A": "20", "B": "21", "C": "22", "D": "23"}

@@ -17,8 +17,7 @@ from datetime import UTC, datetime
 
 import requests
 
-from payers.base import EligibilityAnswer, EligibilityQuery, Exchange, PayerError, PayerErrorCode
-from payers.core_envelope import (
+from payers.adapters.core.envelope import (
     PAYLOAD_270,
     PAYLOAD_271,
     SOAP_CONTENT_TYPE,
@@ -30,6 +29,7 @@ from payers.core_envelope import (
     parse_soap,
     soap_body,
 )
+from payers.base import EligibilityAnswer, EligibilityQuery, Exchange, PayerError, PayerErrorCode
 from payers.directory import PayerEntry
 from payers.inquiry import build_request, read_reply
 from payers.replies import check_status, safe_token

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from payers.x12.code_table import DescribedCode
+from payers.x12.codes.table import DescribedCode
 
 
 class ActionCode(DescribedCode):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from payers.x12.summary_types import Amounts
-from payers.x12.x271_parts import parse_amount
+from payers.x12.summary.types import Amounts
+from payers.x12.x271.parts import parse_amount
 
 # EB12 -> preference for the wanted network (lower is better); absent = other network.
 PREFERENCES = {

@@ -75,8 +75,8 @@ Rejections
 from __future__ import annotations
 
 from payers.x12.codes import AaaReason
-from payers.x12.summary_scan import BenefitScan
-from payers.x12.summary_types import (
+from payers.x12.summary.scan import BenefitScan
+from payers.x12.summary.types import (
     Amounts,
     CarveOut,
     CostShare,

@@ -1,6 +1,6 @@
 """The simulated payer over HTTP: a CAQH CORE 2.2.0 SOAP and MIME endpoint, for benchmarks.
 
-``python -m payers.sandbox serve --port 8090 [--host 127.0.0.1] [--latency-ms 200]
+``python -m payers.adapters.sandbox serve --port 8090 [--host 127.0.0.1] [--latency-ms 200]
 [--max-concurrency 50]`` answers POST /core (SOAP 1.2 when the Content-Type is
 application/soap+xml, MIME multipart otherwise) with the same replies as the embedded
 sandbox, after a fixed latency. Beyond ``--max-concurrency`` requests in flight it answers
@@ -27,7 +27,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from payers.core_envelope import (
+from payers.adapters.core.envelope import (
     PAYLOAD_271,
     SOAP_CONTENT_TYPE,
     CoreFormatError,
@@ -38,7 +38,7 @@ from payers.core_envelope import (
     parse_soap,
     soap_body,
 )
-from payers.sandbox_payer import GARBAGE, Fault, simulate
+from payers.adapters.sandbox.payer import GARBAGE, Fault, simulate
 
 NO_ANSWER_S = 65.0  # longer than any route's timeout (at most 60 s)
 JSON = "application/json"
@@ -171,7 +171,7 @@ class PayerServer(ThreadingHTTPServer):
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m payers.sandbox",
+    parser = argparse.ArgumentParser(prog="python -m payers.adapters.sandbox",
                                      description="Serve the simulated payer over HTTP.")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="CORE SOAP/MIME endpoint at POST /core")

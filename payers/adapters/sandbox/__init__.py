@@ -1,7 +1,7 @@
 """The sandbox route: an embedded simulated payer for demos, development and tests.
 
 The check builds a real 270 (build_270), hands it in-process to the simulated payer
-(payers/sandbox_payer.py), which reads it with the codec's envelope reader and answers real
+(payer.py), which reads it with the codec's envelope reader and answers real
 271 text; the reply is then decoded and verified like any payer's. Answers are chosen by
 the patient's member id (2100C NM109; ids are compared upper-case):
 
@@ -36,20 +36,19 @@ plan.
 
 Plan dates are the calendar year of the 270's date; the group number is SBX-GROUP-100.
 ``sandbox_latency_ms`` in the directory adds a fixed delay to every answer (a delay at or
-beyond the route's timeout ends in PAYER_TIMEOUT). ``python -m payers.sandbox serve --port
-N`` serves the same payer over HTTP as a CORE SOAP and MIME endpoint (payers/sandbox_server.py).
+beyond the route's timeout ends in PAYER_TIMEOUT). ``python -m payers.adapters.sandbox serve
+--port N`` serves the same payer over HTTP as a CORE SOAP and MIME endpoint (server.py).
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 
+from payers.adapters.sandbox.payer import Fault, Outcome, simulate
 from payers.base import EligibilityAnswer, EligibilityQuery, Exchange, PayerError, PayerErrorCode
 from payers.directory import PayerEntry
 from payers.inquiry import build_request, read_reply
-from payers.sandbox_payer import Fault, Outcome, simulate
 from payers.verify import verify
 
 
@@ -100,9 +99,3 @@ class SandboxAdapter:
                             elapsed_ms=(time.monotonic() - started) * 1000)
         return PayerError(code, message, route=self.route, reached_payer=reached,
                           exchange=exchange)
-
-
-if __name__ == "__main__":
-    from payers.sandbox_server import main
-
-    sys.exit(main(sys.argv[1:]))

@@ -18,7 +18,7 @@ from payers.x12.build import (
     upper,
     write_interchange,
 )
-from payers.x12.codes_278 import CertificationType
+from payers.x12.codes.x278 import CertificationType
 from payers.x12.parties import (
     Dependent,
     InformationReceiver,
@@ -30,8 +30,8 @@ from payers.x12.parties import (
     originator,
     provider_name,
 )
-from payers.x12.x278_read import read_278, read_278_text
-from payers.x12.x278_types import (
+from payers.x12.x278.read import read_278, read_278_text
+from payers.x12.x278.types import (
     AuthorizationResponse,
     Decision,
     Quantity,

@@ -1,6 +1,6 @@
 """The clearinghouse-json adapter: a JSON eligibility API behind an OAuth2 bearer token.
 
-The request is the JSON body of payers/clearinghouse_map.py, POSTed to the route's ``url``
+The request is the JSON body of map.py, POSTed to the route's ``url``
 under the transport rules; the token comes from the route's ``token_url`` (client
 credentials), is cached until shortly before it expires, and is fetched again once when
 the API answers 401. The reply is mapped straight into the decoded 271 (no X12 text is
@@ -17,16 +17,16 @@ from collections.abc import Callable
 
 import requests
 
-from payers.base import EligibilityAnswer, EligibilityQuery, Exchange, PayerError, PayerErrorCode
-from payers.clearinghouse_map import (
+from payers.adapters.clearinghouse.map import (
     ReplyShapeError,
     control_number,
     refusals,
     request_body,
     to_271,
 )
+from payers.adapters.clearinghouse.oauth import TokenSource
+from payers.base import EligibilityAnswer, EligibilityQuery, Exchange, PayerError, PayerErrorCode
 from payers.directory import PayerEntry
-from payers.oauth import TokenSource
 from payers.replies import check_status, safe_token
 from payers.transport import HttpReply, Transport
 from payers.verify import verify

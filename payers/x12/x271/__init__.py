@@ -6,8 +6,8 @@ from typing import Any
 
 from payers.x12.envelope import Transaction, X12Warning, iter_transactions
 from payers.x12.errors import X12StructureError
-from payers.x12.x271_loops import Benefit, Eligibility271, Level, Patient
-from payers.x12.x271_parts import (
+from payers.x12.x271.loops import Benefit, Eligibility271, Level, Patient
+from payers.x12.x271.parts import (
     Address,
     Contact,
     DateRef,

@@ -18,7 +18,7 @@ from payers.x12.codes import (
 )
 from payers.x12.delimiters import Delimiters
 from payers.x12.envelope import X12Warning
-from payers.x12.x271_parts import (
+from payers.x12.x271.parts import (
     DateRef,
     Party,
     Procedure,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from payers.x12.codes_ack import InterchangeNote, InterchangeStatus
+from payers.x12.codes.ack import InterchangeNote, InterchangeStatus
 from payers.x12.elements import At, element, parse_date
 from payers.x12.envelope import read_interchange
 from payers.x12.errors import X12StructureError

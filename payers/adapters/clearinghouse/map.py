@@ -1,7 +1,7 @@
 """The clearinghouse JSON eligibility API (the Optum/Change Healthcare v3 shape): the request
 body for a query, and the reply mapped into the decoded 271 every other adapter returns.
 
-The reply is mapped straight into the 271 reader's model (payers.x12.x271_make), so
+The reply is mapped straight into the 271 reader's model (payers.x12.x271.make), so
 summarize() and verify() see the structure a payer's own 271 gives, with the reply's own
 words: payer messages and names are kept whole, and the 271's echo of our request (TRN01 2
 and BHT03) is the ``controlNumber`` the reply echoes, so that verify() can tell a reply to
@@ -19,9 +19,9 @@ from typing import Any
 
 from payers.base import EligibilityQuery
 from payers.directory import PayerEntry
-from payers.x12.x271_loops import Benefit, Eligibility271, Level
-from payers.x12.x271_make import Made271, benefit, eb, entity, organization, person
-from payers.x12.x271_parts import Name, Party
+from payers.x12.x271.loops import Benefit, Eligibility271, Level
+from payers.x12.x271.make import Made271, benefit, eb, entity, organization, person
+from payers.x12.x271.parts import Name, Party
 
 AAA_CODE = re.compile(r"^[0-9A-Z]{2}$")
 CODE = re.compile(r"^[0-9A-Z]{1,3}$")

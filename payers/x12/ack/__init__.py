@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from payers.x12.code_table import DescribedCode
-from payers.x12.codes_ack import (
+from payers.x12.ack.ta1 import Coded, InterchangeAcknowledgment, read_ta1, read_ta1_text
+from payers.x12.codes.ack import (
     ACCEPTING,
     ElementError,
     GroupError,
@@ -15,11 +15,11 @@ from payers.x12.codes_ack import (
     TransactionError,
     TransactionStatus,
 )
+from payers.x12.codes.table import DescribedCode
 from payers.x12.elements import At, element, optional
 from payers.x12.envelope import Transaction, iter_transactions
 from payers.x12.errors import X12StructureError
 from payers.x12.plain import to_plain
-from payers.x12.ta1 import Coded, InterchangeAcknowledgment, read_ta1, read_ta1_text
 
 __all__ = [
     "Coded",
