@@ -27,7 +27,7 @@ from operator import attrgetter
 from typing import Any
 
 from service.db.models import Alert
-from service.db.uow import UnitOfWork
+from service.db.ports import AlertsUnitOfWork
 from service.domain.alerts import NO_SHOW_DAYS, WRITTEN_KINDS, Derived, derive
 from service.domain.verdict import Settings
 
@@ -90,7 +90,7 @@ class AlertSource:
         self._lock = threading.Lock()
         self.loads = 0  # coverages derived from the database (tests, benchmarks)
 
-    def alerts(self, work: UnitOfWork, practice_id: uuid.UUID, today: date) -> PracticeAlerts:
+    def alerts(self, work: AlertsUnitOfWork, practice_id: uuid.UUID, today: date) -> PracticeAlerts:
         stamp = (*work.alerts.practice_stamp(practice_id), today)
         with self._lock:
             found = self._practices.get(practice_id)
@@ -112,7 +112,7 @@ class AlertSource:
                     self._practices.popitem(last=False)
             return built
 
-    def _build(self, work: UnitOfWork, practice_id: uuid.UUID, today: date) -> PracticeAlerts:
+    def _build(self, work: AlertsUnitOfWork, practice_id: uuid.UUID, today: date) -> PracticeAlerts:
         rows = work.alerts.rows(practice_id)
         resolved = [AlertView.of_row(r) for r in rows if r.resolved_at is not None]
         handled = {(a.kind, a.subject_id, a.fingerprint) for a in resolved}
@@ -124,7 +124,7 @@ class AlertSource:
         return PracticeAlerts(tuple(sorted(open_, key=by_order)),
                               tuple(sorted(resolved, key=by_order)))
 
-    def derived(self, work: UnitOfWork, practice_id: uuid.UUID,
+    def derived(self, work: AlertsUnitOfWork, practice_id: uuid.UUID,
                 today: date) -> list[AlertView]:
         """Every alert the practice's coverages raise today, in coverage order."""
         config = work.alerts.config(practice_id)
@@ -159,7 +159,7 @@ def _settings(thresholds: dict[str, Any] | None) -> Settings:
                        if k in Settings.__dataclass_fields__})
 
 
-def _derive(work: UnitOfWork, coverage_ids: Sequence[uuid.UUID], today: date,
+def _derive(work: AlertsUnitOfWork, coverage_ids: Sequence[uuid.UUID], today: date,
             settings: Settings) -> list[tuple[uuid.UUID, list[Derived]]]:
     facts = work.alerts.facts(coverage_ids, visits_since=today - timedelta(days=NO_SHOW_DAYS))
     return [(cid, derive(cid, auths=facts.auths.get(cid, []), visits=facts.visits.get(cid, []),

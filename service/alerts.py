@@ -20,7 +20,7 @@ from service import audit
 from service.access import Caller
 from service.alert_source import AlertSource, AlertView
 from service.db.models import Alert
-from service.db.uow import UnitOfWork
+from service.db.ports import AlertsUnitOfWork
 from service.domain.errors import NotFound
 
 __all__ = ["AlertPage", "AlertSource", "AlertView", "list_alerts", "resolve"]
@@ -33,7 +33,7 @@ class AlertPage:
 
 
 def list_alerts(
-    *, uow: UnitOfWork, source: AlertSource, clock: Callable[[], datetime], caller: Caller,
+    *, uow: AlertsUnitOfWork, source: AlertSource, clock: Callable[[], datetime], caller: Caller,
     kind: str | None, coverage_id: uuid.UUID | None, include_resolved: bool,
     window: tuple[int, int] | None = None,
 ) -> AlertPage:
@@ -54,7 +54,7 @@ def list_alerts(
     return AlertPage(rows[offset:offset + limit], len(rows))
 
 
-def resolve(*, uow: UnitOfWork, source: AlertSource, clock: Callable[[], datetime],
+def resolve(*, uow: AlertsUnitOfWork, source: AlertSource, clock: Callable[[], datetime],
             caller: Caller, alert_id: uuid.UUID) -> AlertView:
     """Mark an alert handled. A derived alert's resolution is the row written here, under
     the alert's id; it stays resolved until its facts change (and with them its id)."""
@@ -83,7 +83,7 @@ def resolve(*, uow: UnitOfWork, source: AlertSource, clock: Callable[[], datetim
             if found is None:
                 raise
             # Resolved at the same moment by someone else: theirs stands.
-            uow.session.rollback()
+            uow.rollback()
             row = uow.alerts.by_facts(caller.practice_id, found.kind, found.subject_id,
                                       found.fingerprint)
             if row is None:

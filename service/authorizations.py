@@ -14,7 +14,7 @@ from payers.x12.x278 import read_278_text
 from service import audit
 from service.access import Caller
 from service.db.models import Authorization, AuthorizationChange
-from service.db.uow import UnitOfWork
+from service.db.ports import LedgerUnitOfWork
 from service.domain.errors import InvalidInput, NotFound
 
 FIELDS = ("number", "unit", "quantity", "minutes_per_unit", "start_date", "end_date", "codes",
@@ -39,7 +39,7 @@ def _plain(auth: Authorization) -> dict[str, Any]:
 
 
 def create_authorization(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, data: dict[str, Any],
+    *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller, data: dict[str, Any],
     source: str = "manual",
 ) -> Authorization:
     now = clock()
@@ -72,7 +72,7 @@ def _duplicate() -> InvalidInput:
 
 
 def get_authorization(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, auth_id: uuid.UUID
+    *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller, auth_id: uuid.UUID
 ) -> tuple[Authorization, Sequence[AuthorizationChange]]:
     with uow:
         auth = uow.authorizations.get(caller.practice_id, auth_id)
@@ -86,7 +86,7 @@ def get_authorization(
 
 
 def list_authorizations(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, coverage_id: uuid.UUID
+    *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller, coverage_id: uuid.UUID
 ) -> list[Authorization]:
     with uow:
         if uow.coverages.get(caller.practice_id, coverage_id) is None:
@@ -99,7 +99,7 @@ def list_authorizations(
 
 
 def amend_authorization(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, auth_id: uuid.UUID,
+    *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller, auth_id: uuid.UUID,
     data: dict[str, Any], action: str = "update",
 ) -> Authorization:
     """Change quantity, dates, scope or status; the change is kept with who and when."""
@@ -131,7 +131,7 @@ def amend_authorization(
 
 
 def from_278(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
+    *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller,
     coverage_id: uuid.UUID, x12: str,
 ) -> tuple[Authorization, bool]:
     """Create or update an authorization from a 278 response; (authorization, created)."""

@@ -47,7 +47,12 @@ def read_verdict_inputs(conn: Connection, registry: PayerRegistry, *, practice_i
     """Everything a verdict needs about the coverage, read on `conn` (in its transaction,
     under the locks it holds); None when the practice has no such coverage. `exclude_visit`
     is the visit being booked: the counts are of the others."""
-    rows = read_verdict_rows(conn, practice_id, coverage_id, exclude_visit=exclude_visit)
+    return inputs_of(registry, read_verdict_rows(conn, practice_id, coverage_id,
+                                                 exclude_visit=exclude_visit))
+
+
+def inputs_of(registry: PayerRegistry, rows: VerdictRows | None) -> VerdictInputs | None:
+    """The rows a reader returned, with the payer's rules and the counting policy."""
     if rows is None:
         return None
     return VerdictInputs(ctx=context_of(registry, rows), auths=rows.auths,

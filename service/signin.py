@@ -21,7 +21,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from service import audit
 from service.access import Caller
-from service.db import signin as db
 from service.db.models import StaffUser
 from service.db.uow import UnitOfWork
 from service.domain import staff as rules
@@ -60,7 +59,7 @@ def sign_in(*, uow: UnitOfWork, clock: Callable[[], datetime], secret: str,
     if waited is not None:
         return SignIn(None, retry_after=waited)
     with uow:
-        row = db.find_account(uow.session, email)
+        row = uow.staff.by_email(email)
     if row is None:
         check_password_hash(_DUMMY_HASH, attempt.password)
         return SignIn(None)
@@ -74,10 +73,10 @@ def sign_in(*, uow: UnitOfWork, clock: Callable[[], datetime], secret: str,
         _failed(uow=uow, row=row, attempt=attempt, now=clock())
         return SignIn(None)
     with uow:
-        db.signed_in(uow.session, row.id, now=now)
+        uow.signin.signed_in(row.id, now=now)
         # The address's row before the pair's, in the throttle's order: no deadlock.
-        db.give_back(uow.session, _address_key(attempt.address))
-        db.forget(uow.session, pair)
+        uow.signin.give_back(_address_key(attempt.address))
+        uow.signin.forget(pair)
         _audit(uow, row, f"user:{row.id}", attempt, now, "sign_in")
         uow.commit()
     return SignIn(to_staff(row))
@@ -87,15 +86,15 @@ def _throttle(*, uow: UnitOfWork, now: datetime, email: str, pair: str,
               attempt: Attempt) -> int | None:
     """Count this attempt; seconds to wait when the address is over a limit, else None."""
     with uow:
-        per_address, address_ends = db.hit(uow.session, _address_key(attempt.address),
-                                           now=now, window=rules.THROTTLE_WINDOW)
-        per_pair, pair_ends = db.hit(uow.session, pair, now=now, window=rules.THROTTLE_WINDOW)
+        per_address, address_ends = uow.signin.hit(_address_key(attempt.address), now=now,
+                                                   window=rules.THROTTLE_WINDOW)
+        per_pair, pair_ends = uow.signin.hit(pair, now=now, window=rules.THROTTLE_WINDOW)
         over = [ends for hits, limit, ends in (
             (per_address, rules.ADDRESS_FAILURES, address_ends),
             (per_pair, rules.PAIR_ATTEMPTS, pair_ends)) if hits > limit]
         if over and per_pair == rules.PAIR_ATTEMPTS + 1:
             # The first refused attempt of a window: worth one audit row, if an account.
-            row = db.find_account(uow.session, email)
+            row = uow.staff.by_email(email)
             if row is not None:
                 _audit(uow, row, _visitor(attempt), attempt, now, "throttled")
         uow.commit()
@@ -107,11 +106,10 @@ def _throttle(*, uow: UnitOfWork, now: datetime, email: str, pair: str,
 
 def _failed(*, uow: UnitOfWork, row: StaffUser, attempt: Attempt, now: datetime) -> None:
     with uow:
-        failures = db.count_failure(uow.session, row.id)
+        failures = uow.signin.count_failure(row.id)
         _audit(uow, row, _visitor(attempt), attempt, now, "sign_in_failed")
-        if failures >= rules.ACCOUNT_FAILURES and db.lock(
-                uow.session, row.id, failures=rules.ACCOUNT_FAILURES,
-                until=now + rules.LOCKOUT):
+        if failures >= rules.ACCOUNT_FAILURES and uow.signin.lock(
+                row.id, failures=rules.ACCOUNT_FAILURES, until=now + rules.LOCKOUT):
             _audit(uow, row, _visitor(attempt), attempt, now, "locked")
         uow.commit()
 

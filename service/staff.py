@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from service import audit
@@ -54,12 +53,12 @@ def create_user(
     with uow:
         if uow.practices.get(practice_id) is None:
             raise NotFound("practice")
-        if uow.session.scalars(select(StaffUser.id).where(StaffUser.email == email)).first():
+        if uow.staff.email_taken(email):
             raise InvalidInput({"email": ["An account with this email exists already."]})
         row = StaffUser(practice_id=practice_id, email=email, role=role, failed_logins=0,
                         password_hash=generate_password_hash(password, method="scrypt"),
                         created_at=clock())
-        uow.session.add(row)
+        uow.staff.add(row)
         uow.commit()
         return to_staff(row)
 
@@ -67,21 +66,20 @@ def create_user(
 def get_staff(*, uow: UnitOfWork, user_id: uuid.UUID) -> Staff | None:
     """The account behind a session, or None once it is disabled or gone."""
     with uow:
-        row = uow.session.get(StaffUser, user_id)
+        row = uow.staff.get(user_id)
         return to_staff(row) if row is not None and row.disabled_at is None else None
 
 
 def list_users(*, uow: UnitOfWork, caller: Caller) -> Sequence[StaffUser]:
     with uow:
-        return uow.session.scalars(select(StaffUser).where(
-            StaffUser.practice_id == caller.practice_id).order_by(StaffUser.email)).all()
+        return uow.staff.of_practice(caller.practice_id)
 
 
 def unlock_user(
     *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, user_id: uuid.UUID
 ) -> None:
     with uow:
-        row = uow.session.get(StaffUser, user_id)
+        row = uow.staff.get(user_id)
         if row is None or row.practice_id != caller.practice_id:
             raise NotFound("user")
         row.failed_logins, row.locked_until = 0, None
@@ -98,7 +96,6 @@ def actor_names(*, uow: UnitOfWork, practice_id: uuid.UUID,
              if not a.startswith("user:")}
     if ids:
         with uow:
-            for row in uow.session.scalars(select(StaffUser).where(
-                    StaffUser.id.in_(ids), StaffUser.practice_id == practice_id)):
+            for row in uow.staff.among(practice_id, ids):
                 names[f"user:{row.id}"] = row.email
     return names

@@ -20,19 +20,19 @@ from sqlalchemy.exc import IntegrityError
 from payers.registry import PayerRegistry
 from service import audit
 from service.access import Caller
-from service.db.models import Authorization, Visit
-from service.db.uow import UnitOfWork
+from service.db.models import Visit
+from service.db.ports import LedgerUnitOfWork
 from service.domain.allocation import VisitSpec, draw
 from service.domain.errors import NotFound
 from service.domain.policy import effect
 from service.domain.verdict import evaluate
-from service.ledger_context import read_verdict_inputs, usage_from
+from service.ledger_context import inputs_of, usage_from
 
 VISIT_FIELDS = ("date", "code", "minutes", "provider_npi", "external_id", "status")
 
 
 def book_visit(
-    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    *, uow: Callable[[], LedgerUnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, data: dict[str, Any],
 ) -> tuple[Visit, bool]:
     """Record a visit, or update the one with the same external id; (visit, created)."""
@@ -44,7 +44,7 @@ def book_visit(
 
 
 def _book_once(
-    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    *, uow: Callable[[], LedgerUnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, data: dict[str, Any],
 ) -> tuple[Visit, bool]:
     now = clock()
@@ -76,7 +76,7 @@ def _book_once(
 
 
 def set_status(
-    *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    *, uow: Callable[[], LedgerUnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, visit_id: uuid.UUID, status: str,
 ) -> Visit:
     now = clock()
@@ -94,7 +94,7 @@ def set_status(
 
 
 def get_visit(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, visit_id: uuid.UUID
+    *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller, visit_id: uuid.UUID
 ) -> Visit:
     with uow:
         visit = uow.visits.get(caller.practice_id, visit_id)
@@ -107,7 +107,7 @@ def get_visit(
 
 
 def list_visits(
-    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
+    *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller,
     coverage_id: uuid.UUID, start: date | None, end: date | None,
 ) -> Sequence[Visit]:
     with uow:
@@ -120,11 +120,11 @@ def list_visits(
         return rows
 
 
-def _release(work: UnitOfWork, visit: Visit) -> None:
+def _release(work: LedgerUnitOfWork, visit: Visit) -> None:
     """Give back what the visit holds (under the caller's lock)."""
     if visit.authorization_id is None or visit.effect == "release" or not visit.units:
         return
-    auth = work.session.get(Authorization, visit.authorization_id)
+    auth = work.authorizations.get(visit.practice_id, visit.authorization_id)
     if auth is not None:
         if visit.effect == "use":
             auth.used = max(0, auth.used - visit.units)
@@ -134,7 +134,7 @@ def _release(work: UnitOfWork, visit: Visit) -> None:
     visit.effect = "release"
 
 
-def _allocate(work: UnitOfWork, registry: PayerRegistry, visit: Visit, now: datetime) -> None:
+def _allocate(work: LedgerUnitOfWork, registry: PayerRegistry, visit: Visit, now: datetime) -> None:
     """Release, re-evaluate and draw again: a changed date, code, provider or status may move
     the visit to another authorization, or off authorizations altogether."""
     # The row locks come first, in id order, before anything is written. Everything the
@@ -145,9 +145,8 @@ def _allocate(work: UnitOfWork, registry: PayerRegistry, visit: Visit, now: date
               work.authorizations.for_coverage(visit.coverage_id, lock=True)}
     _release(work, visit)
     work.flush()
-    inputs = read_verdict_inputs(work.session.connection(), registry,
-                                 practice_id=visit.practice_id, coverage_id=visit.coverage_id,
-                                 exclude_visit=visit.id)
+    inputs = inputs_of(registry, work.verdict_rows.read(
+        visit.practice_id, visit.coverage_id, exclude_visit=visit.id))
     if inputs is None:
         raise NotFound("coverage")
     ctx = inputs.ctx

@@ -13,12 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-
 from service import audit
 from service.access import Caller
-from service.db import signin as db
-from service.db.models import StaffSession, StaffUser
 from service.db.uow import UnitOfWork
 from service.domain.errors import NotFound
 from service.staff import Staff, to_staff
@@ -48,8 +44,8 @@ def start(*, uow: UnitOfWork, clock: Callable[[], datetime], lifetime: Lifetime,
     """A new session for the user; the token for the cookie."""
     token = secrets.token_urlsafe(32)
     with uow:
-        db.add_session(uow.session, token_hash=_hash(token), user_id=user_id, now=clock(),
-                       lifetime=lifetime.absolute)
+        uow.web_sessions.add(token_hash=_hash(token), user_id=user_id, now=clock(),
+                             lifetime=lifetime.absolute)
         uow.commit()
     return token
 
@@ -58,26 +54,25 @@ def find(*, uow: UnitOfWork, clock: Callable[[], datetime], lifetime: Lifetime,
          token: str) -> Found:
     now = clock()
     with uow:
-        found = db.session_row(uow.session, _hash(token))
+        found = uow.web_sessions.get(_hash(token))
         if found is None:
             return Found(None)
         row, user = found
         if now - row.seen_at > lifetime.idle or now - row.created_at > lifetime.absolute:
-            db.end_session(uow.session, row.id)
+            uow.web_sessions.end(row.id)
             uow.commit()
             return Found(None, expired=True)
         if user.disabled_at is not None:
             return Found(None)
         if now - row.seen_at >= TOUCH_EVERY:
-            uow.session.execute(update(StaffSession).where(StaffSession.id == row.id)
-                                .values(seen_at=now))
+            uow.web_sessions.seen(row.id, now=now)
             uow.commit()
         return Found(to_staff(user))
 
 
 def end(*, uow: UnitOfWork, token: str) -> None:
     with uow:
-        db.end_session(uow.session, _hash(token))
+        uow.web_sessions.end(_hash(token))
         uow.commit()
 
 
@@ -85,10 +80,10 @@ def end_all(*, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
             user_id: uuid.UUID) -> int:
     """Sign a user of the caller's practice out of every browser; how many sessions ended."""
     with uow:
-        user = uow.session.get(StaffUser, user_id)
+        user = uow.staff.get(user_id)
         if user is None or user.practice_id != caller.practice_id:
             raise NotFound("user")
-        ended = db.end_sessions(uow.session, user_id)
+        ended = uow.web_sessions.end_all(user_id)
         audit.record(uow, caller=caller, clock=clock, action="sign_out_all",
                      resource_type="staff_user", resource_ids=[user_id])
         uow.commit()

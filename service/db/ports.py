@@ -5,10 +5,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import date
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
-from service.db.models import AuditEvent, Coverage, Patient
+from service.db.alerts import CoverageFacts
+from service.db.models import (
+    Alert,
+    AuditEvent,
+    Authorization,
+    AuthorizationChange,
+    Coverage,
+    Patient,
+    Visit,
+)
+from service.db.verdict_reads import VerdictRows
 
 
 class Patients(Protocol):
@@ -42,15 +54,63 @@ class Audited(Protocol):
     def audit(self) -> AuditLog: ...
 
 
-class RecordsUnitOfWork(Audited, Protocol):
-    """The unit of work of the patient and coverage use cases: `with uow: ...;
-    uow.commit()`; leaving the block without commit() rolls back."""
+class Authorizations(Protocol):
+    def add(self, auth: Authorization) -> None: ...
 
-    @property
-    def patients(self) -> Patients: ...
+    def get(self, practice_id: uuid.UUID, auth_id: uuid.UUID, *,
+            lock: bool = False) -> Authorization | None: ...
 
-    @property
-    def coverages(self) -> Coverages: ...
+    def by_number(self, coverage_id: uuid.UUID, number: str) -> Authorization | None: ...
+
+    def for_coverage(self, coverage_id: uuid.UUID, *,
+                     lock: bool = False) -> list[Authorization]: ...
+
+    def add_change(self, change: AuthorizationChange) -> None: ...
+
+    def changes(self, auth_id: uuid.UUID) -> Sequence[AuthorizationChange]: ...
+
+
+class Visits(Protocol):
+    def add(self, visit: Visit) -> None: ...
+
+    def get(self, practice_id: uuid.UUID, visit_id: uuid.UUID) -> Visit | None: ...
+
+    def by_external_id(self, practice_id: uuid.UUID, external_id: str) -> Visit | None: ...
+
+    def for_coverage(self, coverage_id: uuid.UUID, *, start: date | None = None,
+                     end: date | None = None) -> Sequence[Visit]: ...
+
+
+class VerdictRowsReader(Protocol):
+    """What a verdict needs about a coverage, as the unit of work sees it (its own writes
+    included); None when the practice has no such coverage."""
+
+    def read(self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *,
+             exclude_visit: uuid.UUID | None = None) -> VerdictRows | None: ...
+
+
+class Alerts(Protocol):
+    def practice_stamp(self, practice_id: uuid.UUID) -> tuple[int, ...]: ...
+
+    def config(self, practice_id: uuid.UUID) -> tuple[int, dict[str, Any] | None] | None: ...
+
+    def coverage_stamps(self, practice_id: uuid.UUID) -> list[tuple[uuid.UUID, int]]: ...
+
+    def facts(self, coverage_ids: Sequence[uuid.UUID], *, visits_since: date) -> CoverageFacts:
+        ...
+
+    def rows(self, practice_id: uuid.UUID) -> Sequence[Alert]: ...
+
+    def get(self, practice_id: uuid.UUID, alert_id: uuid.UUID) -> Alert | None: ...
+
+    def by_facts(self, practice_id: uuid.UUID, kind: str, subject_id: str,
+                 fingerprint: str) -> Alert | None: ...
+
+    def add(self, alert: Alert) -> None: ...
+
+
+class Transaction(Audited, Protocol):
+    """`with uow: ...; uow.commit()`; leaving the block without commit() rolls back."""
 
     def __enter__(self) -> Self: ...
 
@@ -60,3 +120,42 @@ class RecordsUnitOfWork(Audited, Protocol):
     def flush(self) -> None: ...
 
     def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+class RecordsUnitOfWork(Transaction, Protocol):
+    """The unit of work of the patient and coverage use cases."""
+
+    @property
+    def patients(self) -> Patients: ...
+
+    @property
+    def coverages(self) -> Coverages: ...
+
+
+class LedgerUnitOfWork(Transaction, Protocol):
+    """The unit of work of the authorization and visit use cases."""
+
+    @property
+    def coverages(self) -> Coverages: ...
+
+    @property
+    def authorizations(self) -> Authorizations: ...
+
+    @property
+    def visits(self) -> Visits: ...
+
+    @property
+    def verdict_rows(self) -> VerdictRowsReader: ...
+
+    def serialized(self) -> AbstractContextManager[object]:
+        """Held while counting against authorizations (see service/db/uow.py)."""
+        ...
+
+
+class AlertsUnitOfWork(Transaction, Protocol):
+    """The unit of work of the alert use cases."""
+
+    @property
+    def alerts(self) -> Alerts: ...

@@ -24,6 +24,9 @@ from service.db.repositories import (
     PatientRepository,
     PracticeRepository,
 )
+from service.db.signin import SignInRepository, WebSessionRepository
+from service.db.staff import StaffRepository
+from service.db.verdict_reads import VerdictReads
 
 _SQLITE_WRITES = threading.RLock()
 
@@ -50,6 +53,10 @@ class UnitOfWork:
         self.fees = FeeRepository(self.session)
         self.settings = SettingsRepository(self.session)
         self.alerts = AlertRepository(self.session)
+        self.verdict_rows = VerdictReads(self.session)
+        self.staff = StaffRepository(self.session)
+        self.signin = SignInRepository(self.session)
+        self.web_sessions = WebSessionRepository(self.session)
         return self
 
     def __exit__(
@@ -74,3 +81,7 @@ class UnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
+
+    def rollback(self) -> None:
+        """Drop what the failed commit tried, so the block may read (and commit) again."""
+        self.session.rollback()

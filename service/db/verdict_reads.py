@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.orm import Session
 
 from service.db.models import (
     Authorization,
@@ -105,11 +106,7 @@ def read_verdict_rows(conn: Connection, practice_id: uuid.UUID, coverage_id: uui
     mine = {**ids, "payer": coverage.payer}
     checks = [CheckFacts(status=c.status, checked_at=c.checked_at, summary=c.summary)
               for c in conn.execute(_CHECKS, mine)]
-    auths = tuple(AuthState(
-        id=str(a.id), number=a.number, status=a.status, unit=a.unit, quantity=a.quantity,
-        minutes_per_unit=a.minutes_per_unit, start_date=a.start_date, end_date=a.end_date,
-        codes=frozenset(c for c in a.codes.split(",") if c), provider_npi=a.provider_npi,
-        used=a.used, reserved=a.reserved) for a in conn.execute(_AUTHS, ids))
+    auths = tuple(auth_state(a) for a in conn.execute(_AUTHS, ids))
     dates = tuple(conn.scalars(_DATES, ids) if exclude_visit is None else
                   conn.scalars(_DATES_BUT_ONE, {**ids, "exclude": exclude_visit}))
     return VerdictRows(
@@ -124,3 +121,24 @@ def read_verdict_rows(conn: Connection, practice_id: uuid.UUID, coverage_id: uui
         fees={code: Decimal(amount) for code, amount in conn.execute(_FEES, mine)},
     )
 
+
+def auth_state(a: Any) -> AuthState:
+    """An authorization's row (or object) as a verdict counts from it."""
+    return AuthState(
+        id=str(a.id), number=a.number, status=a.status, unit=a.unit, quantity=a.quantity,
+        minutes_per_unit=a.minutes_per_unit, start_date=a.start_date, end_date=a.end_date,
+        codes=frozenset(c for c in a.codes.split(",") if c), provider_npi=a.provider_npi,
+        used=a.used, reserved=a.reserved)
+
+
+class VerdictReads:
+    """The reader on a unit of work's own connection: inside its transaction, under the row
+    locks it holds, seeing what it has flushed."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def read(self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *,
+             exclude_visit: uuid.UUID | None = None) -> VerdictRows | None:
+        return read_verdict_rows(self.session.connection(), practice_id, coverage_id,
+                                 exclude_visit=exclude_visit)

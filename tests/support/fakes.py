@@ -4,28 +4,56 @@ tests of use cases: what a use case stores is visible after commit() and gone wi
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy.exc import IntegrityError
 
-from service.db.models import AuditEvent, Coverage, Patient
+from service.db.models import (
+    Alert,
+    AuditEvent,
+    Authorization,
+    AuthorizationChange,
+    Base,
+    Coverage,
+    EligibilityCheck,
+    FeeScheduleEntry,
+    Patient,
+    Practice,
+    PracticeSettings,
+    Visit,
+)
+from tests.support.fake_ledger import (
+    FakeAlerts,
+    FakeAuthorizations,
+    FakeVerdictRows,
+    FakeVisits,
+)
+from tests.support.rows import Rows
 
-
-class _Rows:
-    """The rows of one table: committed ones, and those added since the last commit."""
-
-    def __init__(self) -> None:
-        self.committed: list[Any] = []
-        self.pending: list[Any] = []
-
-    def all(self) -> list[Any]:
-        return [*self.committed, *self.pending]
+# The table of each kind of row, and the unique rules the database keeps on it (a row whose
+# key is None takes no part, as NULLs do not clash).
+TABLES: dict[type[Base], str] = {
+    Patient: "patients", Coverage: "coverages", AuditEvent: "audit",
+    Authorization: "authorizations", AuthorizationChange: "authorization_changes",
+    Visit: "visits", Alert: "alerts", Practice: "practices", PracticeSettings: "settings",
+    FeeScheduleEntry: "fees", EligibilityCheck: "checks"}
+UNIQUE: dict[str, tuple[str, Callable[[Any], Hashable | None]]] = {
+    "patients": ("uq_patients_practice_external",
+                 lambda r: None if r.external_id is None else (r.practice_id, r.external_id)),
+    "authorizations": ("uq_authorizations_coverage_number",
+                       lambda r: (r.coverage_id, r.number)),
+    "visits": ("uq_visits_practice_external",
+               lambda r: None if r.external_id is None else (r.practice_id, r.external_id)),
+    "alerts": ("uq_alerts_subject",
+               lambda r: (r.practice_id, r.kind, r.subject_id, r.fingerprint)),
+}
 
 
 class FakePatients:
-    def __init__(self, rows: _Rows) -> None:
+    def __init__(self, rows: Rows) -> None:
         self.rows = rows
 
     def add(self, patient: Patient) -> None:
@@ -50,7 +78,7 @@ class FakePatients:
 
 
 class FakeCoverages:
-    def __init__(self, rows: _Rows) -> None:
+    def __init__(self, rows: Rows) -> None:
         self.rows = rows
 
     def add(self, coverage: Coverage) -> None:
@@ -69,7 +97,7 @@ class FakeCoverages:
 
 
 class FakeAudit:
-    def __init__(self, rows: _Rows) -> None:
+    def __init__(self, rows: Rows) -> None:
         self.rows = rows
 
     def add_all(self, events: Sequence[AuditEvent]) -> None:
@@ -81,35 +109,47 @@ class FakeUnitOfWork:
     added (changes to rows already committed stay, as with expired ORM objects reloaded)."""
 
     def __init__(self) -> None:
-        self.tables = {name: _Rows() for name in ("patients", "coverages", "audit")}
+        self.tables = {name: Rows() for name in TABLES.values()}
+        self.commits = 0
         self.patients = FakePatients(self.tables["patients"])
         self.coverages = FakeCoverages(self.tables["coverages"])
         self.audit = FakeAudit(self.tables["audit"])
-        self.commits = 0
+        self.authorizations = FakeAuthorizations(self.tables["authorizations"],
+                                                 self.tables["authorization_changes"])
+        self.visits = FakeVisits(self.tables["visits"])
+        self.verdict_rows = FakeVerdictRows(self.tables)
+        self.alerts = FakeAlerts(self.tables, lambda: self.commits)
+
+    def __call__(self) -> Self:
+        """The same unit of work, for use cases that take a factory of them."""
+        return self
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        for rows in self.tables.values():
-            rows.pending.clear()
+        self.rollback()
+
+    def given(self, *rows: Base) -> None:
+        """Rows stored before the test, each in its table (practices, checks, settings …)."""
+        for row in rows:
+            self.tables[TABLES[type(row)]].committed.append(row)
+
+    def serialized(self) -> AbstractContextManager[object]:
+        return nullcontext()
 
     def flush(self) -> None:
         """Gives new rows their ids, as the database's defaults would, and keeps the unique
-        rule of external ids per practice."""
+        rules of the tables."""
         for rows in self.tables.values():
             for row in rows.pending:
                 if getattr(row, "id", None) is None:
                     row.id = uuid.uuid4()
-        seen: set[tuple[uuid.UUID, str]] = set()
-        for patient in self.tables["patients"].all():
-            if patient.external_id is not None:
-                key = (patient.practice_id, patient.external_id)
-                if key in seen:
-                    raise IntegrityError("uq_patients_practice_external", None,
-                                         Exception("duplicate external id"))
-                seen.add(key)
+        for table, (name, key) in UNIQUE.items():
+            keys = [k for k in map(key, self.tables[table].all()) if k is not None]
+            if len(keys) != len(set(keys)):
+                raise IntegrityError(name, None, Exception(f"duplicate key of {table}"))
 
     def commit(self) -> None:
         self.flush()
@@ -117,6 +157,10 @@ class FakeUnitOfWork:
             rows.committed.extend(rows.pending)
             rows.pending.clear()
         self.commits += 1
+
+    def rollback(self) -> None:
+        for rows in self.tables.values():
+            rows.pending.clear()
 
     @property
     def audit_rows(self) -> list[AuditEvent]:
