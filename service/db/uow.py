@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.db.alerts import AlertRepository
 from service.db.checks import EligibilityCheckRepository
+from service.db.dashboard_reads import DashboardReads
 from service.db.ledger import (
     AuthorizationRepository,
     FeeRepository,
@@ -24,6 +25,8 @@ from service.db.repositories import (
     PatientRepository,
     PracticeRepository,
 )
+from service.db.run_reports import RunReports
+from service.db.runs import RunRepository
 
 _SQLITE_WRITES = threading.RLock()
 
@@ -50,6 +53,9 @@ class UnitOfWork:
         self.fees = FeeRepository(self.session)
         self.settings = SettingsRepository(self.session)
         self.alerts = AlertRepository(self.session)
+        self.runs = RunRepository(self.session)
+        self.run_reports = RunReports(self.session)
+        self.dashboard = DashboardReads(self.session)
         return self
 
     def __exit__(
