@@ -14,7 +14,8 @@ from typing import Any
 import click
 
 from service import db_status, practices
-from service.reverify import report, runs, selection
+from service.domain.reverification import Selection
+from service.reverify import report, runs
 from service.reverify.items import Outcome
 from service.reverify.runner import Runner
 from service.reverify.setup import deps_for, queue_for
@@ -56,8 +57,8 @@ def reverify(within_days: int, older_than_hours: float | None, every: bool,
     wiring = current_wiring()
     if older_than_hours is None and not every:
         older_than_hours = 72.0
-    chosen = selection.Selection(within_days=within_days, older_than_hours=older_than_hours,
-                                 every_active=every, practice_id=practice_id)
+    chosen = Selection(within_days=within_days, older_than_hours=older_than_hours,
+                       every_active=every, practice_id=practice_id)
     try:
         with db_status.unusable_as_error():
             if practice_id is not None and not practices.exists(uow=wiring.uow(),
@@ -76,9 +77,9 @@ def reverify(within_days: int, older_than_hours: float | None, every: bool,
     sys.exit(code)
 
 
-def _dry_run(wiring: Wiring, chosen: selection.Selection, as_json: bool) -> None:
+def _dry_run(wiring: Wiring, chosen: Selection, as_json: bool) -> None:
     count = 0
-    rows = selection.preview(uow=wiring.uow(), selection=chosen, now=wiring.clock())
+    rows = runs.preview(uow=wiring.uow(), selection=chosen, now=wiring.clock())
     if as_json:
         click.echo('{"dry_run": true, "coverages": [', nl=False)
     for coverage_id, practice, payer, next_visit in rows:
@@ -96,7 +97,7 @@ def _dry_run(wiring: Wiring, chosen: selection.Selection, as_json: bool) -> None
         click.echo(f"{_coverages(count)} would be checked", err=True)
 
 
-def _run(wiring: Wiring, chosen: selection.Selection, *, as_json: bool,
+def _run(wiring: Wiring, chosen: Selection, *, as_json: bool,
          resume_id: uuid.UUID | None, enqueue: bool, max_attempts: int) -> int:
     queue = queue_for(wiring)
     if enqueue and queue is None:

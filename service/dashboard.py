@@ -13,17 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-
 from service import alerts
 from service.access import Caller
-from service.db.models import (
-    Coverage,
-    EligibilityCheck,
-    ReverificationItem,
-    ReverificationRun,
-    Visit,
-)
+from service.db.models import Visit
+from service.db.run_reports import RunReports
 from service.db.uow import UnitOfWork
 from service.domain.eligibility import ANSWERED
 from service.reverify import parts
@@ -79,20 +72,12 @@ def figures(*, uow: Callable[[], UnitOfWork], source: alerts.AlertSource,
     open_alerts = alerts.list_alerts(uow=uow(), source=source, clock=clock, caller=caller,
                                      kind=None, coverage_id=None, include_resolved=False).items
     with uow() as work:
-        checks = work.session.execute(select(
-            EligibilityCheck.coverage_id, EligibilityCheck.payer, EligibilityCheck.status,
-            EligibilityCheck.started_at,
-        ).where(EligibilityCheck.practice_id == caller.practice_id,
-                EligibilityCheck.status != "pending",
-                EligibilityCheck.started_at >= now - timedelta(days=WINDOW_DAYS))).all()
-        total = work.session.scalar(select(func.count()).select_from(Coverage).where(
-            Coverage.practice_id == caller.practice_id)) or 0
-        upcoming = work.session.execute(select(Visit, Coverage.patient_id).join(
-            Coverage, Coverage.id == Visit.coverage_id).where(
-            Visit.practice_id == caller.practice_id, Visit.status == "scheduled",
-            Visit.date >= today, Visit.date <= today + timedelta(days=AHEAD_DAYS),
-        ).order_by(Visit.date)).all()
-        report = last_run(work, caller.practice_id)
+        checks = work.dashboard.checks_since(caller.practice_id,
+                                             now - timedelta(days=WINDOW_DAYS))
+        total = work.dashboard.coverage_total(caller.practice_id)
+        upcoming = work.dashboard.scheduled_visits(caller.practice_id, today,
+                                                   today + timedelta(days=AHEAD_DAYS))
+        report = last_run(work.run_reports, caller.practice_id)
     days = [today - timedelta(days=n) for n in range(WINDOW_DAYS - 1, -1, -1)]
     by_day: dict[date, Counter[str]] = {d: Counter() for d in days}
     by_payer: dict[str, Counter[str]] = {}
@@ -114,18 +99,14 @@ def figures(*, uow: Callable[[], UnitOfWork], source: alerts.AlertSource,
     )
 
 
-def last_run(work: UnitOfWork, practice_id: uuid.UUID) -> RunReport | None:
+def last_run(reports: RunReports, practice_id: uuid.UUID) -> RunReport | None:
     """The latest re-verification run this practice took part in, with only its own items
     counted (a run over every practice that held none of them is not its last run)."""
-    run = work.session.scalars(select(ReverificationRun).where(parts.visible_to(practice_id))
-                               .order_by(ReverificationRun.created_at.desc()).limit(1)).first()
+    run = reports.latest(practice_id)
     if run is None:
         return None
-    [part] = parts.parts(work.session, practice_id, [run])
-    items = work.session.execute(select(ReverificationItem, Coverage.patient_id).join(
-        Coverage, Coverage.id == ReverificationItem.coverage_id).where(
-        ReverificationItem.run_id == run.id, ReverificationItem.practice_id == practice_id,
-    ).order_by(ReverificationItem.id)).all()
+    [part] = parts.parts(reports, practice_id, [run])
+    items = reports.items(run.id, practice_id)
     outcomes = Counter(item.outcome or item.state for item, _ in items)
     changed = [{"coverage_id": item.coverage_id, "patient_id": patient,
                 "outcome": item.outcome, "changes": item.changes}

@@ -47,6 +47,7 @@ from service.db.models import (
 from service.db.repositories import AUDIT, AUDITED, INSERT_AUDIT, next_number
 from service.db.statements import Statements, statements_for
 from service.domain.eligibility import ANSWERED
+from service.domain.reverification import UNFINISHED
 
 CHECKS = cast(Table, EligibilityCheck.__table__)
 COVERAGES = cast(Table, Coverage.__table__)
@@ -54,7 +55,6 @@ PATIENTS = cast(Table, Patient.__table__)
 PRACTICES = cast(Table, Practice.__table__)
 ITEMS = cast(Table, ReverificationItem.__table__)
 ALERTS = cast(Table, Alert.__table__)
-UNFINISHED = ("pending", "running", "retry")
 RAW = ("request_raw", "response_raw")
 
 

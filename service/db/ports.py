@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -159,3 +159,20 @@ class AlertsUnitOfWork(Transaction, Protocol):
 
     @property
     def alerts(self) -> Alerts: ...
+
+# Nightly runs: what a run's report reads of its items (service/reverify/report.py and
+# parts.py). service/db/run_reports.py RunReports reads them from the database.
+
+
+class RunFigures(Protocol):
+    def counts(self, run_id: uuid.UUID, practice_id: uuid.UUID | None = None
+               ) -> Sequence[tuple[str, str | None, int, int | None]]:
+        """(state, outcome, items, items that found changes), by state and outcome."""
+
+    def changes(self, run_id: uuid.UUID, practice_id: uuid.UUID | None = None
+                ) -> Sequence[tuple[uuid.UUID, uuid.UUID, str, list[dict[str, Any]] | None]]:
+        """(coverage id, patient id, payer, changes) of each item that found changes."""
+
+    def part_figures(self, practice_id: uuid.UUID, run_ids: Sequence[uuid.UUID]
+                     ) -> dict[uuid.UUID, tuple[int, int, datetime | None]]:
+        """By run: (the practice's items, those unfinished, its last item's end)."""

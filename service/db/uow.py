@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.db.alerts import AlertRepository
 from service.db.checks import EligibilityCheckRepository
+from service.db.dashboard_reads import DashboardReads
 from service.db.ledger import (
     AuthorizationRepository,
     FeeRepository,
@@ -24,6 +25,8 @@ from service.db.repositories import (
     PatientRepository,
     PracticeRepository,
 )
+from service.db.run_reports import RunReports
+from service.db.runs import RunRepository
 from service.db.signin import SignInRepository, WebSessionRepository
 from service.db.staff import StaffRepository
 from service.db.verdict_reads import VerdictReads
@@ -57,6 +60,9 @@ class UnitOfWork:
         self.staff = StaffRepository(self.session)
         self.signin = SignInRepository(self.session)
         self.web_sessions = WebSessionRepository(self.session)
+        self.runs = RunRepository(self.session)
+        self.run_reports = RunReports(self.session)
+        self.dashboard = DashboardReads(self.session)
         return self
 
     def __exit__(

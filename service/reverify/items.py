@@ -30,7 +30,6 @@ from service.eligibility import CheckRequest, ForItem, NotStarted, run_check
 from service.reverify.limits import Limits
 
 log = logging.getLogger("coverwatch.reverify")
-UNFINISHED = ("pending", "running", "retry")
 SCOPES = frozenset({"read", "write"})
 
 

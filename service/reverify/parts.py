@@ -1,4 +1,4 @@
-"""A practice's part of a run: which runs it sees, and each one's figures over its items only."""
+"""A practice's part of a run: its status, end and size over that practice's items only."""
 
 from __future__ import annotations
 
@@ -6,22 +6,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session
-
-from service.db.models import ReverificationItem, ReverificationRun
-from service.reverify.items import UNFINISHED
-
-
-def visible_to(practice_id: uuid.UUID) -> Any:
-    """Runs of this practice, and runs over every practice that hold at least one of its
-    coverages; a run it had no part in is not there for it (404 like a missing id)."""
-    took_part = exists().where(ReverificationItem.run_id == ReverificationRun.id,
-                               ReverificationItem.practice_id == practice_id)
-    return or_(ReverificationRun.practice_id == practice_id,
-               and_(ReverificationRun.practice_id.is_(None), took_part))
+from service.db.models import ReverificationRun
+from service.db.ports import RunFigures
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,19 +49,12 @@ class Part:
         return self.run.finished_at or self.last_finished_at
 
 
-def parts(session: Session, practice_id: uuid.UUID,
+def parts(reports: RunFigures, practice_id: uuid.UUID,
           runs: Sequence[ReverificationRun]) -> list[Part]:
-    """Each run's part for this practice, counted in one grouped query over its items."""
+    """Each run's part for this practice, counted in one read over its items."""
     if not runs:
         return []
-    rows = session.execute(
-        select(ReverificationItem.run_id, func.count(),
-               func.sum(case((ReverificationItem.state.in_(UNFINISHED), 1), else_=0)),
-               func.max(ReverificationItem.finished_at))
-        .where(ReverificationItem.run_id.in_([run.id for run in runs]),
-               ReverificationItem.practice_id == practice_id)
-        .group_by(ReverificationItem.run_id)).all()
-    figures = {run_id: (int(count), int(left or 0), last) for run_id, count, left, last in rows}
+    figures = reports.part_figures(practice_id, [run.id for run in runs])
     found = []
     for run in runs:
         selected, unfinished, last = figures.get(run.id, (0, 0, None))

@@ -17,12 +17,12 @@ from typing import Any
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.common import current_millis
-from sqlalchemy import select
 
 from service.db.models import ReverificationItem
 from service.db.uow import UnitOfWork
+from service.domain.reverification import UNFINISHED
 from service.reverify import runs
-from service.reverify.items import UNFINISHED, Deps, process
+from service.reverify.items import Deps, process
 
 log = logging.getLogger("coverwatch.reverify")
 ACTOR = "reverify_item"
@@ -42,18 +42,14 @@ class Queue:
         self.deps: Deps | None = None
         self.on_item: Callable[[Any], None] = lambda outcome: None
 
-    def enqueue_run(self, uow: Callable[[], UnitOfWork], run_id: uuid.UUID) -> int:
-        """A message for every unfinished item of the run (streamed, sent SEND_BATCH at a
+    def enqueue_run(self, uow: Callable[[], UnitOfWork], run_id: uuid.UUID, *,
+                    batch: int = SEND_BATCH) -> int:
+        """A message for every unfinished item of the run (streamed, sent `batch` at a
         time); how many were sent."""
         sent = 0
         with uow() as work:
-            rows = work.session.execute(
-                select(ReverificationItem.id, ReverificationItem.payer)
-                .where(ReverificationItem.run_id == run_id,
-                       ReverificationItem.state.in_(UNFINISHED))
-                .order_by(ReverificationItem.id).execution_options(yield_per=SEND_BATCH))
-            for batch in rows.partitions():
-                sent += send_many(self.broker, [self.actor.message(i, p) for i, p in batch])
+            for rows in work.runs.unfinished_items(run_id, batch=batch):
+                sent += send_many(self.broker, [self.actor.message(i, p) for i, p in rows])
         return sent
 
     def worker(self, deps: Deps, threads: int) -> dramatiq.Worker:

@@ -8,8 +8,6 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 
-from sqlalchemy import func, select
-
 from service.check_store import ItemRecord
 from service.db.models import ReverificationItem
 from service.reverify import runs
@@ -39,13 +37,8 @@ class _Feed:
         self._changed = threading.Condition()
         with deps.uow() as work:
             # Left "running" by a process that died: looked at before anything is sent.
-            self.stale = set(work.session.scalars(self._mine().where(
-                ReverificationItem.state == "running")))
+            self.stale = work.runs.left_running(run_id, payer)
         self._ids.extend(sorted(self.stale))
-
-    def _mine(self):  # type: ignore[no-untyped-def]
-        return select(ReverificationItem.id).where(ReverificationItem.run_id == self.run_id,
-                                                   ReverificationItem.payer == self.payer)
 
     def next(self) -> int | float | None:
         """An item id; or seconds to wait (retries not due yet, or still in flight); or None
@@ -78,23 +71,15 @@ class _Feed:
     def _refill(self) -> None:
         now = self.deps.clock()
         with self.deps.uow() as work:
-            rows = work.session.scalars(self._rows_of().where(
-                ReverificationItem.state == "pending", ReverificationItem.id > self._after)
-                .order_by(ReverificationItem.id).limit(self.batch)).all()
+            rows = work.runs.pending(self.run_id, self.payer, after=self._after,
+                                     limit=self.batch)
             if rows:
                 self._after = rows[-1].id
             else:
-                rows = work.session.scalars(self._rows_of().where(
-                    ReverificationItem.state == "retry",
-                    ReverificationItem.next_attempt_at <= now)
-                    .order_by(ReverificationItem.next_attempt_at).limit(self.batch)).all()
-            work.session.expunge_all()
+                rows = work.runs.due_retries(self.run_id, self.payer, now=now,
+                                             limit=self.batch)
         self._rows = {row.id: row for row in rows}
         self._ids.extend(self._rows)
-
-    def _rows_of(self):  # type: ignore[no-untyped-def]
-        return select(ReverificationItem).where(ReverificationItem.run_id == self.run_id,
-                                                ReverificationItem.payer == self.payer)
 
     def row(self, item_id: int) -> ReverificationItem | None:
         with self._lock:
@@ -103,12 +88,7 @@ class _Feed:
     def _wait(self) -> float | None:
         now = self.deps.clock()
         with self.deps.uow() as work:
-            left = work.session.execute(
-                select(func.count(), func.min(ReverificationItem.next_attempt_at))
-                .where(ReverificationItem.run_id == self.run_id,
-                       ReverificationItem.payer == self.payer,
-                       ReverificationItem.state.in_(("pending", "running", "retry")))).one()
-        count, earliest = left
+            count, earliest = work.runs.waiting(self.run_id, self.payer)
         if not count:
             return None
         if earliest is None:
@@ -151,10 +131,7 @@ class Runner:
 
     def _feeds(self) -> list[tuple[_Feed, int]]:
         with self.deps.uow() as work:
-            payers = work.session.scalars(
-                select(ReverificationItem.payer).distinct()
-                .where(ReverificationItem.run_id == self.run_id,
-                       ReverificationItem.state.in_(("pending", "running", "retry")))).all()
+            payers = work.runs.payers_left(self.run_id)
         feeds = []
         for payer in sorted(payers):
             known = payer in self.deps.registry.ids()

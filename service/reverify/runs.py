@@ -5,16 +5,13 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
-
-from service.db.models import ReverificationItem, ReverificationRun
+from service.db.models import ReverificationRun
 from service.db.uow import UnitOfWork
-from service.reverify.items import UNFINISHED
-from service.reverify.parts import visible_to
-from service.reverify.selection import Selection, copy_into_run
+from service.domain.reverification import Selection
 
 # A process working a run writes a heartbeat this often; one silent for STALE is dead.
 HEARTBEAT = timedelta(seconds=5)
@@ -33,26 +30,25 @@ def create(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], selecti
     now = clock()
     run_id = uuid.uuid4()
     with uow() as work:
-        work.session.add(ReverificationRun(
+        selected = work.runs.create(ReverificationRun(
             id=run_id, practice_id=selection.practice_id, status="running", mode=mode,
             options={**selection.to_json(), "max_attempts": max_attempts}, selected=0,
-            requested_by=requested_by, created_at=now))
-        work.session.flush()
-        selected = copy_into_run(work.session, run_id, selection, now)
-        work.session.execute(update(ReverificationRun).where(ReverificationRun.id == run_id)
-                             .values(selected=selected))
+            requested_by=requested_by, created_at=now), selection, now)
         work.commit()
     return run_id, selected
+
+
+def preview(*, uow: UnitOfWork, selection: Selection, now: datetime) -> Iterator[Any]:
+    """What a run would select now, streamed in one read (--dry-run); writes nothing."""
+    with uow:
+        yield from uow.runs.selected(selection, now)
 
 
 def get(uow: Callable[[], UnitOfWork], run_id: uuid.UUID, *,
         practice_id: uuid.UUID | None = None) -> ReverificationRun:
     """The run; with `practice_id`, only a run that practice took part in (else unknown)."""
-    query = select(ReverificationRun).where(ReverificationRun.id == run_id)
-    if practice_id is not None:
-        query = query.where(visible_to(practice_id))
     with uow() as work:
-        run = work.session.scalars(query).first()
+        run = work.runs.get(run_id, practice_id=practice_id)
         if run is None:
             raise RunError(f"no re-verification run {run_id}")
         return run
@@ -63,14 +59,7 @@ def resumable(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], *,
     """The newest unfinished in-process run over the same practices, begun recently."""
     now = clock()
     with uow() as work:
-        scope = (ReverificationRun.practice_id.is_(None) if practice_id is None
-                 else ReverificationRun.practice_id == practice_id)
-        return work.session.scalar(
-            select(ReverificationRun.id)
-            .where(scope, ReverificationRun.mode == "inline",
-                   ReverificationRun.status.in_(("running", "stopped")),
-                   ReverificationRun.created_at >= now - RESUMABLE_FOR)
-            .order_by(ReverificationRun.created_at.desc()).limit(1))
+        return work.runs.resumable(practice_id, since=now - RESUMABLE_FOR)
 
 
 def owner_gone(owner: str | None) -> bool:
@@ -98,48 +87,28 @@ def claim(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], run_id: 
     """Become the process working the run; RunError when a live one already is."""
     now = clock()
     with uow() as work:
-        run = work.session.get(ReverificationRun, run_id)
+        run = work.runs.get(run_id)
         if run is None:
             raise RunError(f"no re-verification run {run_id}")
         if run.status in ("finished", "failed"):
             raise RunError(f"run {run_id} is already {run.status}")
-        free = or_(ReverificationRun.owner.is_(None), ReverificationRun.owner == owner,
-                   ReverificationRun.heartbeat_at < now - STALE)
-        if owner_gone(run.owner):
-            free = or_(free, ReverificationRun.owner == run.owner)
-        taken = work.session.execute(
-            update(ReverificationRun)
-            .where(ReverificationRun.id == run_id,
-                   ReverificationRun.status.in_(("running", "stopped")), free)
-            .values(owner=owner, heartbeat_at=now, status="running")
-            .execution_options(synchronize_session=False))
-        if taken.rowcount != 1:  # type: ignore[attr-defined]
+        if not work.runs.claim(run, owner, now=now, stale_before=now - STALE,
+                               holder_gone=owner_gone(run.owner)):
             raise RunError(f"run {run_id} is being worked by another process "
                            "(its heartbeat is recent); try again when it stops")
-        # Whoever held the items before is dead (we hold the run): their leases end now.
-        work.session.execute(
-            update(ReverificationItem)
-            .where(ReverificationItem.run_id == run_id, ReverificationItem.state == "running")
-            .values(lease_until=None).execution_options(synchronize_session=False))
         work.commit()
 
 
 def heartbeat(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], run_id: uuid.UUID,
               owner: str) -> None:
     with uow() as work:
-        work.session.execute(
-            update(ReverificationRun)
-            .where(ReverificationRun.id == run_id, ReverificationRun.owner == owner)
-            .values(heartbeat_at=clock()).execution_options(synchronize_session=False))
+        work.runs.heartbeat(run_id, owner, at=clock())
         work.commit()
 
 
 def unfinished(uow: Callable[[], UnitOfWork], run_id: uuid.UUID) -> int:
     with uow() as work:
-        return int(work.session.scalar(
-            select(func.count()).select_from(ReverificationItem)
-            .where(ReverificationItem.run_id == run_id,
-                   ReverificationItem.state.in_(UNFINISHED))) or 0)
+        return work.runs.unfinished(run_id)
 
 
 def finish(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], run_id: uuid.UUID,
@@ -148,15 +117,8 @@ def finish(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], run_id:
     left = unfinished(uow, run_id)
     status = "stopped" if left and stopped else ("running" if left else "finished")
     with uow() as work:
-        values: dict[str, object] = {"status": status, "owner": None}
-        if status == "finished":
-            values["finished_at"] = clock()
-        query = update(ReverificationRun).where(ReverificationRun.id == run_id,
-                                                ReverificationRun.status != "finished")
-        if owner is not None:
-            query = query.where(ReverificationRun.owner == owner)
-        work.session.execute(query.values(**values).execution_options(
-            synchronize_session=False))
+        work.runs.finish(run_id, status, owner=owner,
+                         finished_at=clock() if status == "finished" else None)
         work.commit()
     return status
 

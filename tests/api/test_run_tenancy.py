@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import update
 
 from service.db.models import ReverificationItem
+from service.domain.reverification import Selection
 from service.reverify import runs
-from service.reverify.selection import Selection
 from tests.support.builders import VALID_NPIS, bearer, create_coverage, create_patient, new_practice
 from tests.support.people import PEOPLE
 from tests.support.web import signed_in_client

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from payers.directory import parse_directory
 from service import create_app
 from service.db.models import EligibilityCheck, ReverificationItem, ReverificationRun
+from service.domain.reverification import Selection
 from service.reverify import queue as queue_module
 from service.reverify import runs
-from service.reverify.selection import Selection
 from tests.conftest import REDIS_SKIP, ROOT
 from tests.support import reverify_data as data
 from tests.support.scripted_payer import ScriptedPayer, serving
@@ -110,8 +110,7 @@ def test_two_workers_share_the_payer_cap_and_check_each_coverage_once(
         client.close()
 
 
-def test_a_run_is_sent_in_batches_one_message_per_item(db_url, redis_url, monkeypatch):
-    monkeypatch.setattr(queue_module, "SEND_BATCH", 7)  # 20 items: batches of 7, 7 and 6
+def test_a_run_is_sent_in_batches_one_message_per_item(db_url, redis_url):
     practice = data.practice(db_url)
     data.coverages(db_url, practice, ["ZZT0000001"] * 20, payer="queued",
                    visit_on=datetime.now(UTC).date() + timedelta(days=2))
@@ -126,7 +125,7 @@ def test_a_run_is_sent_in_batches_one_message_per_item(db_url, redis_url, monkey
     client = redis.Redis.from_url(redis_url)
     try:
         assert selected == 20
-        assert queue.enqueue_run(wiring.uow, run_id) == 20
+        assert queue.enqueue_run(wiring.uow, run_id, batch=7) == 20  # 7, 7 and 6
         ids = client.lrange(f"{prefix}:queue:reverify", 0, -1)
         bodies = client.hmget(f"{prefix}:queue:reverify.msgs", ids)
         messages = [dramatiq.Message.decode(body) for body in bodies]

@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from payers.directory import parse_directory
 from service import create_app
 from service.db.models import Alert, AuditEvent, EligibilityCheck, ReverificationItem
+from service.domain.reverification import Selection
 from service.reverify import runs
 from service.reverify.items import Deps, process
 from service.reverify.limits import LocalLimits
 from service.reverify.runner import Runner
-from service.reverify.selection import Selection
 from service.reverify.setup import limits_of
 from tests.support import reverify_data as data
 from tests.support.builders import bearer, new_key

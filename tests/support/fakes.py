@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Hashable, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -23,8 +24,10 @@ from service.db.models import (
     Patient,
     Practice,
     PracticeSettings,
+    ReverificationItem,
     Visit,
 )
+from service.domain.reverification import UNFINISHED
 from tests.support.fake_ledger import (
     FakeAlerts,
     FakeAuthorizations,
@@ -165,3 +168,46 @@ class FakeUnitOfWork:
     @property
     def audit_rows(self) -> list[AuditEvent]:
         return list(self.tables["audit"].committed)
+
+
+class FakeRunFigures:
+    """A run's items in memory, read as service/db/run_reports.py reads them from the tables;
+    `patients` gives each coverage's patient."""
+
+    def __init__(self) -> None:
+        self.items: list[ReverificationItem] = []
+        self.patients: dict[uuid.UUID, uuid.UUID] = {}
+
+    def add(self, item: ReverificationItem, *, patient_id: uuid.UUID) -> None:
+        item.id = len(self.items) + 1
+        self.items.append(item)
+        self.patients[item.coverage_id] = patient_id
+
+    def _of(self, run_id: uuid.UUID, practice_id: uuid.UUID | None) -> list[ReverificationItem]:
+        return [i for i in self.items if i.run_id == run_id
+                and (practice_id is None or i.practice_id == practice_id)]
+
+    def counts(self, run_id: uuid.UUID, practice_id: uuid.UUID | None = None
+               ) -> Sequence[tuple[str, str | None, int, int | None]]:
+        groups: dict[tuple[str, str | None], list[int]] = {}
+        for item in self._of(run_id, practice_id):
+            found = groups.setdefault((item.state, item.outcome), [0, 0])
+            found[0] += 1
+            found[1] += item.changes is not None
+        return [(state, outcome, n, changed) for (state, outcome), (n, changed) in groups.items()]
+
+    def changes(self, run_id: uuid.UUID, practice_id: uuid.UUID | None = None
+                ) -> Sequence[tuple[uuid.UUID, uuid.UUID, str, list[dict[str, Any]] | None]]:
+        return [(i.coverage_id, self.patients[i.coverage_id], i.payer, i.changes)
+                for i in self._of(run_id, practice_id) if i.changes is not None]
+
+    def part_figures(self, practice_id: uuid.UUID, run_ids: Sequence[uuid.UUID]
+                     ) -> dict[uuid.UUID, tuple[int, int, datetime | None]]:
+        figures = {}
+        for run_id in run_ids:
+            mine = self._of(run_id, practice_id)
+            if mine:
+                ends = [i.finished_at for i in mine if i.finished_at is not None]
+                figures[run_id] = (len(mine), sum(i.state in UNFINISHED for i in mine),
+                                   max(ends, default=None))
+        return figures
