@@ -49,7 +49,7 @@ run: seed ## set up everything, then serve the API on http://$(HOST):$(PORT) (do
 test: $(VENV)/.dev-deps ## run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest
 
-test-fast: $(VENV)/.dev-deps $(NATIVE) ## the suite without the browser tests and the nightly job's crash test
+test-fast: $(VENV)/.dev-deps ## the suite without the browser tests and the nightly job's crash test
 	$(BIN)/python -m pytest -m "not browser and not crash"
 
 lint: $(VENV)/.dev-deps ## ruff over the tree, mypy over payers/, service/ and schemas/, layer contracts

@@ -4,7 +4,8 @@
 
 Checks BASE out into a temporary `git worktree`, then runs the script there and here in
 turn (base first), `--rounds` times each, with this virtualenv's Python and each tree as the
-working directory, so each measures its own code on the same machine at the same time. A
+working directory (the base's `.venv` a link to this one), so each measures its own code on
+the same machine at the same time. A
 base that still has the compiled X12 decoder gets it built first, as its `make` did. Prints
 each run's output under a header naming the tree and the commit, and removes the worktree.
 """
@@ -47,6 +48,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="coverwatch-base-") as folder:
         base = Path(folder) / "tree"
         git("worktree", "add", "--detach", str(base), args.base)
+        # Scripts that start the app's commands (flask, gunicorn) find them in the tree's
+        # .venv: the base uses this one.
+        (base / ".venv").symlink_to(Path(sys.executable).parent.parent)
         try:
             if (base / "payers" / "x12" / "native_build.py").exists():
                 built = subprocess.run([sys.executable, "-m", "payers.x12.native_build"],
