@@ -187,20 +187,22 @@ def main() -> None:
         ("decoder + summary time / floor (typical)", both / base, "<= 4.5x",
          both / base <= 4.5),
     ]
-    if peer_times:
-        speedup = min(peer_times) / ours
-        goals.append(("faster peer time / decoder time (typical)", speedup, ">= 50x",
-                      speedup >= 50))
-    else:
-        goals.append(("faster peer time / decoder time (typical)", float("nan"),
-                      ">= 50x (no peer read the input)", False))
+    # Against the peers' parse, both ours: the decoder alone, and decoder + summary.
+    for label, taken in (("decoder", ours), ("decoder + summary", both)):
+        if peer_times:
+            speedup = min(peer_times) / taken
+            goals.append((f"faster peer time / {label} time (typical)", speedup, ">= 50x",
+                          speedup >= 50))
+        else:
+            goals.append((f"faster peer time / {label} time (typical)", float("nan"),
+                          ">= 50x (no peer read the input)", False))
     goals.append(("decoder throughput, 1,000-tx file, gc on", 1000 / many, ">= 3,500 tx/s",
                   1000 / many >= 3500))
     ratio = decoder_peak / floor_peak
     goals.append(("decoder peak memory / floor (1,000-tx)", ratio, "<= 1.2x", ratio <= 1.2))
-    print(f"{'goal':44} {'measured':>10} {'target':>16}  result")
+    print(f"{'goal':50} {'measured':>10} {'target':>16}  result")
     for label, measured, target, met in goals:
-        print(f"{label:44} {measured:>10.2f} {target:>16}  {'PASS' if met else 'MISS'}")
+        print(f"{label:50} {measured:>10.2f} {target:>16}  {'PASS' if met else 'MISS'}")
 
 
 if __name__ == "__main__":
