@@ -6,7 +6,8 @@ Checks BASE out into a temporary `git worktree`, then runs the script there and 
 turn (base first), `--rounds` times each, with this virtualenv's Python and each tree as the
 working directory (the base's `.venv` a link to this one), so each measures its own code on
 the same machine at the same time. A base that still has the compiled X12 decoder gets it
-built first, as its `make` did. Prints each run's output under a header naming the tree and the commit, and removes the worktree.
+built first, as its `make` did. Prints each run's output under a header naming the tree and
+the commit, and removes the worktree.
 """
 
 from __future__ import annotations
