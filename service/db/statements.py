@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Engine, Insert, Select, Update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.compiler import SQLCompiler
 
 Row = dict[str, Any]
@@ -94,7 +94,7 @@ class _Prepared:
             state = self.compiled.construct_expanded_state(dict(values))
             sql, params, converts = state.statement, dict(state.parameters), state.processors
         else:
-            sql, params, converts = self.text, self.compiled.construct_params(dict(values)), {}
+            sql, params, converts = self.text, dict(self.compiled.construct_params(dict(values))), {}
         for name, convert in (converts or self.binds).items():
             if name in params:
                 params[name] = convert(params[name])
@@ -216,7 +216,7 @@ class DriverStatements:
                 conn.autocommit = False
 
     def _lost(self, pooled: Any, conn: Any, prepared: _Prepared,
-              error: Exception) -> DBAPIError:
+              error: Exception) -> StatementError:
         lost = bool(conn.closed or conn.broken or conn.pgconn.status != _CONNECTION_OK)
         if lost:
             pooled.invalidate(error)
