@@ -94,7 +94,8 @@ class _Prepared:
             state = self.compiled.construct_expanded_state(dict(values))
             sql, params, converts = state.statement, dict(state.parameters), state.processors
         else:
-            sql, params, converts = self.text, dict(self.compiled.construct_params(dict(values))), {}
+            params = dict(self.compiled.construct_params(dict(values)))
+            sql, converts = self.text, {}
         for name, convert in (converts or self.binds).items():
             if name in params:
                 params[name] = convert(params[name])
