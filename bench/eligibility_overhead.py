@@ -53,7 +53,7 @@ def seed(db_url: str, payers_file: Path, coverages: int) -> tuple[str, list[str]
                    check=True, capture_output=True)
     os.environ.update({"DATABASE_URL": db_url, "COVERWATCH_PAYERS": str(payers_file)})
     from service import create_app
-    from service.practices import create_api_key, create_practice
+    from service.practice.practices import create_api_key, create_practice
 
     app = create_app({"log_level": "WARNING"})
     wiring = app.extensions["coverwatch"]

@@ -225,7 +225,7 @@ def seed(db_url: str, patients: int, rng: random.Random) -> dict[str, Any]:
     from service.domain.allocation import AuthState, VisitSpec, draw
     from service.domain.policy import COUNTED, CountingPolicy, effect
     from service.domain.verdict import CoverageState, PayerRules, Usage, evaluate
-    from service.practices import create_api_key, create_practice
+    from service.practice.practices import create_api_key, create_practice
 
     app = create_app({"log_level": "WARNING"})
     wiring = app.extensions["coverwatch"]

@@ -12,7 +12,8 @@ from swagger_ui_bundle import swagger_ui_path
 
 from payers.directory import PayerEntry, load_directory
 from payers.registry import PayerRegistry
-from service import cli, cli_reverify, logs, ui
+from service import cli, logs, ui
+from service.cli import reverify as cli_reverify
 from service.config import Config
 from service.db.engine import make_engine, make_session_factory
 from service.metrics import Metrics

@@ -11,16 +11,16 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from payers.registry import PayerRegistry
-from service.access import CallerCache
-from service.alert_source import AlertSource
-from service.check_store import CheckStore
 from service.config import Config
 from service.db.check_store import check_store_for
 from service.db.statements import statements_for
 from service.db.uow import UnitOfWork
 from service.domain.ratelimit import TokenBuckets
+from service.eligibility.store import CheckStore
+from service.ledger.alert_source import AlertSource
+from service.ledger.verdict_inputs import VerdictInputSource
 from service.metrics import Metrics
-from service.verdict_inputs import VerdictInputSource
+from service.practice.access import CallerCache
 
 # Where the app keeps its wiring (Flask's app.extensions).
 EXTENSION = "coverwatch"

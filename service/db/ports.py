@@ -48,7 +48,7 @@ class AuditLog(Protocol):
 
 
 class Audited(Protocol):
-    """A unit of work that can take audit rows (service/audit.py writes them)."""
+    """A unit of work that can take audit rows (service/practice/audit.py writes them)."""
 
     @property
     def audit(self) -> AuditLog: ...

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from service import audit
-from service.access import Caller
 from service.db.models import ReverificationRun
 from service.db.ports import RunFigures
 from service.db.uow import UnitOfWork
 from service.domain.errors import NotFound
+from service.practice import audit
+from service.practice.access import Caller
 from service.reverify import parts
 
 

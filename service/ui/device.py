@@ -1,7 +1,7 @@
 """A cookie that says "this browser signed in to this account before".
 
-Its holder is let through an account lock (service/signin.py), which only guessing from many
-addresses causes: the person at their usual browser is not locked out by someone else.
+Its holder is let through an account lock (service/practice/signin.py), which only guessing
+from many addresses causes: the person at their usual browser is not locked out by someone else.
 """
 
 from __future__ import annotations

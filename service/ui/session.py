@@ -3,7 +3,8 @@
 The session cookie (signed, HttpOnly, SameSite=Lax, Secure by default) holds a random session
 token and the CSRF token: never patient data, since a signed cookie can be read by whoever
 holds it. Who signed in, when, and their last activity are kept on the server
-(service/web_sessions.py), so that signing out ends the session for every copy of the cookie.
+(service/practice/web_sessions.py), so that signing out ends the session for every copy of the
+cookie.
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from service import web_sessions
-from service.access import Caller
 from service.domain import errors as domain
 from service.domain.staff import ROLE_LABELS
-from service.staff import Staff
+from service.practice import web_sessions
+from service.practice.access import Caller
+from service.practice.staff import Staff
 from service.ui import charts
 from service.wiring import current_wiring
 

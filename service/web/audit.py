@@ -6,7 +6,7 @@ from typing import Any
 
 from schemas.audit import AuditPage
 from schemas.common import PageQuery
-from service import audit
+from service.practice import audit
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.web.paging import page_window

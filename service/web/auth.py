@@ -8,8 +8,8 @@ from typing import Any, TypeVar, cast
 
 from flask import abort, g, request
 
-from service.access import Caller
-from service.practices import authenticate
+from service.practice.access import Caller
+from service.practice.practices import authenticate
 from service.wiring import current_wiring
 
 F = TypeVar("F", bound=Callable[..., Any])

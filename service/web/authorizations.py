@@ -14,7 +14,7 @@ from schemas.ledger import (
     AuthorizationPatch,
     From278In,
 )
-from service import authorizations
+from service.ledger import authorizations
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.wiring import current_wiring

@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from schemas.common import PageQuery
 from schemas.coverages import CoverageIn, CoverageOut, CoveragePage, CoveragePatch
-from service import coverages
+from service.practice import coverages
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.web.paging import page_window

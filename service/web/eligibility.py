@@ -10,9 +10,9 @@ from flask import abort
 from flask_smorest.error_handler import ErrorSchema
 
 from schemas.eligibility import CheckIn, CheckOut, CheckPage, CheckQuery, HistoryQuery
-from service import eligibility_history
 from service.domain.eligibility import with_actions
 from service.eligibility import CheckRequest, run_check
+from service.eligibility import history as eligibility_history
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.web.paging import page_window

@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 
 from schemas.patients import PatientIn, PatientOut, PatientPage, PatientPatch, PatientQuery
-from service import patients
+from service.practice import patients
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.web.paging import page_window

@@ -15,7 +15,8 @@ from schemas.practice import (
     SettingsIn,
     SettingsOut,
 )
-from service import alerts, practice_config
+from service.ledger import alerts
+from service.practice import settings as practice_config
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.web.paging import page_window

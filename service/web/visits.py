@@ -18,8 +18,8 @@ from schemas.ledger import (
     VisitSpecIn,
     VisitStatusIn,
 )
-from service import verdicts, visits
 from service.domain.allocation import VisitSpec
+from service.ledger import verdicts, visits
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.wiring import current_wiring

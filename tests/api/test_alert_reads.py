@@ -13,8 +13,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, func, select, text
 
-from service.alert_source import AlertSource
 from service.db.models import Alert, AuditEvent
+from service.ledger.alert_source import AlertSource
 from tests.support.builders import authorized_coverage, bearer, new_practice
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|LOCK)\b", re.IGNORECASE)

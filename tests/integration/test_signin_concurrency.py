@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from service import signin
 from service.db.models import StaffUser
 from service.domain.staff import PAIR_ATTEMPTS
+from service.practice import signin
 from tests.support.builders import new_practice
 from tests.support.web import audit_actions, from_address, new_user, quick_hash, token
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Table, delete, event, insert, update
 from sqlalchemy.sql.visitors import iterate
 
-from service.ledger_context import read_verdict_inputs
+from service.ledger.context import read_verdict_inputs
 from tests.support.builders import create_coverage, create_patient, new_practice
 
 AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import practices
+from service.practice import practices
 from tests.support.people import PEOPLE, Person
 
 VALID_NPIS = ("1234567893", "1245319599", "1003000126")

@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
 
-from service import staff
 from service.db.models import AuditEvent, StaffUser
 from service.domain.staff import ACCOUNT_FAILURES, PAIR_ATTEMPTS
+from service.practice import staff
 
 PASSWORD = "lantern orchard seventy"
 

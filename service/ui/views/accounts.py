@@ -8,9 +8,9 @@ import uuid
 from flask import flash, g, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from service import signin, staff, web_sessions
 from service.domain.errors import InvalidInput
 from service.domain.staff import MAX_EMAIL, ROLE_LABELS, ROLES
+from service.practice import signin, staff, web_sessions
 from service.ui import device
 from service.ui import session as ui_session
 from service.ui.blueprint import bp

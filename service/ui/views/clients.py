@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response
 from schemas.coverages import RELATIONSHIPS, CoverageIn
 from schemas.ledger import AuthorizationIn, AuthorizationPatch
 from schemas.patients import PatientIn
-from service import authorizations, coverages, front_desk, patients
 from service.domain.errors import InvalidInput
+from service.ledger import authorizations
+from service.practice import coverages, front_desk, patients
 from service.ui import forms
 from service.ui import session as ui_session
 from service.ui.blueprint import bp

@@ -8,7 +8,8 @@ from itertools import groupby
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from service import alerts, dashboard
+from service.ledger import alerts
+from service.practice import dashboard
 from service.ui import session as ui_session
 from service.ui.blueprint import bp
 from service.wiring import current_wiring

@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from service.access import hash_key, key_matches, new_key, parse_scopes, split_key
+from service.practice.access import hash_key, key_matches, new_key, parse_scopes, split_key
 
 
 def test_a_new_key_is_returned_with_its_prefix_and_only_a_hash_to_store():
@@ -44,7 +44,7 @@ def test_scopes_are_a_subset_of_read_write_admin():
 def test_the_caller_cache_keeps_a_key_for_its_ttl_only():
     import uuid
 
-    from service.access import Caller, CallerCache
+    from service.practice.access import Caller, CallerCache
 
     now = [100.0]
     cache = CallerCache(ttl_s=60, size=2, clock=lambda: now[0])
@@ -59,7 +59,7 @@ def test_the_caller_cache_keeps_a_key_for_its_ttl_only():
 def test_the_caller_cache_forgets_the_least_recently_used_key_when_full():
     import uuid
 
-    from service.access import Caller, CallerCache
+    from service.practice.access import Caller, CallerCache
 
     cache = CallerCache(ttl_s=60, size=2)
     callers = [Caller(practice_id=uuid.uuid4(), actor=f"k{i}", scopes=frozenset())

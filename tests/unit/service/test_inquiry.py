@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from payers.x12.x270 import Relationship
 from service.domain.inquiry import CoverageData, PersonData
-from service.payer_query import build_query
+from service.eligibility.payer_query import build_query
 
 CHILD = PersonData(first_name="Juniper", last_name="Falcongrove", birth_date=date(2012, 1, 30),
                    gender="U")

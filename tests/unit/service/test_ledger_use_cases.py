@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from payers.registry import PayerRegistry
-from service import alerts, authorizations, coverages, patients, visits
-from service.access import Caller
-from service.alert_source import AlertSource
 from service.db.models import Authorization, Coverage, EligibilityCheck, Practice, Visit
 from service.domain.errors import InvalidInput, NotFound
+from service.ledger import alerts, authorizations, visits
+from service.ledger.alert_source import AlertSource
+from service.practice import coverages, patients
+from service.practice.access import Caller
 from tests.support.clock import FakeClock
 from tests.support.fakes import FakeUnitOfWork
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from service import coverages, patients
-from service.access import Caller
 from service.domain.errors import InvalidInput, NotFound
+from service.practice import coverages, patients
+from service.practice.access import Caller
 from tests.support.clock import FakeClock
 from tests.support.fakes import FakeUnitOfWork
 

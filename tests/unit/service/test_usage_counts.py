@@ -6,7 +6,7 @@ from datetime import date
 
 from service.domain.policy import CountingPolicy
 from service.domain.verdict import CoverageState, PayerRules, Settings
-from service.ledger_context import LedgerContext, usage_from
+from service.ledger.context import LedgerContext, usage_from
 
 
 def ctx(begin=None, end=None, answered_on=None) -> LedgerContext:

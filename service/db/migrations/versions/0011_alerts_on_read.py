@@ -1,6 +1,6 @@
 """Derived alerts are no longer stored: drop those a read wrote, keep people's resolutions.
 
-Lists derive alerts from the ledger as they stand (service/alerts.py); the table keeps the
+Lists derive alerts from the ledger as they stand (service/ledger/alerts.py); the table keeps the
 nightly job's coverage_changed alerts and the alerts a person resolved. Open derived rows and
 those the listing resolved itself ("system") would only be derived again, so they go.
 

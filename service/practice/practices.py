@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from service.access import Caller, key_matches, new_key, split_key
 from service.db.models import ApiKey, Practice
 from service.db.uow import UnitOfWork
 from service.domain.errors import InvalidInput, NotFound
 from service.domain.identifiers import npi_is_valid, tax_id_is_valid
+from service.practice.access import Caller, key_matches, new_key, split_key
 
 
 def create_practice(

@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from service.access import Caller
 from service.db.models import AuditEvent
 from service.db.ports import Audited
 from service.db.uow import UnitOfWork
+from service.practice.access import Caller
 
 
 def record(

@@ -60,9 +60,9 @@ class NewCheck(TypedDict):
     checked_at: datetime | None
 
 
-# The columns an outcome sets (service/eligibility_outcome.py says which), by name.
+# The columns an outcome sets (service/eligibility/outcome.py says which), by name.
 CheckOutcome = dict[str, Any]
-# An audit row's columns (service/audit.py: row).
+# An audit row's columns (service/practice/audit.py: row).
 AuditRow = dict[str, object]
 
 

@@ -7,11 +7,11 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from service import audit
-from service.access import Caller
 from service.db.models import Coverage
 from service.db.ports import RecordsUnitOfWork
 from service.domain.errors import InvalidInput, NotFound
+from service.practice import audit
+from service.practice.access import Caller
 
 PLAIN_FIELDS = ("payer", "member_id", "group_number", "relationship", "priority", "network_status")
 SUBSCRIBER_FIELDS = ("first_name", "last_name", "birth_date", "gender", "member_id")

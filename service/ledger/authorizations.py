@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 
 from payers.x12.errors import X12Error
 from payers.x12.x278 import read_278_text
-from service import audit
-from service.access import Caller
 from service.db.models import Authorization, AuthorizationChange
 from service.db.ports import LedgerUnitOfWork
 from service.domain.errors import InvalidInput, NotFound
+from service.practice import audit
+from service.practice.access import Caller
 
 FIELDS = ("number", "unit", "quantity", "minutes_per_unit", "start_date", "end_date", "codes",
           "provider_npi", "status")

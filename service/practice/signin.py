@@ -19,12 +19,12 @@ from datetime import datetime
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from service import audit
-from service.access import Caller
 from service.db.models import StaffUser
 from service.db.uow import UnitOfWork
 from service.domain import staff as rules
-from service.staff import Staff, to_staff
+from service.practice import audit
+from service.practice.access import Caller
+from service.practice.staff import Staff, to_staff
 
 log = logging.getLogger("coverwatch.signin")
 # Checked when there is no password to compare with (no such account, or a locked one),

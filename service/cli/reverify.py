@@ -13,8 +13,9 @@ from typing import Any
 
 import click
 
-from service import db_status, practices
+from service import db_status
 from service.domain.reverification import Selection
+from service.practice import practices
 from service.reverify import report, runs
 from service.reverify.items import Outcome
 from service.reverify.runner import Runner

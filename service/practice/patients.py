@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from service import audit
-from service.access import Caller
 from service.db.models import Patient
 from service.db.ports import RecordsUnitOfWork
 from service.domain.errors import InvalidInput, NotFound
+from service.practice import audit
+from service.practice.access import Caller
 
 FIELDS = ("first_name", "last_name", "birth_date", "gender", "external_id")
 

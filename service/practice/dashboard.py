@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from service import alerts
-from service.access import Caller
 from service.db.models import Visit
 from service.db.run_reports import RunReports
 from service.db.uow import UnitOfWork
 from service.domain.eligibility import ANSWERED
+from service.ledger import alerts
+from service.practice.access import Caller
 from service.reverify import parts
 
 WINDOW_DAYS = 30  # checks: verified coverages, daily counts, payer error rates

@@ -10,11 +10,11 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from service import coverages, patients, practices, staff
-from service.access import Caller, parse_scopes
 from service.db import migrate
 from service.domain.errors import DomainError, InvalidInput
 from service.domain.staff import ROLES
+from service.practice import coverages, patients, practices, staff
+from service.practice.access import Caller, parse_scopes
 from service.wiring import current_wiring
 
 DEMO_NAME = "Demo Therapy Practice"

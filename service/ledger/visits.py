@@ -18,15 +18,15 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from payers.registry import PayerRegistry
-from service import audit
-from service.access import Caller
 from service.db.models import Visit
 from service.db.ports import LedgerUnitOfWork
 from service.domain.allocation import VisitSpec, draw
 from service.domain.errors import NotFound
 from service.domain.policy import effect
 from service.domain.verdict import evaluate
-from service.ledger_context import inputs_of, usage_from
+from service.ledger.context import inputs_of, usage_from
+from service.practice import audit
+from service.practice.access import Caller
 
 VISIT_FIELDS = ("date", "code", "minutes", "provider_npi", "external_id", "status")
 

@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from service import audit
-from service.access import Caller
 from service.db.models import EligibilityCheck
 from service.db.uow import UnitOfWork
 from service.domain.errors import NotFound
+from service.practice import audit
+from service.practice.access import Caller
 
 
 def get_check(

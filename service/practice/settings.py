@@ -9,13 +9,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from service.access import Caller
 from service.db.models import FeeScheduleEntry, PracticeSettings
 from service.db.uow import UnitOfWork
 from service.domain.codemix import code_mix
 from service.domain.errors import InvalidInput
 from service.domain.policy import CountingPolicy
 from service.domain.verdict import Settings
+from service.practice.access import Caller
 
 
 def set_fee(*, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, payer: str,

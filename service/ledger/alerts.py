@@ -3,7 +3,7 @@
 The alerts table holds only what a read cannot derive: alerts the nightly job writes
 (coverage_changed) and a person's resolution of a derived alert, filed under the alert's
 id, kind, subject and fingerprint. What is derived, and how it is kept in memory, is in
-service/alert_source.py.
+service/ledger/alert_source.py.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from operator import attrgetter
 
 from sqlalchemy.exc import IntegrityError
 
-from service import audit
-from service.access import Caller
-from service.alert_source import AlertSource, AlertView
 from service.db.models import Alert
 from service.db.ports import AlertsUnitOfWork
 from service.domain.errors import NotFound
+from service.ledger.alert_source import AlertSource, AlertView
+from service.practice import audit
+from service.practice.access import Caller
 
 __all__ = ["AlertPage", "AlertSource", "AlertView", "list_alerts", "resolve"]
 

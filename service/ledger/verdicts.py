@@ -8,13 +8,13 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from service.access import Caller
 from service.domain.allocation import AuthState, VisitSpec, draw
 from service.domain.errors import NotFound
 from service.domain.estimate import estimate
 from service.domain.verdict import Usage, evaluate
-from service.ledger_context import usage_from
-from service.verdict_inputs import VerdictInputSource
+from service.ledger.context import usage_from
+from service.ledger.verdict_inputs import VerdictInputSource
+from service.practice.access import Caller
 
 
 def check_visit(

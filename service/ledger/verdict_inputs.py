@@ -11,7 +11,7 @@ Why a stale read cannot slip in: the stamps are read first and the inputs after,
 its own statement, so whatever is loaded is at least as new as the stamps it is filed
 under. A write that lands in between moves the stamp past the one filed, and the next check
 loads again. Booking reads the same inputs through the same reader
-(`ledger_context.read_verdict_inputs`), but in its own transaction under its row locks,
+(`context.read_verdict_inputs`), but in its own transaction under its row locks,
 never from here.
 """
 
@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from payers.registry import PayerRegistry
 from service.db.stamps import Stamp, StampReader
 from service.db.statements import Statements
-from service.ledger_context import VerdictInputs, read_verdict_inputs
+from service.ledger.context import VerdictInputs, read_verdict_inputs
 
 
 class VerdictInputSource:

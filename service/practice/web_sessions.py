@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from service import audit
-from service.access import Caller
 from service.db.uow import UnitOfWork
 from service.domain.errors import NotFound
-from service.staff import Staff, to_staff
+from service.practice import audit
+from service.practice.access import Caller
+from service.practice.staff import Staff, to_staff
 
 # Activity is written back at most this often: a page view need not always write a row.
 TOUCH_EVERY = timedelta(minutes=1)

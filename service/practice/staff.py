@@ -1,4 +1,4 @@
-"""Use cases of staff accounts: create, look up, list, unlock (signing in: service/signin.py)."""
+"""Staff account use cases: create, look up, list, unlock (sign-in: service/practice/signin.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from datetime import datetime
 
 from werkzeug.security import generate_password_hash
 
-from service import audit
-from service.access import Caller
 from service.db.models import StaffUser
 from service.db.uow import UnitOfWork
 from service.domain import staff as rules
 from service.domain.errors import InvalidInput, NotFound
+from service.practice import audit
+from service.practice.access import Caller
 
 OTHER_ACTORS = {"api_key": "the API", "cli": "a command", "job": "the nightly re-verification",
                 "visitor": "a sign-in attempt"}

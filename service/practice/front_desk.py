@@ -12,19 +12,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from service import (
-    authorizations,
-    coverages,
-    eligibility_history,
-    patients,
-    staff,
-    visits,
-)
-from service.access import Caller
 from service.db.models import Authorization, Coverage, EligibilityCheck, Patient, Visit
 from service.domain.eligibility import with_actions
 from service.domain.errors import InvalidInput
 from service.eligibility import CheckRequest, run_check
+from service.eligibility import history as eligibility_history
+from service.ledger import authorizations, visits
+from service.practice import coverages, patients, staff
+from service.practice.access import Caller
 from service.wiring import Wiring
 
 HISTORY = 10  # checks shown per coverage on a client's page

@@ -1,0 +1,1 @@
+"""Use cases of the ledger: authorizations, visits, verdicts and alerts."""
