@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import socket
@@ -39,6 +40,13 @@ def wait_for(url: str, seconds: float = 30) -> None:
             pass
         time.sleep(0.1)
     raise SystemExit(f"{url} did not come up")
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    """--database: the PostgreSQL admin URL a bench makes its own database with."""
+    parser.add_argument("--database", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        help="an admin URL; the bench creates and drops its own database")
 
 
 def fresh_database(admin_url: str, name: str) -> str:

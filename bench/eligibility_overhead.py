@@ -32,7 +32,14 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchlib import cpu_seconds, free_port, fresh_database, percentiles, wait_for  # noqa: E402
+from benchlib import (  # noqa: E402
+    add_database_option,
+    cpu_seconds,
+    free_port,
+    fresh_database,
+    percentiles,
+    wait_for,
+)
 
 from payers.adapters.core.envelope import (  # noqa: E402
     PAYLOAD_270,
@@ -105,9 +112,7 @@ def main() -> int:
     parser.add_argument("--coverages", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=32, help="threads per worker")
-    parser.add_argument("--database", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-        help="an admin URL; the bench creates and drops its own database")
+    add_database_option(parser)
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="coverwatch-bench-"))

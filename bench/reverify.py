@@ -32,6 +32,8 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -39,7 +41,13 @@ import psycopg
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import cpu_seconds, free_port, fresh_database, wait_for  # noqa: E402
+from benchlib import (  # noqa: E402
+    add_database_option,
+    cpu_seconds,
+    free_port,
+    fresh_database,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -191,18 +199,27 @@ def start_workers(env: dict[str, str], workers: int, threads: int,
     return running
 
 
+@contextmanager
+def seeded(args: argparse.Namespace, base: dict[str, str], work: Path, *, latency_ms: int,
+           cap: int, coverages: int, **settings: str) -> Iterator[tuple[dict[str, str], Payer]]:
+    """One part's simulated payer and freshly seeded database, and the environment naming
+    them (with `settings` added); the payer stops when the part ends."""
+    payer = Payer(latency_ms)
+    try:
+        env = {**base, "COVERWATCH_PAYERS": str(directory(work, payer.port, cap)), **settings}
+        env["DATABASE_URL"] = seed(args.database, "coverwatch_bench_reverify", env, coverages)
+        yield env, payer
+    finally:
+        payer.stop()
+
+
 def inline_part(args: argparse.Namespace, base: dict[str, str], work: Path) -> float:
     """The wall-time part; returns the run's peak RSS (the memory part's baseline)."""
-    payer = Payer(args.latency_ms)
-    try:
-        env = {**base, "COVERWATCH_PAYERS": str(directory(work, payer.port, args.cap))}
-        env["DATABASE_URL"] = seed(args.database, "coverwatch_bench_reverify", env,
-                                   args.coverages)
+    with seeded(args, base, work, latency_ms=args.latency_ms, cap=args.cap,
+                coverages=args.coverages) as (env, payer):
         wall, rss, cpu, report = inline_run(env)
         peak = payer.stats()["peak_concurrency"]
         payer_cpu = cpu_seconds(payer.process.pid)
-    finally:
-        payer.stop()
     ideal = max(args.coverages * args.latency_ms / 1000 / args.cap, 1e-9)
     print(f"in process: {report['checked']} of {args.coverages} coverages checked "
           f"({report['active']} active) at {args.latency_ms} ms latency, cap {args.cap} "
@@ -232,9 +249,7 @@ def main() -> int:
                         help="leave out the in-process wall-time part (and so the memory part)")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-queue", action="store_true")
-    parser.add_argument("--database", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-        help="an admin URL; the bench creates and drops its own database")
+    add_database_option(parser)
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL",
                                                           "redis://127.0.0.1:6379/0"))
     args = parser.parse_args()
@@ -245,14 +260,9 @@ def main() -> int:
     if not args.skip_inline:
         rss_small = inline_part(args, base, work)
     if not args.skip_inline and not args.skip_memory:
-        payer = Payer(args.memory_latency_ms)
-        try:
-            env = {**base, "COVERWATCH_PAYERS": str(directory(work, payer.port, args.cap))}
-            env["DATABASE_URL"] = seed(args.database, "coverwatch_bench_reverify", env,
-                                       args.memory_coverages)
+        with seeded(args, base, work, latency_ms=args.memory_latency_ms, cap=args.cap,
+                    coverages=args.memory_coverages) as (env, _payer):
             wall_big, rss_big, _, report = inline_run(env)
-        finally:
-            payer.stop()
         growth = rss_big / rss_small - 1
         print(f"memory: {report['checked']} coverages at {args.memory_latency_ms} ms in "
               f"{wall_big:.1f} s, peak RSS {rss_big:.1f} MiB vs {rss_small:.1f} MiB at "
@@ -260,21 +270,14 @@ def main() -> int:
               f"{'PASS' if abs(growth) <= GOAL_RSS else 'MISS'}")
 
     if not args.skip_queue:
-        payer = Payer(args.latency_ms)
-        try:
-            env = {**base, "COVERWATCH_PAYERS": str(directory(work, payer.port,
-                                                              args.queue_cap)),
-                   "REDIS_URL": args.redis}
-            env["DATABASE_URL"] = seed(args.database, "coverwatch_bench_reverify", env,
-                                       args.coverages)
+        with seeded(args, base, work, latency_ms=args.latency_ms, cap=args.queue_cap,
+                    coverages=args.coverages, REDIS_URL=args.redis) as (env, payer):
             one = queue_run(env, workers=1, threads=args.worker_threads,
                             cold=args.cold_workers)
             peak_one = payer.stats()["peak_concurrency"]
             two = queue_run(env, workers=2, threads=args.worker_threads,
                             cold=args.cold_workers)
             peak_two = payer.stats()["peak_concurrency"]
-        finally:
-            payer.stop()
         ideal = args.coverages * args.latency_ms / 1000 / args.queue_cap
         print(f"queue mode: {args.coverages} coverages at cap {args.queue_cap}, workers of "
               f"{args.worker_threads} threads (ideal "

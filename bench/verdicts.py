@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from benchlib import (
+    add_database_option,
     cpu_seconds,
     drop_database,
     free_port,
@@ -543,9 +544,7 @@ def main() -> int:
     parser.add_argument("--open-seconds", type=float, default=20,
                         help="open-loop phase length")
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--database", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-        help="an admin URL; the bench creates and drops its own database")
+    add_database_option(parser)
     parser.add_argument("--keep-database", action="store_true",
                         help=f"leave {DB_NAME} in place afterwards")
     args = parser.parse_args()

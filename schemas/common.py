@@ -79,6 +79,15 @@ def gender_field(**kwargs: Any) -> ma.fields.String:
     )
 
 
+class PersonIn(Strict):
+    """Who a patient or a subscriber is, as a payer matches them."""
+
+    first_name = x12_text(what="First name", max_len=35, required=True)
+    last_name = x12_text(what="Last name", max_len=60, required=True)
+    birth_date = birth_date_field(required=True)
+    gender = gender_field(required=True)
+
+
 class PageQuery(Strict):
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
     page_size = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))

@@ -6,9 +6,8 @@ import marshmallow as ma
 
 from schemas.common import (
     PageOut,
+    PersonIn,
     Strict,
-    birth_date_field,
-    gender_field,
     member_id_field,
     x12_text,
 )
@@ -19,11 +18,7 @@ PRIORITIES = ["primary", "secondary"]
 NETWORK = ["in", "out"]
 
 
-class SubscriberIn(Strict):
-    first_name = x12_text(what="First name", max_len=35, required=True)
-    last_name = x12_text(what="Last name", max_len=60, required=True)
-    birth_date = birth_date_field(required=True)
-    gender = gender_field(required=True)
+class SubscriberIn(PersonIn):
     member_id = member_id_field(required=True)
 
 

@@ -9,6 +9,7 @@ import marshmallow as ma
 from schemas.common import (
     PageOut,
     PageQuery,
+    PersonIn,
     Strict,
     birth_date_field,
     gender_field,
@@ -22,11 +23,7 @@ def _external_id(**kwargs: Any) -> ma.fields.String:
                     allowed="letters, digits, -", **kwargs)
 
 
-class PatientIn(Strict):
-    first_name = x12_text(what="First name", max_len=35, required=True)
-    last_name = x12_text(what="Last name", max_len=60, required=True)
-    birth_date = birth_date_field(required=True)
-    gender = gender_field(required=True)
+class PatientIn(PersonIn):
     external_id = _external_id()
 
 

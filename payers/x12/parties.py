@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from payers.x12.build import Element, Segment, X12BuildError, require, seg, upper
@@ -123,6 +123,55 @@ def provider_name(provider: InformationReceiver, field: str) -> Segment:
                    "XX", npi)
     organization = upper(require(provider.organization_name, f"{field}.organization_name"))
     return seg("NM1", "1P", "2", organization, None, None, None, None, "XX", npi)
+
+
+def opening(
+    *, structure: str, reference: str, stamp: datetime, payer: InformationSource,
+    payer_entity: str, payer_field: str, provider: InformationReceiver, provider_field: str,
+) -> list[Segment]:
+    """BHT, then the payer's and the provider's levels with their names: how a 270 or a 278
+    opens."""
+    return [
+        seg("BHT", structure, "13", require(reference, "reference"),
+            stamp.strftime("%Y%m%d"), stamp.strftime("%H%M")),
+        seg("HL", "1", None, "20", "1"),
+        seg("NM1", payer_entity, "2", upper(require(payer.name, f"{payer_field}.name")), None,
+            None, None, None, require(payer.id_qualifier, f"{payer_field}.id_qualifier"),
+            require(payer.payer_id, f"{payer_field}.payer_id")),
+        seg("HL", "2", "1", "21", "1"),
+        provider_name(provider, provider_field),
+    ]
+
+
+def has_dependent_level(dependent: Dependent | None) -> bool:
+    """TR3: a patient with an own member id is sent as the subscriber; the dependent level
+    (2000D) is only for the others."""
+    return dependent is not None and not (dependent.member_id or "").strip(" ")
+
+
+def as_subscriber(dependent: Dependent) -> Subscriber:
+    """A dependent with an own member id, as it is sent: the subscriber."""
+    return Subscriber(member_id=dependent.member_id or "", name=dependent.name,
+                      birth_date=dependent.birth_date, gender=dependent.gender)
+
+
+def subscriber_segments(subscriber: Subscriber, field: str) -> list[Segment]:
+    """NM1*IL and DMG of the subscriber's name loop."""
+    return [
+        seg("NM1", "IL", "1", *name_elements(subscriber.name, f"{field}.name"), "MI",
+            require(subscriber.member_id, f"{field}.member_id")),
+        *dmg(subscriber.birth_date, subscriber.gender, field),
+    ]
+
+
+def dependent_segments(dependent: Dependent, entity: str) -> list[Segment]:
+    """NM1 (entity 03 in a 270, QC in a 278), DMG and INS of the dependent's name loop."""
+    relationship = Relationship(dependent.relationship) if dependent.relationship else None
+    return [
+        seg("NM1", entity, "1", *name_elements(dependent.name, "dependent.name")),
+        *dmg(dependent.birth_date, dependent.gender, "dependent"),
+        *([seg("INS", "N", relationship.value)] if relationship else []),
+    ]
 
 
 def _upper(value: str | None) -> str | None:

@@ -25,10 +25,12 @@ from payers.x12.parties import (
     PersonName,
     Relationship,
     Subscriber,
-    dmg,
-    name_elements,
+    as_subscriber,
+    dependent_segments,
+    has_dependent_level,
+    opening,
     originator,
-    provider_name,
+    subscriber_segments,
 )
 
 __all__ = [
@@ -90,18 +92,10 @@ def build_270(
 def _body(request: EligibilityRequest, envelope: Envelope, traces: set[str]) -> list[Segment]:
     if not request.inquiries:
         raise X12BuildError("a 270 needs at least one inquiry")
-    stamp = envelope.timestamp
-    source, receiver = request.source, request.receiver
-    segments = [
-        seg("BHT", "0022", "13", require(request.reference, "reference"),
-            stamp.strftime("%Y%m%d"), stamp.strftime("%H%M")),
-        seg("HL", "1", None, "20", "1"),
-        seg("NM1", "PR", "2", upper(require(source.name, "source.name")), None, None, None,
-            None, require(source.id_qualifier, "source.id_qualifier"),
-            require(source.payer_id, "source.payer_id")),
-        seg("HL", "2", "1", "21", "1"),
-        provider_name(receiver, "receiver"),
-    ]
+    segments = opening(structure="0022", reference=request.reference,
+                       stamp=envelope.timestamp, payer=request.source, payer_entity="PR",
+                       payer_field="source", provider=request.receiver,
+                       provider_field="receiver")
     trn03 = originator(request.trace_originator)
     hl = 3
     for inquiry in request.inquiries:
@@ -110,43 +104,25 @@ def _body(request: EligibilityRequest, envelope: Envelope, traces: set[str]) -> 
             raise X12BuildError("trace_number must be unique per inquiry")
         traces.add(trace)
         segments += _inquiry(inquiry, hl, seg("TRN", "1", trace, trn03))
-        hl += 2 if _is_dependent_inquiry(inquiry) else 1
+        hl += 2 if has_dependent_level(inquiry.dependent) else 1
     return segments
-
-
-def _is_dependent_inquiry(inquiry: EligibilityInquiry) -> bool:
-    # TR3: a patient with an own member id is a subscriber; 2000D is only for the others.
-    return inquiry.dependent is not None and not (inquiry.dependent.member_id or "").strip(" ")
 
 
 def _inquiry(inquiry: EligibilityInquiry, hl: int, trn: Segment) -> list[Segment]:
     subscriber, dependent = inquiry.subscriber, inquiry.dependent
     questions = _questions(inquiry)
-    if dependent is not None and not _is_dependent_inquiry(inquiry):
-        patient = Subscriber(member_id=dependent.member_id or "", name=dependent.name,
-                             birth_date=dependent.birth_date, gender=dependent.gender)
+    if dependent is not None and not has_dependent_level(dependent):
         return [seg("HL", str(hl), "2", "22", "0"), trn,
-                *_subscriber(patient, "dependent"), *questions]
+                *subscriber_segments(as_subscriber(dependent), "dependent"), *questions]
     if dependent is None:
         return [seg("HL", str(hl), "2", "22", "0"), trn,
-                *_subscriber(subscriber, "subscriber"), *questions]
-    relationship = Relationship(dependent.relationship) if dependent.relationship else None
+                *subscriber_segments(subscriber, "subscriber"), *questions]
     return [
         seg("HL", str(hl), "2", "22", "1"),
-        *_subscriber(subscriber, "subscriber"),
+        *subscriber_segments(subscriber, "subscriber"),
         seg("HL", str(hl + 1), str(hl), "23", "0"), trn,
-        seg("NM1", "03", "1", *name_elements(dependent.name, "dependent.name")),
-        *dmg(dependent.birth_date, dependent.gender, "dependent"),
-        *([seg("INS", "N", relationship.value)] if relationship else []),
+        *dependent_segments(dependent, "03"),
         *questions,
-    ]
-
-
-def _subscriber(subscriber: Subscriber, field: str) -> list[Segment]:
-    return [
-        seg("NM1", "IL", "1", *name_elements(subscriber.name, f"{field}.name"), "MI",
-            require(subscriber.member_id, f"{field}.member_id")),
-        *dmg(subscriber.birth_date, subscriber.gender, field),
     ]
 
 

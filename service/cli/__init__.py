@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 import click
@@ -37,18 +38,20 @@ db = AppGroup("db", help="Database migrations (Alembic).")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Migrate the configured database up to REVISION (default: head)."""
-    wiring = current_wiring()
-    migrate.upgrade(wiring.config.database_url, revision)
-    click.echo(f"database at {migrate.current(wiring.config.database_url) or 'base'}")
+    _migrate(migrate.upgrade, revision)
 
 
 @db.command("downgrade")
 @click.argument("revision", default="-1")
 def db_downgrade(revision: str) -> None:
     """Migrate the configured database down to REVISION (default: one step; 'base' for all)."""
-    wiring = current_wiring()
-    migrate.downgrade(wiring.config.database_url, revision)
-    click.echo(f"database at {migrate.current(wiring.config.database_url) or 'base'}")
+    _migrate(migrate.downgrade, revision)
+
+
+def _migrate(move: Callable[[str, str], None], revision: str) -> None:
+    database_url = current_wiring().config.database_url
+    move(database_url, revision)
+    click.echo(f"database at {migrate.current(database_url) or 'base'}")
 
 
 @click.command("create-practice")
@@ -79,10 +82,7 @@ def create_api_key(practice_id: str, scopes: str, label: str | None) -> None:
         scope_set = parse_scopes(scopes)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--scopes") from None
-    try:
-        pid = uuid.UUID(practice_id)
-    except ValueError:
-        raise click.BadParameter("not a practice id", param_hint="--practice") from None
+    pid = _practice_id(practice_id)
     try:
         key = practices.create_api_key(
             uow=wiring.uow(), clock=wiring.clock, practice_id=pid, scopes=scope_set,
@@ -100,10 +100,7 @@ def create_api_key(practice_id: str, scopes: str, label: str | None) -> None:
 def create_user(practice_id: str, email: str, role: str) -> None:
     """Create a staff account for the web app; the password is read from standard input."""
     wiring = current_wiring()
-    try:
-        pid = uuid.UUID(practice_id)
-    except ValueError:
-        raise click.BadParameter("not a practice id", param_hint="--practice") from None
+    pid = _practice_id(practice_id)
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
@@ -154,6 +151,13 @@ def _demo_coverage(practice_id: uuid.UUID) -> uuid.UUID | None:
         payer_ids=wiring.payers.ids(),
     )
     return coverage.id
+
+
+def _practice_id(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise click.BadParameter("not a practice id", param_hint="--practice") from None
 
 
 def register(app: Flask) -> None:

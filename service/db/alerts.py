@@ -20,6 +20,7 @@ from service.db.models import (
     PracticeSettings,
     Visit,
 )
+from service.db.repositories import in_practice
 
 CHUNK = 500  # coverage ids per IN (...) list
 
@@ -104,8 +105,7 @@ class AlertRepository:
         return self.session.scalars(select(Alert).where(Alert.practice_id == practice_id)).all()
 
     def get(self, practice_id: uuid.UUID, alert_id: uuid.UUID) -> Alert | None:
-        return self.session.scalars(select(Alert).where(
-            Alert.practice_id == practice_id, Alert.id == alert_id)).first()
+        return in_practice(self.session, Alert, practice_id, alert_id)
 
     def by_facts(self, practice_id: uuid.UUID, kind: str, subject_id: str,
                  fingerprint: str) -> Alert | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.db.models import EligibilityCheck
+from service.db.repositories import in_practice, page_of
 
 
 class EligibilityCheckRepository:
@@ -16,11 +17,7 @@ class EligibilityCheckRepository:
         self.session = session
 
     def get(self, practice_id: uuid.UUID, check_id: uuid.UUID) -> EligibilityCheck | None:
-        return self.session.scalars(
-            select(EligibilityCheck).where(
-                EligibilityCheck.practice_id == practice_id, EligibilityCheck.id == check_id
-            )
-        ).first()
+        return in_practice(self.session, EligibilityCheck, practice_id, check_id)
 
 
     def history(
@@ -30,10 +27,5 @@ class EligibilityCheckRepository:
             EligibilityCheck.practice_id == practice_id,
             EligibilityCheck.coverage_id == coverage_id,
         )
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self.session.scalars(
-            query.order_by(EligibilityCheck.started_at.desc(), EligibilityCheck.id)
-            .offset(offset)
-            .limit(limit)
-        ).all()
-        return rows, total
+        return page_of(self.session, query, EligibilityCheck.started_at.desc(),
+                       EligibilityCheck.id, offset=offset, limit=limit)

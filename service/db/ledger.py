@@ -16,6 +16,7 @@ from service.db.models import (
     PracticeSettings,
     Visit,
 )
+from service.db.repositories import in_practice
 from service.domain.policy import COUNTED
 
 
@@ -28,9 +29,7 @@ class AuthorizationRepository:
 
     def get(self, practice_id: uuid.UUID, auth_id: uuid.UUID, *,
             lock: bool = False) -> Authorization | None:
-        query = select(Authorization).where(Authorization.practice_id == practice_id,
-                                            Authorization.id == auth_id)
-        return self.session.scalars(query.with_for_update() if lock else query).first()
+        return in_practice(self.session, Authorization, practice_id, auth_id, lock=lock)
 
     def by_number(self, coverage_id: uuid.UUID, number: str) -> Authorization | None:
         return self.session.scalars(select(Authorization).where(
@@ -60,8 +59,7 @@ class VisitRepository:
         self.session.add(visit)
 
     def get(self, practice_id: uuid.UUID, visit_id: uuid.UUID) -> Visit | None:
-        return self.session.scalars(select(Visit).where(
-            Visit.practice_id == practice_id, Visit.id == visit_id)).first()
+        return in_practice(self.session, Visit, practice_id, visit_id)
 
     def by_external_id(self, practice_id: uuid.UUID, external_id: str) -> Visit | None:
         return self.session.scalars(select(Visit).where(

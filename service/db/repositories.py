@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Select,
     Table,
@@ -22,11 +23,12 @@ from sqlalchemy import (
     Sequence as DbSequence,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from service.db.models import (
     ApiKey,
     AuditEvent,
+    Base,
     ControlCounter,
     Coverage,
     Patient,
@@ -39,6 +41,24 @@ AUDITED = ("public_id", "practice_id", "actor", "action", "resource_type", "reso
 # Built once and run with parameters (see service/db/check_store.py).
 INSERT_AUDIT = insert(AUDIT).values({name: bindparam(name) for name in AUDITED})
 COUNTERS = cast(Table, ControlCounter.__table__)
+
+Record = TypeVar("Record", bound=Base)
+
+
+def in_practice(session: Session, model: type[Record], practice_id: uuid.UUID,
+                record_id: uuid.UUID, *, lock: bool = False) -> Record | None:
+    """The record with this id if it is the practice's: another practice's id is simply not
+    found. `lock` takes its row lock."""
+    query = select(model).filter_by(practice_id=practice_id, id=record_id)
+    return session.scalars(query.with_for_update() if lock else query).first()
+
+
+def page_of(session: Session, query: Select[Record],
+            *order: ColumnElement[Any] | InstrumentedAttribute[Any], offset: int,
+            limit: int) -> tuple[Sequence[Record], int]:
+    """A page of the query's records in this order, and how many records it finds in all."""
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return session.scalars(query.order_by(*order).offset(offset).limit(limit)).all(), total
 
 
 class PracticeRepository:
@@ -74,9 +94,7 @@ class PatientRepository:
         self.session.add(patient)
 
     def get(self, practice_id: uuid.UUID, patient_id: uuid.UUID) -> Patient | None:
-        return self.session.scalars(
-            select(Patient).where(Patient.practice_id == practice_id, Patient.id == patient_id)
-        ).first()
+        return in_practice(self.session, Patient, practice_id, patient_id)
 
     def by_external_id(self, practice_id: uuid.UUID, external_id: str) -> Patient | None:
         return self.session.scalars(
@@ -105,13 +123,8 @@ class PatientRepository:
                     func.lower(Patient.last_name).like(pattern, escape="\\"),
                 )
             )
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self.session.scalars(
-            query.order_by(Patient.last_name, Patient.first_name, Patient.id)
-            .offset(offset)
-            .limit(limit)
-        ).all()
-        return rows, total
+        return page_of(self.session, query, Patient.last_name, Patient.first_name, Patient.id,
+                       offset=offset, limit=limit)
 
 
 class CoverageRepository:
@@ -122,11 +135,7 @@ class CoverageRepository:
         self.session.add(coverage)
 
     def get(self, practice_id: uuid.UUID, coverage_id: uuid.UUID) -> Coverage | None:
-        return self.session.scalars(
-            select(Coverage).where(
-                Coverage.practice_id == practice_id, Coverage.id == coverage_id
-            )
-        ).first()
+        return in_practice(self.session, Coverage, practice_id, coverage_id)
 
     def for_patient(
         self, practice_id: uuid.UUID, patient_id: uuid.UUID, *, offset: int, limit: int
@@ -134,13 +143,8 @@ class CoverageRepository:
         query = select(Coverage).where(
             Coverage.practice_id == practice_id, Coverage.patient_id == patient_id
         )
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self.session.scalars(
-            query.order_by(Coverage.priority, Coverage.created_at, Coverage.id)
-            .offset(offset)
-            .limit(limit)
-        ).all()
-        return rows, total
+        return page_of(self.session, query, Coverage.priority, Coverage.created_at, Coverage.id,
+                       offset=offset, limit=limit)
 
 
 class AuditRepository:
@@ -158,12 +162,8 @@ class AuditRepository:
         self, practice_id: uuid.UUID, *, offset: int, limit: int
     ) -> tuple[Sequence[AuditEvent], int]:
         query = select(AuditEvent).where(AuditEvent.practice_id == practice_id)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self.session.scalars(
-            query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .offset(offset).limit(limit)
-        ).all()
-        return rows, total
+        return page_of(self.session, query, AuditEvent.at.desc(), AuditEvent.id.desc(),
+                       offset=offset, limit=limit)
 
 
 class CounterRepository:

@@ -11,6 +11,7 @@ from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import Session
 
 from service.db.models import Coverage, ReverificationItem, ReverificationRun
+from service.db.repositories import page_of
 from service.db.runs import visible_to
 from service.domain.reverification import UNFINISHED
 
@@ -62,11 +63,8 @@ class RunReports:
                 limit: int) -> tuple[Sequence[ReverificationRun], int]:
         """A page of the runs the practice took part in, newest first, and their total."""
         query = select(ReverificationRun).where(visible_to(practice_id))
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self.session.scalars(query.order_by(ReverificationRun.created_at.desc(),
-                                                   ReverificationRun.id)
-                                    .offset(offset).limit(limit)).all()
-        return rows, total
+        return page_of(self.session, query, ReverificationRun.created_at.desc(),
+                       ReverificationRun.id, offset=offset, limit=limit)
 
     def latest(self, practice_id: uuid.UUID) -> ReverificationRun | None:
         """The newest run the practice took part in."""

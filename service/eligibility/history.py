@@ -16,14 +16,8 @@ from service.practice.access import Caller
 def get_check(
     *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, check_id: uuid.UUID
 ) -> EligibilityCheck:
-    with uow:
-        check = uow.checks.get(caller.practice_id, check_id)
-        if check is None:
-            raise NotFound("eligibility check")
-        audit.record(uow, caller=caller, clock=clock, action="read",
-                     resource_type="eligibility_check", resource_ids=[check.id])
-        uow.commit()
-        return check
+    return audit.read_one(uow, caller=caller, clock=clock, resource_type="eligibility_check",
+                          get=lambda work: work.checks.get(caller.practice_id, check_id))
 
 
 def coverage_history(
@@ -35,7 +29,6 @@ def coverage_history(
             raise NotFound("coverage")
         rows, total = uow.checks.history(caller.practice_id, coverage_id, offset=offset,
                                          limit=limit)
-        audit.record(uow, caller=caller, clock=clock, action="read",
-                     resource_type="eligibility_check", resource_ids=[c.id for c in rows])
-        uow.commit()
+        audit.record_reads(uow, caller=caller, clock=clock, resource_type="eligibility_check",
+                           records=rows)
         return rows, total

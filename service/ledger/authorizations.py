@@ -79,9 +79,8 @@ def get_authorization(
         if auth is None:
             raise NotFound("authorization")
         history = uow.authorizations.changes(auth.id)
-        audit.record(uow, caller=caller, clock=clock, action="read",
-                     resource_type="authorization", resource_ids=[auth.id])
-        uow.commit()
+        audit.record_reads(uow, caller=caller, clock=clock, resource_type="authorization",
+                           records=[auth])
         return auth, history
 
 
@@ -92,9 +91,8 @@ def list_authorizations(
         if uow.coverages.get(caller.practice_id, coverage_id) is None:
             raise NotFound("coverage")
         rows = uow.authorizations.for_coverage(coverage_id)
-        audit.record(uow, caller=caller, clock=clock, action="read",
-                     resource_type="authorization", resource_ids=[a.id for a in rows])
-        uow.commit()
+        audit.record_reads(uow, caller=caller, clock=clock, resource_type="authorization",
+                           records=rows)
         return sorted(rows, key=lambda a: (a.end_date, a.number))
 
 

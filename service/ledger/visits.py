@@ -96,14 +96,8 @@ def set_status(
 def get_visit(
     *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller, visit_id: uuid.UUID
 ) -> Visit:
-    with uow:
-        visit = uow.visits.get(caller.practice_id, visit_id)
-        if visit is None:
-            raise NotFound("visit")
-        audit.record(uow, caller=caller, clock=clock, action="read", resource_type="visit",
-                     resource_ids=[visit.id])
-        uow.commit()
-        return visit
+    return audit.read_one(uow, caller=caller, clock=clock, resource_type="visit",
+                          get=lambda work: work.visits.get(caller.practice_id, visit_id))
 
 
 def list_visits(
@@ -114,9 +108,7 @@ def list_visits(
         if uow.coverages.get(caller.practice_id, coverage_id) is None:
             raise NotFound("coverage")
         rows = uow.visits.for_coverage(coverage_id, start=start, end=end)
-        audit.record(uow, caller=caller, clock=clock, action="read", resource_type="visit",
-                     resource_ids=[v.id for v in rows])
-        uow.commit()
+        audit.record_reads(uow, caller=caller, clock=clock, resource_type="visit", records=rows)
         return rows
 
 

@@ -42,14 +42,8 @@ def create_coverage(
 def get_coverage(
     *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller, coverage_id: uuid.UUID
 ) -> Coverage:
-    with uow:
-        coverage = uow.coverages.get(caller.practice_id, coverage_id)
-        if coverage is None:
-            raise NotFound("coverage")
-        audit.record(uow, caller=caller, clock=clock, action="read", resource_type="coverage",
-                     resource_ids=[coverage.id])
-        uow.commit()
-        return coverage
+    return audit.read_one(uow, caller=caller, clock=clock, resource_type="coverage",
+                          get=lambda work: work.coverages.get(caller.practice_id, coverage_id))
 
 
 def list_coverages(
@@ -62,9 +56,8 @@ def list_coverages(
         rows, total = uow.coverages.for_patient(
             caller.practice_id, patient_id, offset=offset, limit=limit
         )
-        audit.record(uow, caller=caller, clock=clock, action="read", resource_type="coverage",
-                     resource_ids=[c.id for c in rows])
-        uow.commit()
+        audit.record_reads(uow, caller=caller, clock=clock, resource_type="coverage",
+                           records=rows)
         return rows, total
 
 

@@ -59,14 +59,8 @@ def _upsert_once(
 def get_patient(
     *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller, patient_id: uuid.UUID
 ) -> Patient:
-    with uow:
-        patient = uow.patients.get(caller.practice_id, patient_id)
-        if patient is None:
-            raise NotFound("patient")
-        audit.record(uow, caller=caller, clock=clock, action="read", resource_type="patient",
-                     resource_ids=[patient.id])
-        uow.commit()
-        return patient
+    return audit.read_one(uow, caller=caller, clock=clock, resource_type="patient",
+                          get=lambda work: work.patients.get(caller.practice_id, patient_id))
 
 
 def search_patients(
@@ -77,9 +71,8 @@ def search_patients(
         rows, total = uow.patients.search(
             caller.practice_id, external_id=external_id, q=q, offset=offset, limit=limit
         )
-        audit.record(uow, caller=caller, clock=clock, action="read", resource_type="patient",
-                     resource_ids=[p.id for p in rows])
-        uow.commit()
+        audit.record_reads(uow, caller=caller, clock=clock, resource_type="patient",
+                           records=rows)
         return rows, total
 
 

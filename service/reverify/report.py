@@ -77,9 +77,8 @@ def read(*, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller,
         if run is None:
             raise NotFound("reverification run")
         result = summary(uow.run_reports, run, clock(), practice_id=caller.practice_id)
-        audit.record(uow, caller=caller, clock=clock, action="read",
-                     resource_type="reverification_run", resource_ids=[run.id])
-        uow.commit()
+        audit.record_reads(uow, caller=caller, clock=clock, resource_type="reverification_run",
+                           records=[run])
         return result
 
 

@@ -9,7 +9,7 @@ from schemas.common import PageQuery
 from service.practice import audit
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.paging import page_window
+from service.web.paging import page, page_window
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("audit", __name__, url_prefix="/v1/audit-events",
@@ -25,4 +25,4 @@ def list_events(args: dict[str, Any]) -> Any:
     offset, limit = page_window(args)
     rows, total = audit.list_events(uow=current_wiring().uow(), caller=current_caller(),
                                     offset=offset, limit=limit)
-    return {"items": rows, "page": args["page"], "page_size": limit, "total": total}
+    return page(args, rows, total)

@@ -12,7 +12,7 @@ from schemas.coverages import CoverageIn, CoverageOut, CoveragePage, CoveragePat
 from service.practice import coverages
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.paging import page_window
+from service.web.paging import page, page_window
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("coverages", __name__, url_prefix="/v1",
@@ -43,7 +43,7 @@ class PatientCoverages(MethodView):
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), patient_id=patient_id,
             offset=offset, limit=limit,
         )
-        return {"items": rows, "page": args["page"], "page_size": limit, "total": total}
+        return page(args, rows, total)
 
 
 @blp.route("/coverages/<uuid:coverage_id>")

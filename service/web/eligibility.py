@@ -15,7 +15,7 @@ from service.eligibility import CheckRequest, run_check
 from service.eligibility import history as eligibility_history
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.paging import page_window
+from service.web.paging import page, page_window
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("eligibility", __name__, url_prefix="/v1",
@@ -103,5 +103,4 @@ def list_checks(args: dict[str, Any], coverage_id: uuid.UUID) -> Any:
         uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), coverage_id=coverage_id,
         offset=offset, limit=limit,
     )
-    return {"items": [view(c) for c in rows], "page": args["page"], "page_size": limit,
-            "total": total}
+    return page(args, [view(c) for c in rows], total)

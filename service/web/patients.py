@@ -11,7 +11,7 @@ from schemas.patients import PatientIn, PatientOut, PatientPage, PatientPatch, P
 from service.practice import patients
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.paging import page_window
+from service.web.paging import page, page_window
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("patients", __name__, url_prefix="/v1/patients",
@@ -44,7 +44,7 @@ class Patients(MethodView):
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
             external_id=args.get("external_id"), q=args.get("q"), offset=offset, limit=limit,
         )
-        return {"items": rows, "page": args["page"], "page_size": limit, "total": total}
+        return page(args, rows, total)
 
 
 @blp.route("/<uuid:patient_id>")

@@ -19,7 +19,7 @@ from service.ledger import alerts
 from service.practice import settings as practice_config
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.paging import page_window
+from service.web.paging import page, page_window
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("practice", __name__, url_prefix="/v1",
@@ -39,8 +39,7 @@ def list_alerts(args: dict[str, Any]) -> Any:
                                coverage_id=args.get("coverage_id"),
                                include_resolved=args["include_resolved"],
                                window=page_window(args))
-    return {"items": found.items, "page": args["page"], "page_size": args["page_size"],
-            "total": found.total}
+    return page(args, found.items, found.total)
 
 
 @blp.route("/alerts/<uuid:alert_id>/resolve", methods=["POST"])

@@ -10,7 +10,7 @@ from schemas.reverification import ReverificationRunOut, ReverificationRunPage
 from service.reverify import report
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.paging import page_window
+from service.web.paging import page, page_window
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("reverification", __name__, url_prefix="/v1/reverification-runs",
@@ -31,7 +31,7 @@ def list_runs(args: dict[str, Any]) -> Any:
     offset, limit = page_window(args)
     rows, total = report.list_runs(uow=current_wiring().uow(), caller=current_caller(),
                                    offset=offset, limit=limit)
-    return {"items": rows, "page": args["page"], "page_size": limit, "total": total}
+    return page(args, rows, total)
 
 
 @blp.route("/<uuid:run_id>", methods=["GET"])

@@ -218,8 +218,9 @@ def test_another_practice_sees_neither_the_coverage_nor_the_check(app, client, k
     body = check(client, key, coverage_id).json
     _, other = new_practice(app, name="Other", npi=VALID_NPIS[1])
     assert check(client, other, coverage_id).status_code == 404
-    assert client.get(f"/v1/eligibility-checks/{body['id']}",
-                      headers=bearer(other)).status_code == 404
+    unseen = client.get(f"/v1/eligibility-checks/{body['id']}", headers=bearer(other))
+    assert unseen.status_code == 404
+    assert unseen.json["message"] == "Eligibility check not found."
     assert client.get(f"/v1/coverages/{coverage_id}/eligibility-checks",
                       headers=bearer(other)).status_code == 404
 

@@ -23,12 +23,13 @@ from payers.x12.parties import (
     Dependent,
     InformationReceiver,
     InformationSource,
-    Relationship,
     Subscriber,
-    dmg,
-    name_elements,
+    as_subscriber,
+    dependent_segments,
+    has_dependent_level,
+    opening,
     originator,
-    provider_name,
+    subscriber_segments,
 )
 from payers.x12.x278.read import read_278, read_278_text
 from payers.x12.x278.types import (
@@ -119,50 +120,26 @@ def _body(request: AuthorizationRequest, envelope: Envelope) -> list[Segment]:
         raise X12BuildError("a 278 request needs at least one service line")
     if request.end_date < request.start_date:
         raise X12BuildError("end_date is before start_date")
-    stamp = envelope.timestamp
-    payer = request.payer
     segments = [
-        seg("BHT", "0007", "13", require(request.reference, "reference"),
-            stamp.strftime("%Y%m%d"), stamp.strftime("%H%M")),
-        seg("HL", "1", None, "20", "1"),
-        seg("NM1", "X3", "2", upper(require(payer.name, "payer.name")), None, None, None, None,
-            require(payer.id_qualifier, "payer.id_qualifier"),
-            require(payer.payer_id, "payer.payer_id")),
-        seg("HL", "2", "1", "21", "1"),
-        provider_name(request.requester, "requester"),
+        *opening(structure="0007", reference=request.reference, stamp=envelope.timestamp,
+                 payer=request.payer, payer_entity="X3", payer_field="payer",
+                 provider=request.requester, provider_field="requester"),
         *_patient(request),
     ]
-    event = 5 if _has_dependent_level(request) else 4
+    event = 5 if has_dependent_level(request.dependent) else 4
     segments += _event(request, event)
     for offset, line in enumerate(request.services, start=1):
         segments += _service(request, line, hl=event + offset, parent=event)
     return segments
 
 
-def _has_dependent_level(request: AuthorizationRequest) -> bool:
-    # Same rule as the 270: a patient with an own member id is reviewed as the subscriber.
-    return request.dependent is not None and not (request.dependent.member_id or "").strip(" ")
-
-
 def _patient(request: AuthorizationRequest) -> list[Segment]:
     subscriber, dependent = request.subscriber, request.dependent
-    if dependent is not None and not _has_dependent_level(request):
-        subscriber = Subscriber(member_id=dependent.member_id or "", name=dependent.name,
-                                birth_date=dependent.birth_date, gender=dependent.gender)
-    segments = [
-        seg("HL", "3", "2", "22", "1"),
-        seg("NM1", "IL", "1", *name_elements(subscriber.name, "subscriber.name"), "MI",
-            require(subscriber.member_id, "subscriber.member_id")),
-        *dmg(subscriber.birth_date, subscriber.gender, "subscriber"),
-    ]
-    if dependent is not None and _has_dependent_level(request):
-        relationship = Relationship(dependent.relationship) if dependent.relationship else None
-        segments += [
-            seg("HL", "4", "3", "23", "1"),
-            seg("NM1", "QC", "1", *name_elements(dependent.name, "dependent.name")),
-            *dmg(dependent.birth_date, dependent.gender, "dependent"),
-            *([seg("INS", "N", relationship.value)] if relationship else []),
-        ]
+    if dependent is not None and not has_dependent_level(dependent):
+        subscriber = as_subscriber(dependent)
+    segments = [seg("HL", "3", "2", "22", "1"), *subscriber_segments(subscriber, "subscriber")]
+    if dependent is not None and has_dependent_level(dependent):
+        segments += [seg("HL", "4", "3", "23", "1"), *dependent_segments(dependent, "QC")]
     return segments
 
 
