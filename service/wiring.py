@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from payers.registry import PayerRegistry
 from service.config import Config
+from service.db.check_port import CheckStore
 from service.db.check_store import check_store_for
 from service.db.statements import statements_for
 from service.db.uow import UnitOfWork
 from service.domain.ratelimit import TokenBuckets
-from service.eligibility.store import CheckStore
 from service.ledger.alert_source import AlertSource
 from service.ledger.verdict_inputs import VerdictInputSource
 from service.metrics import Metrics

@@ -26,6 +26,16 @@ from sqlalchemy import (
 )
 from sqlalchemy import Sequence as DbSequence
 
+from service.db.check_port import (
+    AuditRow,
+    CheckOutcome,
+    FailedRoute,
+    ItemClaim,
+    ItemRecord,
+    NewCheck,
+    PreviousAnswer,
+    StartingPoint,
+)
 from service.db.models import (
     Alert,
     Coverage,
@@ -38,16 +48,6 @@ from service.db.repositories import AUDIT, AUDITED, INSERT_AUDIT, next_number
 from service.db.statements import Statements, statements_for
 from service.domain.eligibility import ANSWERED
 from service.domain.reverification import UNFINISHED
-from service.eligibility.store import (
-    AuditRow,
-    CheckOutcome,
-    FailedRoute,
-    ItemClaim,
-    ItemRecord,
-    NewCheck,
-    PreviousAnswer,
-    StartingPoint,
-)
 
 CHECKS = cast(Table, EligibilityCheck.__table__)
 COVERAGES = cast(Table, Coverage.__table__)
@@ -164,7 +164,7 @@ _ANY_UNFINISHED = (select(ITEMS.c.id)
 
 
 class SqlCheckStore:
-    """service.eligibility.store.CheckStore on the engine's pool, for any database (SQLite; the
+    """service.db.check_port.CheckStore on the engine's pool, for any database (SQLite; the
     wiring takes PostgresCheckStore on PostgreSQL). A unit of one statement goes through
     `statements` (service/db/statements.py: in autocommit, one round trip), which a live
     check makes three times and a queue worker on every item; a unit of several statements

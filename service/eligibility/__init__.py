@@ -4,7 +4,7 @@ The work is split around the payer call on purpose: a payer may take 20 seconds,
 database transaction (or row lock) may stay open that long. The first short step records a
 `pending` attempt (so a crash mid-call still leaves a trace); the payer is asked with no
 transaction open; the second short step stores everything it said. Both go through the
-check store (service/eligibility/store.py) chosen at wiring time, as data.
+check store (service/db/check_port.py) chosen at wiring time, as data.
 """
 
 from __future__ import annotations
@@ -18,14 +18,7 @@ from typing import Literal, cast
 
 from payers.base import EligibilityAnswer, EligibilityQuery, Origin, PayerError
 from payers.registry import PayerRegistry
-from service.db.models import EligibilityCheck
-from service.domain.eligibility import normalize_service_types
-from service.domain.errors import InvalidInput, NotFound
-from service.domain.inquiry import CoverageData, PersonData
-from service.domain.ratelimit import TokenBuckets
-from service.eligibility.outcome import earlier_failures, error_values, outcome_values
-from service.eligibility.payer_query import build_query
-from service.eligibility.store import (
+from service.db.check_port import (
     CheckOutcome,
     CheckStore,
     FailedRoute,
@@ -34,6 +27,13 @@ from service.eligibility.store import (
     NewCheck,
     StartingPoint,
 )
+from service.db.models import EligibilityCheck
+from service.domain.eligibility import normalize_service_types
+from service.domain.errors import InvalidInput, NotFound
+from service.domain.inquiry import CoverageData, PersonData
+from service.domain.ratelimit import TokenBuckets
+from service.eligibility.outcome import earlier_failures, error_values, outcome_values
+from service.eligibility.payer_query import build_query
 from service.practice import audit
 from service.practice.access import Caller
 

@@ -19,13 +19,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from payers.registry import PayerRegistry
+from service.db.check_port import CheckStore, ItemClaim, ItemRecord, NewAlert, PreviousAnswer
 from service.db.models import EligibilityCheck, ReverificationItem
 from service.db.uow import UnitOfWork
 from service.domain import benefit_changes, retry_policy
 from service.domain.eligibility import ANSWERED
 from service.domain.errors import DomainError
 from service.eligibility import CheckRequest, ForItem, NotStarted, run_check
-from service.eligibility.store import CheckStore, ItemClaim, ItemRecord, NewAlert, PreviousAnswer
 from service.practice.access import Caller
 from service.reverify.limits import Limits
 

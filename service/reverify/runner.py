@@ -8,8 +8,8 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 
+from service.db.check_port import ItemRecord
 from service.db.models import ReverificationItem
-from service.eligibility.store import ItemRecord
 from service.reverify import runs
 from service.reverify.items import Deps, Outcome, process
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Text, cast, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from service.db.check_port import ItemClaim, ItemRecord, NewCheck
 from service.db.check_store import PostgresCheckStore, SqlCheckStore
 from service.db.engine import make_engine
 from service.db.models import (
@@ -25,7 +26,6 @@ from service.db.models import (
     ReverificationItem,
     ReverificationRun,
 )
-from service.eligibility.store import ItemClaim, ItemRecord, NewCheck
 
 NOW = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
 SUMMARY = {"active": True, "plan": {"name": "Store Plan", "group_number": None},

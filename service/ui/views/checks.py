@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from service.domain.ratelimit import RateLimited
-from service.practice import front_desk
+from service.pages import front_desk
 from service.ui import session as ui_session
 from service.ui.blueprint import bp
 from service.wiring import current_wiring

@@ -15,7 +15,8 @@ from schemas.ledger import AuthorizationIn, AuthorizationPatch
 from schemas.patients import PatientIn
 from service.domain.errors import InvalidInput
 from service.ledger import authorizations
-from service.practice import coverages, front_desk, patients
+from service.pages import front_desk
+from service.practice import coverages, patients
 from service.ui import forms
 from service.ui import session as ui_session
 from service.ui.blueprint import bp

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from service.ledger import alerts
-from service.practice import dashboard
+from service.pages import dashboard
 from service.ui import session as ui_session
 from service.ui.blueprint import bp
 from service.wiring import current_wiring

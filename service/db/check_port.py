@@ -1,4 +1,5 @@
-"""Where checks and nightly items are stored: the interface the use cases write through."""
+"""Where checks and nightly items are stored: the interface (a port) the use cases write
+through, as data; service/db/check_store.py implements it."""
 
 from __future__ import annotations
 
