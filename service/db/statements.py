@@ -6,9 +6,9 @@ three (BEGIN, the statement, COMMIT). On PostgreSQL these units are most of what
 a nightly item and a verdict whose inputs are in memory cost the database layer, and
 SQLAlchemy's execution around each one (switching the pooled connection to autocommit and
 back, compiling, processing parameters and rows) costs two to three times the statement
-itself (bench/README.md). So on PostgreSQL each statement is compiled once and run straight
-on the pooled driver connection; elsewhere through SQLAlchemy. Either way it is the same
-SQLAlchemy statement: no SQL is written by hand.
+itself (docs/operations.md). So on PostgreSQL each statement is compiled once, prepared once
+per pooled connection and run through libpq on it; elsewhere through SQLAlchemy. Either way
+it is the same SQLAlchemy statement: no SQL is written by hand.
 """
 
 from __future__ import annotations
