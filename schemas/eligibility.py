@@ -64,7 +64,12 @@ class PlanOut(ma.Schema):
     name = ma.fields.String(allow_none=True, required=True)
     group_number = ma.fields.String(allow_none=True, required=True)
     begin = ma.fields.String(allow_none=True, required=True, metadata={"format": "date"})
-    end = ma.fields.String(allow_none=True, required=True, metadata={"format": "date"})
+    end = ma.fields.String(allow_none=True, required=True, metadata={
+        "format": "date", "description": "The plan's end (a renewal) or, without plan dates, "
+                                         "the member's eligibility end"})
+    eligibility_end = ma.fields.String(allow_none=True, metadata={
+        "format": "date", "description": "The member's own eligibility end (DTP 357): after it "
+                                         "nothing is covered"})
 
 
 class CarveOutOut(ma.Schema):

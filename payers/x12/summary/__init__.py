@@ -51,7 +51,9 @@ Status and plan
   IG, from the patient's 2100 loop, then the subscriber's. begin/end: the first of DTP
   346/347 (plan), 356/357 (eligibility), a 291 (plan) or 307 (eligibility) range found in
   those loops; then the status EB's DTP (346/347 or a 291/292/307 range). An open-ended
-  range (no end, or 99991231) leaves ``end`` null.
+  range (no end, or 99991231) leaves ``end`` null. A plan's end (346/347, 291) is a renewal;
+  eligibility_end is the member's own end (DTP 357, or the end of a 356 or 307 range), from
+  those loops, then the status EB's DTP; null when the payer sent none.
 
 Carve-out and messages
 - carve_out: an EB*U on a behavioral-health service type (MH, A4-A8, AI-AK, CF, CG...),
@@ -74,6 +76,9 @@ Rejections
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from payers.x12.codes import AaaReason
 from payers.x12.summary.scan import BenefitScan
 from payers.x12.summary.types import (
@@ -87,6 +92,7 @@ from payers.x12.summary.types import (
     VisitLimit,
 )
 from payers.x12.x271 import (
+    DateRef,
     Eligibility271,
     Level,
     Patient,
@@ -163,7 +169,20 @@ def _plan(patient: Patient, scan: BenefitScan) -> PlanInfo:
                     plan.end = plan.end or date.end
             elif date.qualifier == "347":
                 plan.end = plan.end or date.end
+    plan.eligibility_end = _eligibility_end(
+        [d for party in parties for d in party.dates],
+        scan.dates(status[1]) if status is not None else [])
     return plan
+
+
+def _eligibility_end(*sources: Sequence[DateRef]) -> dt.date | None:
+    """The member's eligibility end: the first DTP 357, or 356/307 range, of the first source
+    that has one (an open end, or 99991231, is none)."""
+    for dates in sources:
+        for ref in dates:
+            if ref.qualifier == "357" or (ref.qualifier in ("356", "307") and ref.is_range):
+                return ref.end
+    return None
 
 
 def _patient_rejections(response: Eligibility271, patient: Patient,

@@ -78,11 +78,14 @@ class PlanInfo:
     group_number: str | None = None
     begin: dt.date | None = None
     end: dt.date | None = None
+    eligibility_end: dt.date | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         return {"name": self.name, "group_number": self.group_number,
                 "begin": self.begin.isoformat() if self.begin else None,
-                "end": self.end.isoformat() if self.end else None}
+                "end": self.end.isoformat() if self.end else None,
+                "eligibility_end": (self.eligibility_end.isoformat()
+                                    if self.eligibility_end else None)}
 
 
 @dataclass(slots=True)
