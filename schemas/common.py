@@ -9,6 +9,7 @@ from typing import Any
 
 import marshmallow as ma
 
+from service.domain.dates import Window
 from service.domain.identifiers import MEMBER_ID_RE, NAME_RE, text_problem
 
 Clock = Callable[[], datetime]
@@ -69,6 +70,21 @@ def birth_date_field(**kwargs: Any) -> ma.fields.Date:
             raise ma.ValidationError("Birth date must be in 1900 or later.")
 
     return ma.fields.Date(validate=check, metadata={"format": "date"}, **kwargs)
+
+
+def window_date(window: Window, **kwargs: Any) -> ma.fields.Date:
+    """A date `window` accepts, counted from the request's today (the app's clock)."""
+
+    def check(value: date) -> None:
+        problem = window.problem(value, today=today())
+        if problem:
+            raise ma.ValidationError(problem)
+
+    metadata = {"format": "date", **kwargs.pop("metadata", {})}
+    described = window.describe() + "."
+    metadata["description"] = (metadata["description"] + ". " + described
+                               if "description" in metadata else described)
+    return ma.fields.Date(validate=check, metadata=metadata, **kwargs)
 
 
 def gender_field(**kwargs: Any) -> ma.fields.String:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from schemas.common import PageOut, PageQuery, Strict, strict_bool
+from schemas.common import PageOut, PageQuery, Strict, strict_bool, window_date
+from service.domain.dates import SERVICE_DATE
 from service.domain.identifiers import npi_is_valid
 
 SERVICE_TYPE = ma.validate.Regexp(r"^[A-Z0-9]{1,2}$", error="Not an X12 service type code.")
@@ -22,7 +23,8 @@ class CheckIn(Strict):
         metadata={"description": "X12 service type codes (EQ01), e.g. ['MH', 'A6']; "
                                  "default: the payer's configured list"},
     )
-    service_date = ma.fields.Date(metadata={"description": "Date of the visit (DTP*291)"})
+    service_date = window_date(SERVICE_DATE, metadata={"description": "Date of the visit "
+                                                                      "(DTP*291)"})
     provider_npi = ma.fields.String(
         validate=_npi, metadata={"description": "Rendering provider's NPI; default: the "
                                                 "practice's billing NPI"},

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
 
-from schemas.common import Strict
+from schemas.common import Strict, today, window_date
 from schemas.eligibility import _npi
+from service.domain.dates import AUTHORIZATION_DATE, FORECAST_DATE, VISIT_DATE, add_days
 from service.domain.reasons import REASON_CODES
 
 # [0-9], not \d: \d also matches other scripts' digits ("٩٠٨٣٧"), which no payer reads.
@@ -43,8 +43,8 @@ class AuthorizationIn(Strict):
     minutes_per_unit = ma.fields.Integer(
         strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=240)
     )
-    start_date = ma.fields.Date(required=True)
-    end_date = ma.fields.Date(required=True)
+    start_date = window_date(AUTHORIZATION_DATE, required=True)
+    end_date = window_date(AUTHORIZATION_DATE, required=True)
     codes = ma.fields.List(
         code_field(),
         load_default=list,
@@ -75,8 +75,8 @@ class AuthorizationPatch(Strict):
     minutes_per_unit = ma.fields.Integer(
         strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=240)
     )
-    start_date = ma.fields.Date()
-    end_date = ma.fields.Date()
+    start_date = window_date(AUTHORIZATION_DATE)
+    end_date = window_date(AUTHORIZATION_DATE)
     codes = ma.fields.List(code_field())
     provider_npi = ma.fields.String(allow_none=True, validate=_npi)
     status = ma.fields.String(validate=ma.validate.OneOf(["approved", "pending", "denied"]))
@@ -152,9 +152,14 @@ class CheckVerdictOut(VerdictOut):
     estimate = ma.fields.Nested(EstimateOut, required=True)
 
 
+def visit_date_field(**kwargs: Any) -> ma.fields.Date:
+    """A visit's date, within VISIT_DATE's window (booking, checking or changing a visit)."""
+    return window_date(VISIT_DATE, **kwargs)
+
+
 class VisitSpecIn(Strict):
     coverage_id = ma.fields.UUID(required=True)
-    date = ma.fields.Date(required=True)
+    date = visit_date_field(required=True)
     code = code_field(required=True)
     minutes = ma.fields.Integer(
         strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=600)
@@ -201,7 +206,7 @@ class VisitList(ma.Schema):
 class ForecastIn(Strict):
     coverage_id = ma.fields.UUID(required=True)
     code = code_field(required=True)
-    first_date = ma.fields.Date(required=True)
+    first_date = window_date(FORECAST_DATE, required=True)
     every_days = ma.fields.Integer(
         strict=True, load_default=7, validate=ma.validate.Range(min=1, max=366)
     )
@@ -214,13 +219,16 @@ class ForecastIn(Strict):
     provider_npi = ma.fields.String(allow_none=True, validate=_npi)
 
     @ma.validates_schema
-    def within_the_calendar(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        # The series' last date is computed from these three; past 9999-12-31 it has none.
+    def within_the_window(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        # Every date of the series is a visit date: the last one must fit the window too.
         if "first_date" in data and "count" in data:
             days = (data["count"] - 1) * data.get("every_days", 7)
-            if (date.max - data["first_date"]).days < days:
+            last = add_days(data["first_date"], days)
+            latest = VISIT_DATE.bounds(today())[1]
+            if last is None or last > latest:
                 raise ma.ValidationError(
-                    "The series would end after 9999-12-31.", field_name="first_date")
+                    f"The series would end after {latest.isoformat()}, the last visit date "
+                    "accepted: fewer visits or fewer days between them.", field_name="count")
 
 
 class ForecastVisitOut(VerdictOut):

@@ -196,18 +196,27 @@ def test_a_procedure_code_in_other_digits_is_refused(app, client, code):
     assert list(response.json["errors"]) == ["code"]
 
 
-def test_a_forecast_ending_after_year_9999_is_422(app, client):
+def test_a_forecast_at_the_calendars_end_or_past_the_visit_window_is_422(app, client):
     _, key = new_practice(app)
     patient = create_patient(client, key, PEOPLE[2])
     coverage = create_coverage(client, key, patient["id"], PEOPLE[2])
-    body = {"coverage_id": coverage["id"], "code": "90837", "first_date": "9999-06-01",
-            "every_days": 366, "count": 104}
+    body = {"coverage_id": coverage["id"], "code": "90837", "first_date": "9999-12-20",
+            "count": 3}
     response = client.post("/v1/visits/forecast", headers=bearer(key), json=body)
     _error_shape(response, 422)
-    assert response.json["errors"] == {"first_date": ["The series would end after 9999-12-31."]}
+    assert response.json["errors"] == {"first_date": [
+        "The first date must be from 2024-11-02 to 2028-11-02 (24 months back to 24 months "
+        "ahead)."]}
+    long = client.post("/v1/visits/forecast", headers=bearer(key), json={
+        **body, "first_date": "2028-10-01", "every_days": 366, "count": 104})
+    _error_shape(long, 422)
+    assert long.json["errors"] == {"count": [
+        "The series would end after 2028-11-02, the last visit date accepted: fewer visits or "
+        "fewer days between them."]}
     last_day = client.post("/v1/visits/forecast", headers=bearer(key), json={
-        **body, "first_date": "9999-12-24", "every_days": 7, "count": 2})
+        **body, "first_date": "2028-10-26", "every_days": 7, "count": 2})
     assert last_day.status_code == 200, last_day.json
+    assert [v["date"] for v in last_day.json["visits"]] == ["2028-10-26", "2028-11-02"]
 
 
 def _series(text: str) -> int:
