@@ -45,10 +45,15 @@ class PayerRules:
 @dataclass(frozen=True, kw_only=True)
 class Usage:
     # Visits recorded (scheduled or completed, not cancelled) after the latest answered
-    # check's date and within its plan year, not counting this one.
+    # check's date and within the visit limit's period holding this visit, not counting it.
     visits_since_answer: int = 0
     # The same within the plan year (for auth_after_visits).
     visits_this_plan_year: int = 0
+    # The same within the visit limit's period holding this visit (for a limit's total).
+    visits_in_period: int = 0
+    # The start of that period when it begins after the latest answered check: the payer's
+    # figures are about an earlier period and say nothing of this one yet.
+    new_period_from: date | None = None
 
 
 def required_because(visit: VisitSpec, *, summary_requires: Any, rules: PayerRules,

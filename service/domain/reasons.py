@@ -11,7 +11,11 @@ Severity = Literal["block", "warn", "info"]
 REASON_CODES: dict[str, tuple[Severity, str]] = {
     "COVERAGE_INACTIVE": ("block", "The latest eligibility answer says coverage is inactive."),
     "COVERAGE_ENDS_BEFORE_VISIT": (
-        "block", "The plan's end date reported by the payer is before the visit date."),
+        "block", "The member's eligibility end date reported by the payer is before the visit "
+                 "date."),
+    "PLAN_RENEWAL_UNVERIFIED": (
+        "warn", "The plan year ends before the visit date and the payer has not yet confirmed "
+                "its renewal: re-check on or after the renewal date."),
     "ELIGIBILITY_UNVERIFIED": (
         "warn", "No eligibility answer within the configured number of days, or never."),
     "ELIGIBILITY_CHECK_FAILED": (
@@ -23,6 +27,9 @@ REASON_CODES: dict[str, tuple[Severity, str]] = {
     "VISIT_LIMIT_REACHED": ("block", "The plan's visit limit is used up before this visit."),
     "VISIT_LIMIT_LOW": (
         "warn", "Few visits of the plan's limit remain after this visit."),
+    "VISIT_LIMIT_UNVERIFIED": (
+        "warn", "The visit falls in a new period of the plan's visit limit: counted against "
+                "the full limit until a new answer confirms it."),
     "AUTH_REQUIRED": (
         "block", "An authorization is required for this visit and none on file fits it."),
     "AUTH_NOT_APPROVED": (

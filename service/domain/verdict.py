@@ -11,6 +11,7 @@ from typing import Any, Literal
 from service.domain.allocation import AuthState, VisitSpec
 from service.domain.authorization_reasons import PayerRules, Usage, authorization_reasons
 from service.domain.cpt import is_mental_health, normalize, suggestion_for, time_mismatch
+from service.domain.dates import add_days
 from service.domain.reasons import REASON_CODES, Reason, reason
 
 __all__ = [
@@ -61,14 +62,16 @@ def evaluate(
 
     `auths` carry their counts without this visit's own draw. How the inputs are read:
     - COVERAGE_INACTIVE when the latest *answered* check says inactive (a later failed check
-      does not erase that answer); COVERAGE_ENDS_BEFORE_VISIT from its plan end date.
+      does not erase that answer); COVERAGE_ENDS_BEFORE_VISIT from its eligibility end date,
+      PLAN_RENEWAL_UNVERIFIED past its plan end date (a renewal).
     - Benefits come from the summary of the latest answered check. Besides the 271 summary
       keys, two optional keys are read: `non_covered_codes` (CPT/HCPCS codes the payer
       excludes) and `non_covered` (True when mental-health services are not covered at all).
     - Visit limit: remaining as of the check minus `usage.visits_since_answer`; when the
-      payer sent only a total, the total minus `usage.visits_this_plan_year`. Reached when
+      payer sent only a total, the total minus `usage.visits_in_period`. Reached when
       nothing is left for this visit; low when what is left after it is at most the
-      threshold.
+      threshold. A visit in a later period than the answer's (`usage.new_period_from`)
+      counts against the total and only warns (VISIT_LIMIT_UNVERIFIED).
     - Authorizations: see authorization_reasons.
     - Reasons are listed blocks first, then warnings, each group in the order checked.
     """
@@ -103,14 +106,7 @@ def _coverage_reasons(visit: VisitSpec, *, now: datetime, coverage: CoverageStat
             "The payer's latest answer says this coverage is inactive: ask the client for "
             "their current insurance card and run a new benefits check.",
             checked_at=_iso(answered)))
-    ends = _date((summary.get("plan") or {}).get("end"))
-    if ends is not None and ends < visit.date:
-        found.append(reason(
-            "COVERAGE_ENDS_BEFORE_VISIT",
-            f"The plan ends on {ends.isoformat()}, before this visit on "
-            f"{visit.date.isoformat()}: ask the client for their new insurance and run a "
-            "benefits check.",
-            ends=ends.isoformat(), visit_date=visit.date.isoformat()))
+    found += _end_reasons(visit, summary)
     if answered is None or now - answered > timedelta(days=settings.unverified_days):
         when = (f"was last verified on {answered.date().isoformat()}, more than "
                 f"{settings.unverified_days} days ago" if answered else "has never been verified")
@@ -126,6 +122,31 @@ def _coverage_reasons(visit: VisitSpec, *, now: datetime, coverage: CoverageStat
             "ELIGIBILITY_CHECK_FAILED", f"The latest eligibility check {what}.",
             status=coverage.last_check_status, checked_at=_iso(coverage.last_check_at)))
     return found
+
+
+def _end_reasons(visit: VisitSpec, summary: Mapping[str, Any]) -> list[Reason]:
+    """An eligibility end (DTP 357) before the visit blocks; a plan's end (DTP 347) is a
+    renewal the payer has yet to confirm. Summaries stored before eligibility_end was kept
+    cannot tell them apart: their end blocks, as it always did."""
+    plan = summary.get("plan") or {}
+    plan_end = _date(plan.get("end"))
+    ends = _date(plan.get("eligibility_end")) if "eligibility_end" in plan else plan_end
+    day = visit.date.isoformat()
+    if ends is not None and ends < visit.date:
+        return [reason(
+            "COVERAGE_ENDS_BEFORE_VISIT",
+            f"The coverage ends on {ends.isoformat()}, before this visit on {day}: ask the "
+            "client for their new insurance and run a benefits check.",
+            ends=ends.isoformat(), visit_date=day)]
+    if plan_end is not None and plan_end < visit.date and summary.get("active") is not False:
+        renews = add_days(plan_end, 1) or plan_end
+        return [reason(
+            "PLAN_RENEWAL_UNVERIFIED",
+            f"The plan year ends on {plan_end.isoformat()}, before this visit on {day}, and "
+            "the payer has not yet confirmed the renewal: re-check eligibility on or after "
+            f"{renews.isoformat()}.",
+            plan_end=plan_end.isoformat(), renews=renews.isoformat(), visit_date=day)]
+    return []
 
 
 def _benefit_reasons(visit: VisitSpec, *, summary: Mapping[str, Any], settings: Settings,
@@ -172,10 +193,12 @@ def _visit_limit_reasons(limit: Mapping[str, Any], *, settings: Settings,
                          usage: Usage) -> list[Reason]:
     total, remaining = _count(limit.get("total")), _count(limit.get("remaining"))
     period = limit.get("period")
+    if usage.new_period_from is not None and (total is not None or remaining is not None):
+        return [_new_period(total, period, usage)]
     if remaining is not None:
         left = remaining - usage.visits_since_answer
     elif total is not None:
-        left = total - usage.visits_this_plan_year
+        left = total - usage.visits_in_period
     else:
         return []
     per = f" per {period.lower()}" if isinstance(period, str) and period else ""
@@ -195,6 +218,27 @@ def _visit_limit_reasons(limit: Mapping[str, Any], *, settings: Settings,
             "plan the next visits with the client.",
             limit=total, remaining=after, period=period)]
     return []
+
+
+def _new_period(total: int | None, period: Any, usage: Usage) -> Reason:
+    """A visit in a period the payer's answer is not about: the limit starts again, so it
+    counts against the full total, which only a new answer confirms (a warning, never a
+    block: last period's remainder says nothing of this one)."""
+    since = usage.new_period_from.isoformat() if usage.new_period_from else None
+    after = None if total is None else max(0, total - usage.visits_in_period - 1)
+    if total is None:
+        counted = "the payer's figures are about the previous one"
+    elif total - usage.visits_in_period <= 0:
+        counted = (f"the plan's {total} visits would already be booked before it "
+                   f"({usage.visits_in_period} counted in the new period)")
+    else:
+        counted = (f"it is counted against the full limit of {total} visits, leaving {after} "
+                   "after it")
+    return reason(
+        "VISIT_LIMIT_UNVERIFIED",
+        f"This visit falls in a new benefit period starting {since}: {counted}. Re-check "
+        f"eligibility on or after {since} to confirm the visits left.",
+        limit=total, remaining=after, period=period, period_start=since)
 
 
 def _time_reasons(visit: VisitSpec) -> list[Reason]:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from payers.registry import PayerRegistry
 from service.db.verdict_reads import VerdictRows, read_verdict_rows
 from service.domain.allocation import AuthState
+from service.domain.benefit_period import limit_period, plan_year
 from service.domain.policy import CountingPolicy
 from service.domain.verdict import CoverageState, PayerRules, Settings, Usage
 
@@ -91,15 +92,22 @@ def context_of(registry: PayerRegistry, rows: VerdictRows) -> LedgerContext:
 
 
 def usage_from(dates: Sequence[date], ctx: LedgerContext, on: date) -> Usage:
-    """Count `dates` (the sorted dates of counted visits) in the plan year of `on` — the
-    calendar year when there is no plan, or when `on` falls outside it — and those of them
-    after the latest answered check."""
-    start = ctx.plan_begin or date(on.year, 1, 1)
-    end = ctx.plan_end or date(on.year, 12, 31)
-    if not start <= on <= end:
-        start, end = date(on.year, 1, 1), date(on.year, 12, 31)
+    """Count `dates` (the sorted dates of counted visits) in the plan year of `on` (renewed
+    past the answer's plan dates), in the visit limit's period holding `on`, and those of the
+    latter after the latest answered check."""
+    year = plan_year(on, begin=ctx.plan_begin, end=ctx.plan_end)
+    limit = (ctx.coverage.summary or {}).get("visit_limit") or {}
+    start, end = limit_period(limit.get("period"), on=on, plan_begin=ctx.plan_begin,
+                              plan_end=ctx.plan_end)
     first, last = bisect_left(dates, start), bisect_right(dates, end)
     since = 0
     if ctx.answered_on is not None:
         since = max(0, last - max(first, bisect_right(dates, ctx.answered_on)))
-    return Usage(visits_since_answer=since, visits_this_plan_year=max(0, last - first))
+    new_from = start if ctx.answered_on is not None and ctx.answered_on < start else None
+    return Usage(visits_since_answer=since,
+                 visits_this_plan_year=_between(dates, *year),
+                 visits_in_period=max(0, last - first), new_period_from=new_from)
+
+
+def _between(dates: Sequence[date], start: date, end: date) -> int:
+    return max(0, bisect_right(dates, end) - bisect_left(dates, start))

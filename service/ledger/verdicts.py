@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from bisect import insort
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from service.domain.allocation import AuthState, VisitSpec, draw
+from service.domain.dates import series
 from service.domain.errors import NotFound
 from service.domain.estimate import estimate
-from service.domain.verdict import Usage, evaluate
+from service.domain.verdict import evaluate
 from service.ledger.context import usage_from
 from service.ledger.verdict_inputs import VerdictInputSource
 from service.practice.access import Caller
@@ -46,16 +48,15 @@ def forecast(
         raise NotFound("coverage")
     ctx = found.ctx
     auths: list[AuthState] = list(found.auths)
-    base = usage_from(found.counted_dates, ctx, first_date)
+    counted = list(found.counted_dates)
     visits = []
     first_uncovered = None
-    for n in range(count):
-        visit = VisitSpec(date=first_date + timedelta(days=n * every_days), code=code,
-                          minutes=minutes, provider_npi=provider_npi)
+    for day in series(first_date, every_days=every_days, count=count):
+        visit = VisitSpec(date=day, code=code, minutes=minutes, provider_npi=provider_npi)
         verdict = evaluate(visit, now=now, coverage=ctx.coverage, auths=auths, rules=ctx.rules,
-                           settings=ctx.settings,
-                           usage=Usage(visits_since_answer=base.visits_since_answer + n,
-                                       visits_this_plan_year=base.visits_this_plan_year + n))
+                           settings=ctx.settings, usage=usage_from(counted, ctx, day))
+        # The series' own earlier visits count like booked ones for the next.
+        insort(counted, day)
         if verdict.authorization_id is not None:
             auths = [replace(a, reserved=a.reserved + draw(a, visit))
                      if a.id == verdict.authorization_id else a for a in auths]

@@ -42,6 +42,9 @@ TRIGGERS = {
     "COVERAGE_ENDS_BEFORE_VISIT": {"coverage": coverage(summary=summary(
         plan={"name": None, "group_number": None, "begin": "2025-03-01",
               "end": "2026-03-08"}))},
+    "PLAN_RENEWAL_UNVERIFIED": {"coverage": coverage(summary=summary(
+        plan={"name": None, "group_number": None, "begin": "2025-03-01", "end": "2026-03-08",
+              "eligibility_end": None}))},
     "ELIGIBILITY_UNVERIFIED": {"coverage": coverage(
         last_check_status=None, last_check_at=None, last_answer_at=None, summary=None)},
     "ELIGIBILITY_CHECK_FAILED": {"coverage": coverage(last_check_status="error")},
@@ -55,6 +58,10 @@ TRIGGERS = {
         "usage": Usage(visits_since_answer=3, visits_this_plan_year=17)},
     "VISIT_LIMIT_LOW": {"coverage": coverage(summary=summary(
         visit_limit={"total": 20, "remaining": 3, "period": "Calendar Year"}))},
+    "VISIT_LIMIT_UNVERIFIED": {
+        "coverage": coverage(summary=summary(
+            visit_limit={"total": 20, "remaining": 0, "period": "Calendar Year"})),
+        "usage": Usage(new_period_from=date(2026, 1, 1))},
     "AUTH_REQUIRED": {"coverage": coverage(summary=summary(auth_required=True))},
     "AUTH_NOT_APPROVED": {"auths": [auth(status="pending")]},
     "AUTH_NOT_STARTED": {"auths": [auth(start_date=date(2026, 4, 1))]},
@@ -222,12 +229,12 @@ def test_a_visit_limit_with_room_left_says_nothing():
     assert codes(judge(coverage=roomy, settings=tight)) == ["VISIT_LIMIT_LOW"]
 
 
-def test_a_visit_limit_known_only_by_its_total_uses_this_plan_years_visits():
+def test_a_visit_limit_known_only_by_its_total_uses_the_visits_of_its_period():
     total_only = coverage(summary=summary(visit_limit={"total": 20, "remaining": None,
                                                        "period": "Calendar Year"}))
     assert "VISIT_LIMIT_REACHED" in codes(judge(
-        coverage=total_only, usage=Usage(visits_this_plan_year=20)))
-    assert judge(coverage=total_only, usage=Usage(visits_this_plan_year=10)).status == "covered"
+        coverage=total_only, usage=Usage(visits_in_period=20)))
+    assert judge(coverage=total_only, usage=Usage(visits_in_period=10)).status == "covered"
 
 
 def test_a_fractional_remaining_count_is_rounded_down():
@@ -428,3 +435,48 @@ def test_a_three_visit_authorization_is_counted_through_the_ledger():
 
     # 90837 for 40 minutes is a coding error
     assert "CPT_TIME_MISMATCH" in codes(judge(visit=visit(minutes=40), auths=[fresh]))
+
+
+PLAN_2025 = {"name": None, "group_number": None, "begin": "2025-03-01", "end": "2026-03-08"}
+
+
+def test_a_plan_year_ending_before_the_visit_is_a_renewal_to_confirm_not_a_block():
+    renewing = coverage(summary=summary(plan={**PLAN_2025, "eligibility_end": None}))
+    verdict = judge(coverage=renewing)
+    assert verdict.status == "at_risk"
+    found = only(verdict, "PLAN_RENEWAL_UNVERIFIED")
+    assert found.data == {"plan_end": "2026-03-08", "renews": "2026-03-09",
+                          "visit_date": "2026-03-09"}
+    assert "on or after 2026-03-09" in found.message
+
+
+def test_an_eligibility_end_before_the_visit_still_blocks_whatever_the_plan_says():
+    ended = coverage(summary=summary(plan={**PLAN_2025, "end": "2026-12-31",
+                                           "eligibility_end": "2026-03-08"}))
+    verdict = judge(coverage=ended)
+    assert verdict.status == "not_covered"
+    assert codes(verdict) == ["COVERAGE_ENDS_BEFORE_VISIT"]
+    assert only(verdict, "COVERAGE_ENDS_BEFORE_VISIT").data["ends"] == "2026-03-08"
+
+
+def test_an_inactive_answer_past_its_plan_end_blocks_without_a_renewal_reason():
+    inactive = coverage(last_check_status="inactive", summary=summary(
+        active=False, plan={**PLAN_2025, "eligibility_end": None}))
+    verdict = judge(coverage=inactive)
+    assert verdict.status == "not_covered"
+    assert "PLAN_RENEWAL_UNVERIFIED" not in codes(verdict)
+
+
+@pytest.mark.parametrize(("booked", "left"), [(0, 19), (5, 14), (20, 0), (30, 0)])
+def test_a_visit_in_a_new_limit_period_counts_against_the_total_and_never_blocks(booked, left):
+    used_up = coverage(summary=summary(
+        visit_limit={"total": 20, "remaining": 0, "period": "Calendar Year"}))
+    verdict = judge(coverage=used_up, usage=Usage(
+        visits_since_answer=booked, visits_in_period=booked, new_period_from=date(2026, 1, 1)))
+    assert verdict.status == "at_risk"
+    found = only(verdict, "VISIT_LIMIT_UNVERIFIED")
+    assert found.data == {"limit": 20, "remaining": left, "period": "Calendar Year",
+                          "period_start": "2026-01-01"}
+    assert "on or after 2026-01-01" in found.message
+    # The same visit in the answer's own period: last period's remainder is used up.
+    assert judge(coverage=used_up).status == "not_covered"
