@@ -94,20 +94,24 @@ def reply_for(read: Read270, *, trace: tuple[str, str] | None = None,
                        plan_description="SANDBOX PPO"))])
     if member == "ZZT0000004" and read.payer_id.upper() != BHO_PAYER_ID:
         return answer(read, trace=trace, benefits=_carve_out())
-    extra = _visit_limit() if member == "ZZT0000002" else []
-    return answer(read, trace=trace,
+    extra = _visit_limit() if member in ("ZZT0000002", "ZZT0000023") else []
+    return answer(read, trace=trace, july_plan=member == "ZZT0000023",
+                  eligibility_ends=member == "ZZT0000357",
                   benefits=[*_active(auth=member == "ZZT0000003", copay=copay), *extra])
 
 
 def answer(read: Read270, *, trace: tuple[str, str] | None = None,
            payer_rejection: tuple[str, str] | None = None,
            rejection: tuple[str, str] | None = None, plan_year: int | None = None,
+           july_plan: bool = False, eligibility_ends: bool = False,
            benefits: list[Benefit] | None = None) -> Eligibility271:
     """A 271 echoing ``read`` (BHT03, TRN as TRN01 2 or ``trace``, payer, provider, people).
 
     ``payer_rejection`` (AAA03, AAA04) ends it at the payer; ``rejection`` is an AAA at the
     patient, which then has no plan dates or benefits. The plan runs through ``plan_year``
-    (default: the year of the 270).
+    (default: the year of the 270), or from 1 July to 30 June around the 270's date with
+    ``july_plan``; ``eligibility_ends`` adds the member's eligibility end (DTP 357) on the
+    plan's last day.
     """
     made = Made271(control_number=f"{read.control_number:04d}", reference=read.reference,
                    created=read.timestamp)
@@ -141,8 +145,14 @@ def answer(read: Read270, *, trace: tuple[str, str] | None = None,
     if rejection is not None:
         return made.done()
     year = plan_year or read.timestamp.year
-    made.date(patient.party, "346", date(year, 1, 1))
-    made.date(patient.party, "347", date(year, 12, 31))
+    begin, end = date(year, 1, 1), date(year, 12, 31)
+    if july_plan:
+        year -= read.timestamp.month < 7
+        begin, end = date(year, 7, 1), date(year + 1, 6, 30)
+    made.date(patient.party, "346", begin)
+    made.date(patient.party, "347", end)
+    if eligibility_ends:
+        made.date(patient.party, "357", end)
     made.benefits(patient, benefits or [])
     return made.done()
 

@@ -52,6 +52,21 @@ def test_the_visit_limit_member_has_twenty_visits_with_eight_remaining() -> None
     assert (limit.total, limit.remaining, limit.period) == (20, 8, "Calendar Year")
 
 
+def test_the_july_plan_member_has_a_calendar_year_limit_in_a_plan_year_from_july() -> None:
+    s = _summary("ZZT0000023")
+    assert (s.visit_limit.total, s.visit_limit.remaining) == (20, 8)
+    assert s.visit_limit.period == "Calendar Year"
+    assert (str(s.plan.begin), str(s.plan.end)) == ("2026-07-01", "2027-06-30")
+    assert s.plan.eligibility_end is None
+
+
+def test_the_eligibility_end_member_ends_with_the_plan_on_31_december() -> None:
+    s = _summary("ZZT0000357")
+    assert s.active is True
+    assert (str(s.plan.end), str(s.plan.eligibility_end)) == ("2026-12-31", "2026-12-31")
+    assert _summary(ACTIVE).plan.eligibility_end is None
+
+
 def test_the_auth_member_needs_authorization_and_says_so_in_a_message() -> None:
     s = _summary("ZZT0000003")
 
