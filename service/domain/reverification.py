@@ -12,6 +12,10 @@ UNFINISHED = ("pending", "running", "retry")
 
 @dataclass(frozen=True, kw_only=True)
 class Selection:
+    """Coverages with a visit within `within_days` and no answer younger than
+    `older_than_hours` (an answer whose plan year has ended since counts as old: the plan
+    renews before the visit); service/db/run_selection.py states it as one query."""
+
     within_days: int = 14
     older_than_hours: float | None = 72.0  # None: no age limit
     every_active: bool = False  # --all: every coverage not known to be inactive

@@ -117,6 +117,26 @@ def test_selection_takes_stale_coverages_with_visits_soon_and_all_takes_the_rest
     assert set(items(app, run_id)) == {elsewhere}  # every practice; the others are fresh
 
 
+def test_selection_takes_a_young_answer_whose_plan_year_ended_before_the_next_visit(
+        db_url, clock, job):
+    # Given answers of two hours ago, one about a plan year that ended yesterday
+    app, run = job(ScriptedPayer())
+    mine = data.practice(db_url)
+    renewed, current, undated = data.coverages(
+        db_url, mine, ["ZZS0000010", "ZZS0000011", "ZZS0000012"], payer="scripted")
+    soon, two_hours_ago = data.in_days(clock, 5), clock() - timedelta(hours=2)
+    data.add(db_url, *(data.visit(mine, c, soon) for c in (renewed, current, undated)),
+             data.answered(mine, renewed, "scripted", two_hours_ago,
+                           plan_end=data.in_days(clock, -1)),
+             data.answered(mine, current, "scripted", two_hours_ago,
+                           plan_end=data.in_days(clock, 0)),
+             data.answered(mine, undated, "scripted", two_hours_ago))
+    # When the nightly run selects
+    run_id, _ = run(Selection(practice_id=mine))
+    # Then only the renewed plan is asked again; a plan ending today is still current
+    assert set(items(app, run_id)) == {renewed}
+
+
 SCRIPTS = {
     "ZZR000000R": [("aaa", "42", "R"), ("active", "25")],
     "ZZR000000P": [("aaa", "42", "P"), ("active", "25")],

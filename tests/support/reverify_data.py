@@ -65,13 +65,17 @@ def visit(practice_id: uuid.UUID, coverage_id: uuid.UUID, on: date,
 
 
 def answered(practice_id: uuid.UUID, coverage_id: uuid.UUID, payer: str, at: datetime,
-             status: str = "active") -> EligibilityCheck:
-    """A finished check as an earlier run would have stored it."""
+             status: str = "active", plan_end: date | None = None) -> EligibilityCheck:
+    """A finished check as an earlier run would have stored it (with `plan_end`, its
+    summary's plan end)."""
+    summary: dict[str, object] = {"active": status == "active"}
+    if plan_end is not None:
+        summary["plan"] = {"end": plan_end.isoformat(), "eligibility_end": None}
     return EligibilityCheck(
         id=uuid.uuid4(), practice_id=practice_id, coverage_id=coverage_id, payer=payer,
         route=payer, service_types="30", provider_npi="1234567893", network_status="in",
         status=status, reached_payer=True, trace_number=uuid.uuid4().hex, control_number=1,
-        summary={"active": status == "active"}, requested_by="test", started_at=at,
+        summary=summary, requested_by="test", started_at=at,
         checked_at=at)
 
 
