@@ -11,7 +11,7 @@ _ZERO = Decimal("0")
 
 
 def estimate(*, allowed_amount: Decimal | None, summary: Mapping[str, Any] | None,
-             network: Literal["in", "out"]) -> dict[str, Any]:
+             network: Literal["in", "out"], new_plan_year: bool = False) -> dict[str, Any]:
     """The client's share of one visit.
 
     A copay when the network's benefits have one (the lesser of copay and allowed amount).
@@ -19,6 +19,8 @@ def estimate(*, allowed_amount: Decimal | None, summary: Mapping[str, Any] | Non
     amount: min(allowed, deductible remaining) + coinsurance x the remainder. Either is
     capped at the out-of-pocket maximum remaining when the payer reported it. Amounts are
     rounded half up to cents; `amount` is None (basis "unknown") when a figure is missing.
+    With `new_plan_year` (the visit falls in a plan year after the answer's), what was met
+    last year says nothing: the deductible and out-of-pocket maximum count in full.
     """
     if network not in ("in", "out"):
         raise ValueError("network must be 'in' or 'out'")
@@ -31,6 +33,10 @@ def estimate(*, allowed_amount: Decimal | None, summary: Mapping[str, Any] | Non
                            "estimated.")
         return _result(None, "unknown", allowed, assumptions)
     block = summary.get("in_network" if network == "in" else "out_of_network") or {}
+    if new_plan_year:
+        block = _restarted(block)
+        assumptions.append("This visit falls in a new plan year: assumes none of its "
+                           "deductible or out-of-pocket maximum is met yet.")
     label = "in-network" if network == "in" else "out-of-network"
     assumptions.append(f"Uses the plan's {label} benefits from the latest eligibility answer.")
     copay = _money(block.get("copay"))
@@ -85,6 +91,16 @@ def _deductible_then_coinsurance(allowed: Decimal, block: Mapping[str, Any],
                        "allowed amount" + (" after the deductible." if from_deductible else "."))
     amount = from_deductible + _cents(rest * coinsurance)
     return amount, "deductible_then_coinsurance" if from_deductible else "coinsurance"
+
+
+def _restarted(block: Mapping[str, Any]) -> dict[str, Any]:
+    """The network's benefits with each deductible and out-of-pocket remaining set to its
+    total (unknown when the payer sent no total)."""
+    restarted = dict(block)
+    for key in ("deductible", "out_of_pocket"):
+        amounts = block.get(key) or {}
+        restarted[key] = {**amounts, "remaining": amounts.get("total")}
+    return restarted
 
 
 def _capped(amount: Decimal, block: Mapping[str, Any], assumptions: list[str]) -> Decimal:

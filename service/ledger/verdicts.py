@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from service.domain.allocation import AuthState, VisitSpec, draw
+from service.domain.benefit_period import plan_year
 from service.domain.dates import series
 from service.domain.errors import NotFound
 from service.domain.estimate import estimate
@@ -31,9 +32,12 @@ def check_visit(
     verdict = evaluate(visit, now=clock(), coverage=ctx.coverage, auths=found.auths,
                        rules=ctx.rules, settings=ctx.settings,
                        usage=usage_from(found.counted_dates, ctx, visit.date))
+    year_start = plan_year(visit.date, begin=ctx.plan_begin, end=ctx.plan_end)[0]
+    renewed = ctx.answered_on is not None and ctx.answered_on < year_start
     return {**verdict.to_dict(),
             "estimate": estimate(allowed_amount=found.fees.get(visit.code),
-                                 summary=ctx.coverage.summary, network=ctx.coverage.network)}
+                                 summary=ctx.coverage.summary, network=ctx.coverage.network,
+                                 new_plan_year=renewed)}
 
 
 def forecast(

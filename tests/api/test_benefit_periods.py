@@ -87,6 +87,12 @@ def test_a_forecast_across_a_31_december_plan_end_is_at_risk_until_the_renewal_i
         "date": "2027-01-04"})
     assert booked.status_code == 201, booked.json
     assert booked.json["verdict"]["status"] == "at_risk"
+    # And its estimate no longer leans on last year's deductible
+    checked = client.post("/v1/visits/check", headers=bearer(coverage["key"]), json={
+        "coverage_id": coverage["coverage_id"], "code": "90837", "minutes": 55,
+        "date": "2027-01-11"})
+    assert checked.json["status"] == "at_risk"
+    assert any("new plan year" in a for a in checked.json["estimate"]["assumptions"])
 
 
 def test_a_calendar_year_limit_in_a_plan_ending_31_december_warns_twice_and_never_blocks(

@@ -139,3 +139,16 @@ def test_a_fractional_percentage_is_written_plainly():
 def test_a_negative_allowed_amount_is_refused():
     with pytest.raises(ValueError, match="allowed_amount"):
         in_network("-1.00", copay="25.00")
+
+
+def test_in_a_new_plan_year_the_deductible_and_out_of_pocket_count_in_full():
+    benefits = summary(in_network=share(coinsurance="0.2", deductible=("100.00", "0.00"),
+                                        out_of_pocket=("3000.00", "10.00")))
+    same_year = estimate(allowed_amount=Decimal("120"), summary=benefits, network="in")
+    # Last year's deductible is met and 10.00 of out-of-pocket is left: the cap applies.
+    assert same_year["amount"] == "10.00"
+    renewed = estimate(allowed_amount=Decimal("120"), summary=benefits, network="in",
+                       new_plan_year=True)
+    # 100.00 of deductible + 20% of the remaining 20.00, under a fresh 3000.00 cap
+    assert (renewed["amount"], renewed["basis"]) == ("104.00", "deductible_then_coinsurance")
+    assert any("new plan year" in a for a in renewed["assumptions"])
