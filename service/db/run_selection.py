@@ -43,8 +43,9 @@ def query(selection: Selection, now: datetime) -> Select[Any]:
 
     Default: a visit is scheduled within `within_days` and no answer is younger than
     `older_than_hours`, unless the latest answer's plan year ended before today (its plan
-    renews before the next visit, and only a new answer confirms the renewal). With `every_active`, every coverage whose latest answer is not
-    "inactive" (never-checked ones included), still subject to `older_than_hours` when given.
+    renews before the next visit, and only a new answer confirms the renewal). With
+    `every_active`, every coverage whose latest answer is not "inactive" (never-checked ones
+    included), still subject to `older_than_hours` (with the same exception) when given.
     """
     today = now.date()
     conditions = []

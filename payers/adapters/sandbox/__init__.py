@@ -13,8 +13,8 @@ the patient's member id (2100C NM109; ids are compared upper-case):
 | ZZT0000003   | active, authorization required for therapy (EB11 Y and a MSG line) |
 | ZZT0000004   | active, mental health carved out to the `sandbox-bho` route (see below) |
 | ZZT0000005   | inactive (EB*6); the plan ended on 31 December of the previous year |
-| ZZT0000023   | as ZZT0000002, with a plan year from 1 July to 30 June (the visit limit is still per calendar year) |
-| ZZT0000357   | active, and the member's eligibility ends (DTP 357) with the plan on 31 December |
+| ZZT0000023   | as ZZT0000002 (per calendar year), in a plan year from 1 July to 30 June |
+| ZZT0000357   | active; the member's eligibility ends (DTP 357) with the plan on 31 Dec |
 | ZZT0000042   | AAA 42 at the payer level (2100A): unable to respond now, resubmit later |
 | ZZT0000072   | AAA 72 in 2100C: invalid/missing member id |
 | ZZT0000073   | AAA 73 in 2100C: invalid/missing name |
@@ -36,7 +36,8 @@ BEHAVIORAL HEALTH, payer id SANDBOXBHO, phone 8005550142; the `sandbox-bho` entr
 payer id, so the service can chain. Asked of SANDBOXBHO, the same member id gets the active
 plan.
 
-Plan dates (DTP 346/347) are the calendar year of the 270's date unless said above; the group number is SBX-GROUP-100.
+Plan dates (DTP 346/347) are the calendar year of the 270's date unless said above; the
+group number is SBX-GROUP-100.
 ``sandbox_latency_ms`` in the directory adds a fixed delay to every answer (a delay at or
 beyond the route's timeout ends in PAYER_TIMEOUT). ``python -m payers.adapters.sandbox serve
 --port N`` serves the same payer over HTTP as a CORE SOAP and MIME endpoint (server.py).
