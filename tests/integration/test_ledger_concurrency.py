@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -13,6 +14,7 @@ from tests.support.builders import bearer, create_coverage, create_patient, new_
 from tests.support.people import PEOPLE
 
 BOOKINGS = 20
+FIRST_WEEK = date(2026, 11, 9)  # a Monday after the tests' clock
 
 
 def test_twenty_concurrent_bookings_of_the_last_unit_allocate_it_exactly_once(app, db_url):
@@ -22,12 +24,14 @@ def test_twenty_concurrent_bookings_of_the_last_unit_allocate_it_exactly_once(ap
     patient = create_patient(client, key, PEOPLE[1])
     coverage = create_coverage(client, key, patient["id"], PEOPLE[1], member_id="ZZT0000003")
     for n in range(rounds):
-        # Given an authorization with exactly one unit left
+        # Given an authorization with exactly one unit left, for a week no other round's covers
+        # (every week within the dates a visit may have: docs/api.md#dates)
+        start = FIRST_WEEK + timedelta(weeks=n)
         auth = client.post("/v1/authorizations", headers=bearer(key), json={
             "coverage_id": coverage["id"], "number": f"LAST-{n}", "quantity": 1,
-            "start_date": f"{2030 + n // 12}-{n % 12 + 1:02d}-01",
-            "end_date": f"{2030 + n // 12}-{n % 12 + 1:02d}-28", "codes": ["90834"]}).json
-        day = auth["start_date"][:8] + "15"
+            "start_date": start.isoformat(), "end_date": (start + timedelta(days=6)).isoformat(),
+            "codes": ["90834"]}).json
+        day = (start + timedelta(days=3)).isoformat()
         gate = threading.Barrier(BOOKINGS)
 
         def book(i: int, day: str = day, gate: threading.Barrier = gate) -> dict:
