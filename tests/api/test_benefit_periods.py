@@ -1,5 +1,4 @@
-"""Benefit periods over HTTP, on SQLite and PostgreSQL: visit limits that start again, plan
-years that renew, and eligibility that really ends."""
+"""Benefit periods over HTTP: visit limits that start again, plans that renew, ends that block."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Every endpoint that takes a date, fuzzed with extreme dates: never a 5xx, and outside its
-window a 422 naming the field."""
+"""Every endpoint that takes a date, fuzzed with extreme dates: no 5xx, 422s outside windows."""
 
 from __future__ import annotations
 
@@ -165,3 +164,17 @@ def test_text_that_is_no_date_is_a_422_naming_the_field(client, ledger, text):
     listed = send("GET", f"/v1/coverages/{ledger['coverage']}/visits",
                   query_string={"from": text})
     assert listed.status_code == 422 and "from" in listed.json["errors"]
+
+
+@pytest.mark.parametrize("service_date", ["9999-12-31", "1900-01-01", "2025-11-01"])
+def test_a_service_date_no_payer_answers_about_is_never_sent(client, ledger, service_date):
+    send = _send(client, ledger["key"])
+    history = f"/v1/coverages/{ledger['coverage']}/eligibility-checks"
+    before = send("GET", history).json["total"]
+    response = send("POST", "/v1/eligibility-checks", json={
+        "coverage_id": ledger["coverage"], "service_date": service_date, "force": True})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"service_date": [
+        "The service date must be from 2025-11-02 to 2027-11-02 (12 months back to 12 "
+        "months ahead)."]}
+    assert send("GET", history).json["total"] == before
