@@ -31,7 +31,7 @@ class Window:
                 f"{self.months_ahead} months after it")
 
 
-# CAQH CORE (rule 154/258) has payers answer for 12 months back through the end of the current
+# CAQH CORE has payers answer for 12 months back through the end of the current
 # month; an inquiry for a booking may name a date up to 12 months ahead, which payers answer
 # from the plan they know. 1900-01-01 or 9999-12-31 only costs a rejection from the payer.
 SERVICE_DATE = Window("The service date", 12, 12)
