@@ -33,7 +33,7 @@ class Window:
 
 # CAQH CORE has payers answer for 12 months back through the end of the current
 # month; an inquiry for a booking may name a date up to 12 months ahead, which payers answer
-# from the plan they know. 1900-01-01 or 9999-12-31 only costs a rejection from the payer.
+# from the plan they know. Outside that, a 270 only earns a rejection (and costs an inquiry).
 SERVICE_DATE = Window("The service date", 12, 12)
 # Visits are recorded as they happen and booked ahead; two years either way keeps every
 # real schedule and keeps date arithmetic far from the calendar's ends.
