@@ -29,14 +29,15 @@ def _next_visit(today: Any) -> Any:
 
 
 def query(selection: Selection, now: datetime) -> Select[Any]:
-    """(coverage id, practice id, payer, next visit) of every coverage the run should check.
+    """(coverage id, practice id, payer, next visit) of every active coverage the run should
+    check (one the practice ended is skipped).
 
     Default: a visit is scheduled within `within_days` and no answer is younger than
     `older_than_hours`. With `every_active`, every coverage whose latest answer is not
     "inactive" (never-checked ones included), still subject to `older_than_hours` when given.
     """
     today = now.date()
-    conditions = []
+    conditions = [Coverage.end_date.is_(None)]  # an ended coverage is never asked about
     if selection.practice_id is not None:
         conditions.append(Coverage.practice_id == selection.practice_id)
     if selection.every_active:

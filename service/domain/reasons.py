@@ -12,6 +12,8 @@ REASON_CODES: dict[str, tuple[Severity, str]] = {
     "COVERAGE_INACTIVE": ("block", "The latest eligibility answer says coverage is inactive."),
     "COVERAGE_ENDS_BEFORE_VISIT": (
         "block", "The plan's end date reported by the payer is before the visit date."),
+    "COVERAGE_ENDED": (
+        "block", "The practice ended this coverage before the visit date."),
     "ELIGIBILITY_UNVERIFIED": (
         "warn", "No eligibility answer within the configured number of days, or never."),
     "ELIGIBILITY_CHECK_FAILED": (

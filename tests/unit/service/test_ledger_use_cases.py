@@ -30,12 +30,14 @@ def caller(practice: uuid.UUID = PRACTICE) -> Caller:
     return Caller(practice_id=practice, actor="api_key:test", scopes=frozenset({"read", "write"}))
 
 
-def verified_coverage(uow: FakeUnitOfWork, member_id: str = "ZZT0000003") -> Coverage:
+def verified_coverage(uow: FakeUnitOfWork, member_id: str = "ZZT0000003",
+                      priority: str = "primary") -> Coverage:
     """A patient of the practice and a coverage the payer answered for yesterday."""
     patient, _ = patients.upsert_patient(uow=uow, clock=CLOCK, caller=caller(), data=PERSON)
     coverage = coverages.create_coverage(
         uow=uow, clock=CLOCK, caller=caller(), patient_id=patient.id, payer_ids={"sandbox"},
-        data={"payer": "sandbox", "member_id": member_id, "relationship": "self"})
+        data={"payer": "sandbox", "member_id": member_id, "relationship": "self",
+              "priority": priority})
     yesterday = CLOCK() - timedelta(days=1)
     uow.given(EligibilityCheck(coverage_id=coverage.id, payer="sandbox", status="active",
                                started_at=yesterday, checked_at=yesterday,
@@ -176,7 +178,7 @@ def test_cancelling_a_visit_gives_its_unit_back():
 def test_moving_a_visit_to_another_coverage_gives_back_what_it_held_on_the_first():
     uow = FakeUnitOfWork()
     first = verified_coverage(uow)
-    second = verified_coverage(uow, member_id="ZZT0000004")
+    second = verified_coverage(uow, member_id="ZZT0000004", priority="secondary")
     old = record_authorization(uow, first, number="PA-1")
     new = record_authorization(uow, second, number="PA-2")
     visit, _ = book(uow, first)
