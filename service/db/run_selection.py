@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 
 from service.db.models import Coverage, EligibilityCheck, Visit
 from service.domain.eligibility import ANSWERED
@@ -37,7 +37,8 @@ def query(selection: Selection, now: datetime) -> Select[Any]:
     "inactive" (never-checked ones included), still subject to `older_than_hours` when given.
     """
     today = now.date()
-    conditions = [Coverage.end_date.is_(None)]  # an ended coverage is never asked about
+    # An ended coverage is never asked about.
+    conditions: list[ColumnElement[bool]] = [Coverage.end_date.is_(None)]
     if selection.practice_id is not None:
         conditions.append(Coverage.practice_id == selection.practice_id)
     if selection.every_active:

@@ -19,21 +19,19 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from payers.registry import PayerRegistry
-from service.db.models import Authorization, Coverage, Visit, VisitChange
+from service.db.models import Authorization, Coverage, Visit
 from service.db.ports import LedgerUnitOfWork
 from service.domain.allocation import VisitSpec, draw
 from service.domain.errors import Conflict, NotFound
 from service.domain.policy import DELETED, effect
 from service.domain.verdict import evaluate
+from service.ledger import visit_history as history
 from service.ledger.context import inputs_of, usage_from
 from service.practice import audit
 from service.practice.access import Caller
 
 VISIT_FIELDS = ("date", "code", "minutes", "provider_npi", "external_id", "status")
 EDITABLE = ("date", "code", "minutes", "provider_npi")
-# What a visit's history shows: what the EHR sent and what the ledger made of it.
-TRACKED = ("coverage_id", "date", "code", "minutes", "provider_npi", "external_id", "status",
-           "authorization_id", "units")
 
 
 def book_visit(
@@ -69,7 +67,7 @@ def _book_once(
                                "This external_id names a visit deleted as booked in error; "
                                "book the visit with a new external_id.", visit_id=str(visit.id))
             _same_patient(work, caller, visit, coverage)
-            before = _plain(visit)
+            before = history.plain(visit)
         for name in VISIT_FIELDS:
             if name in data:
                 setattr(visit, name, data[name])
@@ -93,7 +91,7 @@ def update_visit(
             coverage = _coverage(work, caller, data["coverage_id"])
             _same_patient(work, caller, visit, coverage)
             target = coverage.id
-        before = _plain(visit)
+        before = history.plain(visit)
         for name in EDITABLE:
             if name in data:
                 setattr(visit, name, data[name])
@@ -110,7 +108,7 @@ def set_status(
     now = clock()
     with uow() as work, work.serialized():
         visit = _live(work, caller, visit_id)
-        before = _plain(visit)
+        before = history.plain(visit)
         visit.status = status
         _write(work, registry, caller, clock, visit, coverage_id=visit.coverage_id, now=now,
                before=before, action="status")
@@ -132,30 +130,16 @@ def delete_visit(
         if visit.status == DELETED:
             return
         work.authorizations.for_coverage(visit.coverage_id, lock=True)
-        before = _plain(visit)
+        before = history.plain(visit)
         _release(work, visit)
         visit.authorization_id = None
         visit.verdict = None
         visit.status = DELETED
         visit.updated_at = now
-        _record(work, caller, now, visit, before, "delete")
+        history.record(work, caller, now, visit, before, "delete")
         audit.record(work, caller=caller, clock=clock, action="delete", resource_type="visit",
                      resource_ids=[visit.id])
         work.commit()
-
-
-def visit_history(
-    *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller, visit_id: uuid.UUID
-) -> Sequence[VisitChange]:
-    """Every change to the visit, oldest first (a deleted visit's included)."""
-    with uow:
-        visit = uow.visits.get(caller.practice_id, visit_id)
-        if visit is None:
-            raise NotFound("visit")
-        changes = uow.visits.changes(visit.id)
-        audit.record_reads(uow, caller=caller, clock=clock, resource_type="visit",
-                           records=[visit])
-        return changes
 
 
 def get_visit(
@@ -209,18 +193,6 @@ def _same_patient(work: LedgerUnitOfWork, caller: Caller, visit: Visit,
                        "its own external_id.", visit_id=str(visit.id))
 
 
-def _plain(visit: Visit) -> dict[str, Any]:
-    return {name: _json(getattr(visit, name)) for name in TRACKED}
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
-
-
 def _write(work: LedgerUnitOfWork, registry: PayerRegistry, caller: Caller,
            clock: Callable[[], datetime], visit: Visit, *, coverage_id: uuid.UUID,
            now: datetime, before: dict[str, Any], action: str) -> None:
@@ -228,26 +200,10 @@ def _write(work: LedgerUnitOfWork, registry: PayerRegistry, caller: Caller,
     visit.updated_at = now
     _allocate(work, registry, visit, now, coverage_id=coverage_id)
     work.flush()
-    _record(work, caller, now, visit, before, action)
+    history.record(work, caller, now, visit, before, action)
     audit.record(work, caller=caller, clock=clock,
                  action="create" if action == "create" else "update", resource_type="visit",
                  resource_ids=[visit.id])
-
-
-def _record(work: LedgerUnitOfWork, caller: Caller, now: datetime, visit: Visit,
-            before: dict[str, Any], action: str) -> None:
-    """One history row: all fields on creation, else those that changed (none: no row, as a
-    client's retry of the same request changes nothing)."""
-    after = _plain(visit)
-    if action == "create":
-        changes: dict[str, Any] = {"after": after}
-    else:
-        changes = {k: {"before": before[k], "after": after[k]} for k in after
-                   if before[k] != after[k]}
-        if not changes:
-            return
-    work.visits.add_change(VisitChange(visit_id=visit.id, actor=caller.actor, action=action,
-                                       changes=changes, at=now))
 
 
 def _release(work: LedgerUnitOfWork, visit: Visit) -> None:

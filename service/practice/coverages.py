@@ -8,10 +8,10 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from service.db.models import Coverage
-from service.db.ports import RecordsUnitOfWork
 from sqlalchemy.exc import IntegrityError
 
+from service.db.models import Coverage
+from service.db.ports import RecordsUnitOfWork
 from service.domain.errors import Conflict, InvalidInput, NotFound
 from service.practice import audit
 from service.practice.access import Caller

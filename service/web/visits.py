@@ -22,7 +22,7 @@ from schemas.ledger import (
     VisitStatusIn,
 )
 from service.domain.allocation import VisitSpec
-from service.ledger import verdicts, visits
+from service.ledger import verdicts, visit_history, visits
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.wiring import current_wiring
@@ -128,8 +128,9 @@ def history(visit_id: uuid.UUID) -> Any:
     """Every change to a visit, oldest first: who, when, and each field before and after
     (a deleted visit's included)."""
     wiring = current_wiring()
-    return {"items": visits.visit_history(uow=wiring.uow(), clock=wiring.clock,
-                                          caller=current_caller(), visit_id=visit_id)}
+    changes = visit_history.visit_history(uow=wiring.uow(), clock=wiring.clock,
+                                          caller=current_caller(), visit_id=visit_id)
+    return {"items": changes}
 
 
 @blp.route("/visits/<uuid:visit_id>/status", methods=["POST"])

@@ -75,8 +75,9 @@ class FakeVisits:
 
     def for_coverage(self, coverage_id: uuid.UUID, *, start: date | None = None,
                      end: date | None = None) -> Sequence[Visit]:
-        found = [v for v in self.rows.all() if v.coverage_id == coverage_id
-                 and v.status != DELETED and (start is None or v.date >= start) and (end is None or v.date <= end)]
+        found = [v for v in self.rows.all()
+                 if v.coverage_id == coverage_id and v.status != DELETED
+                 and (start is None or v.date >= start) and (end is None or v.date <= end)]
         return sorted(found, key=lambda v: (v.date, v.created_at))
 
     def add_change(self, change: VisitChange) -> None:
