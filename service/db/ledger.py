@@ -72,14 +72,16 @@ class VisitRepository:
         return self.session.scalars(query.with_for_update() if lock else query).first()
 
     def for_coverage(self, coverage_id: uuid.UUID, *, start: date | None = None,
-                     end: date | None = None) -> Sequence[Visit]:
-        """The coverage's visits, those deleted as booked in error left out."""
+                     end: date | None = None, lock: bool = False) -> Sequence[Visit]:
+        """The coverage's visits, those deleted as booked in error left out; `lock` takes
+        their row locks (in date order, before any authorization's)."""
         query = select(Visit).where(Visit.coverage_id == coverage_id, Visit.status != DELETED)
         if start is not None:
             query = query.where(Visit.date >= start)
         if end is not None:
             query = query.where(Visit.date <= end)
-        return self.session.scalars(query.order_by(Visit.date, Visit.created_at)).all()
+        query = query.order_by(Visit.date, Visit.created_at, Visit.id)
+        return self.session.scalars(query.with_for_update() if lock else query).all()
 
     def add_change(self, change: VisitChange) -> None:
         self.session.add(change)

@@ -307,7 +307,10 @@ class VisitChange(Base):
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
-    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visits.id"), index=True)
+    # A visit is deleted through the API by status (its history stays); a row removed by hand
+    # takes its history with it.
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"),
+                                                index=True)
     actor: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(16))  # create, update, status, delete
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -142,6 +142,22 @@ def delete_visit(
         work.commit()
 
 
+def reevaluate_scheduled(
+    *, uow: Callable[[], LedgerUnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
+    caller: Caller, coverage_id: uuid.UUID,
+) -> None:
+    """Allocate the coverage's visits still to come again, after a change to the coverage that
+    their verdicts depend on (its end), so their verdicts and the alerts on them follow."""
+    now = clock()
+    with uow() as work, work.serialized():
+        _coverage(work, caller, coverage_id)
+        for visit in work.visits.for_coverage(coverage_id, start=now.date(), lock=True):
+            if visit.status == "scheduled":
+                _write(work, registry, caller, clock, visit, coverage_id=coverage_id, now=now,
+                       before=history.plain(visit), action="update")
+        work.commit()
+
+
 def get_visit(
     *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller, visit_id: uuid.UUID
 ) -> Visit:

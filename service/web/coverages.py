@@ -10,6 +10,7 @@ from flask_smorest.error_handler import ErrorSchema
 
 from schemas.common import PageQuery
 from schemas.coverages import CoverageIn, CoverageOut, CoveragePage, CoveragePatch
+from service.ledger import visits
 from service.practice import coverages
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
@@ -70,9 +71,15 @@ class CoverageById(MethodView):
     def patch(self, data: dict[str, Any], coverage_id: uuid.UUID) -> Any:
         """Change some of a coverage's fields, or end it: `status: ended` (with `end_date`,
         today by default). An ended coverage is skipped by the nightly job, and visits after
-        its end date are not covered (COVERAGE_ENDED); `status: active` takes it back."""
+        its end date are not covered (COVERAGE_ENDED); `status: active` takes it back. Either
+        way its scheduled visits still to come are judged again."""
         wiring = current_wiring()
-        return coverages.update_coverage(
+        coverage = coverages.update_coverage(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
             coverage_id=coverage_id, data=data, payer_ids=wiring.payers.ids(),
         )
+        if "status" in data or "end_date" in data:
+            visits.reevaluate_scheduled(uow=wiring.uow, clock=wiring.clock,
+                                        registry=wiring.payers, caller=current_caller(),
+                                        coverage_id=coverage_id)
+        return coverage

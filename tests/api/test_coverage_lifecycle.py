@@ -138,3 +138,29 @@ def test_creating_a_coverage_for_another_practices_patient_is_not_found(app, cli
     _, patient_id = patient
     _, other_key = new_practice(app, name="Other", npi="1245319599")
     assert add(client, other_key, patient_id).status_code == 404
+
+
+def test_ending_a_coverage_gives_its_visits_after_the_end_their_new_verdict(app, client):
+    ledger = authorized_coverage(app, client, number="AUTH-F", quantity=5)
+    key, coverage_id = ledger["key"], ledger["coverage_id"]
+
+    def book(day):
+        return client.post("/v1/visits", headers=bearer(key), json={
+            "coverage_id": coverage_id, "date": day, "code": "90837", "minutes": 55}).json
+
+    before, after = book("2026-11-10"), book("2026-11-20")
+    assert after["verdict"]["status"] != "not_covered"
+
+    change(client, key, coverage_id, status="ended", end_date="2026-11-15")
+
+    def verdict(visit):
+        return client.get(f"/v1/visits/{visit['id']}", headers=bearer(key)).json["verdict"]
+
+    assert "COVERAGE_ENDED" in {r["code"] for r in verdict(after)["reasons"]}
+    assert "COVERAGE_ENDED" not in {r["code"] for r in verdict(before)["reasons"]}
+    alerts = client.get("/v1/alerts", headers=bearer(key),
+                        query_string={"kind": "visit_not_covered"}).json["items"]
+    assert [a["data"]["date"] for a in alerts] == ["2026-11-20"]
+
+    change(client, key, coverage_id, status="active")
+    assert verdict(after)["status"] != "not_covered"

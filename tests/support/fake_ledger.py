@@ -74,7 +74,7 @@ class FakeVisits:
                      if v.practice_id == practice_id and v.external_id == external_id), None)
 
     def for_coverage(self, coverage_id: uuid.UUID, *, start: date | None = None,
-                     end: date | None = None) -> Sequence[Visit]:
+                     end: date | None = None, lock: bool = False) -> Sequence[Visit]:
         found = [v for v in self.rows.all()
                  if v.coverage_id == coverage_id and v.status != DELETED
                  and (start is None or v.date >= start) and (end is None or v.date <= end)]

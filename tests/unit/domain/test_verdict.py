@@ -42,6 +42,7 @@ TRIGGERS = {
     "COVERAGE_ENDS_BEFORE_VISIT": {"coverage": coverage(summary=summary(
         plan={"name": None, "group_number": None, "begin": "2025-03-01",
               "end": "2026-03-08"}))},
+    "COVERAGE_ENDED": {"coverage": coverage(ended_on=date(2026, 3, 8))},
     "ELIGIBILITY_UNVERIFIED": {"coverage": coverage(
         last_check_status=None, last_check_at=None, last_answer_at=None, summary=None)},
     "ELIGIBILITY_CHECK_FAILED": {"coverage": coverage(last_check_status="error")},
@@ -428,3 +429,9 @@ def test_a_three_visit_authorization_is_counted_through_the_ledger():
 
     # 90837 for 40 minutes is a coding error
     assert "CPT_TIME_MISMATCH" in codes(judge(visit=visit(minutes=40), auths=[fresh]))
+
+
+def test_an_ended_coverage_blocks_only_the_visits_after_its_end_date():
+    assert "COVERAGE_ENDED" not in codes(judge(coverage=coverage(ended_on=date(2026, 3, 9))))
+    found = only(judge(coverage=coverage(ended_on=date(2026, 3, 8))), "COVERAGE_ENDED")
+    assert found.data == {"ended_on": "2026-03-08", "visit_date": "2026-03-09"}

@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=16), nullable=False),
         sa.Column("changes", sa.JSON(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["visit_id"], ["visits.id"],
+        sa.ForeignKeyConstraint(["visit_id"], ["visits.id"], ondelete="CASCADE",
                                 name="fk_visit_changes_visit_id_visits"),
         sa.PrimaryKeyConstraint("id", name="pk_visit_changes"),
     )
