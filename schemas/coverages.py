@@ -16,6 +16,7 @@ from service.domain.identifiers import GROUP_NUMBER_RE
 RELATIONSHIPS = ["self", "spouse", "child", "other"]
 PRIORITIES = ["primary", "secondary"]
 NETWORK = ["in", "out"]
+STATUSES = ["active", "ended"]
 
 
 class SubscriberIn(PersonIn):
@@ -70,6 +71,11 @@ class CoveragePatch(Strict):
     subscriber = ma.fields.Nested(SubscriberIn, allow_none=True)
     priority = ma.fields.String(validate=ma.validate.OneOf(PRIORITIES))
     network_status = ma.fields.String(validate=ma.validate.OneOf(NETWORK))
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES), metadata={
+        "description": "ended: the practice ends the coverage (end_date, today by default); "
+                       "active: takes it back into use"})
+    end_date = ma.fields.Date(metadata={
+        "description": "The last day the coverage covers; with status ended"})
 
 
 class CoverageOut(ma.Schema):
@@ -82,6 +88,8 @@ class CoverageOut(ma.Schema):
     subscriber = ma.fields.Nested(SubscriberOut, allow_none=True, required=True)
     priority = ma.fields.String(required=True)
     network_status = ma.fields.String(required=True)
+    status = ma.fields.String(required=True, metadata={"description": "active or ended"})
+    end_date = ma.fields.Date(allow_none=True, required=True)
     created_at = ma.fields.AwareDateTime(required=True)
     updated_at = ma.fields.AwareDateTime(required=True)
 

@@ -176,6 +176,26 @@ class VisitIn(VisitSpecIn):
     )
 
 
+class VisitPatch(VisitSpecIn):
+    """The booking fields of VisitSpecIn, each optional (loaded with partial=True), so the
+    same validation applies; coverage_id may name another coverage of the same patient."""
+
+    @ma.validates_schema
+    def something(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if not data:
+            raise ma.ValidationError("Send at least one of: coverage_id, date, code, minutes, "
+                                     "provider_npi.")
+
+
+class VisitChangeOut(ChangeOut):
+    action = ma.fields.String(
+        required=True, metadata={"description": "create, update, status or delete"})
+
+
+class VisitHistory(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(VisitChangeOut), required=True)
+
+
 class VisitStatusIn(Strict):
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(VISIT_STATUSES[1:]))
 

@@ -15,9 +15,10 @@ from service.db.models import (
     FeeScheduleEntry,
     PracticeSettings,
     Visit,
+    VisitChange,
 )
 from service.db.repositories import in_practice
-from service.domain.policy import COUNTED
+from service.domain.policy import COUNTED, DELETED
 
 
 class AuthorizationRepository:
@@ -58,21 +59,36 @@ class VisitRepository:
     def add(self, visit: Visit) -> None:
         self.session.add(visit)
 
-    def get(self, practice_id: uuid.UUID, visit_id: uuid.UUID) -> Visit | None:
-        return in_practice(self.session, Visit, practice_id, visit_id)
+    def get(self, practice_id: uuid.UUID, visit_id: uuid.UUID, *,
+            lock: bool = False) -> Visit | None:
+        """The practice's visit, deleted or not; `lock` takes its row lock (before those of
+        authorizations, so two writers of one visit queue and never deadlock)."""
+        return in_practice(self.session, Visit, practice_id, visit_id, lock=lock)
 
-    def by_external_id(self, practice_id: uuid.UUID, external_id: str) -> Visit | None:
-        return self.session.scalars(select(Visit).where(
-            Visit.practice_id == practice_id, Visit.external_id == external_id)).first()
+    def by_external_id(self, practice_id: uuid.UUID, external_id: str, *,
+                       lock: bool = False) -> Visit | None:
+        query = select(Visit).where(Visit.practice_id == practice_id,
+                                    Visit.external_id == external_id)
+        return self.session.scalars(query.with_for_update() if lock else query).first()
 
     def for_coverage(self, coverage_id: uuid.UUID, *, start: date | None = None,
-                     end: date | None = None) -> Sequence[Visit]:
-        query = select(Visit).where(Visit.coverage_id == coverage_id)
+                     end: date | None = None, lock: bool = False) -> Sequence[Visit]:
+        """The coverage's visits, those deleted as booked in error left out; `lock` takes
+        their row locks (in date order, before any authorization's)."""
+        query = select(Visit).where(Visit.coverage_id == coverage_id, Visit.status != DELETED)
         if start is not None:
             query = query.where(Visit.date >= start)
         if end is not None:
             query = query.where(Visit.date <= end)
-        return self.session.scalars(query.order_by(Visit.date, Visit.created_at)).all()
+        query = query.order_by(Visit.date, Visit.created_at, Visit.id)
+        return self.session.scalars(query.with_for_update() if lock else query).all()
+
+    def add_change(self, change: VisitChange) -> None:
+        self.session.add(change)
+
+    def changes(self, visit_id: uuid.UUID) -> Sequence[VisitChange]:
+        return self.session.scalars(select(VisitChange).where(
+            VisitChange.visit_id == visit_id).order_by(VisitChange.id)).all()
 
     def mix(self, practice_id: uuid.UUID, start: date | None,
             end: date | None) -> list[tuple[str | None, str]]:

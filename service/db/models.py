@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -91,8 +92,18 @@ class Patient(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+# One card and one priority per patient among active coverages; ended ones keep their rows.
+_ACTIVE = text("end_date IS NULL")
+
+
 class Coverage(Base):
     __tablename__ = "coverages"
+    __table_args__ = (
+        Index("uq_coverages_active_member", "patient_id", "payer", "member_id", unique=True,
+              sqlite_where=_ACTIVE, postgresql_where=_ACTIVE),
+        Index("uq_coverages_active_priority", "patient_id", "priority", unique=True,
+              sqlite_where=_ACTIVE, postgresql_where=_ACTIVE),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"), index=True)
@@ -108,11 +119,17 @@ class Coverage(Base):
     subscriber_member_id: Mapped[str | None] = mapped_column(String(80))
     priority: Mapped[str] = mapped_column(String(10))
     network_status: Mapped[str] = mapped_column(String(3))
+    end_date: Mapped[date | None]  # the last day covered, set when the practice ends it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Bumped by database triggers whenever this row, its visits, authorizations or finished
     # eligibility checks are written (migration 0008); never written by the application.
     ledger_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+    @property
+    def status(self) -> str:
+        """"ended" once the practice set an end date, else "active"."""
+        return "active" if self.end_date is None else "ended"
 
     @property
     def subscriber(self) -> dict[str, object] | None:
@@ -280,6 +297,24 @@ class Visit(Base):
     verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class VisitChange(Base):
+    """Every change to a visit: who, when, and the fields before and after."""
+
+    __tablename__ = "visit_changes"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    # A visit is deleted through the API by status (its history stays); a row removed by hand
+    # takes its history with it.
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"),
+                                                index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(16))  # create, update, status, delete
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class FeeScheduleEntry(Base):

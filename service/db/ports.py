@@ -19,6 +19,7 @@ from service.db.models import (
     Coverage,
     Patient,
     Visit,
+    VisitChange,
 )
 from service.db.verdict_reads import VerdictRows
 
@@ -41,6 +42,9 @@ class Coverages(Protocol):
 
     def for_patient(self, practice_id: uuid.UUID, patient_id: uuid.UUID, *, offset: int,
                     limit: int) -> tuple[Sequence[Coverage], int]: ...
+
+    def active_for_patient(self, practice_id: uuid.UUID,
+                           patient_id: uuid.UUID) -> Sequence[Coverage]: ...
 
 
 class AuditLog(Protocol):
@@ -73,12 +77,18 @@ class Authorizations(Protocol):
 class Visits(Protocol):
     def add(self, visit: Visit) -> None: ...
 
-    def get(self, practice_id: uuid.UUID, visit_id: uuid.UUID) -> Visit | None: ...
+    def get(self, practice_id: uuid.UUID, visit_id: uuid.UUID, *,
+            lock: bool = False) -> Visit | None: ...
 
-    def by_external_id(self, practice_id: uuid.UUID, external_id: str) -> Visit | None: ...
+    def by_external_id(self, practice_id: uuid.UUID, external_id: str, *,
+                       lock: bool = False) -> Visit | None: ...
 
     def for_coverage(self, coverage_id: uuid.UUID, *, start: date | None = None,
-                     end: date | None = None) -> Sequence[Visit]: ...
+                     end: date | None = None, lock: bool = False) -> Sequence[Visit]: ...
+
+    def add_change(self, change: VisitChange) -> None: ...
+
+    def changes(self, visit_id: uuid.UUID) -> Sequence[VisitChange]: ...
 
 
 class VerdictRowsReader(Protocol):

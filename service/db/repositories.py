@@ -146,6 +146,13 @@ class CoverageRepository:
         return page_of(self.session, query, Coverage.priority, Coverage.created_at, Coverage.id,
                        offset=offset, limit=limit)
 
+    def active_for_patient(self, practice_id: uuid.UUID,
+                           patient_id: uuid.UUID) -> Sequence[Coverage]:
+        """The patient's coverages not ended, oldest first."""
+        return self.session.scalars(select(Coverage).where(
+            Coverage.practice_id == practice_id, Coverage.patient_id == patient_id,
+            Coverage.end_date.is_(None)).order_by(Coverage.created_at, Coverage.id)).all()
+
 
 class AuditRepository:
     def __init__(self, session: Session) -> None:

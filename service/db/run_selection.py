@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from service.db.models import Coverage, EligibilityCheck, Visit
 from service.domain.eligibility import ANSWERED
@@ -39,7 +39,8 @@ def _next_visit(today: Any) -> Any:
 
 
 def query(selection: Selection, now: datetime) -> Select[Any]:
-    """(coverage id, practice id, payer, next visit) of every coverage the run should check.
+    """(coverage id, practice id, payer, next visit) of every active coverage the run should
+    check (one the practice ended is skipped).
 
     Default: a visit is scheduled within `within_days` and no answer is younger than
     `older_than_hours`, unless the latest answer's plan year ended before today (its plan
@@ -48,7 +49,8 @@ def query(selection: Selection, now: datetime) -> Select[Any]:
     included), still subject to `older_than_hours` (with the same exception) when given.
     """
     today = now.date()
-    conditions = []
+    # An ended coverage is never asked about.
+    conditions: list[ColumnElement[bool]] = [Coverage.end_date.is_(None)]
     if selection.practice_id is not None:
         conditions.append(Coverage.practice_id == selection.practice_id)
     if selection.every_active:

@@ -25,7 +25,8 @@ from service.domain.eligibility import ANSWERED
 from service.domain.policy import COUNTED
 
 _COVERAGE = (
-    select(Coverage.payer, Coverage.network_status, PracticeSettings.thresholds,
+    select(Coverage.payer, Coverage.network_status, Coverage.end_date,
+           PracticeSettings.thresholds,
            PracticeSettings.counting, PracticeSettings.practice_id.label("settings_of"))
     .outerjoin(PracticeSettings, PracticeSettings.practice_id == Coverage.practice_id)
     .where(Coverage.id == bindparam("coverage_id"),
@@ -86,6 +87,7 @@ class SavedSettings:
 class VerdictRows:
     payer: str
     network_status: str
+    end_date: date | None  # set once the practice ended the coverage
     settings: SavedSettings | None  # None when the practice has saved none
     latest: CheckFacts | None  # the newest finished check
     answered: CheckFacts | None  # the newest answered one
@@ -112,6 +114,7 @@ def read_verdict_rows(conn: Connection, practice_id: uuid.UUID, coverage_id: uui
     return VerdictRows(
         payer=coverage.payer,
         network_status=coverage.network_status,
+        end_date=coverage.end_date,
         settings=None if coverage.settings_of is None else SavedSettings(
             thresholds=coverage.thresholds, counting=coverage.counting),
         latest=checks[0] if checks else None,

@@ -19,3 +19,14 @@ class InvalidInput(DomainError):
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__("invalid input")
         self.errors = errors
+
+
+class Conflict(DomainError):
+    """A write that contradicts what is stored. `code` is stable for clients to branch on;
+    `ids` name the records in the way (ids only, never patient data)."""
+
+    def __init__(self, code: str, message: str, **ids: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+        self.ids = ids

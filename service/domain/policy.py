@@ -13,6 +13,8 @@ VISIT_STATUSES = ("scheduled", "completed", "cancelled", "late_cancelled", "no_s
 # from these; what a visit draws from an authorization is `effect`'s to say (a payer may
 # charge a no-show to the authorization without the plan counting it as a visit).
 COUNTED = ("scheduled", "completed")
+# A booking made in error: kept, with its history, but holding nothing and listed nowhere.
+DELETED = "deleted"
 
 
 @dataclass(frozen=True, kw_only=True)

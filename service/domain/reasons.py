@@ -16,6 +16,8 @@ REASON_CODES: dict[str, tuple[Severity, str]] = {
     "PLAN_RENEWAL_UNVERIFIED": (
         "warn", "The plan year ends before the visit date and the payer has not yet confirmed "
                 "its renewal: re-check on or after the renewal date."),
+    "COVERAGE_ENDED": (
+        "block", "The practice ended this coverage before the visit date."),
     "ELIGIBILITY_UNVERIFIED": (
         "warn", "No eligibility answer within the configured number of days, or never."),
     "ELIGIBILITY_CHECK_FAILED": (

@@ -33,6 +33,7 @@ class CoverageState:
     last_check_at: datetime | None
     last_answer_at: datetime | None  # latest check with status active or inactive
     summary: Mapping[str, Any] | None  # summary JSON of that latest answered check
+    ended_on: date | None = None  # the last day covered, once the practice ended the coverage
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,6 +107,12 @@ def _coverage_reasons(visit: VisitSpec, *, now: datetime, coverage: CoverageStat
             "The payer's latest answer says this coverage is inactive: ask the client for "
             "their current insurance card and run a new benefits check.",
             checked_at=_iso(answered)))
+    if coverage.ended_on is not None and coverage.ended_on < visit.date:
+        found.append(reason(
+            "COVERAGE_ENDED",
+            f"This coverage was ended on {coverage.ended_on.isoformat()}, before this visit: "
+            "book the visit on the client's current coverage.",
+            ended_on=coverage.ended_on.isoformat(), visit_date=visit.date.isoformat()))
     found += _end_reasons(visit, summary)
     if answered is None or now - answered > timedelta(days=settings.unverified_days):
         when = (f"was last verified on {answered.date().isoformat()}, more than "

@@ -81,6 +81,7 @@ def context_of(registry: PayerRegistry, rows: VerdictRows) -> LedgerContext:
             last_check_at=latest.checked_at if latest else None,
             last_answer_at=answered.checked_at if answered else None,
             summary=summary,
+            ended_on=rows.end_date,
         ),
         rules=PayerRules.from_mapping(entry_rules),
         settings=Settings(**thresholds),

@@ -6,9 +6,11 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
+from flask_smorest.error_handler import ErrorSchema
 
 from schemas.common import PageQuery
 from schemas.coverages import CoverageIn, CoverageOut, CoveragePage, CoveragePatch
+from service.ledger import visits
 from service.practice import coverages
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
@@ -18,12 +20,17 @@ from service.wiring import current_wiring
 blp = ApiBlueprint("coverages", __name__, url_prefix="/v1",
                 description="Insurance coverages of a patient.")
 
+CLASH = ("errors.reason COVERAGE_DUPLICATE: the patient has an active coverage with this payer "
+         "and member id; COVERAGE_PRIORITY_TAKEN: the patient has an active coverage of this "
+         "priority (errors.coverage_id names the other coverage)")
+
 
 @blp.route("/patients/<uuid:patient_id>/coverages")
 class PatientCoverages(MethodView):
     @require("write")
     @blp.arguments(CoverageIn)
     @blp.response(201, CoverageOut, description="Coverage created")
+    @blp.alt_response(409, schema=ErrorSchema, description=CLASH)
     def post(self, data: dict[str, Any], patient_id: uuid.UUID) -> Any:
         """Add a coverage to a patient."""
         wiring = current_wiring()
@@ -60,10 +67,19 @@ class CoverageById(MethodView):
     @require("write")
     @blp.arguments(CoveragePatch)
     @blp.response(200, CoverageOut)
+    @blp.alt_response(409, schema=ErrorSchema, description=CLASH)
     def patch(self, data: dict[str, Any], coverage_id: uuid.UUID) -> Any:
-        """Change some of a coverage's fields."""
+        """Change some of a coverage's fields, or end it: `status: ended` (with `end_date`,
+        today by default). An ended coverage is skipped by the nightly job, and visits after
+        its end date are not covered (COVERAGE_ENDED); `status: active` takes it back. Either
+        way its scheduled visits still to come are judged again."""
         wiring = current_wiring()
-        return coverages.update_coverage(
+        coverage = coverages.update_coverage(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
             coverage_id=coverage_id, data=data, payer_ids=wiring.payers.ids(),
         )
+        if "status" in data or "end_date" in data:
+            visits.reevaluate_scheduled(uow=wiring.uow, clock=wiring.clock,
+                                        registry=wiring.payers, caller=current_caller(),
+                                        coverage_id=coverage_id)
+        return coverage

@@ -23,6 +23,7 @@ MESSAGES = {
     405: "This method is not allowed here.",
     413: "The request body is too large.",
     415: "Send the body as JSON (Content-Type: application/json).",
+    409: "This conflicts with what is stored; see errors.reason.",
     422: "Some fields are invalid; see errors.",
     429: "Too many live eligibility checks from this practice; try again later.",
     500: "Something went wrong on our side; the request id identifies it in our logs.",
@@ -76,6 +77,11 @@ def _invalid(error: domain.InvalidInput) -> ResponseReturnValue:
     return error_response(422, errors=error.errors)
 
 
+def _conflict(error: domain.Conflict) -> ResponseReturnValue:
+    return error_response(409, message=error.message,
+                          errors={"reason": error.code, **error.ids})
+
+
 def _rate_limited(error: RateLimited) -> ResponseReturnValue:
     return error_response(429, errors={"reason": "CHECK_RATE_LIMITED"},
                           headers={"Retry-After": str(error.retry_after_s)})
@@ -94,5 +100,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(NotFound, _http)
     app.register_error_handler(domain.NotFound, _not_found)
     app.register_error_handler(domain.InvalidInput, _invalid)
+    app.register_error_handler(domain.Conflict, _conflict)
     app.register_error_handler(RateLimited, _rate_limited)
     app.register_error_handler(Exception, _unexpected)

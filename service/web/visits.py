@@ -6,20 +6,23 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
+from flask_smorest.error_handler import ErrorSchema
 
 from schemas.ledger import (
     CheckVerdictOut,
     ForecastIn,
     ForecastOut,
+    VisitHistory,
     VisitIn,
     VisitList,
     VisitOut,
+    VisitPatch,
     VisitRange,
     VisitSpecIn,
     VisitStatusIn,
 )
 from service.domain.allocation import VisitSpec
-from service.ledger import verdicts, visits
+from service.ledger import verdicts, visit_history, visits
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.wiring import current_wiring
@@ -34,9 +37,15 @@ blp = ApiBlueprint("visits", __name__, url_prefix="/v1",
 @blp.response(201, VisitOut, description="Visit recorded, with its verdict")
 @blp.alt_response(200, schema=VisitOut,
                   description="A visit with this external_id existed and was updated")
+@blp.alt_response(409, schema=ErrorSchema, description=(
+    "errors.reason VISIT_OF_ANOTHER_PATIENT: the external_id is a visit of another patient "
+    "(errors.visit_id names it), nothing changed; VISIT_DELETED: the external_id is a visit "
+    "deleted as booked in error"))
 def book(data: dict[str, Any]) -> Any:
     """Record a visit (or update the one with the same external_id); it draws from the
-    authorization that fits it."""
+    authorization that fits it. An external_id belongs to one patient: the same one with a
+    coverage of the same patient moves the visit there (kept in its history), with another
+    patient's coverage it is refused."""
     wiring = current_wiring()
     visit, created = visits.book_visit(uow=wiring.uow, clock=wiring.clock,
                                        registry=wiring.payers, caller=current_caller(),
@@ -87,6 +96,41 @@ class VisitById(MethodView):
         wiring = current_wiring()
         return visits.get_visit(uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
                                 visit_id=visit_id)
+
+
+    @require("write")
+    @blp.arguments(VisitPatch(partial=True))
+    @blp.response(200, VisitOut)
+    @blp.alt_response(409, schema=ErrorSchema, description=(
+        "errors.reason VISIT_OF_ANOTHER_PATIENT: coverage_id is another patient's"))
+    def patch(self, data: dict[str, Any], visit_id: uuid.UUID) -> Any:
+        """Change a visit's date, code, minutes, provider or coverage (another of the same
+        patient's). It is allocated again: its authorization units and verdict follow."""
+        wiring = current_wiring()
+        return visits.update_visit(uow=wiring.uow, clock=wiring.clock, registry=wiring.payers,
+                                   caller=current_caller(), visit_id=visit_id, data=data)
+
+    @require("write")
+    @blp.response(204, description="Deleted (or already deleted)")
+    def delete(self, visit_id: uuid.UUID) -> Any:
+        """Take back a visit booked in error: it releases what it held on its authorization
+        and is no longer listed or shown; its history stays readable. Use the status
+        endpoint for a visit that was cancelled or missed."""
+        wiring = current_wiring()
+        visits.delete_visit(uow=wiring.uow, clock=wiring.clock, caller=current_caller(),
+                            visit_id=visit_id)
+
+
+@blp.route("/visits/<uuid:visit_id>/history", methods=["GET"])
+@require("read")
+@blp.response(200, VisitHistory)
+def history(visit_id: uuid.UUID) -> Any:
+    """Every change to a visit, oldest first: who, when, and each field before and after
+    (a deleted visit's included)."""
+    wiring = current_wiring()
+    changes = visit_history.visit_history(uow=wiring.uow(), clock=wiring.clock,
+                                          caller=current_caller(), visit_id=visit_id)
+    return {"items": changes}
 
 
 @blp.route("/visits/<uuid:visit_id>/status", methods=["POST"])

@@ -58,3 +58,65 @@ def test_twenty_concurrent_bookings_of_the_last_unit_allocate_it_exactly_once(ap
             held = uow.session.scalar(select(func.count()).select_from(Visit).where(
                 Visit.authorization_id == row.id, Visit.units > 0))
             assert (row.reserved, held) == (1, 1)
+
+
+def test_concurrent_changes_of_visits_onto_the_last_unit_allocate_it_exactly_once(app, db_url):
+    client = app.test_client()
+    _, key = new_practice(app)
+    patient = create_patient(client, key, PEOPLE[1])
+    coverage = create_coverage(client, key, patient["id"], PEOPLE[1], member_id="ZZT0000003")
+    auth = client.post("/v1/authorizations", headers=bearer(key), json={
+        "coverage_id": coverage["id"], "number": "LAST-P", "quantity": 1,
+        "start_date": "2027-01-01", "end_date": "2027-01-31", "codes": ["90834"]}).json
+    # Given visits booked with a code the authorization does not cover (they hold nothing)
+    booked = [client.post("/v1/visits", headers=bearer(key), json={
+        "coverage_id": coverage["id"], "date": "2027-01-15", "code": "90837", "minutes": 55,
+        "external_id": f"P-{i}"}).json for i in range(8)]
+    gate = threading.Barrier(len(booked))
+
+    def change(visit: dict) -> dict:
+        gate.wait()
+        response = app.test_client().patch(f"/v1/visits/{visit['id']}", headers=bearer(key),
+                                           json={"code": "90834", "minutes": 45})
+        assert response.status_code == 200, response.json
+        return response.json
+
+    # When each is changed to the covered code at the same moment
+    with ThreadPoolExecutor(len(booked)) as pool:
+        results = list(pool.map(change, booked))
+
+    # Then exactly one holds the unit
+    assert len([r for r in results if r["authorization_id"] == auth["id"]]) == 1
+    state = client.get(f"/v1/authorizations/{auth['id']}", headers=bearer(key)).json
+    assert (state["reserved"], state["remaining"]) == (1, 0)
+
+
+def test_concurrent_changes_of_one_visit_leave_its_unit_counted_once(app, db_url):
+    client = app.test_client()
+    _, key = new_practice(app)
+    patient = create_patient(client, key, PEOPLE[1])
+    coverage = create_coverage(client, key, patient["id"], PEOPLE[1], member_id="ZZT0000003")
+    months = [client.post("/v1/authorizations", headers=bearer(key), json={
+        "coverage_id": coverage["id"], "number": f"M-{m}", "quantity": 5,
+        "start_date": f"2027-{m:02d}-01", "end_date": f"2027-{m:02d}-28",
+        "codes": ["90834"]}).json for m in (1, 2)]
+    visit = client.post("/v1/visits", headers=bearer(key), json={
+        "coverage_id": coverage["id"], "date": "2027-01-15", "code": "90834",
+        "minutes": 45}).json
+    writers = 10
+    gate = threading.Barrier(writers)
+
+    def move(i: int) -> int:
+        gate.wait()
+        return app.test_client().patch(f"/v1/visits/{visit['id']}", headers=bearer(key),
+                                       json={"date": f"2027-0{i % 2 + 1}-1{i % 9}"}).status_code
+
+    # When ten writers move the same visit between the two months at once
+    with ThreadPoolExecutor(writers) as pool:
+        assert set(pool.map(move, range(writers))) == {200}
+
+    # Then its one unit is held once, by the authorization it names
+    final = client.get(f"/v1/visits/{visit['id']}", headers=bearer(key)).json
+    held = {a["id"]: client.get(f"/v1/authorizations/{a['id']}", headers=bearer(key)).json[
+        "reserved"] for a in months}
+    assert sum(held.values()) == 1 and held[final["authorization_id"]] == 1

@@ -11,11 +11,17 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from payers.directory import parse_directory
 from service import create_app
-from service.db.models import Alert, AuditEvent, EligibilityCheck, ReverificationItem
+from service.db.models import (
+    Alert,
+    AuditEvent,
+    Coverage,
+    EligibilityCheck,
+    ReverificationItem,
+)
 from service.domain.reverification import Selection
 from service.reverify import runs
 from service.reverify.items import Deps, process
@@ -135,6 +141,23 @@ def test_selection_takes_a_young_answer_whose_plan_year_ended_before_the_next_vi
     run_id, _ = run(Selection(practice_id=mine))
     # Then only the renewed plan is asked again; a plan ending today is still current
     assert set(items(app, run_id)) == {renewed}
+
+
+def test_selection_skips_a_coverage_the_practice_ended(db_url, clock, job):
+    app, run = job(ScriptedPayer())
+    mine = data.practice(db_url)
+    soon = data.in_days(clock, 5)
+    active, ended = data.coverages(db_url, mine, ["ZZS0000010", "ZZS0000011"],
+                                   payer="scripted", visit_on=soon)
+    with app.extensions["coverwatch"].uow() as work:
+        work.session.execute(update(Coverage).where(Coverage.id == ended)
+                             .values(end_date=clock().date()))
+        work.commit()
+
+    run_id, status = run(Selection(practice_id=mine))
+    assert status == "finished" and set(items(app, run_id)) == {active}
+    run_id, _ = run(Selection(every_active=True, older_than_hours=None, practice_id=mine))
+    assert set(items(app, run_id)) == {active}
 
 
 SCRIPTS = {

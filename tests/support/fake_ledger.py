@@ -17,10 +17,11 @@ from service.db.models import (
     Coverage,
     EligibilityCheck,
     Visit,
+    VisitChange,
 )
 from service.db.verdict_reads import CheckFacts, SavedSettings, VerdictRows, auth_state
 from service.domain.eligibility import ANSWERED
-from service.domain.policy import COUNTED
+from service.domain.policy import COUNTED, DELETED
 from tests.support.rows import Rows, Tables
 
 
@@ -54,25 +55,36 @@ class FakeAuthorizations:
 
 
 class FakeVisits:
-    def __init__(self, rows: Rows) -> None:
-        self.rows = rows
+    """`lock` is taken and ignored, as for authorizations."""
+
+    def __init__(self, rows: Rows, changes: Rows) -> None:
+        self.rows, self.history = rows, changes
 
     def add(self, visit: Visit) -> None:
         self.rows.pending.append(visit)
 
-    def get(self, practice_id: uuid.UUID, visit_id: uuid.UUID) -> Visit | None:
+    def get(self, practice_id: uuid.UUID, visit_id: uuid.UUID, *,
+            lock: bool = False) -> Visit | None:
         return next((v for v in self.rows.all()
                      if v.practice_id == practice_id and v.id == visit_id), None)
 
-    def by_external_id(self, practice_id: uuid.UUID, external_id: str) -> Visit | None:
+    def by_external_id(self, practice_id: uuid.UUID, external_id: str, *,
+                       lock: bool = False) -> Visit | None:
         return next((v for v in self.rows.all()
                      if v.practice_id == practice_id and v.external_id == external_id), None)
 
     def for_coverage(self, coverage_id: uuid.UUID, *, start: date | None = None,
-                     end: date | None = None) -> Sequence[Visit]:
-        found = [v for v in self.rows.all() if v.coverage_id == coverage_id
+                     end: date | None = None, lock: bool = False) -> Sequence[Visit]:
+        found = [v for v in self.rows.all()
+                 if v.coverage_id == coverage_id and v.status != DELETED
                  and (start is None or v.date >= start) and (end is None or v.date <= end)]
         return sorted(found, key=lambda v: (v.date, v.created_at))
+
+    def add_change(self, change: VisitChange) -> None:
+        self.history.pending.append(change)
+
+    def changes(self, visit_id: uuid.UUID) -> Sequence[VisitChange]:
+        return [c for c in self.history.all() if c.visit_id == visit_id]
 
 
 class FakeVerdictRows:
@@ -93,6 +105,7 @@ class FakeVerdictRows:
                   for c in _finished_checks(self.tables, coverage)]
         return VerdictRows(
             payer=coverage.payer, network_status=coverage.network_status,
+            end_date=coverage.end_date,
             settings=None if saved is None else SavedSettings(thresholds=saved.thresholds,
                                                               counting=saved.counting),
             latest=checks[0] if checks else None,

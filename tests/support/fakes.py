@@ -26,6 +26,7 @@ from service.db.models import (
     PracticeSettings,
     ReverificationItem,
     Visit,
+    VisitChange,
 )
 from service.domain.reverification import UNFINISHED
 from tests.support.fake_ledger import (
@@ -41,17 +42,22 @@ from tests.support.rows import Rows
 TABLES: dict[type[Base], str] = {
     Patient: "patients", Coverage: "coverages", AuditEvent: "audit",
     Authorization: "authorizations", AuthorizationChange: "authorization_changes",
-    Visit: "visits", Alert: "alerts", Practice: "practices", PracticeSettings: "settings",
-    FeeScheduleEntry: "fees", EligibilityCheck: "checks"}
+    Visit: "visits", VisitChange: "visit_changes", Alert: "alerts", Practice: "practices",
+    PracticeSettings: "settings", FeeScheduleEntry: "fees", EligibilityCheck: "checks"}
 UNIQUE: dict[str, tuple[str, Callable[[Any], Hashable | None]]] = {
-    "patients": ("uq_patients_practice_external",
-                 lambda r: None if r.external_id is None else (r.practice_id, r.external_id)),
-    "authorizations": ("uq_authorizations_coverage_number",
-                       lambda r: (r.coverage_id, r.number)),
-    "visits": ("uq_visits_practice_external",
-               lambda r: None if r.external_id is None else (r.practice_id, r.external_id)),
-    "alerts": ("uq_alerts_subject",
-               lambda r: (r.practice_id, r.kind, r.subject_id, r.fingerprint)),
+    "uq_patients_practice_external": (
+        "patients", lambda r: None if r.external_id is None else (r.practice_id, r.external_id)),
+    "uq_authorizations_coverage_number": (
+        "authorizations", lambda r: (r.coverage_id, r.number)),
+    "uq_visits_practice_external": (
+        "visits", lambda r: None if r.external_id is None else (r.practice_id, r.external_id)),
+    "uq_coverages_active_member": (
+        "coverages",
+        lambda r: None if r.end_date is not None else (r.patient_id, r.payer, r.member_id)),
+    "uq_coverages_active_priority": (
+        "coverages", lambda r: None if r.end_date is not None else (r.patient_id, r.priority)),
+    "uq_alerts_subject": (
+        "alerts", lambda r: (r.practice_id, r.kind, r.subject_id, r.fingerprint)),
 }
 
 
@@ -98,6 +104,12 @@ class FakeCoverages:
         found.sort(key=lambda c: (c.priority, c.created_at, str(c.id)))
         return found[offset:offset + limit], len(found)
 
+    def active_for_patient(self, practice_id: uuid.UUID,
+                           patient_id: uuid.UUID) -> Sequence[Coverage]:
+        found = [c for c in self.rows.all() if c.practice_id == practice_id
+                 and c.patient_id == patient_id and c.end_date is None]
+        return sorted(found, key=lambda c: (c.created_at, str(c.id)))
+
 
 class FakeAudit:
     def __init__(self, rows: Rows) -> None:
@@ -119,7 +131,7 @@ class FakeUnitOfWork:
         self.audit = FakeAudit(self.tables["audit"])
         self.authorizations = FakeAuthorizations(self.tables["authorizations"],
                                                  self.tables["authorization_changes"])
-        self.visits = FakeVisits(self.tables["visits"])
+        self.visits = FakeVisits(self.tables["visits"], self.tables["visit_changes"])
         self.verdict_rows = FakeVerdictRows(self.tables)
         self.alerts = FakeAlerts(self.tables, lambda: self.commits)
 
@@ -149,10 +161,10 @@ class FakeUnitOfWork:
             for row in rows.pending:
                 if getattr(row, "id", None) is None:
                     row.id = uuid.uuid4()
-        for table, (name, key) in UNIQUE.items():
+        for name, (table, key) in UNIQUE.items():
             keys = [k for k in map(key, self.tables[table].all()) if k is not None]
             if len(keys) != len(set(keys)):
-                raise IntegrityError(name, None, Exception(f"duplicate key of {table}"))
+                raise IntegrityError(name, None, Exception(f"duplicate key of {table}: {name}"))
 
     def commit(self) -> None:
         self.flush()

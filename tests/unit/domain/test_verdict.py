@@ -45,6 +45,7 @@ TRIGGERS = {
     "PLAN_RENEWAL_UNVERIFIED": {"coverage": coverage(summary=summary(
         plan={"name": None, "group_number": None, "begin": "2025-03-01", "end": "2026-03-08",
               "eligibility_end": None}))},
+    "COVERAGE_ENDED": {"coverage": coverage(ended_on=date(2026, 3, 8))},
     "ELIGIBILITY_UNVERIFIED": {"coverage": coverage(
         last_check_status=None, last_check_at=None, last_answer_at=None, summary=None)},
     "ELIGIBILITY_CHECK_FAILED": {"coverage": coverage(last_check_status="error")},
@@ -480,3 +481,9 @@ def test_a_visit_in_a_new_limit_period_counts_against_the_total_and_never_blocks
     assert "on or after 2026-01-01" in found.message
     # The same visit in the answer's own period: last period's remainder is used up.
     assert judge(coverage=used_up).status == "not_covered"
+
+
+def test_an_ended_coverage_blocks_only_the_visits_after_its_end_date():
+    assert "COVERAGE_ENDED" not in codes(judge(coverage=coverage(ended_on=date(2026, 3, 9))))
+    found = only(judge(coverage=coverage(ended_on=date(2026, 3, 8))), "COVERAGE_ENDED")
+    assert found.data == {"ended_on": "2026-03-08", "visit_date": "2026-03-09"}

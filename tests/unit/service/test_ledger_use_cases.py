@@ -10,8 +10,8 @@ import pytest
 
 from payers.registry import PayerRegistry
 from service.db.models import Authorization, Coverage, EligibilityCheck, Practice, Visit
-from service.domain.errors import InvalidInput, NotFound
-from service.ledger import alerts, authorizations, visits
+from service.domain.errors import Conflict, InvalidInput, NotFound
+from service.ledger import alerts, authorizations, visit_history, visits
 from service.ledger.alert_source import AlertSource
 from service.practice import coverages, patients
 from service.practice.access import Caller
@@ -30,12 +30,14 @@ def caller(practice: uuid.UUID = PRACTICE) -> Caller:
     return Caller(practice_id=practice, actor="api_key:test", scopes=frozenset({"read", "write"}))
 
 
-def verified_coverage(uow: FakeUnitOfWork, member_id: str = "ZZT0000003") -> Coverage:
+def verified_coverage(uow: FakeUnitOfWork, member_id: str = "ZZT0000003",
+                      priority: str = "primary") -> Coverage:
     """A patient of the practice and a coverage the payer answered for yesterday."""
     patient, _ = patients.upsert_patient(uow=uow, clock=CLOCK, caller=caller(), data=PERSON)
     coverage = coverages.create_coverage(
         uow=uow, clock=CLOCK, caller=caller(), patient_id=patient.id, payer_ids={"sandbox"},
-        data={"payer": "sandbox", "member_id": member_id, "relationship": "self"})
+        data={"payer": "sandbox", "member_id": member_id, "relationship": "self",
+              "priority": priority})
     yesterday = CLOCK() - timedelta(days=1)
     uow.given(EligibilityCheck(coverage_id=coverage.id, payer="sandbox", status="active",
                                started_at=yesterday, checked_at=yesterday,
@@ -176,7 +178,7 @@ def test_cancelling_a_visit_gives_its_unit_back():
 def test_moving_a_visit_to_another_coverage_gives_back_what_it_held_on_the_first():
     uow = FakeUnitOfWork()
     first = verified_coverage(uow)
-    second = verified_coverage(uow, member_id="ZZT0000004")
+    second = verified_coverage(uow, member_id="ZZT0000004", priority="secondary")
     old = record_authorization(uow, first, number="PA-1")
     new = record_authorization(uow, second, number="PA-2")
     visit, _ = book(uow, first)
@@ -242,3 +244,52 @@ def test_another_practices_ids_are_not_found_and_nothing_is_written():
 
     assert uow.commits == commits
     assert (auth.quantity, auth.reserved, visit.status) == (10, 1, "scheduled")
+
+
+def test_changing_a_visit_reallocates_it_and_keeps_what_changed():
+    uow = FakeUnitOfWork()
+    _, auth, visit = booked(uow)
+
+    changed = visits.update_visit(uow=uow, clock=CLOCK, registry=REGISTRY, caller=caller(),
+                                  visit_id=visit.id, data={"code": "90834", "minutes": 45})
+
+    assert (changed.authorization_id, changed.units, auth.reserved) == (None, 0, 0)
+    history = visit_history.visit_history(uow=uow, clock=CLOCK, caller=caller(),
+                                          visit_id=visit.id)
+    assert [h.action for h in history] == ["create", "update"]
+    assert history[1].changes["code"] == {"before": "90837", "after": "90834"}
+
+
+def test_a_visit_is_not_moved_to_another_patients_coverage():
+    uow = FakeUnitOfWork()
+    _, auth, visit = booked(uow)
+    stranger, _ = patients.upsert_patient(uow=uow, clock=CLOCK, caller=caller(),
+                                          data={**PERSON, "external_id": "EHR-8"})
+    theirs = coverages.create_coverage(
+        uow=uow, clock=CLOCK, caller=caller(), patient_id=stranger.id, payer_ids={"sandbox"},
+        data={"payer": "sandbox", "member_id": "ZZT0000003", "relationship": "self"})
+    commits = uow.commits
+
+    with pytest.raises(Conflict) as refused:
+        book(uow, theirs)
+
+    assert (refused.value.code, refused.value.ids) == (
+        "VISIT_OF_ANOTHER_PATIENT", {"visit_id": str(visit.id)})
+    assert uow.commits == commits and visit.authorization_id == auth.id
+
+
+def test_deleting_a_visit_releases_it_once_and_hides_it():
+    uow = FakeUnitOfWork()
+    coverage, auth, visit = booked(uow)
+
+    for _ in range(2):
+        visits.delete_visit(uow=uow, clock=CLOCK, caller=caller(), visit_id=visit.id)
+
+    assert (auth.reserved, visit.status, visit.authorization_id) == (0, "deleted", None)
+    with pytest.raises(NotFound):
+        visits.get_visit(uow=uow, clock=CLOCK, caller=caller(), visit_id=visit.id)
+    assert visits.list_visits(uow=uow, clock=CLOCK, caller=caller(), coverage_id=coverage.id,
+                              start=None, end=None) == []
+    assert [h.action for h in visit_history.visit_history(
+        uow=uow, clock=CLOCK, caller=caller(), visit_id=visit.id)] == ["create", "delete"]
+    assert [r.action for r in uow.audit_rows if r.action == "delete"] == ["delete"]

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from service.domain.errors import InvalidInput, NotFound
+from service.domain.errors import Conflict, InvalidInput, NotFound
 from service.practice import coverages, patients
 from service.practice.access import Caller
 from tests.support.clock import FakeClock
@@ -81,3 +81,25 @@ def test_a_coverage_needs_the_practices_own_patient_and_a_payer_of_the_directory
                                            patient_id=patient.id, offset=0, limit=5)
     assert total == 1 and rows[0].id == made.id
     assert (made.priority, made.network_status) == ("primary", "in")
+
+
+def test_a_second_active_card_or_priority_of_a_patient_is_a_conflict_until_one_is_ended():
+    uow = FakeUnitOfWork()
+    patient, _ = patients.upsert_patient(uow=uow, clock=CLOCK, caller=caller(), data=PERSON)
+
+    def add(member_id: str, priority: str = "primary") -> object:
+        return coverages.create_coverage(
+            uow=uow, clock=CLOCK, caller=caller(), patient_id=patient.id, payer_ids={"sandbox"},
+            data={"payer": "sandbox", "member_id": member_id, "relationship": "self",
+                  "priority": priority})
+
+    first = add("ZZT0000001")
+    for member_id, priority, code in (("ZZT0000001", "secondary", "COVERAGE_DUPLICATE"),
+                                      ("ZZT0000002", "primary", "COVERAGE_PRIORITY_TAKEN")):
+        with pytest.raises(Conflict) as refused:
+            add(member_id, priority)
+        assert (refused.value.code, refused.value.ids) == (code, {"coverage_id": str(first.id)})
+    ended = coverages.update_coverage(uow=uow, clock=CLOCK, caller=caller(), coverage_id=first.id,
+                                      data={"status": "ended"}, payer_ids={"sandbox"})
+    assert (ended.status, ended.end_date) == ("ended", CLOCK().date())
+    assert add("ZZT0000001").status == "active"
