@@ -138,6 +138,9 @@ class LedgerUnitOfWork(Transaction, Protocol):
     """The unit of work of the authorization and visit use cases."""
 
     @property
+    def patients(self) -> Patients: ...
+
+    @property
     def coverages(self) -> Coverages: ...
 
     @property
