@@ -88,7 +88,8 @@ def test_editing_an_authorization_keeps_what_changed_and_who_changed_it():
     uow = FakeUnitOfWork()
     auth = record_authorization(uow, verified_coverage(uow))
 
-    authorizations.amend_authorization(uow=uow, clock=CLOCK, caller=caller(), auth_id=auth.id,
+    authorizations.amend_authorization(uow=uow, clock=CLOCK, registry=REGISTRY,
+                                       caller=caller(), auth_id=auth.id,
                                        data={"quantity": 12, "number": "PA-100"})
 
     _, history = authorizations.get_authorization(uow=uow, clock=CLOCK, caller=caller(),
@@ -104,8 +105,8 @@ def test_an_end_date_before_the_start_date_is_refused_and_nothing_is_written():
     commits, audited = uow.commits, len(uow.audit_rows)
 
     with pytest.raises(InvalidInput) as refused:
-        authorizations.amend_authorization(uow=uow, clock=CLOCK, caller=caller(),
-                                           auth_id=auth.id,
+        authorizations.amend_authorization(uow=uow, clock=CLOCK, registry=REGISTRY,
+                                           caller=caller(), auth_id=auth.id,
                                            data={"end_date": TODAY - timedelta(days=1)})
 
     assert "end_date" in refused.value.errors
@@ -229,8 +230,9 @@ def test_another_practices_ids_are_not_found_and_nothing_is_written():
         authorizations.get_authorization(uow=uow, clock=CLOCK, caller=stranger,
                                          auth_id=auth.id)
     with pytest.raises(NotFound):
-        authorizations.amend_authorization(uow=uow, clock=CLOCK, caller=stranger,
-                                           auth_id=auth.id, data={"quantity": 1})
+        authorizations.amend_authorization(uow=uow, clock=CLOCK, registry=REGISTRY,
+                                           caller=stranger, auth_id=auth.id,
+                                           data={"quantity": 1})
     with pytest.raises(NotFound):
         change_status(uow, visit, "cancelled", practice=OTHER)
     with pytest.raises(NotFound):
