@@ -126,8 +126,10 @@ def change_authorization(
     found = work.authorizations.get(caller.practice_id, auth_id)
     if found is None:
         raise NotFound("authorization")
-    # All of the coverage's authorizations are locked, in id order, as a booking locks them:
-    # the two queue instead of deadlocking, and re-counting may move a visit to another one.
+    # Locks in a booking's order: the coverage's row (a booking's first write takes it, by
+    # the version-stamp trigger), then all its authorizations in id order. The two queue
+    # instead of deadlocking, and re-counting may move a visit to another authorization.
+    work.coverages.get(caller.practice_id, found.coverage_id, lock=True)
     auth = next(a for a in work.authorizations.for_coverage(found.coverage_id, lock=True)
                 if a.id == auth_id)
     before = _plain(auth)
