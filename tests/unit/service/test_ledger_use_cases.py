@@ -99,6 +99,24 @@ def test_editing_an_authorization_keeps_what_changed_and_who_changed_it():
         ("update", "api_key:test", {"quantity": {"before": 10, "after": 12}})]
 
 
+def test_a_cut_re_counts_the_visits_ahead_and_the_latest_loses_its_authorization():
+    uow = FakeUnitOfWork()
+    coverage, auth, first = booked(uow)
+    later, _ = book(uow, coverage, date=TODAY + timedelta(days=14), external_id="EHR-V2")
+
+    authorizations.amend_authorization(uow=uow, clock=CLOCK, registry=REGISTRY,
+                                       caller=caller(), auth_id=auth.id, data={"quantity": 1})
+
+    assert (auth.reserved, auth.remaining, auth.overcommitted) == (1, 0, 0)
+    assert first.authorization_id == auth.id and later.authorization_id is None
+    assert later.verdict is not None and later.verdict["status"] == "not_covered"
+    assert "AUTH_EXHAUSTED" in {r["code"] for r in later.verdict["reasons"]}
+    # Both visits' verdicts changed (the first now leaves none: AUTH_LOW), so both are audited.
+    assert [(r.action, r.resource_type, r.resource_id) for r in uow.audit_rows[-3:]] == [
+        ("update", "authorization", str(auth.id)), ("update", "visit", str(first.id)),
+        ("update", "visit", str(later.id))]
+
+
 def test_an_end_date_before_the_start_date_is_refused_and_nothing_is_written():
     uow = FakeUnitOfWork()
     auth = record_authorization(uow, verified_coverage(uow))
