@@ -117,8 +117,27 @@ class AuthorizationOut(ma.Schema):
     source = ma.fields.String(required=True)
     used = ma.fields.Integer(strict=True, required=True)
     reserved = ma.fields.Integer(strict=True, required=True)
-    remaining = ma.fields.Integer(strict=True, required=True)
+    remaining = ma.fields.Integer(strict=True, required=True, metadata={
+        "description": "quantity - used - reserved, never below 0"})
+    overcommitted = ma.fields.Integer(strict=True, required=True, metadata={
+        "description": "How many visits or units (as `unit` says) completed and past visits "
+                       "hold beyond `quantity`, after an amendment cut it below them; 0 "
+                       "otherwise. Visits scheduled from today on are counted again instead."})
     history = ma.fields.List(ma.fields.Nested(ChangeOut))
+
+
+class ImportedOut(ma.Schema):
+    id = ma.fields.UUID(required=True)
+    number = ma.fields.String(required=True)
+    created = ma.fields.Boolean(required=True, metadata={
+        "description": "true when this decision created the authorization, false when it "
+                       "updated the one with its number"})
+
+
+class From278Out(AuthorizationOut):
+    imported = ma.fields.List(ma.fields.Nested(ImportedOut), required=True, metadata={
+        "description": "Every decision of the file (each patient event of each 278), in file "
+                       "order; the body's own fields are the first one's authorization"})
 
 
 class AuthorizationList(ma.Schema):

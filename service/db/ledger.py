@@ -38,10 +38,13 @@ class AuthorizationRepository:
 
     def for_coverage(self, coverage_id: uuid.UUID, *, lock: bool = False) -> list[Authorization]:
         """All of a coverage's authorizations; `lock` takes their row locks in id order (the
-        same order everywhere, so two writers never deadlock)."""
+        same order everywhere, so two writers never deadlock) and reads the rows as they are
+        once locked, over what this session read of them before."""
         query = select(Authorization).where(Authorization.coverage_id == coverage_id).order_by(
             Authorization.id)
-        return list(self.session.scalars(query.with_for_update() if lock else query))
+        if lock:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        return list(self.session.scalars(query))
 
     def add_change(self, change: AuthorizationChange) -> None:
         self.session.add(change)

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from service.db.types import UTCDateTime
+from service.domain import allocation
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING = {
@@ -251,7 +252,11 @@ class Authorization(Base):
 
     @property
     def remaining(self) -> int:
-        return max(0, self.quantity - self.used - self.reserved)
+        return allocation.remaining(self.quantity, self.used, self.reserved)
+
+    @property
+    def overcommitted(self) -> int:
+        return allocation.overcommitted(self.quantity, self.used, self.reserved)
 
 
 class AuthorizationChange(Base):

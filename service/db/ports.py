@@ -38,7 +38,8 @@ class Patients(Protocol):
 class Coverages(Protocol):
     def add(self, coverage: Coverage) -> None: ...
 
-    def get(self, practice_id: uuid.UUID, coverage_id: uuid.UUID) -> Coverage | None: ...
+    def get(self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *,
+            lock: bool = False) -> Coverage | None: ...
 
     def for_patient(self, practice_id: uuid.UUID, patient_id: uuid.UUID, *, offset: int,
                     limit: int) -> tuple[Sequence[Coverage], int]: ...
@@ -146,6 +147,9 @@ class RecordsUnitOfWork(Transaction, Protocol):
 
 class LedgerUnitOfWork(Transaction, Protocol):
     """The unit of work of the authorization and visit use cases."""
+
+    @property
+    def patients(self) -> Patients: ...
 
     @property
     def coverages(self) -> Coverages: ...

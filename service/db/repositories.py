@@ -134,8 +134,11 @@ class CoverageRepository:
     def add(self, coverage: Coverage) -> None:
         self.session.add(coverage)
 
-    def get(self, practice_id: uuid.UUID, coverage_id: uuid.UUID) -> Coverage | None:
-        return in_practice(self.session, Coverage, practice_id, coverage_id)
+    def get(self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *,
+            lock: bool = False) -> Coverage | None:
+        """`lock` takes the coverage's row lock: the first lock of a ledger writer, as the
+        version-stamp triggers take it on a booking's first write (migration 0008)."""
+        return in_practice(self.session, Coverage, practice_id, coverage_id, lock=lock)
 
     def for_patient(
         self, practice_id: uuid.UUID, patient_id: uuid.UUID, *, offset: int, limit: int

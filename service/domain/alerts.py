@@ -36,6 +36,8 @@ class AuthFacts(Protocol):
     @property
     def remaining(self) -> int: ...
     @property
+    def overcommitted(self) -> int: ...
+    @property
     def end_date(self) -> date: ...
     @property
     def updated_at(self) -> datetime: ...
@@ -129,7 +131,16 @@ def _authorizations(coverage_id: uuid.UUID, auths: Sequence[AuthFacts],
                               {**facts, "scheduled_visits": len(waiting)},
                               max(written, _day(auth.end_date + timedelta(days=1))))
             continue
-        if auth.remaining == 0 and waiting:
+        if auth.overcommitted:
+            # Cut below what completed and past visits hold: those may be billed beyond the
+            # approval. The key is only there then, so other alerts keep their ids.
+            yield Derived("auth_exhausted", subject, coverage_id,
+                          f"Authorization {auth.number} was amended below what visits already "
+                          f"hold ({auth.overcommitted} over): ask the payer to cover them or "
+                          "correct the authorization.",
+                          {**facts, "scheduled_visits": len(waiting),
+                           "overcommitted": auth.overcommitted}, written)
+        elif auth.remaining == 0 and waiting:
             yield Derived("auth_exhausted", subject, coverage_id,
                           f"Authorization {auth.number} is used up and visits are still "
                           "scheduled: request more visits from the payer.",

@@ -37,13 +37,28 @@ class AuthState:
 
     @property
     def remaining(self) -> int:
-        return max(0, self.quantity - self.used - self.reserved)
+        return remaining(self.quantity, self.used, self.reserved)
+
+    @property
+    def overcommitted(self) -> int:
+        return overcommitted(self.quantity, self.used, self.reserved)
 
     def covers(self, code: str) -> bool:
         code = normalize(code)
         if not self.codes:
             return is_mental_health(code)
         return code in {normalize(c) for c in self.codes}
+
+
+def remaining(quantity: int, used: int, reserved: int) -> int:
+    """What is left to book; never negative, even when an amendment cut below what is held."""
+    return max(0, quantity - used - reserved)
+
+
+def overcommitted(quantity: int, used: int, reserved: int) -> int:
+    """How many visits or units are held beyond the quantity: an amendment cut the
+    authorization below what completed (and already past) visits hold."""
+    return max(0, used + reserved - quantity)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,9 +16,10 @@ class NotFound(DomainError):
 class InvalidInput(DomainError):
     """Input that passed the schema but breaks a rule needing more context (the payer list)."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, errors: dict[str, list[str]], *, reason: str | None = None) -> None:
         super().__init__("invalid input")
         self.errors = errors
+        self.reason = reason  # a stable code for the rule broken, when one rule is
 
 
 class Conflict(DomainError):

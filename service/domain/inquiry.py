@@ -23,7 +23,7 @@ RELATIONSHIPS = {"spouse": Relationship.SPOUSE, "child": Relationship.CHILD,
 class PersonData:
     first_name: str
     last_name: str
-    birth_date: date
+    birth_date: date | None  # a subscriber's may be unknown
     gender: str
 
 
@@ -44,25 +44,31 @@ def inquiry_for(
     data: CoverageData, *, trace_number: str, service_types: tuple[str, ...],
     service_date: date | None,
 ) -> tuple[EligibilityInquiry, InformationReceiver]:
-    """The TR3 rule: the patient goes in 2000C when they are the subscriber or have their own
-    member id; otherwise the subscriber goes in 2000C and the patient in 2000D."""
-    if data.relationship == "self" or data.subscriber is None:
-        subscriber = _subscriber(data.patient, data.member_id)
-        dependent = None
-    else:
-        subscriber = _subscriber(data.subscriber, data.subscriber_member_id or data.member_id)
-        own_id = data.member_id if data.member_id != subscriber.member_id else None
-        dependent = Dependent(
-            name=_name(data.patient), birth_date=data.patient.birth_date,
-            gender=Gender(data.patient.gender), relationship=RELATIONSHIPS[data.relationship],
-            member_id=own_id,
-        )
+    """The coverage's people (see `people`) asking for these service types."""
+    subscriber, dependent = people(
+        member_id=data.member_id, relationship=data.relationship, patient=data.patient,
+        subscriber=data.subscriber, subscriber_member_id=data.subscriber_member_id)
     inquiry = EligibilityInquiry(
         subscriber=subscriber, dependent=dependent, trace_number=trace_number,
         service_types=service_types, service_date=service_date,
     )
     receiver = InformationReceiver(npi=data.provider_npi, organization_name=data.practice_name)
     return inquiry, receiver
+
+
+def people(
+    *, member_id: str, relationship: str, patient: PersonData, subscriber: PersonData | None,
+    subscriber_member_id: str | None,
+) -> tuple[Subscriber, Dependent | None]:
+    """The TR3 rule: the patient goes in 2000C when they are the subscriber or have their own
+    member id; otherwise the subscriber goes in 2000C and the patient in 2000D."""
+    if relationship == "self" or subscriber is None:
+        return _subscriber(patient, member_id), None
+    holder = _subscriber(subscriber, subscriber_member_id or member_id)
+    own_id = member_id if member_id != holder.member_id else None
+    return holder, Dependent(
+        name=_name(patient), birth_date=patient.birth_date, gender=Gender(patient.gender),
+        relationship=RELATIONSHIPS[relationship], member_id=own_id)
 
 
 def _name(person: PersonData) -> PersonName:

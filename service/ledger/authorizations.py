@@ -1,4 +1,4 @@
-"""Use cases for prior authorizations: record by hand or from a 278, amend with history."""
+"""Use cases for prior authorizations: record, amend (re-counting booked visits), list, read."""
 
 from __future__ import annotations
 
@@ -9,22 +9,16 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from payers.x12.errors import X12Error
-from payers.x12.x278 import read_278_text
+from payers.registry import PayerRegistry
 from service.db.models import Authorization, AuthorizationChange
 from service.db.ports import LedgerUnitOfWork
 from service.domain.errors import InvalidInput, NotFound
+from service.ledger import visits
 from service.practice import audit
 from service.practice.access import Caller
 
 FIELDS = ("number", "unit", "quantity", "minutes_per_unit", "start_date", "end_date", "codes",
           "provider_npi", "status")
-# HCR01 action codes of a 278 response and the status they give an authorization.
-ACTION_STATUS = {"A1": "approved", "A2": "approved", "A6": "approved", "A3": "denied",
-                 "A4": "pending", "C": "denied", "CT": "pending", "D": "pending",
-                 "IP": "pending", "NA": "approved"}
-# A 278 says "units" without their length; 15 minutes is the HCPCS H-code convention.
-DEFAULT_MINUTES_PER_UNIT = 15
 
 
 def _stored(name: str, value: Any) -> Any:
@@ -42,28 +36,37 @@ def create_authorization(
     *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller, data: dict[str, Any],
     source: str = "manual",
 ) -> Authorization:
-    now = clock()
     with uow:
-        if uow.coverages.get(caller.practice_id, data["coverage_id"]) is None:
-            raise NotFound("coverage")
-        auth = Authorization(practice_id=caller.practice_id, coverage_id=data["coverage_id"],
-                             source=source, used=0, reserved=0, created_at=now, updated_at=now,
-                             codes="", status="approved")
-        for name in FIELDS:
-            if name in data:
-                setattr(auth, name, _stored(name, data[name]))
-        uow.authorizations.add(auth)
-        try:
-            uow.flush()
-        except IntegrityError as exc:
-            raise _duplicate() from exc
-        uow.authorizations.add_change(AuthorizationChange(
-            authorization_id=auth.id, actor=caller.actor, action="create",
-            changes={"after": _plain(auth)}, at=now))
-        audit.record(uow, caller=caller, clock=clock, action="create",
-                     resource_type="authorization", resource_ids=[auth.id])
+        auth = add_authorization(uow, clock=clock, caller=caller, data=data, source=source)
         uow.commit()
         return auth
+
+
+def add_authorization(
+    work: LedgerUnitOfWork, *, clock: Callable[[], datetime], caller: Caller,
+    data: dict[str, Any], source: str,
+) -> Authorization:
+    """Record one in the caller's open unit of work, with its history and audit rows."""
+    now = clock()
+    if work.coverages.get(caller.practice_id, data["coverage_id"]) is None:
+        raise NotFound("coverage")
+    auth = Authorization(practice_id=caller.practice_id, coverage_id=data["coverage_id"],
+                         source=source, used=0, reserved=0, created_at=now, updated_at=now,
+                         codes="", status="approved")
+    for name in FIELDS:
+        if name in data:
+            setattr(auth, name, _stored(name, data[name]))
+    work.authorizations.add(auth)
+    try:
+        work.flush()
+    except IntegrityError as exc:
+        raise _duplicate() from exc
+    work.authorizations.add_change(AuthorizationChange(
+        authorization_id=auth.id, actor=caller.actor, action="create",
+        changes={"after": _plain(auth)}, at=now))
+    audit.record(work, caller=caller, clock=clock, action="create",
+                 resource_type="authorization", resource_ids=[auth.id])
+    return auth
 
 
 def _duplicate() -> InvalidInput:
@@ -97,79 +100,56 @@ def list_authorizations(
 
 
 def amend_authorization(
-    *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller, auth_id: uuid.UUID,
-    data: dict[str, Any], action: str = "update",
+    *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], registry: PayerRegistry,
+    caller: Caller, auth_id: uuid.UUID, data: dict[str, Any], action: str = "update",
 ) -> Authorization:
-    """Change quantity, dates, scope or status; the change is kept with who and when."""
-    now = clock()
+    """Change quantity, dates, scope or status; the change is kept with who and when, and
+    the visits scheduled from today on are counted again against the authorization as it
+    now is (visits.reallocate). Cut below what is held, it is accepted: `remaining` stays
+    0 and `overcommitted` says by how much completed and past visits exceed it."""
     with uow, uow.serialized():
-        auth = uow.authorizations.get(caller.practice_id, auth_id, lock=True)
-        if auth is None:
-            raise NotFound("authorization")
-        before = _plain(auth)
-        for name in FIELDS:
-            if name in data:
-                setattr(auth, name, _stored(name, data[name]))
-        if auth.start_date > auth.end_date:
-            raise InvalidInput({"end_date": ["The end date is before the start date."]})
-        after = _plain(auth)
-        changed = {k: {"before": before[k], "after": after[k]} for k in after
-                   if before[k] != after[k]}
-        auth.updated_at = now
-        uow.authorizations.add_change(AuthorizationChange(
-            authorization_id=auth.id, actor=caller.actor, action=action,
-            changes=changed, at=now))
-        audit.record(uow, caller=caller, clock=clock, action="update",
-                     resource_type="authorization", resource_ids=[auth.id])
         try:
+            auth = change_authorization(uow, clock=clock, registry=registry, caller=caller,
+                                        auth_id=auth_id, data=data, action=action)
             uow.commit()
         except IntegrityError as exc:
             raise _duplicate() from exc
         return auth
 
 
-def from_278(
-    *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], caller: Caller,
-    coverage_id: uuid.UUID, x12: str,
-) -> tuple[Authorization, bool]:
-    """Create or update an authorization from a 278 response; (authorization, created)."""
-    data = fields_from_278(x12)
-    data["coverage_id"] = coverage_id
-    with uow:
-        if uow.coverages.get(caller.practice_id, coverage_id) is None:
-            raise NotFound("coverage")
-        existing = uow.authorizations.by_number(coverage_id, data["number"])
-    if existing is None:
-        return create_authorization(uow=uow, clock=clock, caller=caller, data=data,
-                                    source="x12-278"), True
-    data.pop("coverage_id")
-    return amend_authorization(uow=uow, clock=clock, caller=caller, auth_id=existing.id,
-                               data=data, action="from-278"), False
-
-
-def fields_from_278(x12: str) -> dict[str, Any]:
-    try:
-        responses = read_278_text(x12)
-    except X12Error as error:
-        raise InvalidInput({"x12": [f"Not a readable 278: {error}"]}) from error
-    if not responses or not responses[0].is_response:
-        raise InvalidInput({"x12": ["The X12 holds no 278 response."]})
-    reply = responses[0]
-    # A denial carries no certification number: the request's trace number names it.
-    number = (reply.certification_number or reply.tracking_number
-              or next(iter(reply.trace_numbers), None))
-    if not number:
-        raise InvalidInput({"x12": ["The 278 has no certification number (HCR02), tracking "
-                                    "number (REF*NT) or trace number (TRN)."]})
-    if reply.start_date is None or reply.end_date is None:
-        raise InvalidInput({"x12": ["The 278 gives no certified date range (DTP)."]})
-    status = ACTION_STATUS.get(reply.action or "", "pending")
-    visits = (reply.quantity_unit or "VS") == "VS"
-    codes = sorted({line.service.code for event in reply.events for line in event.services
-                    if line.service is not None})
-    return {
-        "number": number, "status": status, "unit": "visit" if visits else "unit",
-        "quantity": int(reply.approved_quantity or 0),
-        "minutes_per_unit": None if visits else DEFAULT_MINUTES_PER_UNIT,
-        "start_date": reply.start_date, "end_date": reply.end_date, "codes": codes,
-    }
+def change_authorization(
+    work: LedgerUnitOfWork, *, clock: Callable[[], datetime], registry: PayerRegistry,
+    caller: Caller, auth_id: uuid.UUID, data: dict[str, Any], action: str,
+) -> Authorization:
+    """Amend one in the caller's open unit of work (see amend_authorization)."""
+    now = clock()
+    found = work.authorizations.get(caller.practice_id, auth_id)
+    if found is None:
+        raise NotFound("authorization")
+    # Locks in a booking's order: the coverage's row (a booking's first write takes it, by
+    # the version-stamp trigger), then all its authorizations in id order. The two queue
+    # instead of deadlocking, and re-counting may move a visit to another authorization.
+    work.coverages.get(caller.practice_id, found.coverage_id, lock=True)
+    auth = next(a for a in work.authorizations.for_coverage(found.coverage_id, lock=True)
+                if a.id == auth_id)
+    before = _plain(auth)
+    for name in FIELDS:
+        if name in data:
+            setattr(auth, name, _stored(name, data[name]))
+    if auth.start_date > auth.end_date:
+        raise InvalidInput({"end_date": ["The end date is before the start date."]})
+    after = _plain(auth)
+    changed = {k: {"before": before[k], "after": after[k]} for k in after
+               if before[k] != after[k]}
+    auth.updated_at = now
+    moved = visits.reallocate(work, registry, coverage_id=auth.coverage_id,
+                              authorization_id=auth.id, now=now)
+    work.authorizations.add_change(AuthorizationChange(
+        authorization_id=auth.id, actor=caller.actor, action=action,
+        changes=changed, at=now))
+    audit.record(work, caller=caller, clock=clock, action="update",
+                 resource_type="authorization", resource_ids=[auth.id])
+    if moved:
+        audit.record(work, caller=caller, clock=clock, action="update",
+                     resource_type="visit", resource_ids=[v.id for v in moved])
+    return auth

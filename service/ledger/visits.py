@@ -222,6 +222,27 @@ def _write(work: LedgerUnitOfWork, registry: PayerRegistry, caller: Caller,
                  resource_ids=[visit.id])
 
 
+def reallocate(work: LedgerUnitOfWork, registry: PayerRegistry, *, coverage_id: uuid.UUID,
+               authorization_id: uuid.UUID, now: datetime) -> list[Visit]:
+    """After an authorization changed: the coverage's visits scheduled from today on that it
+    carried, or that none carried, give back what they hold and draw again, earliest first,
+    as if booked now (under the caller's locks). What visits before today hold stays. The
+    visits whose verdict or authorization changed are returned."""
+    today = now.date()
+    waiting = [v for v in work.visits.for_coverage(coverage_id, start=today)
+               if v.status == "scheduled" and v.authorization_id in (authorization_id, None)]
+    before = {v.id: (v.authorization_id, v.verdict) for v in waiting}
+    for visit in waiting:
+        _release(work, visit)
+    changed: list[Visit] = []
+    for visit in waiting:
+        _allocate(work, registry, visit, now, coverage_id=visit.coverage_id)
+        if (visit.authorization_id, visit.verdict) != before[visit.id]:
+            visit.updated_at = now
+            changed.append(visit)
+    return changed
+
+
 def _release(work: LedgerUnitOfWork, visit: Visit) -> None:
     """Give back what the visit holds (under the caller's lock)."""
     if visit.authorization_id is None or visit.effect == "release" or not visit.units:

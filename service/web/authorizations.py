@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
+from flask_smorest.error_handler import ErrorSchema
 
 from schemas.ledger import (
     AuthorizationIn,
@@ -13,8 +14,10 @@ from schemas.ledger import (
     AuthorizationOut,
     AuthorizationPatch,
     From278In,
+    From278Out,
 )
-from service.ledger import authorizations
+from service.domain.review_match import MISMATCHES
+from service.ledger import authorization_imports, authorizations
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.wiring import current_wiring
@@ -37,16 +40,26 @@ def create(data: dict[str, Any]) -> Any:
 @blp.route("/authorizations/from-278", methods=["POST"])
 @require("write")
 @blp.arguments(From278In)
-@blp.response(201, AuthorizationOut, description="Created from the 278")
-@blp.alt_response(200, schema=AuthorizationOut,
-                  description="An authorization with this number existed and was updated")
+@blp.response(201, From278Out, description="The file created at least one authorization")
+@blp.alt_response(200, schema=From278Out,
+                  description="Every decision in the file updated an authorization with its "
+                              "number")
+@blp.alt_response(422, schema=ErrorSchema, description=(
+    "The file is refused whole and nothing is written: not a readable 278 response, a "
+    "decision without a number or dates (errors.x12), or a 278 about someone other than "
+    "the coverage's subscriber and patient: errors.reason is then one of " + ", ".join(
+        f"{code} ({message})" for code, message in MISMATCHES.items())))
 def create_from_278(data: dict[str, Any]) -> Any:
-    """Create or update an authorization from an X12 278 response."""
+    """Create or update authorizations from an X12 278 response file (every decision in it)."""
     wiring = current_wiring()
-    auth, created = authorizations.from_278(uow=wiring.uow(), clock=wiring.clock,
-                                            caller=current_caller(),
-                                            coverage_id=data["coverage_id"], x12=data["x12"])
-    return auth, 201 if created else 200
+    imported = authorization_imports.from_278(
+        uow=wiring.uow(), clock=wiring.clock, registry=wiring.payers, caller=current_caller(),
+        coverage_id=data["coverage_id"], x12=data["x12"])
+    first = imported[0].authorization
+    first.imported = [  # type: ignore[attr-defined]
+        {"id": i.authorization.id, "number": i.authorization.number, "created": i.created}
+        for i in imported]
+    return first, 201 if any(i.created for i in imported) else 200
 
 
 @blp.route("/authorizations/<uuid:auth_id>")
@@ -65,9 +78,15 @@ class AuthorizationById(MethodView):
     @blp.arguments(AuthorizationPatch)
     @blp.response(200, AuthorizationOut)
     def patch(self, data: dict[str, Any], auth_id: uuid.UUID) -> Any:
-        """Amend quantity, dates, scope or status; the change is kept in the history."""
+        """Amend quantity, dates, scope or status; the change is kept in the history.
+
+        The visits scheduled from today on that it carried (or that none carried) are
+        counted again, earliest first, and their verdicts change with it. An amendment below
+        what is held is accepted: `remaining` is 0 and `overcommitted` says by how much
+        completed and past visits exceed the new quantity."""
         wiring = current_wiring()
         return authorizations.amend_authorization(uow=wiring.uow(), clock=wiring.clock,
+                                                  registry=wiring.payers,
                                                   caller=current_caller(), auth_id=auth_id,
                                                   data=data)
 

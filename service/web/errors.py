@@ -74,7 +74,8 @@ def _not_found(error: domain.NotFound) -> ResponseReturnValue:
 
 
 def _invalid(error: domain.InvalidInput) -> ResponseReturnValue:
-    return error_response(422, errors=error.errors)
+    reason = {"reason": error.reason} if error.reason else {}
+    return error_response(422, errors={**error.errors, **reason})
 
 
 def _conflict(error: domain.Conflict) -> ResponseReturnValue:

@@ -3,7 +3,7 @@ counting policy, payer rules, fees and estimates, alerts and the code-mix report
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import date
 
 import pytest
 
@@ -17,8 +17,8 @@ from tests.support.builders import (
     new_practice,
 )
 from tests.support.people import PEOPLE
+from tests.support.x278 import Decision, Review, member, response_278
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "x12" / "278"
 DIRECTORY = """
 payers:
   - {id: sandbox, name: Sandbox Health Plan, payer_id: SANDBOX01, adapter: sandbox}
@@ -61,7 +61,8 @@ def auth_body(coverage_id, **extra):
 
 def test_an_authorization_is_created_from_a_278_and_updated_by_the_next(client, setup):
     key, coverage_id = setup
-    x12 = (FIXTURES / "certified_visits.x12").read_text()
+    x12 = response_278(Review(subscriber=member(PEOPLE[0], "ZZT0000003"), decisions=(
+        Decision(start=date(2026, 3, 1), end=date(2026, 5, 31)),)))
     created = post(client, key, "/v1/authorizations/from-278", coverage_id=coverage_id, x12=x12)
     assert created.status_code == 201, created.json
     body = created.json
@@ -69,18 +70,21 @@ def test_an_authorization_is_created_from_a_278_and_updated_by_the_next(client, 
     assert (body["start_date"], body["end_date"], body["status"]) == (
         "2026-03-01", "2026-05-31", "approved")
     assert body["source"] == "x12-278"
+    assert body["imported"] == [{"id": body["id"], "number": "ZZAUTH0001", "created": True}]
     again = post(client, key, "/v1/authorizations/from-278", coverage_id=coverage_id, x12=x12)
     assert again.status_code == 200 and again.json["id"] == body["id"]
+    assert again.json["imported"][0]["created"] is False
 
 
-@pytest.mark.parametrize(("fixture", "status"), [("denied.x12", "denied"),
-                                                 ("pended.x12", "pending")])
-def test_denied_and_pended_278s_are_recorded_with_that_status(client, setup, fixture, status):
+@pytest.mark.parametrize(("action", "status"), [("A3", "denied"), ("A4", "pending")])
+def test_denied_and_pended_278s_are_recorded_with_that_status(client, setup, action, status):
     key, coverage_id = setup
-    x12 = (FIXTURES / fixture).read_text()
+    x12 = response_278(Review(subscriber=member(PEOPLE[0], "ZZT0000003"),
+                              decisions=(Decision(action=action, number=None),)))
     response = post(client, key, "/v1/authorizations/from-278", coverage_id=coverage_id, x12=x12)
     assert response.status_code == 201, response.json
     assert response.json["status"] == status
+    assert response.json["number"] == "CWA0000031"
 
 
 def test_garbage_instead_of_a_278_is_a_422_naming_the_field(client, setup):

@@ -120,3 +120,45 @@ def test_concurrent_changes_of_one_visit_leave_its_unit_counted_once(app, db_url
     held = {a["id"]: client.get(f"/v1/authorizations/{a['id']}", headers=bearer(key)).json[
         "reserved"] for a in months}
     assert sum(held.values()) == 1 and held[final["authorization_id"]] == 1
+
+
+def test_an_amendment_racing_bookings_leaves_the_counts_equal_to_the_visits_holding_them(
+    app, db_url
+):
+    rounds = 20 if db_url.startswith("postgresql") else 3
+    client = app.test_client()
+    _, key = new_practice(app)
+    patient = create_patient(client, key, PEOPLE[1])
+    coverage = create_coverage(client, key, patient["id"], PEOPLE[1], member_id="ZZT0000003")
+    for n in range(rounds):
+        # Given an authorization of ten visits in a month of its own
+        month = f"{2027 + n // 12}-{n % 12 + 1:02d}"  # within the visit window
+        auth = client.post("/v1/authorizations", headers=bearer(key), json={
+            "coverage_id": coverage["id"], "number": f"CUT-{n}", "quantity": 10,
+            "start_date": f"{month}-01", "end_date": f"{month}-28", "codes": ["90834"]}).json
+        gate = threading.Barrier(BOOKINGS // 2 + 1)
+
+        def book(i: int, month: str = month, gate: threading.Barrier = gate) -> int:
+            gate.wait()
+            return app.test_client().post("/v1/visits", headers=bearer(key), json={
+                "coverage_id": coverage["id"], "date": f"{month}-{i + 1:02d}", "code": "90834",
+                "minutes": 45, "external_id": f"C{month}-{i}"}).status_code
+
+        def cut(auth_id: str = auth["id"], gate: threading.Barrier = gate) -> int:
+            gate.wait()
+            return app.test_client().patch(f"/v1/authorizations/{auth_id}",
+                                           headers=bearer(key), json={"quantity": 3}).status_code
+
+        # When ten schedulers book while the authorization is cut to three
+        with ThreadPoolExecutor(BOOKINGS // 2 + 1) as pool:
+            cutting = pool.submit(cut)
+            booked = list(pool.map(book, range(BOOKINGS // 2)))
+        assert cutting.result() == 200 and set(booked) == {201}
+
+        # Then what it counts is exactly what its visits hold, and never more than three
+        with app.extensions["coverwatch"].uow() as uow:
+            row = uow.session.get_one(Authorization, uuid.UUID(auth["id"]))
+            held = uow.session.scalar(select(func.sum(Visit.units)).where(
+                Visit.authorization_id == row.id, Visit.effect == "reserve")) or 0
+            assert (row.reserved, row.used) == (held, 0), f"round {n}"
+            assert row.reserved <= 3, f"round {n}: {row.reserved} reserved of 3"

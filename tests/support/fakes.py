@@ -93,7 +93,8 @@ class FakeCoverages:
     def add(self, coverage: Coverage) -> None:
         self.rows.pending.append(coverage)
 
-    def get(self, practice_id: uuid.UUID, coverage_id: uuid.UUID) -> Coverage | None:
+    def get(self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *,
+            lock: bool = False) -> Coverage | None:
         return next((c for c in self.rows.all()
                      if c.practice_id == practice_id and c.id == coverage_id), None)
 

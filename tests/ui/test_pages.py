@@ -136,6 +136,25 @@ def test_an_authorization_added_on_the_client_page_counts_visits_booked_by_the_a
     assert re.search(r'<span class="badge warn"><span aria-hidden="true">!</span> At risk', page)
 
 
+def test_a_cut_below_what_visits_hold_shows_how_far_beyond_the_approval_they_are(desk):
+    client, api = desk["client"], desk["app"].test_client()
+    path, coverage_id = client_page(desk)
+    post(client, f"/app/coverages/{coverage_id}/authorizations/new", {
+        "number": "AUTH-9", "unit": "visit", "quantity": "2", "start_date": "2026-11-01",
+        "end_date": "2026-12-31", "codes": "90837", "status": "approved"})
+    done = api.post("/v1/visits", headers=bearer(desk["key"]), json={
+        "coverage_id": coverage_id, "date": "2026-11-01", "code": "90837", "minutes": 55}).json
+    api.post(f"/v1/visits/{done['id']}/status", headers=bearer(desk["key"]),
+             json={"status": "completed"})
+    edit = re.search(r'href="(/app/authorizations/[0-9a-f-]{36}/edit)"', client.get(path).text)
+    post(client, edit.group(1), {"number": "AUTH-9", "quantity": "0", "codes": "90837",
+                                 "start_date": "2026-11-01", "end_date": "2026-12-31",
+                                 "status": "approved"})
+    page = client.get(path).text
+    assert "1 used" in page and "0 remaining" in page
+    assert "1 held beyond the approval" in page
+
+
 def test_authorization_mistakes_and_edits(desk):
     client = desk["client"]
     path, coverage_id = client_page(desk)

@@ -34,7 +34,9 @@ from payers.x12.parties import (
 from payers.x12.x278.read import read_278, read_278_text
 from payers.x12.x278.types import (
     AuthorizationResponse,
+    Certification,
     Decision,
+    Member,
     Quantity,
     Review,
     ReviewDate,
@@ -46,7 +48,9 @@ __all__ = [
     "GUIDE",
     "AuthorizationRequest",
     "AuthorizationResponse",
+    "Certification",
     "Decision",
+    "Member",
     "Quantity",
     "QuantityUnit",
     "Review",

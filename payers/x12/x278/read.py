@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from payers.x12.codes import AaaReason, FollowUpAction
@@ -12,12 +13,21 @@ from payers.x12.codes.x278 import (
     ReferenceQualifier,
     UnitBasis,
 )
-from payers.x12.elements import At, element, optional, parse_decimal, parse_period
+from payers.x12.elements import (
+    At,
+    element,
+    optional,
+    parse_date,
+    parse_decimal,
+    parse_period,
+)
 from payers.x12.envelope import Transaction, iter_transactions
 from payers.x12.errors import X12StructureError
 from payers.x12.x278.types import (
     AuthorizationResponse,
+    Certification,
     Decision,
+    Member,
     Quantity,
     Review,
     ReviewDate,
@@ -30,6 +40,8 @@ _LEVELS = {
     "20": ("2000A", "2010A"), "21": ("2000B", "2010B"), "22": ("2000C", "2010C"),
     "23": ("2000D", "2010D"), "EV": ("2000E", "2010E"), "SS": ("2000F", "2010F"),
 }
+# The loops naming whom the review is about: NM101 entity code of each.
+_MEMBERS = {"2000C": "IL", "2000D": "QC"}
 
 
 def read_278(transaction: Transaction) -> AuthorizationResponse:
@@ -70,6 +82,7 @@ class _Walker:
         self.component = transaction.delimiters.component
         self.errors: list[ValidationError] = []
         self.events: list[_Level] = []
+        self.members: dict[str, Member] = {}
 
     def run(self) -> AuthorizationResponse:
         rows = self.transaction.segments
@@ -91,6 +104,14 @@ class _Walker:
                 level = self._open(code, at)
             elif row[0] == "NM1":
                 in_names = True
+                if _MEMBERS.get(loop) == element(row, 1):
+                    self.members[loop] = Member(
+                        last_name=element(row, 3), first_name=optional(row, 4),
+                        member_id=optional(row, 9) if element(row, 8) == "MI" else None)
+            elif row[0] == "DMG" and in_names and loop in self.members:
+                if element(row, 1) == "D8" and element(row, 2):
+                    self.members[loop] = replace(
+                        self.members[loop], birth_date=parse_date(element(row, 2), at, "DMG02"))
             elif row[0] == "AAA":
                 error = self._aaa(row, names if in_names else loop)
                 self.errors.append(error)
@@ -102,7 +123,9 @@ class _Walker:
         if not events and not self.errors:
             raise X12StructureError("278 has neither a patient event level nor an AAA error",
                                     position=self.transaction.start, segment_id="ST")
-        return _summary(self.transaction, bht, events, tuple(self.errors))
+        return replace(_summary(self.transaction, bht, events, tuple(self.errors)),
+                       subscriber=self.members.get("2000C"),
+                       dependent=self.members.get("2000D"))
 
     def _open(self, code: str, at: At) -> _Level | None:
         if code == "EV":
@@ -188,15 +211,32 @@ def _quantity(row: list[str], at: At) -> Quantity:
 
 def _summary(transaction: Transaction, bht: list[str], events: tuple[Review, ...],
              errors: tuple[ValidationError, ...]) -> AuthorizationResponse:
-    event = events[0] if events else None
-    levels = [event, *event.services] if event else []
+    certifications = tuple(_certification(event) for event in events)
+    first = certifications[0] if certifications else None
+    return AuthorizationResponse(
+        control_number=transaction.control_number, reference=element(bht, 3),
+        is_response=element(bht, 2) == "11",
+        action=first.action if first else None,
+        action_description=first.action_description if first else None,
+        certification_number=first.certification_number if first else None,
+        approved_quantity=first.approved_quantity if first else None,
+        quantity_unit=first.quantity_unit if first else None,
+        quantity_unit_description=first.quantity_unit_description if first else None,
+        start_date=first.start_date if first else None,
+        end_date=first.end_date if first else None,
+        tracking_number=first.tracking_number if first else None,
+        errors=errors, events=events,
+        trace_numbers=first.trace_numbers if first else (),
+        certifications=certifications)
+
+
+def _certification(event: Review) -> Certification:
+    levels = [event, *event.services]
     decided = next((r for r in levels if r.decision is not None), None)
     decision = decided.decision if decided else None
     quantity = _approved(levels) if decision and ActionCode(decision.action).approves else None
     start, end = next((r.period() for r in levels if r.period() != (None, None)), (None, None))
-    return AuthorizationResponse(
-        control_number=transaction.control_number, reference=element(bht, 3),
-        is_response=element(bht, 2) == "11",
+    return Certification(
         action=decision.action if decision else None,
         action_description=decision.action_description if decision else None,
         certification_number=next(
@@ -208,8 +248,8 @@ def _summary(transaction: Transaction, bht: list[str], events: tuple[Review, ...
         start_date=start, end_date=end,
         tracking_number=next(
             (r.administrative_reference for r in levels if r.administrative_reference), None),
-        errors=errors, events=events,
-        trace_numbers=event.trace_numbers if event else ())
+        trace_numbers=event.trace_numbers,
+        codes=tuple(sorted({s.service.code for s in event.services if s.service is not None})))
 
 
 def _approved(levels: list[Review]) -> Quantity | None:

@@ -99,9 +99,37 @@ class Review:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Member:
+    """NM1 (with DMG) of the subscriber (2010C) or the dependent (2010D) a 278 is about."""
+
+    last_name: str
+    first_name: str | None = None
+    member_id: str | None = None
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Certification:
+    """One patient event's decision: the event's own, else its first service line's."""
+
+    action: str | None
+    action_description: str | None
+    certification_number: str | None
+    approved_quantity: Decimal | None
+    quantity_unit: str | None
+    quantity_unit_description: str | None
+    start_date: date | None
+    end_date: date | None
+    tracking_number: str | None
+    trace_numbers: tuple[str, ...]
+    codes: tuple[str, ...]  # the procedures of its service lines, sorted
+
+
+@dataclass(frozen=True, kw_only=True)
 class AuthorizationResponse:
     """A 278 read into one authorization; the summary fields come from the first event,
-    falling back to its first service line when the event carries no decision."""
+    falling back to its first service line when the event carries no decision. Every event
+    is summarised in `certifications`, in the order of the transaction."""
 
     control_number: str
     reference: str
@@ -118,6 +146,9 @@ class AuthorizationResponse:
     errors: tuple[ValidationError, ...]
     events: tuple[Review, ...]
     trace_numbers: tuple[str, ...] = field(default=())
+    subscriber: Member | None = None
+    dependent: Member | None = None
+    certifications: tuple[Certification, ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = to_plain(self)

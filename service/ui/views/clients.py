@@ -143,7 +143,8 @@ def edit_authorization(auth_id: uuid.UUID) -> ResponseReturnValue:
             **forms.pick(form, fields, ints=AUTH_INTS, lists=("codes",))})
         if not errors:
             saved = _save(lambda: authorizations.amend_authorization(
-                uow=wiring.uow(), clock=wiring.clock, caller=caller, auth_id=auth_id, data=data),
+                uow=wiring.uow(), clock=wiring.clock, registry=wiring.payers, caller=caller,
+                auth_id=auth_id, data=data),
                 "Authorization saved.", patient_id)
             if not isinstance(saved, dict):
                 return saved

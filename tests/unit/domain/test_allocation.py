@@ -13,6 +13,12 @@ def test_remaining_is_approved_minus_used_minus_reserved_never_below_zero():
     assert auth(quantity=2, used=2, reserved=1).remaining == 0
 
 
+def test_overcommitted_is_what_is_held_beyond_the_quantity_and_zero_otherwise():
+    assert auth(quantity=2, used=2, reserved=1).overcommitted == 1
+    assert auth(quantity=0, used=3, reserved=0).overcommitted == 3
+    assert auth(quantity=10, used=3, reserved=2).overcommitted == 0
+
+
 def test_a_visit_based_authorization_draws_one_visit_whatever_the_minutes():
     assert draw(auth(), visit(minutes=90)) == 1
 

@@ -90,7 +90,8 @@ def test_editing_an_authorization_keeps_what_changed_and_who_changed_it():
     uow = FakeUnitOfWork()
     auth = record_authorization(uow, verified_coverage(uow))
 
-    authorizations.amend_authorization(uow=uow, clock=CLOCK, caller=caller(), auth_id=auth.id,
+    authorizations.amend_authorization(uow=uow, clock=CLOCK, registry=REGISTRY,
+                                       caller=caller(), auth_id=auth.id,
                                        data={"quantity": 12, "number": "PA-100"})
 
     _, history = authorizations.get_authorization(uow=uow, clock=CLOCK, caller=caller(),
@@ -100,14 +101,32 @@ def test_editing_an_authorization_keeps_what_changed_and_who_changed_it():
         ("update", "api_key:test", {"quantity": {"before": 10, "after": 12}})]
 
 
+def test_a_cut_re_counts_the_visits_ahead_and_the_latest_loses_its_authorization():
+    uow = FakeUnitOfWork()
+    coverage, auth, first = booked(uow)
+    later, _ = book(uow, coverage, date=TODAY + timedelta(days=14), external_id="EHR-V2")
+
+    authorizations.amend_authorization(uow=uow, clock=CLOCK, registry=REGISTRY,
+                                       caller=caller(), auth_id=auth.id, data={"quantity": 1})
+
+    assert (auth.reserved, auth.remaining, auth.overcommitted) == (1, 0, 0)
+    assert first.authorization_id == auth.id and later.authorization_id is None
+    assert later.verdict is not None and later.verdict["status"] == "not_covered"
+    assert "AUTH_EXHAUSTED" in {r["code"] for r in later.verdict["reasons"]}
+    # Both visits' verdicts changed (the first now leaves none: AUTH_LOW), so both are audited.
+    assert [(r.action, r.resource_type, r.resource_id) for r in uow.audit_rows[-3:]] == [
+        ("update", "authorization", str(auth.id)), ("update", "visit", str(first.id)),
+        ("update", "visit", str(later.id))]
+
+
 def test_an_end_date_before_the_start_date_is_refused_and_nothing_is_written():
     uow = FakeUnitOfWork()
     auth = record_authorization(uow, verified_coverage(uow))
     commits, audited = uow.commits, len(uow.audit_rows)
 
     with pytest.raises(InvalidInput) as refused:
-        authorizations.amend_authorization(uow=uow, clock=CLOCK, caller=caller(),
-                                           auth_id=auth.id,
+        authorizations.amend_authorization(uow=uow, clock=CLOCK, registry=REGISTRY,
+                                           caller=caller(), auth_id=auth.id,
                                            data={"end_date": TODAY - timedelta(days=1)})
 
     assert "end_date" in refused.value.errors
@@ -231,8 +250,9 @@ def test_another_practices_ids_are_not_found_and_nothing_is_written():
         authorizations.get_authorization(uow=uow, clock=CLOCK, caller=stranger,
                                          auth_id=auth.id)
     with pytest.raises(NotFound):
-        authorizations.amend_authorization(uow=uow, clock=CLOCK, caller=stranger,
-                                           auth_id=auth.id, data={"quantity": 1})
+        authorizations.amend_authorization(uow=uow, clock=CLOCK, registry=REGISTRY,
+                                           caller=stranger, auth_id=auth.id,
+                                           data={"quantity": 1})
     with pytest.raises(NotFound):
         change_status(uow, visit, "cancelled", practice=OTHER)
     with pytest.raises(NotFound):

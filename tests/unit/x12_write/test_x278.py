@@ -14,12 +14,16 @@ from payers.x12.codes.x278 import CertificationType
 from payers.x12.errors import X12ElementError, X12StructureError
 from payers.x12.x278 import (
     AuthorizationResponse,
+    Member,
     QuantityUnit,
     ServiceLine,
     build_278,
     read_278,
     read_278_text,
 )
+from tests.support import x278
+from tests.support.people import PEOPLE
+from tests.support.x278 import Review, dependent, member, response_278
 from tests.unit.x12_write.samples import FIXTURES, authorization, child, envelope
 
 RESPONSES = FIXTURES / "278"
@@ -203,3 +207,29 @@ def test_an_incomplete_or_unsafe_278_request_is_refused_naming_the_field(
 ) -> None:
     with pytest.raises(X12BuildError, match=message):
         build_278(envelope=envelope(), requests=[authorization(**changes)])
+
+
+def test_a_response_names_its_subscriber_and_dependent_and_summarises_every_event() -> None:
+    text = response_278(Review(
+        subscriber=member(PEOPLE[1], "ZZT0000003"), dependent=dependent(PEOPLE[3]),
+        decisions=(x278.Decision(number="ZZAUTH0001", quantity=12),
+                   x278.Decision(number="ZZAUTH0002", quantity=8, unit="FL", code="H0004",
+                                 start=date(2026, 12, 1), end=date(2027, 2, 28)))))
+    (read,) = read_278_text(text, strict=True)
+    assert read.subscriber == Member(last_name="THISTLECOMBE", first_name="MARVELLA",
+                                     member_id="ZZT0000003", birth_date=date(1991, 11, 5))
+    assert read.dependent == Member(last_name="FALCONGROVE", first_name="JUNIPER",
+                                    birth_date=date(2012, 1, 30))
+    assert [(c.certification_number, c.approved_quantity, c.quantity_unit, c.codes,
+             c.start_date) for c in read.certifications] == [
+        ("ZZAUTH0001", Decimal(12), "VS", ("90837",), date(2026, 11, 1)),
+        ("ZZAUTH0002", Decimal(8), "FL", ("H0004",), date(2026, 12, 1))]
+    # The summary fields stay the first event's.
+    assert (read.certification_number, read.approved_quantity) == ("ZZAUTH0001", Decimal(12))
+
+
+def test_every_transaction_set_of_a_file_is_read_with_its_own_member() -> None:
+    text = response_278(Review(subscriber=member(PEOPLE[0])),
+                        Review(subscriber=member(PEOPLE[2])))
+    assert [r.subscriber.member_id for r in read_278_text(text, strict=True)
+            if r.subscriber] == [PEOPLE[0].member_id, PEOPLE[2].member_id]
