@@ -67,13 +67,19 @@ def _starting_point(payer: ColumnElement[str]) -> Select[Any]:
                CHECKS.c.started_at >= bindparam("doubtful_since"))
         .scalar_subquery()
     )
+    pending = (
+        select(func.min(CHECKS.c.started_at))
+        .where(CHECKS.c.coverage_id == cov.id, CHECKS.c.payer == payer,
+               CHECKS.c.status == "pending", CHECKS.c.started_at >= bindparam("doubtful_since"))
+        .scalar_subquery()
+    )
     return (
         select(cov.id, cov.payer, cov.member_id, cov.relationship, cov.network_status,
                cov.subscriber_first_name, cov.subscriber_last_name, cov.subscriber_birth_date,
                cov.subscriber_gender, cov.subscriber_member_id,
                pat.first_name, pat.last_name, pat.birth_date, pat.gender,
                PRACTICES.c.name.label("practice_name"), PRACTICES.c.npi.label("practice_npi"),
-               doubt.label("doubt_started_at"))
+               doubt.label("doubt_started_at"), pending.label("pending_since"))
         .join_from(COVERAGES, PATIENTS, pat.id == cov.patient_id)
         .join(PRACTICES, PRACTICES.c.id == cov.practice_id)
         .where(cov.practice_id == bindparam("practice_id"),
@@ -89,12 +95,19 @@ _STARTING_POINT_WITH = _starting_point(bindparam("route", type_=String))
 _WITHOUT_RAW = [c for c in CHECKS.c if c.name not in RAW]
 _REUSABLE = (
     select(*_WITHOUT_RAW)
-    .where(CHECKS.c.coverage_id == bindparam("coverage_id"), CHECKS.c.payer == bindparam("payer"),
-           CHECKS.c.status.in_(ANSWERED),
-           CHECKS.c.service_types == bindparam("service_types"),
-           CHECKS.c.started_at >= bindparam("since"))
+    .where(CHECKS.c.coverage_id == bindparam("coverage_id"),
+           CHECKS.c.question_key == bindparam("question_key"),
+           CHECKS.c.status.in_(ANSWERED), CHECKS.c.started_at >= bindparam("since"))
     .order_by(CHECKS.c.started_at.desc()).limit(1)
 )
+_IN_FLIGHT = (
+    select(*_WITHOUT_RAW)
+    .where(CHECKS.c.coverage_id == bindparam("coverage_id"),
+           CHECKS.c.question_key == bindparam("question_key"),
+           CHECKS.c.status == "pending", CHECKS.c.started_at >= bindparam("since"))
+    .order_by(CHECKS.c.started_at.desc()).limit(1)
+)
+_ONE = select(*_WITHOUT_RAW).where(CHECKS.c.id == bindparam("check_id"))
 STARTED = tuple(NewCheck.__annotations__)
 _CLAIMED = ("state", "claimed_by", "claimed_at", "lease_until")
 
@@ -184,17 +197,27 @@ class SqlCheckStore:
         row = self.run.first(statement, params)
         return None if row is None else StartingPoint(**row)
 
-    def reuse(self, coverage_id: uuid.UUID, *, payer: str, service_types: str,
+    def reuse(self, coverage_id: uuid.UUID, *, question_key: str,
               since: datetime, audit: AuditRow) -> EligibilityCheck | None:
         with self.engine.connect() as conn:
-            row = conn.execute(_REUSABLE, {"coverage_id": coverage_id, "payer": payer,
-                                           "service_types": service_types,
+            row = conn.execute(_REUSABLE, {"coverage_id": coverage_id,
+                                           "question_key": question_key,
                                            "since": since}).first()
             if row is None:
                 return None
             conn.execute(INSERT_AUDIT, {**audit, "resource_id": str(row.id)})
             conn.commit()
         return EligibilityCheck(**row._mapping)
+
+    def in_flight(self, coverage_id: uuid.UUID, *, question_key: str,
+                  since: datetime) -> EligibilityCheck | None:
+        row = self.run.first(_IN_FLIGHT, {"coverage_id": coverage_id,
+                                          "question_key": question_key, "since": since})
+        return None if row is None else EligibilityCheck(**row)
+
+    def check(self, check_id: uuid.UUID) -> EligibilityCheck | None:
+        row = self.run.first(_ONE, {"check_id": check_id})
+        return None if row is None else EligibilityCheck(**row)
 
     def start(self, check: NewCheck, *, audit: AuditRow,
               claim: ItemClaim | None = None) -> int | None:

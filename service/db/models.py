@@ -191,6 +191,12 @@ class EligibilityCheck(Base):
     http_status: Mapped[int | None] = mapped_column(Integer)
     elapsed_ms: Mapped[float | None] = mapped_column(Float)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What was asked (service/domain/question.py): digests of the whole question and of whom
+    # it is about, and its parts without patient data for the API. None on checks stored
+    # before questions were recorded: never reused, and taken as about the coverage as it is.
+    question_key: Mapped[str | None] = mapped_column(String(64))
+    subject_key: Mapped[str | None] = mapped_column(String(64))
+    question: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     carve_out_check_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("eligibility_checks.id")
     )

@@ -19,3 +19,12 @@ class InvalidInput(DomainError):
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__("invalid input")
         self.errors = errors
+
+
+class ResendTooSoon(DomainError):
+    """An inquiry that may have reached the payer began less than 90 seconds ago (CAQH CORE):
+    nothing was sent or stored; the caller may ask again in `retry_after_s` seconds."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__("an inquiry may still reach the payer")
+        self.retry_after_s = retry_after_s
