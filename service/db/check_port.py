@@ -121,6 +121,10 @@ class PreviousAnswer:
     summary: dict[str, Any] | None
 
 
+class QuestionInFlight(Exception):
+    """The coverage already has a pending check of this question: nothing was stored."""
+
+
 class CheckStore(Protocol):
     """Each method is one unit of its own: it commits what it writes, or nothing."""
 
@@ -145,7 +149,13 @@ class CheckStore(Protocol):
     def start(self, check: NewCheck, *, audit: AuditRow,
               claim: ItemClaim | None = None) -> int | None:
         """Store a starting check and its audit row; its control number. With `claim`, only
-        if the item is taken too (all or nothing): None when it was not."""
+        if the item is taken too (all or nothing): None when it was not. QuestionInFlight
+        when a check of the same question of the coverage is pending (nothing stored)."""
+
+    def abandon(self, coverage_id: uuid.UUID, *, question_key: str, before: datetime,
+                at: datetime) -> int:
+        """End the checks of this question still pending though begun before `before` (their
+        worker died mid-call) as errors that may have reached the payer; how many."""
 
     def finish(self, check_id: uuid.UUID, outcome: CheckOutcome, *,
                failed: Sequence[FailedRoute] = (), item: ItemRecord | None = None) -> None:

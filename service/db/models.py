@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -160,6 +161,9 @@ class ControlCounter(Base):
     value: Mapped[int] = mapped_column(BigInteger)
 
 
+PENDING_QUESTION = "uq_eligibility_checks_pending_question"
+
+
 class EligibilityCheck(Base):
     """One attempt to ask a payer about a coverage, with everything the payer said."""
 
@@ -167,6 +171,11 @@ class EligibilityCheck(Base):
     __table_args__ = (
         Index("ix_eligibility_checks_coverage_started", "coverage_id", "started_at"),
         Index("ix_eligibility_checks_run_coverage", "reverification_run_id", "coverage_id"),
+        # One inquiry in flight per question: of two requests starting it at once, one
+        # stores its pending row and the other joins it (service/eligibility/__init__.py).
+        Index(PENDING_QUESTION, "coverage_id", "question_key", unique=True,
+              sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

@@ -19,12 +19,14 @@ from typing import Literal, cast
 from payers.base import EligibilityAnswer, EligibilityQuery, Origin, PayerError
 from payers.registry import PayerRegistry
 from service.db.check_port import (
+    AuditRow,
     CheckOutcome,
     CheckStore,
     FailedRoute,
     ItemClaim,
     ItemRecord,
     NewCheck,
+    QuestionInFlight,
     StartingPoint,
 )
 from service.db.models import EligibilityCheck
@@ -187,11 +189,8 @@ def _start(
     # Never two inquiries in flight for one question, forced or not: join the one there is.
     pending = store.in_flight(found.id, question_key=question_key, since=now - window)
     if pending is not None:
-        if claim is not None:
-            # A nightly item not yet taken: most likely another worker took it and is asking.
-            # It stays as it is; whoever holds it records the outcome.
-            raise NotStarted
-        return _Joined(pending, pending.started_at + window)
+        return _join(pending, until=pending.started_at + window, now=now, claim=claim,
+                     run_id=request.run_id)
     doubt = found.doubt_started_at
     if found.pending_since is not None and found.pending_since < now - window:
         # Left pending past its deadline (a worker died mid-call): it may have reached the
@@ -215,7 +214,10 @@ def _start(
     }
     created = audit.row(caller=caller, at=clock(), action="create",
                         resource_type="eligibility_check", resource_id=values["id"])
-    number = store.start(values, audit=created, claim=claim)
+    number = _start_once(store, values, created, claim, window)
+    if isinstance(number, EligibilityCheck):
+        return _join(number, until=number.started_at + window, now=now, claim=claim,
+                     run_id=request.run_id)
     if number is None:
         raise NotStarted
     check = EligibilityCheck(**{**values, "control_number": number})
@@ -227,6 +229,38 @@ def _start(
     origin = Origin(tenant=str(caller.practice_id), subject=str(found.id),
                     batch=request.run_id is not None)
     return _Started(check=check, route=route, network=network, query=query, origin=origin)
+
+
+def _start_once(store: CheckStore, values: NewCheck, created: AuditRow,
+                claim: ItemClaim | None, window: timedelta) -> int | None | EligibilityCheck:
+    """Store the pending check (its control number, or None when the claim was lost); or the
+    check of the same question another request stored first (the unique index on pending
+    questions decides). A pending check past its deadline is ended as abandoned first."""
+    now, key = values["started_at"], values["question_key"] or ""
+    for _ in range(3):
+        try:
+            return store.start(values, audit=created, claim=claim)
+        except QuestionInFlight:
+            pending = store.in_flight(values["coverage_id"], question_key=key,
+                                      since=now - window)
+            if pending is not None:
+                return pending
+            store.abandon(values["coverage_id"], question_key=key, before=now - window,
+                          at=now)
+    raise NotStarted
+
+
+def _join(pending: EligibilityCheck, *, until: datetime, now: datetime,
+          claim: ItemClaim | None, run_id: uuid.UUID | None) -> _Joined:
+    """The same question in flight, joined; a nightly item not yet taken cannot wait on
+    another's check: when a worker of its own run asks, that worker holds the item (it is
+    left alone); otherwise (a live check) it is tried again once that check's deadline has
+    passed."""
+    if claim is not None:
+        if pending.reverification_run_id == run_id:
+            raise NotStarted
+        raise ResendTooSoon(int((until - now).total_seconds()) + 1)
+    return _Joined(pending, until)
 
 
 def _coverage_data(found: StartingPoint, provider_npi: str | None) -> CoverageData:

@@ -148,7 +148,8 @@ def _check(deps: Deps, item: ReverificationItem, *, claim: bool) -> Outcome | No
     except NotStarted:
         return None
     except ResendTooSoon as refused:
-        # Not a failure of the coverage, nor an attempt: the item waits out the 90 seconds.
+        # Not a failure of the coverage, nor an attempt: the item waits (the 90-second rule,
+        # or a live check of the same question still at the payer).
         return _later(deps, item, deps.clock() + timedelta(seconds=refused.retry_after_s))
     except DomainError as error:
         # The coverage's payer left the directory, or the coverage is gone: nothing to send.

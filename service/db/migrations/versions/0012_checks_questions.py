@@ -2,7 +2,8 @@
 
 `question_key` and `subject_key` are digests (service/domain/question.py) that reuse, the
 join of a question already in flight and verdicts match on; `question` holds its parts
-without patient data, for the API. Rows from before stay NULL: they are never reused, and a
+without patient data, for the API. A partial unique index keeps one pending check per
+question of a coverage. Rows from before stay NULL: they are never reused, and a
 verdict takes their answer as being about the coverage as it is. A patient's names and birth
 date are part of the question, so their update bumps the ledger stamp of the patient's
 coverages, as migration 0008's triggers do for the coverage's own fields.
@@ -22,6 +23,7 @@ depends_on = None
 
 CHANGED = ("OLD.first_name IS NOT NEW.first_name OR OLD.last_name IS NOT NEW.last_name "
            "OR OLD.birth_date IS NOT NEW.birth_date")
+PENDING_QUESTION = "uq_eligibility_checks_pending_question"
 BUMP = "UPDATE coverages SET ledger_version = ledger_version + 1 WHERE patient_id = NEW.id;"
 
 
@@ -30,6 +32,10 @@ def upgrade() -> None:
     op.add_column("eligibility_checks", sa.Column("question_key", sa.String(64)))
     op.add_column("eligibility_checks", sa.Column("subject_key", sa.String(64)))
     op.add_column("eligibility_checks", sa.Column("question", sa.JSON()))
+    # One pending check per question of a coverage (rows from before have no question).
+    pending = sa.text("status = 'pending'")
+    op.create_index(PENDING_QUESTION, "eligibility_checks", ["coverage_id", "question_key"],
+                    unique=True, sqlite_where=pending, postgresql_where=pending)
     if op.get_bind().dialect.name == "postgresql":
         changed = CHANGED.replace(" IS NOT ", " IS DISTINCT FROM ")
         op.execute(f"""
@@ -51,6 +57,7 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION cw_bump_patients()")
     else:
         op.execute("DROP TRIGGER cw_bump_patients_upd")
+    op.drop_index(PENDING_QUESTION, table_name="eligibility_checks")
     # Plain DROP COLUMN (SQLite 3.35+), not a batch copy that would lose 0008's triggers.
     for name in ("question", "subject_key", "question_key"):
         op.drop_column("eligibility_checks", name)
