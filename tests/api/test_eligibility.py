@@ -186,6 +186,20 @@ def test_a_refused_resend_leaves_the_timeout_as_the_check_failing_alerts_cause(
     history = client.get(f"/v1/coverages/{coverage_id}/eligibility-checks",
                          headers=bearer(key)).json
     assert history["total"] == 1
+    # A refusal stored as a check before refusals answered 409 does not mask it either.
+    timed_out = _stored(app, history["items"][0]["id"])
+    with app.extensions["coverwatch"].uow() as uow:
+        uow.session.add(EligibilityCheck(
+            id=uuid.uuid4(), practice_id=timed_out.practice_id, coverage_id=timed_out.coverage_id,
+            payer=timed_out.payer, service_types=timed_out.service_types,
+            provider_npi=timed_out.provider_npi, network_status="in", status="error",
+            error_code="PAYER_RESEND_TOO_SOON", reached_payer=False, trace_number="legacy",
+            control_number=0, requested_by="key:legacy", started_at=clock(),
+            checked_at=clock()))
+        uow.commit()
+    alerts = client.get("/v1/alerts", headers=bearer(key)).json["items"]
+    assert [a["data"]["error_code"] for a in alerts if a["kind"] == "check_failing"] == [
+        "PAYER_TIMEOUT"]
 
 
 def test_admins_get_the_raw_270_and_271_and_others_get_403(app, client, key):
