@@ -49,6 +49,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from benchlib import (
@@ -225,6 +226,7 @@ def seed(db_url: str, patients: int, rng: random.Random) -> dict[str, Any]:
     )
     from service.domain.allocation import AuthState, VisitSpec, draw
     from service.domain.policy import COUNTED, CountingPolicy, effect
+    from service.domain.question import subject_of
     from service.domain.verdict import CoverageState, PayerRules, Usage, evaluate
     from service.practice.practices import create_api_key, create_practice
 
@@ -269,22 +271,32 @@ def seed(db_url: str, patients: int, rng: random.Random) -> dict[str, Any]:
     def add_coverage(n: int, made: datetime) -> tuple[uuid.UUID, datetime, CoverageState]:
         """A patient, their coverage and its latest answered check (the template's answer)."""
         patient_id, coverage_id = uuid.uuid4(), uuid.uuid4()
-        rows["patients"].append({
+        patient = {
             "id": patient_id, "practice_id": practice_id, "external_id": f"MRN{n:06d}",
             "first_name": rng.choice(first_names), "last_name": f"Bench{n:05d}",
             "birth_date": date(1950 + n % 55, 1 + n % 12, 1 + n % 28),
-            "gender": "FMU"[n % 3], "created_at": made, "updated_at": made})
-        rows["coverages"].append({
+            "gender": "FMU"[n % 3], "created_at": made, "updated_at": made}
+        rows["patients"].append(patient)
+        covered = {
             "id": coverage_id, "practice_id": practice_id, "patient_id": patient_id,
             "payer": "sandbox", "member_id": f"ZZB{n:07d}", "group_number": "SBX-GROUP-100",
             "relationship": "self", "priority": "primary", "network_status": "in",
-            "created_at": made, "updated_at": made})
+            "created_at": made, "updated_at": made}
+        rows["coverages"].append(covered)
+        # The copied answer is about this coverage (service/domain/question.py), as a real
+        # check of it would be; it is not reused here, so its whole question is left out.
+        about = subject_of(SimpleNamespace(
+            **{k: patient[k] for k in ("first_name", "last_name", "birth_date")},
+            member_id=covered["member_id"], relationship="self", subscriber_first_name=None,
+            subscriber_last_name=None, subscriber_birth_date=None, subscriber_member_id=None),
+            route="sandbox", payer_id=template["question"]["payer_id"])
         # The latest answer: within the last 25 days, or (5%) too old to count as verified.
         age = timedelta(days=rng.uniform(40, 90) if rng.random() < 0.05
                         else rng.uniform(0.1, 25))
         checked_at = now - age
         rows["checks"].append({
             **template, "id": uuid.uuid4(), "coverage_id": coverage_id,
+            "subject_key": about.key(), "question_key": None,
             "trace_number": f"{rng.getrandbits(40):012d}", "control_number": 1000 + n,
             "started_at": checked_at - timedelta(seconds=1), "checked_at": checked_at})
         return coverage_id, checked_at, CoverageState(

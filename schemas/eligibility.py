@@ -35,6 +35,18 @@ class CheckIn(Strict):
     )
 
 
+class PreferIn(ma.Schema):
+    """Request headers read by POST /v1/eligibility-checks (others are let through)."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    prefer = ma.fields.String(
+        data_key="Prefer",
+        metadata={"description": "respond-async: answer 202 at once with the pending check "
+                                 "(Location names it) and ask the payer in the background"})
+
+
 class CheckQuery(Strict):
     include = ma.fields.String(
         validate=ma.validate.OneOf(["x12"]),
@@ -111,6 +123,17 @@ class X12Out(ma.Schema):
     response = ma.fields.String(allow_none=True, required=True)
 
 
+class QuestionOut(ma.Schema):
+    route = ma.fields.String(required=True, metadata={"description": "Directory id asked"})
+    payer_id = ma.fields.String(required=True, metadata={"description": "Its X12 payer id"})
+    relationship = ma.fields.String(required=True)
+    subscriber_named = ma.fields.Boolean(required=True, metadata={
+        "description": "Whether the 270 named a subscriber apart from the patient"})
+    service_types = ma.fields.List(ma.fields.String(), required=True)
+    service_date = ma.fields.String(allow_none=True, required=True, metadata={"format": "date"})
+    provider_npi = ma.fields.String(required=True)
+
+
 class CheckOut(ma.Schema):
     id = ma.fields.UUID(required=True)
     coverage_id = ma.fields.UUID(required=True)
@@ -134,6 +157,11 @@ class CheckOut(ma.Schema):
     carve_out_check_id = ma.fields.UUID(allow_none=True, required=True)
     carve_out_of_id = ma.fields.UUID(allow_none=True, required=True)
     x12 = ma.fields.Nested(X12Out, metadata={"description": "Only with include=x12"})
+    question = ma.fields.Nested(QuestionOut, allow_none=True, required=True, metadata={
+        "description": "What was asked (besides the member's id, names and birth dates, "
+                       "which the raw 270 holds): an answer is reused only for the same "
+                       "question about the coverage as it is now. None on checks stored "
+                       "before questions were recorded"})
 
 
 class CheckPage(PageOut):

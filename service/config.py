@@ -45,6 +45,9 @@ class Config:
     payer_practice_share: float = 0.5
     payer_thread_share: float = 0.5
     server_threads: int = 16
+    # Threads per server process that ask payers for checks made with
+    # `Prefer: respond-async` (docs/eligibility.md).
+    async_check_threads: int = 8
     # Request bodies above this many bytes answer 413 (room for the largest JSON a schema
     # allows: a 500,000-character 278, \u-escaped).
     max_body_bytes: int = 4 * 1024 * 1024
@@ -112,6 +115,7 @@ NUMBERS: tuple[tuple[str, str, type, str, float, bool, float | None], ...] = (
     ("PAYER_PRACTICE_SHARE", "payer_practice_share", float, "", 0, False, 1),
     ("PAYER_THREAD_SHARE", "payer_thread_share", float, "", 0, False, 1),
     ("GUNICORN_THREADS", "server_threads", int, "", 1, True, None),
+    ("ASYNC_CHECK_THREADS", "async_check_threads", int, "", 1, True, None),
     ("MAX_BODY_BYTES", "max_body_bytes", int, "bytes", 1024, True, None),
     ("DB_POOL_SIZE", "db_pool_size", int, "", 0, True, None),
 )

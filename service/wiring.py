@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -39,6 +40,9 @@ class Wiring:
     verdict_inputs: VerdictInputSource = field(init=False)
     checks: CheckStore = field(init=False)
     check_limits: TokenBuckets = field(init=False)
+    # Checks made with `Prefer: respond-async` ask their payer on these threads, in this
+    # process: a restart mid-call leaves the check pending until its deadline passes.
+    background: ThreadPoolExecutor = field(init=False)
 
     def __post_init__(self) -> None:
         # Fair shares of payer routes between practices, and of this process's threads.
@@ -54,9 +58,13 @@ class Wiring:
                                                  on_read=self.metrics.verdict_input)
         # Where checks and nightly items are stored: chosen here, once.
         self.checks = check_store_for(self.engine, statements)
+        self.background = ThreadPoolExecutor(max_workers=self.config.async_check_threads,
+                                             thread_name_prefix="async-check")
 
     def dispose(self) -> None:
-        """Close every pooled database connection (tests, before the app goes away)."""
+        """Let background checks finish, then close every pooled database connection (tests,
+        before the app goes away)."""
+        self.background.shutdown(wait=True)
         self.engine.dispose()
 
     def uow(self) -> UnitOfWork:

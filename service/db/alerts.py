@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BindParameter, Uuid, bindparam, func, select
+from sqlalchemy import BindParameter, Uuid, bindparam, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from service.db.models import (
@@ -92,7 +92,11 @@ class AlertRepository:
                 Coverage, (Coverage.id == EligibilityCheck.coverage_id)
                 & (Coverage.payer == EligibilityCheck.payer)).where(
                 EligibilityCheck.coverage_id.in_(chunk),
-                EligibilityCheck.status != "pending").subquery()
+                EligibilityCheck.status != "pending",
+                # Refusals stored before they answered 409 are not outcomes: the attempt
+                # before them stays the latest, with its real cause.
+                or_(EligibilityCheck.error_code.is_(None),
+                    EligibilityCheck.error_code != "PAYER_RESEND_TOO_SOON")).subquery()
             for check in self.session.scalars(select(EligibilityCheck).options(load_only(
                     EligibilityCheck.id, EligibilityCheck.coverage_id, EligibilityCheck.status,
                     EligibilityCheck.error_code, EligibilityCheck.started_at)).join(

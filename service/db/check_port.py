@@ -16,7 +16,8 @@ from service.db.models import EligibilityCheck, ReverificationItem
 class StartingPoint:
     """A coverage with what the payer is told of its patient and practice, and
     `doubt_started_at`: when the newest attempt that may have reached the payer without an
-    answer began (the 90-second rule), or None."""
+    answer began (the 90-second rule), or None; `pending_since`: when the oldest attempt
+    begun since then that is still pending began, or None."""
 
     id: uuid.UUID
     payer: str
@@ -35,6 +36,7 @@ class StartingPoint:
     practice_name: str
     practice_npi: str
     doubt_started_at: datetime | None
+    pending_since: datetime | None
 
 
 class NewCheck(TypedDict):
@@ -59,6 +61,9 @@ class NewCheck(TypedDict):
     error_code: str | None
     error_message: str | None
     checked_at: datetime | None
+    question_key: str | None
+    subject_key: str | None
+    question: dict[str, Any] | None
 
 
 # The columns an outcome sets (service/eligibility/outcome.py says which), by name.
@@ -116,6 +121,10 @@ class PreviousAnswer:
     summary: dict[str, Any] | None
 
 
+class QuestionInFlight(Exception):
+    """The coverage already has a pending check of this question: nothing was stored."""
+
+
 class CheckStore(Protocol):
     """Each method is one unit of its own: it commits what it writes, or nothing."""
 
@@ -124,15 +133,29 @@ class CheckStore(Protocol):
         """The practice's coverage; doubt counts attempts with `route` (default: the
         coverage's payer) begun since `doubtful_since`."""
 
-    def reuse(self, coverage_id: uuid.UUID, *, payer: str, service_types: str,
+    def reuse(self, coverage_id: uuid.UUID, *, question_key: str,
               since: datetime, audit: AuditRow) -> EligibilityCheck | None:
-        """The newest answered check of these service types since `since` (raw X12 not
+        """The newest answered check of this question since `since` (raw X12 not
         loaded), with `audit` (its read) written; None when there is none."""
+
+    def in_flight(self, coverage_id: uuid.UUID, *, question_key: str,
+                  since: datetime) -> EligibilityCheck | None:
+        """The newest pending check of this question begun since `since` (raw X12 not
+        loaded), or None."""
+
+    def check(self, check_id: uuid.UUID) -> EligibilityCheck | None:
+        """One check as it is now (raw X12 not loaded)."""
 
     def start(self, check: NewCheck, *, audit: AuditRow,
               claim: ItemClaim | None = None) -> int | None:
         """Store a starting check and its audit row; its control number. With `claim`, only
-        if the item is taken too (all or nothing): None when it was not."""
+        if the item is taken too (all or nothing): None when it was not. QuestionInFlight
+        when a check of the same question of the coverage is pending (nothing stored)."""
+
+    def abandon(self, coverage_id: uuid.UUID, *, question_key: str, before: datetime,
+                at: datetime) -> int:
+        """End the checks of this question still pending though begun before `before` (their
+        worker died mid-call) as errors that may have reached the payer; how many."""
 
     def finish(self, check_id: uuid.UUID, outcome: CheckOutcome, *,
                failed: Sequence[FailedRoute] = (), item: ItemRecord | None = None) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, cast
 
@@ -25,6 +26,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import Sequence as DbSequence
+from sqlalchemy.exc import IntegrityError
 
 from service.db.check_port import (
     AuditRow,
@@ -34,9 +36,11 @@ from service.db.check_port import (
     ItemRecord,
     NewCheck,
     PreviousAnswer,
+    QuestionInFlight,
     StartingPoint,
 )
 from service.db.models import (
+    PENDING_QUESTION,
     Alert,
     Coverage,
     EligibilityCheck,
@@ -46,7 +50,7 @@ from service.db.models import (
 )
 from service.db.repositories import AUDIT, AUDITED, INSERT_AUDIT, next_number
 from service.db.statements import Statements, statements_for
-from service.domain.eligibility import ANSWERED
+from service.domain.eligibility import ANSWERED, ERROR_MESSAGES
 from service.domain.reverification import UNFINISHED
 
 CHECKS = cast(Table, EligibilityCheck.__table__)
@@ -67,13 +71,19 @@ def _starting_point(payer: ColumnElement[str]) -> Select[Any]:
                CHECKS.c.started_at >= bindparam("doubtful_since"))
         .scalar_subquery()
     )
+    pending = (
+        select(func.min(CHECKS.c.started_at))
+        .where(CHECKS.c.coverage_id == cov.id, CHECKS.c.payer == payer,
+               CHECKS.c.status == "pending", CHECKS.c.started_at >= bindparam("doubtful_since"))
+        .scalar_subquery()
+    )
     return (
         select(cov.id, cov.payer, cov.member_id, cov.relationship, cov.network_status,
                cov.subscriber_first_name, cov.subscriber_last_name, cov.subscriber_birth_date,
                cov.subscriber_gender, cov.subscriber_member_id,
                pat.first_name, pat.last_name, pat.birth_date, pat.gender,
                PRACTICES.c.name.label("practice_name"), PRACTICES.c.npi.label("practice_npi"),
-               doubt.label("doubt_started_at"))
+               doubt.label("doubt_started_at"), pending.label("pending_since"))
         .join_from(COVERAGES, PATIENTS, pat.id == cov.patient_id)
         .join(PRACTICES, PRACTICES.c.id == cov.practice_id)
         .where(cov.practice_id == bindparam("practice_id"),
@@ -89,11 +99,27 @@ _STARTING_POINT_WITH = _starting_point(bindparam("route", type_=String))
 _WITHOUT_RAW = [c for c in CHECKS.c if c.name not in RAW]
 _REUSABLE = (
     select(*_WITHOUT_RAW)
-    .where(CHECKS.c.coverage_id == bindparam("coverage_id"), CHECKS.c.payer == bindparam("payer"),
-           CHECKS.c.status.in_(ANSWERED),
-           CHECKS.c.service_types == bindparam("service_types"),
-           CHECKS.c.started_at >= bindparam("since"))
+    .where(CHECKS.c.coverage_id == bindparam("coverage_id"),
+           CHECKS.c.question_key == bindparam("question_key"),
+           CHECKS.c.status.in_(ANSWERED), CHECKS.c.started_at >= bindparam("since"))
     .order_by(CHECKS.c.started_at.desc()).limit(1)
+)
+_IN_FLIGHT = (
+    select(*_WITHOUT_RAW)
+    .where(CHECKS.c.coverage_id == bindparam("coverage_id"),
+           CHECKS.c.question_key == bindparam("question_key"),
+           CHECKS.c.status == "pending", CHECKS.c.started_at >= bindparam("since"))
+    .order_by(CHECKS.c.started_at.desc()).limit(1)
+)
+_ONE = select(*_WITHOUT_RAW).where(CHECKS.c.id == bindparam("check_id"))
+_ABANDON = (
+    CHECKS.update()
+    .where(CHECKS.c.coverage_id == bindparam("abandoned_coverage"),
+           CHECKS.c.question_key == bindparam("abandoned_question"),
+           CHECKS.c.status == "pending", CHECKS.c.started_at < bindparam("before"))
+    .values(status="error", error_code="CHECK_ABANDONED",
+            error_message=ERROR_MESSAGES["CHECK_ABANDONED"], reached_payer=True,
+            checked_at=bindparam("at", type_=CHECKS.c.checked_at.type))
 )
 STARTED = tuple(NewCheck.__annotations__)
 _CLAIMED = ("state", "claimed_by", "claimed_at", "lease_until")
@@ -184,11 +210,11 @@ class SqlCheckStore:
         row = self.run.first(statement, params)
         return None if row is None else StartingPoint(**row)
 
-    def reuse(self, coverage_id: uuid.UUID, *, payer: str, service_types: str,
+    def reuse(self, coverage_id: uuid.UUID, *, question_key: str,
               since: datetime, audit: AuditRow) -> EligibilityCheck | None:
         with self.engine.connect() as conn:
-            row = conn.execute(_REUSABLE, {"coverage_id": coverage_id, "payer": payer,
-                                           "service_types": service_types,
+            row = conn.execute(_REUSABLE, {"coverage_id": coverage_id,
+                                           "question_key": question_key,
                                            "since": since}).first()
             if row is None:
                 return None
@@ -196,9 +222,19 @@ class SqlCheckStore:
             conn.commit()
         return EligibilityCheck(**row._mapping)
 
+    def in_flight(self, coverage_id: uuid.UUID, *, question_key: str,
+                  since: datetime) -> EligibilityCheck | None:
+        row = self.run.first(_IN_FLIGHT, {"coverage_id": coverage_id,
+                                          "question_key": question_key, "since": since})
+        return None if row is None else EligibilityCheck(**row)
+
+    def check(self, check_id: uuid.UUID) -> EligibilityCheck | None:
+        row = self.run.first(_ONE, {"check_id": check_id})
+        return None if row is None else EligibilityCheck(**row)
+
     def start(self, check: NewCheck, *, audit: AuditRow,
               claim: ItemClaim | None = None) -> int | None:
-        with self.engine.connect() as conn:
+        with _one_pending(), self.engine.connect() as conn:
             if claim is not None and conn.execute(
                     _CLAIM, _claim_params(claim, check["started_at"])).rowcount != 1:
                 return None  # rolled back as the connection is given back
@@ -210,6 +246,12 @@ class SqlCheckStore:
             conn.execute(_INSERT_AUDITED, _prefixed("audit_", audit))
             conn.commit()
         return number
+
+    def abandon(self, coverage_id: uuid.UUID, *, question_key: str, before: datetime,
+                at: datetime) -> int:
+        return self.run.rowcount(_ABANDON, {"abandoned_coverage": coverage_id,
+                                            "abandoned_question": question_key,
+                                            "before": before, "at": at})
 
     def finish(self, check_id: uuid.UUID, outcome: CheckOutcome, *,
                failed: Sequence[FailedRoute] = (), item: ItemRecord | None = None) -> None:
@@ -256,6 +298,19 @@ class SqlCheckStore:
         return self.run.first(_ANY_UNFINISHED, {"run_id": run_id}) is not None
 
 
+@contextmanager
+def _one_pending() -> Iterator[None]:
+    """QuestionInFlight for the unique index on pending questions (SQLite names its columns,
+    PostgreSQL the index); other integrity errors as they are."""
+    try:
+        yield
+    except IntegrityError as error:
+        found = str(error.orig)
+        if PENDING_QUESTION in found or "eligibility_checks.question_key" in found:
+            raise QuestionInFlight from None
+        raise
+
+
 def _claimed(claim: ItemClaim, at: datetime) -> dict[str, Any]:
     return {"state": "running", "claimed_by": claim.worker, "claimed_at": at,
             "lease_until": at + claim.lease}
@@ -300,8 +355,9 @@ class PostgresCheckStore(SqlCheckStore):
         params = {**_prefixed("started_", check), **_prefixed("audit_", audit)}
         if claim is not None:
             params.update(_claim_params(claim, check["started_at"]))
-        row = self.run.first(_STARTS[(check["control_number"] is None, claim is not None)],
-                             params)
+        with _one_pending():
+            row = self.run.first(_STARTS[(check["control_number"] is None, claim is not None)],
+                                 params)
         return None if row is None else int(row["control_number"])
 
     def finish(self, check_id: uuid.UUID, outcome: CheckOutcome, *,

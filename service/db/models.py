@@ -178,6 +178,9 @@ class ControlCounter(Base):
     value: Mapped[int] = mapped_column(BigInteger)
 
 
+PENDING_QUESTION = "uq_eligibility_checks_pending_question"
+
+
 class EligibilityCheck(Base):
     """One attempt to ask a payer about a coverage, with everything the payer said."""
 
@@ -185,6 +188,11 @@ class EligibilityCheck(Base):
     __table_args__ = (
         Index("ix_eligibility_checks_coverage_started", "coverage_id", "started_at"),
         Index("ix_eligibility_checks_run_coverage", "reverification_run_id", "coverage_id"),
+        # One inquiry in flight per question: of two requests starting it at once, one
+        # stores its pending row and the other joins it (service/eligibility/__init__.py).
+        Index(PENDING_QUESTION, "coverage_id", "question_key", unique=True,
+              sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -209,6 +217,12 @@ class EligibilityCheck(Base):
     http_status: Mapped[int | None] = mapped_column(Integer)
     elapsed_ms: Mapped[float | None] = mapped_column(Float)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What was asked (service/domain/question.py): digests of the whole question and of whom
+    # it is about, and its parts without patient data for the API. None on checks stored
+    # before questions were recorded: never reused, and taken as about the coverage as it is.
+    question_key: Mapped[str | None] = mapped_column(String(64))
+    subject_key: Mapped[str | None] = mapped_column(String(64))
+    question: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     carve_out_check_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("eligibility_checks.id")
     )

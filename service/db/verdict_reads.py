@@ -17,6 +17,7 @@ from service.db.models import (
     Coverage,
     EligibilityCheck,
     FeeScheduleEntry,
+    Patient,
     PracticeSettings,
     Visit,
 )
@@ -27,7 +28,12 @@ from service.domain.policy import COUNTED
 _COVERAGE = (
     select(Coverage.payer, Coverage.network_status, Coverage.end_date,
            PracticeSettings.thresholds,
-           PracticeSettings.counting, PracticeSettings.practice_id.label("settings_of"))
+           PracticeSettings.counting, PracticeSettings.practice_id.label("settings_of"),
+           Coverage.member_id, Coverage.relationship, Coverage.subscriber_first_name,
+           Coverage.subscriber_last_name, Coverage.subscriber_birth_date,
+           Coverage.subscriber_member_id, Patient.first_name, Patient.last_name,
+           Patient.birth_date)
+    .join(Patient, Patient.id == Coverage.patient_id)
     .outerjoin(PracticeSettings, PracticeSettings.practice_id == Coverage.practice_id)
     .where(Coverage.id == bindparam("coverage_id"),
            Coverage.practice_id == bindparam("practice_id"))
@@ -36,7 +42,8 @@ _MINE = (EligibilityCheck.coverage_id == bindparam("coverage_id"),
          EligibilityCheck.payer == bindparam("payer"))
 # The newest finished check and the newest answered one; the raw X12 stays in the database.
 _CHECKS = (
-    select(EligibilityCheck.status, EligibilityCheck.checked_at, EligibilityCheck.summary)
+    select(EligibilityCheck.status, EligibilityCheck.checked_at, EligibilityCheck.summary,
+           EligibilityCheck.subject_key)
     .where(EligibilityCheck.id.in_([
         select(EligibilityCheck.id).where(*_MINE, EligibilityCheck.status != "pending")
         .order_by(EligibilityCheck.started_at.desc()).limit(1).scalar_subquery(),
@@ -73,6 +80,22 @@ class CheckFacts:
     status: str
     checked_at: datetime | None
     summary: Mapping[str, Any] | None
+    subject_key: str | None = None  # whom it asked about (None: stored before that was kept)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Identity:
+    """The coverage and its patient as a 270 names them (service/domain/question.py)."""
+
+    member_id: str
+    relationship: str
+    first_name: str
+    last_name: str
+    birth_date: date
+    subscriber_first_name: str | None
+    subscriber_last_name: str | None
+    subscriber_birth_date: date | None
+    subscriber_member_id: str | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,6 +111,7 @@ class VerdictRows:
     payer: str
     network_status: str
     end_date: date | None  # set once the practice ended the coverage
+    identity: Identity
     settings: SavedSettings | None  # None when the practice has saved none
     latest: CheckFacts | None  # the newest finished check
     answered: CheckFacts | None  # the newest answered one
@@ -106,7 +130,8 @@ def read_verdict_rows(conn: Connection, practice_id: uuid.UUID, coverage_id: uui
     if coverage is None:
         return None
     mine = {**ids, "payer": coverage.payer}
-    checks = [CheckFacts(status=c.status, checked_at=c.checked_at, summary=c.summary)
+    checks = [CheckFacts(status=c.status, checked_at=c.checked_at, summary=c.summary,
+                         subject_key=c.subject_key)
               for c in conn.execute(_CHECKS, mine)]
     auths = tuple(auth_state(a) for a in conn.execute(_AUTHS, ids))
     dates = tuple(conn.scalars(_DATES, ids) if exclude_visit is None else
@@ -115,6 +140,8 @@ def read_verdict_rows(conn: Connection, practice_id: uuid.UUID, coverage_id: uui
         payer=coverage.payer,
         network_status=coverage.network_status,
         end_date=coverage.end_date,
+        identity=Identity(**{name: getattr(coverage, name)
+                             for name in Identity.__dataclass_fields__}),
         settings=None if coverage.settings_of is None else SavedSettings(
             thresholds=coverage.thresholds, counting=coverage.counting),
         latest=checks[0] if checks else None,

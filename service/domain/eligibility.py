@@ -68,6 +68,8 @@ ERROR_MESSAGES = {
     "ELIGIBILITY_UNDETERMINED": "The payer answered without saying whether coverage is active; "
                                 "call the payer.",
     "CHECK_FAILED": "The reply could not be processed; it was kept for review. Try again later.",
+    "CHECK_ABANDONED": "The check stopped before the payer's answer was stored; the inquiry may "
+                       "have reached the payer. Try again.",
 }
 
 

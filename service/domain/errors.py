@@ -31,3 +31,13 @@ class Conflict(DomainError):
         self.code = code
         self.message = message
         self.ids = ids
+
+
+class ResendTooSoon(DomainError):
+    """An inquiry that may have reached the payer began less than 90 seconds ago (CAQH CORE),
+    or, for a nightly item, the same question is still at the payer: nothing was sent or
+    stored; the caller may ask again in `retry_after_s` seconds."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__("an inquiry may still reach the payer")
+        self.retry_after_s = retry_after_s

@@ -34,6 +34,9 @@ class CoverageState:
     last_answer_at: datetime | None  # latest check with status active or inactive
     summary: Mapping[str, Any] | None  # summary JSON of that latest answered check
     ended_on: date | None = None  # the last day covered, once the practice ended the coverage
+    # The latest answer was about other data (member id, names, birth dates since changed):
+    # it is left out above (no answer, no summary).
+    changed_since_answer: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,7 +117,14 @@ def _coverage_reasons(visit: VisitSpec, *, now: datetime, coverage: CoverageStat
             "book the visit on the client's current coverage.",
             ended_on=coverage.ended_on.isoformat(), visit_date=visit.date.isoformat()))
     found += _end_reasons(visit, summary)
-    if answered is None or now - answered > timedelta(days=settings.unverified_days):
+    if coverage.changed_since_answer:
+        found.append(reason(
+            "ELIGIBILITY_UNVERIFIED",
+            "The coverage changed since the last check (member ID, names, birth dates or "
+            "payer): its answer was about other data. Run a benefits check before the visit.",
+            last_verified=None, unverified_days=settings.unverified_days,
+            coverage_changed=True))
+    elif answered is None or now - answered > timedelta(days=settings.unverified_days):
         when = (f"was last verified on {answered.date().isoformat()}, more than "
                 f"{settings.unverified_days} days ago" if answered else "has never been verified")
         found.append(reason(

@@ -19,20 +19,24 @@ from typing import Literal, cast
 from payers.base import EligibilityAnswer, EligibilityQuery, Origin, PayerError
 from payers.registry import PayerRegistry
 from service.db.check_port import (
+    AuditRow,
     CheckOutcome,
     CheckStore,
     FailedRoute,
     ItemClaim,
     ItemRecord,
     NewCheck,
+    QuestionInFlight,
     StartingPoint,
 )
 from service.db.models import EligibilityCheck
 from service.domain.eligibility import normalize_service_types
-from service.domain.errors import InvalidInput, NotFound
+from service.domain.errors import InvalidInput, NotFound, ResendTooSoon
 from service.domain.inquiry import CoverageData, PersonData
+from service.domain.question import Question, subject_of
 from service.domain.ratelimit import TokenBuckets
-from service.eligibility.outcome import earlier_failures, error_values, outcome_values
+from service.eligibility.in_flight import deadline, wait_for
+from service.eligibility.outcome import earlier_failures, outcome_values
 from service.eligibility.payer_query import build_query
 from service.practice import audit
 from service.practice.access import Caller
@@ -44,6 +48,9 @@ RESEND_GUARD = timedelta(seconds=90)
 
 @dataclass(frozen=True)
 class CheckResult:
+    """`reused`: the payer was not asked for this request (a recent answer, or the outcome of
+    the same question already in flight). A check still `pending` is being asked."""
+
     check: EligibilityCheck
     reused: bool
 
@@ -78,24 +85,55 @@ def run_check(
     caller: Caller, request: CheckRequest, reuse_window: timedelta, chain: bool = True,
     route: str | None = None, carve_out_of: uuid.UUID | None = None,
     item: ForItem | None = None, limiter: TokenBuckets | None = None,
+    background: Callable[[Callable[[], None]], object] | None = None,
 ) -> CheckResult:
-    """Check `request.coverage_id` with its payer (or `route`), reusing a recent answer.
+    """Check `request.coverage_id` with its payer (or `route`), reusing a recent answer of
+    the same question, or joining the same question while it is at the payer.
 
     `limiter` (live checks: the API, the front desk) takes one of the practice's tokens for
-    a check that is not reused, before anything is stored or sent (RateLimited when none)."""
+    a check that is not reused, before anything is stored or sent (RateLimited when none).
+    ResendTooSoon, before anything is stored or sent, when an attempt that may have reached
+    the payer began less than 90 seconds ago. With `background` (a function that runs work
+    on another thread), the payer is asked there and the check returned at once, pending;
+    a joined question is then not waited for either."""
     started = _start(store=store, clock=clock, registry=registry, caller=caller,
                      request=request, reuse_window=reuse_window, route=route,
                      carve_out_of=carve_out_of, claim=item.claim if item else None,
                      limiter=limiter)
+    if isinstance(started, _Joined):
+        if background is not None:
+            return CheckResult(started.check, reused=True)
+        return CheckResult(wait_for(store, started.check, until=started.until, clock=clock),
+                           reused=True)
     if not isinstance(started, _Started):
         return started
-    outcome = _ask(registry, started)
-    check = _finish(store=store, clock=clock, started=started, outcome=outcome,
-                    record=item.record if item else None)
-    if chain and carve_out_of is None:
-        check = _chain_carve_out(store=store, clock=clock, registry=registry, caller=caller,
-                                 request=request, reuse_window=reuse_window, parent=check)
-    return CheckResult(check, reused=False)
+
+    def complete() -> EligibilityCheck:
+        outcome = _ask(registry, started)
+        check = _finish(store=store, clock=clock, started=started, outcome=outcome,
+                        record=item.record if item else None)
+        if chain and carve_out_of is None:
+            check = _chain_carve_out(store=store, clock=clock, registry=registry,
+                                     caller=caller, request=request,
+                                     reuse_window=reuse_window, parent=check)
+        return check
+
+    if background is not None:
+        # A copy as it started: the background thread sets the outcome on started.check.
+        pending = EligibilityCheck(**{name: getattr(started.check, name)
+                                      for name in NewCheck.__annotations__})
+        background(lambda: _completed_in_background(complete, started.check.id))
+        return CheckResult(pending, reused=False)
+    return CheckResult(complete(), reused=False)
+
+
+def _completed_in_background(complete: Callable[[], EligibilityCheck],
+                             check_id: uuid.UUID) -> None:
+    try:
+        complete()
+    except Exception:
+        # Nobody waits for this thread: the check stays pending until its deadline passes.
+        log.exception("eligibility check %s failed in the background", check_id)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,11 +145,17 @@ class _Started:
     origin: Origin  # whose check, about which coverage: the payer routes' fairness keys
 
 
+@dataclass(frozen=True)
+class _Joined:
+    check: EligibilityCheck  # the same question, pending
+    until: datetime  # its deadline: past it, the check is no longer in flight
+
+
 def _start(
     *, store: CheckStore, clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, request: CheckRequest, reuse_window: timedelta, route: str | None,
     carve_out_of: uuid.UUID | None, claim: ItemClaim | None, limiter: TokenBuckets | None,
-) -> _Started | CheckResult:
+) -> _Started | _Joined | CheckResult:
     now = clock()
     # One read: the coverage, and whether the 90-second rule blocks.
     found = store.starting_point(caller.practice_id, request.coverage_id, route=route,
@@ -123,21 +167,40 @@ def _start(
         raise InvalidInput({"coverage_id": [
             "This coverage's payer is not in the payer directory any more; update it."
         ]})
+    window = deadline(registry, route)
     types = normalize_service_types(
         request.service_types or tuple(registry.entry(route).service_types)
     )
+    data = _coverage_data(found, request.provider_npi)
+    question = Question(subject=subject_of(found, route=route,
+                                           payer_id=registry.entry(route).payer_id),
+                        service_types=types, service_date=request.service_date,
+                        provider_npi=data.provider_npi)
+    question_key = question.key()
     if not request.force:
         # The read is audited with the check found (the store names it in the row).
-        reusable = store.reuse(found.id, payer=route, service_types=",".join(types),
+        reusable = store.reuse(found.id, question_key=question_key,
                                since=now - reuse_window,
                                audit=audit.row(caller=caller, at=clock(), action="read",
                                                resource_type="eligibility_check",
                                                resource_id=None))
         if reusable is not None:
             return CheckResult(reusable, reused=True)
+    # Never two inquiries in flight for one question, forced or not: join the one there is.
+    pending = store.in_flight(found.id, question_key=question_key, since=now - window)
+    if pending is not None:
+        return _join(pending, until=pending.started_at + window, now=now, claim=claim,
+                     run_id=request.run_id)
+    doubt = found.doubt_started_at
+    if found.pending_since is not None and found.pending_since < now - window:
+        # Left pending past its deadline (a worker died mid-call): it may have reached the
+        # payer, so it counts as an inquiry without an answer.
+        doubt = max(doubt or found.pending_since, found.pending_since)
+    if doubt is not None:
+        # A refusal, not a result: nothing is stored, so the earlier cause stays the latest.
+        raise ResendTooSoon(int((doubt + RESEND_GUARD - now).total_seconds()) + 1)
     if limiter is not None:
         limiter.take(caller.practice_id)
-    data = _coverage_data(found, request.provider_npi)
     values: NewCheck = {
         "id": uuid.uuid4(), "practice_id": caller.practice_id, "coverage_id": found.id,
         "payer": route, "service_types": ",".join(types),
@@ -146,25 +209,18 @@ def _start(
         "reached_payer": False, "trace_number": uuid.uuid4().hex, "control_number": None,
         "requested_by": caller.actor, "started_at": now, "carve_out_of_id": carve_out_of,
         "reverification_run_id": request.run_id, "error_code": None,
-        "error_message": None, "checked_at": None,
+        "error_message": None, "checked_at": None, "question_key": question_key,
+        "subject_key": question.subject.key(), "question": question.echo(),
     }
-    doubt = found.doubt_started_at
-    if doubt is not None:
-        # A resend blocked by the 90-second rule sends nothing: it draws no control number.
-        wait = int((doubt + RESEND_GUARD - now).total_seconds()) + 1
-        blocked = error_values("PAYER_RESEND_TOO_SOON", now, f"Try again in {wait} seconds.")
-        values["control_number"] = 0
-        values["status"], values["error_code"] = blocked["status"], blocked["error_code"]
-        values["error_message"], values["checked_at"] = (blocked["error_message"],
-                                                         blocked["checked_at"])
     created = audit.row(caller=caller, at=clock(), action="create",
                         resource_type="eligibility_check", resource_id=values["id"])
-    number = store.start(values, audit=created, claim=claim)
+    number = _start_once(store, values, created, claim, window)
+    if isinstance(number, EligibilityCheck):
+        return _join(number, until=number.started_at + window, now=now, claim=claim,
+                     run_id=request.run_id)
     if number is None:
         raise NotStarted
     check = EligibilityCheck(**{**values, "control_number": number})
-    if doubt is not None:
-        return CheckResult(check, reused=False)
     query = build_query(data, trace_number=check.trace_number,
                         control_number=check.control_number, submitted_at=now,
                         service_types=types, service_date=request.service_date)
@@ -173,6 +229,38 @@ def _start(
     origin = Origin(tenant=str(caller.practice_id), subject=str(found.id),
                     batch=request.run_id is not None)
     return _Started(check=check, route=route, network=network, query=query, origin=origin)
+
+
+def _start_once(store: CheckStore, values: NewCheck, created: AuditRow,
+                claim: ItemClaim | None, window: timedelta) -> int | None | EligibilityCheck:
+    """Store the pending check (its control number, or None when the claim was lost); or the
+    check of the same question another request stored first (the unique index on pending
+    questions decides). A pending check past its deadline is ended as abandoned first."""
+    now, key = values["started_at"], values["question_key"] or ""
+    for _ in range(3):
+        try:
+            return store.start(values, audit=created, claim=claim)
+        except QuestionInFlight:
+            pending = store.in_flight(values["coverage_id"], question_key=key,
+                                      since=now - window)
+            if pending is not None:
+                return pending
+            store.abandon(values["coverage_id"], question_key=key, before=now - window,
+                          at=now)
+    raise NotStarted
+
+
+def _join(pending: EligibilityCheck, *, until: datetime, now: datetime,
+          claim: ItemClaim | None, run_id: uuid.UUID | None) -> _Joined:
+    """The same question in flight, joined; a nightly item not yet taken cannot wait on
+    another's check: when a worker of its own run asks, that worker holds the item (it is
+    left alone); otherwise (a live check) it is tried again once that check's deadline has
+    passed."""
+    if claim is not None:
+        if pending.reverification_run_id == run_id:
+            raise NotStarted
+        raise ResendTooSoon(int((until - now).total_seconds()) + 1)
+    return _Joined(pending, until)
 
 
 def _coverage_data(found: StartingPoint, provider_npi: str | None) -> CoverageData:
@@ -233,7 +321,8 @@ def _failed_route(check: EligibilityCheck, failure: PayerError, now: datetime) -
         "control_number": check.control_number, "requested_by": check.requested_by,
         "started_at": check.started_at, "carve_out_of_id": check.carve_out_of_id,
         "reverification_run_id": check.reverification_run_id, "error_code": None,
-        "error_message": None, "checked_at": None,
+        "error_message": None, "checked_at": None, "question_key": check.question_key,
+        "subject_key": check.subject_key, "question": check.question,
     }
     outcome: CheckOutcome = outcome_values(failure, network="in", now=now)
     return FailedRoute(row, outcome)
@@ -248,13 +337,19 @@ def _chain_carve_out(
     route = registry.route_for_payer_id(carve_out.get("payer_id") or "")
     if route is None or route == parent.payer:
         return parent
-    child = run_check(
-        store=store, clock=clock, registry=registry, caller=caller,
-        request=CheckRequest(coverage_id=request.coverage_id, service_date=request.service_date,
-                             provider_npi=request.provider_npi, force=request.force,
-                             run_id=request.run_id),
-        reuse_window=reuse_window, chain=False, route=route, carve_out_of=parent.id,
-    )
+    try:
+        child = run_check(
+            store=store, clock=clock, registry=registry, caller=caller,
+            request=CheckRequest(coverage_id=request.coverage_id,
+                                 service_date=request.service_date,
+                                 provider_npi=request.provider_npi, force=request.force,
+                                 run_id=request.run_id),
+            reuse_window=reuse_window, chain=False, route=route, carve_out_of=parent.id,
+        )
+    except ResendTooSoon:
+        return parent  # the carve-out payer may still answer the last inquiry: not now
+    if child.check.status == "pending":
+        return parent  # asked for another check still at the payer: not linked to this one
     store.finish(parent.id, {"carve_out_check_id": child.check.id})
     parent.carve_out_check_id = child.check.id
     return parent

@@ -17,6 +17,7 @@ from service.db.verdict_reads import VerdictRows, read_verdict_rows
 from service.domain.allocation import AuthState
 from service.domain.benefit_period import limit_period, plan_year
 from service.domain.policy import CountingPolicy
+from service.domain.question import subject_of
 from service.domain.verdict import CoverageState, PayerRules, Settings, Usage
 
 THRESHOLD_KEYS = ("unverified_days", "auth_low_threshold", "auth_expiring_days",
@@ -64,11 +65,20 @@ def context_of(registry: PayerRegistry, rows: VerdictRows) -> LedgerContext:
     """The coverage's state, its payer's rules and the practice's settings, as a verdict
     reads them."""
     answered = rows.answered
+    entry_rules: dict[str, Any] = {}
+    changed = False
+    if rows.payer in registry.ids():
+        entry = registry.entry(rows.payer)
+        entry_rules = dict(entry.rules or {})
+        if answered is not None and answered.subject_key is not None:
+            now = subject_of(rows.identity, route=rows.payer, payer_id=entry.payer_id)
+            changed = answered.subject_key != now.key()
+    if changed:
+        # The answer is about other data (a member id or a name since corrected): none of
+        # what it says holds for the coverage as it is now.
+        answered = None
     summary = answered.summary if answered is not None else None
     plan = (summary or {}).get("plan") or {}
-    entry_rules: dict[str, Any] = {}
-    if rows.payer in registry.ids():
-        entry_rules = dict(registry.entry(rows.payer).rules or {})
     saved = rows.settings
     thresholds = {k: v for k, v in (saved.thresholds if saved else {}).items()
                   if k in THRESHOLD_KEYS}
@@ -82,6 +92,7 @@ def context_of(registry: PayerRegistry, rows: VerdictRows) -> LedgerContext:
             last_answer_at=answered.checked_at if answered else None,
             summary=summary,
             ended_on=rows.end_date,
+            changed_since_answer=changed,
         ),
         rules=PayerRules.from_mapping(entry_rules),
         settings=Settings(**thresholds),

@@ -24,7 +24,7 @@ from service.db.models import EligibilityCheck, ReverificationItem
 from service.db.uow import UnitOfWork
 from service.domain import benefit_changes, retry_policy
 from service.domain.eligibility import ANSWERED
-from service.domain.errors import DomainError
+from service.domain.errors import DomainError, ResendTooSoon
 from service.eligibility import CheckRequest, ForItem, NotStarted, run_check
 from service.practice.access import Caller
 from service.reverify.limits import Limits
@@ -125,10 +125,7 @@ def recover(deps: Deps, item: ReverificationItem, claimed_at: datetime) -> Outco
         # The inquiry may be at the payer: CAQH CORE forbids asking again within 90 s.
         at = pending.started_at + retry_policy.MIN_GAP
         if at > deps.clock():
-            deps.store.record_item(ItemRecord(item_id=item.id, values={
-                "state": "retry", "next_attempt_at": at, "claimed_by": None,
-                "lease_until": None}))
-            return Outcome(item.id, "retry", None, at)
+            return _later(deps, item, at)
     return None
 
 
@@ -150,14 +147,28 @@ def _check(deps: Deps, item: ReverificationItem, *, claim: bool) -> Outcome | No
             item=ForItem(on_finish, _claim(deps, item) if claim else None))
     except NotStarted:
         return None
+    except ResendTooSoon as refused:
+        # Not a failure of the coverage, nor an attempt: the item waits (the 90-second rule,
+        # or a live check of the same question still at the payer).
+        return _later(deps, item, deps.clock() + timedelta(seconds=refused.retry_after_s))
     except DomainError as error:
         # The coverage's payer left the directory, or the coverage is gone: nothing to send.
         log.warning("reverify item %s could not start: %s", item.id, type(error).__name__)
         return record(deps, item, "PAYER_NOT_CONFIGURED")
     if recorded:
         return recorded[0]
-    # Finished without a payer call (a resend the 90-second rule blocked): record it now.
+    if result.check.status == "pending":
+        # The same question is still at the payer past its deadline: ask again after 90 s.
+        return _later(deps, item, deps.clock() + retry_policy.MIN_GAP)
+    # Finished without a payer call of its own (the same question's outcome): record it now.
     return record(deps, item, result.check)
+
+
+def _later(deps: Deps, item: ReverificationItem, at: datetime) -> Outcome:
+    """The item tried again at `at`, without counting an attempt."""
+    deps.store.record_item(ItemRecord(item_id=item.id, values={
+        "state": "retry", "next_attempt_at": at, "claimed_by": None, "lease_until": None}))
+    return Outcome(item.id, "retry", None, at)
 
 
 def record(deps: Deps, item: ReverificationItem, check: EligibilityCheck | str) -> Outcome:

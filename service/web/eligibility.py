@@ -6,10 +6,17 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from flask import abort
+from flask import abort, request, url_for
 from flask_smorest.error_handler import ErrorSchema
 
-from schemas.eligibility import CheckIn, CheckOut, CheckPage, CheckQuery, HistoryQuery
+from schemas.eligibility import (
+    CheckIn,
+    CheckOut,
+    CheckPage,
+    CheckQuery,
+    HistoryQuery,
+    PreferIn,
+)
 from service.domain.eligibility import with_actions
 from service.eligibility import CheckRequest, run_check
 from service.eligibility import history as eligibility_history
@@ -30,7 +37,7 @@ def view(check: Any, *, reused: bool = False, x12: bool = False) -> dict[str, An
         name: getattr(check, name) for name in (
             "id", "coverage_id", "payer", "route", "status", "service_date", "provider_npi",
             "network_status", "started_at", "checked_at", "elapsed_ms", "summary",
-            "carve_out_check_id", "carve_out_of_id",
+            "carve_out_check_id", "carve_out_of_id", "question",
         )
     }
     body.update(
@@ -46,33 +53,72 @@ def view(check: Any, *, reused: bool = False, x12: bool = False) -> dict[str, An
     return body
 
 
+RETRY_AFTER = {"Retry-After": {"description": "Whole seconds to wait",
+                               "schema": {"type": "integer"}}}
+
+
+def wants_async() -> bool:
+    """RFC 7240: `Prefer: respond-async` (among other preferences, any case)."""
+    return any(part.split("=")[0].strip().lower() == "respond-async"
+               for value in request.headers.getlist("Prefer")
+               for part in value.replace(";", ",").split(","))
+
+
 @blp.route("/eligibility-checks", methods=["POST"])
 @require("write")
 @blp.arguments(CheckIn)
+@blp.arguments(PreferIn, location="headers")
 @blp.response(201, CheckOut, description="The payer was asked (or the attempt failed)")
 @blp.alt_response(200, schema=CheckOut,
-                  description="A recent answer was reused; the payer was not asked again")
+                  description="The payer was not asked again: a recent answer to the same "
+                              "question was reused, or the same question was already at the "
+                              "payer and this is its outcome")
+@blp.alt_response(202, schema=CheckOut,
+                  description="With Prefer: respond-async (or when the same question is "
+                              "still at the payer past the wait): the check, pending; poll "
+                              "Location until its status is no longer pending",
+                  headers={"Location": {"description": "/v1/eligibility-checks/{id}",
+                                        "schema": {"type": "string"}},
+                           "Preference-Applied": {"description": "respond-async, when asked",
+                                                  "schema": {"type": "string"}}})
+@blp.alt_response(409, schema=ErrorSchema,
+                  description="An inquiry that may have reached the payer began less than 90 "
+                              "seconds ago (errors.reason PAYER_RESEND_TOO_SOON, "
+                              "errors.retry_after_s); nothing was stored or sent",
+                  headers=RETRY_AFTER)
 @blp.alt_response(429, schema=ErrorSchema,
                   description="The practice started too many live checks (errors.reason "
                               "CHECK_RATE_LIMITED); nothing was stored or sent",
-                  headers={"Retry-After": {"description": "Whole seconds to wait",
-                                           "schema": {"type": "integer"}}})
-def create_check(data: dict[str, Any]) -> Any:
-    """Check a coverage's eligibility with its payer now, or reuse a recent answer."""
+                  headers=RETRY_AFTER)
+def create_check(data: dict[str, Any], _prefer: dict[str, Any]) -> Any:
+    """Check a coverage's eligibility with its payer now, or reuse a recent answer.
+
+    A synchronous call blocks while the payer is asked: at most, per route of the payer's
+    failover chain, twice its timeout_s (a wait for a free slot, then the call), plus 5 s
+    when it waits for the same question already at the payer. `Prefer: respond-async`
+    answers 202 at once instead."""
     wiring = current_wiring()
-    request = CheckRequest(
+    check_request = CheckRequest(
         coverage_id=data["coverage_id"],
         service_types=tuple(data["service_types"]) if data.get("service_types") else None,
         service_date=data.get("service_date"), provider_npi=data.get("provider_npi"),
         force=data["force"],
     )
+    asynchronous = wants_async()
     result = run_check(
         store=wiring.checks, clock=wiring.clock, registry=wiring.payers, caller=current_caller(),
-        request=request,
+        request=check_request,
         reuse_window=timedelta(hours=wiring.config.eligibility_reuse_hours),
         limiter=wiring.check_limits,
+        background=wiring.background.submit if asynchronous else None,
     )
-    return view(result.check, reused=result.reused), 200 if result.reused else 201
+    body = view(result.check, reused=result.reused)
+    if result.check.status == "pending":
+        headers = {"Location": url_for("eligibility.get_check", check_id=result.check.id)}
+        if asynchronous:
+            headers["Preference-Applied"] = "respond-async"
+        return body, 202, headers
+    return body, 200 if result.reused else 201
 
 
 @blp.route("/eligibility-checks/<uuid:check_id>", methods=["GET"])

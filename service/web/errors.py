@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, Un
 from werkzeug.http import HTTP_STATUS_CODES
 
 from service.domain import errors as domain
+from service.domain.eligibility import ERROR_MESSAGES
 from service.domain.ratelimit import RateLimited
 
 log = logging.getLogger("coverwatch.web")
@@ -88,6 +89,14 @@ def _rate_limited(error: RateLimited) -> ResponseReturnValue:
                           headers={"Retry-After": str(error.retry_after_s)})
 
 
+def _resend_too_soon(error: domain.ResendTooSoon) -> ResponseReturnValue:
+    return error_response(
+        409, message=f"{ERROR_MESSAGES['PAYER_RESEND_TOO_SOON']} Try again in "
+                     f"{error.retry_after_s} seconds.",
+        errors={"reason": "PAYER_RESEND_TOO_SOON", "retry_after_s": error.retry_after_s},
+        headers={"Retry-After": str(error.retry_after_s)})
+
+
 def _unexpected(error: Exception) -> ResponseReturnValue:
     if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
         return _http(error)
@@ -103,4 +112,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(domain.InvalidInput, _invalid)
     app.register_error_handler(domain.Conflict, _conflict)
     app.register_error_handler(RateLimited, _rate_limited)
+    app.register_error_handler(domain.ResendTooSoon, _resend_too_soon)
     app.register_error_handler(Exception, _unexpected)

@@ -156,19 +156,50 @@ def test_a_timeout_answers_within_the_limit_and_blocks_a_resend_for_90_seconds(
     assert time.monotonic() - started < 2.0  # route timeout 1 s, plus 1 s
     assert body["status"] == "error" and body["error"]["code"] == "PAYER_TIMEOUT"
     clock.advance(seconds=30)
-    blocked = check(client, key, coverage_id, force=True).json
-    assert blocked["error"]["code"] == "PAYER_RESEND_TOO_SOON"
-    assert "61 seconds" in blocked["error"]["message"]
-    clock.advance(seconds=61)
-    started = time.monotonic()
+    blocked = check(client, key, coverage_id, force=True)
+    # A refusal, not a result: 409 with the wait, and nothing stored.
+    assert blocked.status_code == 409
+    assert blocked.headers["Retry-After"] == "61"
+    assert blocked.json["errors"] == {"reason": "PAYER_RESEND_TOO_SOON", "retry_after_s": 61}
+    assert "61 seconds" in blocked.json["message"]
+    clock.advance(seconds=60)
+    assert check(client, key, coverage_id).headers["Retry-After"] == "1"
+    clock.advance(seconds=1)
     retried = check(client, key, coverage_id).json
     assert retried["error"]["code"] == "PAYER_TIMEOUT"
     with app.extensions["coverwatch"].uow() as uow:
         rows = uow.session.scalars(select(EligibilityCheck)).all()
-    assert sorted(r.error_code for r in rows) == [
-        "PAYER_RESEND_TOO_SOON", "PAYER_TIMEOUT", "PAYER_TIMEOUT"
-    ]
-    assert [r.request_raw is None for r in rows].count(True) == 1
+    assert sorted(r.error_code for r in rows) == ["PAYER_TIMEOUT", "PAYER_TIMEOUT"]
+    assert all(r.request_raw for r in rows)
+
+
+def test_a_refused_resend_leaves_the_timeout_as_the_check_failing_alerts_cause(
+    app, client, key, clock
+):
+    coverage_id = coverage_for(client, key, "ZZT0000504")
+    assert check(client, key, coverage_id).json["error"]["code"] == "PAYER_TIMEOUT"
+    clock.advance(seconds=10)
+    assert check(client, key, coverage_id, force=True).status_code == 409
+    alerts = client.get("/v1/alerts", headers=bearer(key)).json["items"]
+    failing = [a for a in alerts if a["kind"] == "check_failing"]
+    assert [a["data"]["error_code"] for a in failing] == ["PAYER_TIMEOUT"]
+    history = client.get(f"/v1/coverages/{coverage_id}/eligibility-checks",
+                         headers=bearer(key)).json
+    assert history["total"] == 1
+    # A refusal stored as a check before refusals answered 409 does not mask it either.
+    timed_out = _stored(app, history["items"][0]["id"])
+    with app.extensions["coverwatch"].uow() as uow:
+        uow.session.add(EligibilityCheck(
+            id=uuid.uuid4(), practice_id=timed_out.practice_id, coverage_id=timed_out.coverage_id,
+            payer=timed_out.payer, service_types=timed_out.service_types,
+            provider_npi=timed_out.provider_npi, network_status="in", status="error",
+            error_code="PAYER_RESEND_TOO_SOON", reached_payer=False, trace_number="legacy",
+            control_number=0, requested_by="key:legacy", started_at=clock(),
+            checked_at=clock()))
+        uow.commit()
+    alerts = client.get("/v1/alerts", headers=bearer(key)).json["items"]
+    assert [a["data"]["error_code"] for a in alerts if a["kind"] == "check_failing"] == [
+        "PAYER_TIMEOUT"]
 
 
 def test_admins_get_the_raw_270_and_271_and_others_get_403(app, client, key):

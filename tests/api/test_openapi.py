@@ -44,3 +44,15 @@ def test_docs_page_renders_swagger_ui_from_local_assets(client):
     size = len(asset.data)
     asset.close()
     assert asset.status_code == 200 and size > 100_000
+
+
+def test_a_live_check_documents_its_async_answer_and_its_refusal(client):
+    operation = client.get("/openapi.json").json["paths"]["/v1/eligibility-checks"]["post"]
+    responses = operation["responses"]
+    assert {"200", "201", "202", "409", "429"} <= set(responses)
+    assert {"Location", "Preference-Applied"} <= set(responses["202"]["headers"])
+    assert "Retry-After" in responses["409"]["headers"]
+    assert "PAYER_RESEND_TOO_SOON" in responses["409"]["description"]
+    headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+    assert headers == ["Prefer"]
+    assert "blocks" in operation["description"]

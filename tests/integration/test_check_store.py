@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Text, cast, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from service.db.check_port import ItemClaim, ItemRecord, NewCheck
+from service.db.check_port import ItemClaim, ItemRecord, NewCheck, QuestionInFlight
 from service.db.check_store import PostgresCheckStore, SqlCheckStore
 from service.db.engine import make_engine
 from service.db.models import (
@@ -74,7 +74,8 @@ def _new(practice: uuid.UUID, coverage: uuid.UUID, **values: object) -> NewCheck
         "reached_payer": False, "trace_number": uuid.uuid4().hex, "control_number": None,
         "requested_by": "key:test", "started_at": NOW, "carve_out_of_id": None,
         "reverification_run_id": None, "error_code": None, "error_message": None,
-        "checked_at": None}
+        "checked_at": None, "question_key": uuid.uuid4().hex * 2, "subject_key": "s" * 64,
+        "question": {"route": "sandbox", "service_types": ["30", "A6"]}}
     return {**check, **values}  # type: ignore[typeddict-item]
 
 
@@ -233,18 +234,22 @@ def test_a_stale_item_is_taken_over_by_one_worker_only(store, seeded) -> None:
 
 def test_a_recent_answer_is_reused_with_its_read_audited(store, seeded) -> None:
     practice, coverage = seeded
-    answered = _new(practice, coverage)
+    answered = _new(practice, coverage, question_key="q" * 64)
     store.start(answered, audit=_audit(practice, answered["id"]))
     store.finish(answered["id"], {"status": "active", "summary": SUMMARY, "checked_at": NOW,
                                   "request_raw": "ISA*…~"})
     read = _audit(practice, None, action="read")
 
-    found = store.reuse(coverage, payer="sandbox", service_types="30,A6",
+    found = store.reuse(coverage, question_key="q" * 64,
                         since=NOW - timedelta(hours=1), audit=read)
-    too_old = store.reuse(coverage, payer="sandbox", service_types="30,A6",
+    too_old = store.reuse(coverage, question_key="q" * 64,
                           since=NOW + timedelta(seconds=1), audit=read)
+    other_question = store.reuse(coverage, question_key="o" * 64,
+                                 since=NOW - timedelta(hours=1), audit=read)
 
     assert found is not None and found.id == answered["id"] and found.summary == SUMMARY
+    assert found.question == {"route": "sandbox", "service_types": ["30", "A6"]}
+    assert other_question is None
     assert found.request_raw is None  # the raw X12 stays in the database
     assert too_old is None
     previous = store.previous_answer(coverage, payer="sandbox", before=NOW + timedelta(1),
@@ -276,3 +281,47 @@ def test_an_outcome_and_its_item_without_alerts_are_stored_together(store, seede
     with store.engine.connect() as conn:
         assert conn.execute(select(EligibilityCheck.status, EligibilityCheck.summary).where(
             EligibilityCheck.id == check["id"])).one() == ("inactive", SUMMARY)
+
+
+def test_a_pending_check_is_in_flight_for_its_question_until_its_deadline(
+        store, seeded) -> None:
+    practice, coverage = seeded
+    pending = _new(practice, coverage, started_at=NOW - timedelta(seconds=20),
+                   question_key="q" * 64)
+    store.start(pending, audit=_audit(practice, pending["id"]))
+
+    found = store.in_flight(coverage, question_key="q" * 64, since=NOW - timedelta(seconds=45))
+    other = store.in_flight(coverage, question_key="o" * 64, since=NOW - timedelta(seconds=45))
+    past = store.in_flight(coverage, question_key="q" * 64, since=NOW - timedelta(seconds=10))
+    start = store.starting_point(practice, coverage, route=None,
+                                 doubtful_since=NOW - timedelta(seconds=90))
+
+    assert found is not None and found.id == pending["id"] and found.status == "pending"
+    assert other is None and past is None
+    assert start is not None and start.pending_since == NOW - timedelta(seconds=20)
+    store.finish(pending["id"], {"status": "active", "summary": SUMMARY, "checked_at": NOW})
+    polled = store.check(pending["id"])
+    assert polled is not None and polled.status == "active"
+    assert store.in_flight(coverage, question_key="q" * 64,
+                           since=NOW - timedelta(seconds=45)) is None
+
+
+def test_one_pending_check_per_question_and_one_past_its_deadline_can_be_abandoned(
+        store, seeded) -> None:
+    practice, coverage = seeded
+    first = _new(practice, coverage, question_key="q" * 64,
+                 started_at=NOW - timedelta(seconds=60))
+    store.start(first, audit=_audit(practice, first["id"]))
+    twin = _new(practice, coverage, question_key="q" * 64)
+
+    with pytest.raises(QuestionInFlight):
+        store.start(twin, audit=_audit(practice, twin["id"]))
+    assert _count(store, EligibilityCheck) == 2  # the seeded attempt and the first
+    assert store.abandon(coverage, question_key="q" * 64, before=NOW - timedelta(seconds=90),
+                         at=NOW) == 0
+    assert store.abandon(coverage, question_key="q" * 64, before=NOW - timedelta(seconds=45),
+                         at=NOW) == 1
+    assert store.start(twin, audit=_audit(practice, twin["id"])) is not None
+    ended = store.check(first["id"])
+    assert ended is not None and (ended.status, ended.error_code, ended.reached_payer) == (
+        "error", "CHECK_ABANDONED", True)

@@ -165,8 +165,10 @@ def test_a_timed_out_270_is_not_sent_again_within_90_seconds(
     clock.advance(seconds=89)
     blocked = client.post("/v1/eligibility-checks",
                           json={"coverage_id": coverage_id, "force": True},
-                          headers=bearer(key)).json
-    assert blocked["error"]["code"] == "PAYER_RESEND_TOO_SOON"
+                          headers=bearer(key))
+    assert blocked.status_code == 409
+    assert blocked.json["errors"]["reason"] == "PAYER_RESEND_TOO_SOON"
+    assert blocked.headers["Retry-After"] == "2"
     assert len(payer.calls) == 1
     clock.advance(seconds=2)
     release.clear()

@@ -447,3 +447,31 @@ def test_an_item_is_stored_with_its_check_and_the_check_with_its_audit_row(db_ur
     assert check_values["status"] == "active" and check_values["summary"]["active"] is True
     assert audit_rows == [("create", f"reverify:{run_id}", "eligibility_check",
                            check.started_at)]
+
+
+def test_a_resend_the_90_second_rule_refuses_waits_without_an_attempt_or_a_row(
+        db_url, clock, job):
+    # Given a coverage whose last inquiry timed out at the payer 30 s ago
+    app, _ = job(ScriptedPayer({"ZZF0000002": [("active", "30")]}))
+    wiring = app.extensions["coverwatch"]
+    practice = data.practice(db_url)
+    [coverage] = data.coverages(db_url, practice, ["ZZF0000002"], payer="scripted",
+                                visit_on=data.in_days(clock, 3))
+    timed_out = data.answered(practice, coverage, "scripted",
+                              clock() - timedelta(seconds=30), status="error")
+    timed_out.error_code, timed_out.summary = "PAYER_TIMEOUT", None
+    data.add(db_url, timed_out)
+    run_id, _ = runs.create(wiring.uow, wiring.clock, Selection(), mode="queue",
+                            requested_by="test", max_attempts=3)
+    [found] = items(app, run_id).values()
+    # When the nightly job comes to it
+    later = process(_deps(wiring), found.id)
+    # Then nothing is sent or stored, and the item waits out the rule without an attempt
+    assert (later.state, later.outcome) == ("retry", None)
+    assert later.next_attempt_at == clock() + timedelta(seconds=61)
+    assert checks_of(app, run_id, coverage) == []
+    item = items(app, run_id)[coverage]
+    assert (item.state, item.attempts, item.check_id) == ("retry", 0, None)
+    clock.advance(seconds=61)
+    done = process(_deps(wiring), found.id)
+    assert (done.state, done.outcome) == ("done", "active")

@@ -19,7 +19,13 @@ from service.db.models import (
     Visit,
     VisitChange,
 )
-from service.db.verdict_reads import CheckFacts, SavedSettings, VerdictRows, auth_state
+from service.db.verdict_reads import (
+    CheckFacts,
+    Identity,
+    SavedSettings,
+    VerdictRows,
+    auth_state,
+)
 from service.domain.eligibility import ANSWERED
 from service.domain.policy import COUNTED, DELETED
 from tests.support.rows import Rows, Tables
@@ -101,11 +107,20 @@ class FakeVerdictRows:
             return None
         saved = next((s for s in self.tables["settings"].all()
                       if s.practice_id == practice_id), None)
-        checks = [CheckFacts(status=c.status, checked_at=c.checked_at, summary=c.summary)
+        checks = [CheckFacts(status=c.status, checked_at=c.checked_at, summary=c.summary,
+                             subject_key=c.subject_key)
                   for c in _finished_checks(self.tables, coverage)]
+        patient = next(p for p in self.tables["patients"].all() if p.id == coverage.patient_id)
+        identity = Identity(
+            member_id=coverage.member_id, relationship=coverage.relationship,
+            first_name=patient.first_name, last_name=patient.last_name,
+            birth_date=patient.birth_date, subscriber_first_name=coverage.subscriber_first_name,
+            subscriber_last_name=coverage.subscriber_last_name,
+            subscriber_birth_date=coverage.subscriber_birth_date,
+            subscriber_member_id=coverage.subscriber_member_id)
         return VerdictRows(
             payer=coverage.payer, network_status=coverage.network_status,
-            end_date=coverage.end_date,
+            end_date=coverage.end_date, identity=identity,
             settings=None if saved is None else SavedSettings(thresholds=saved.thresholds,
                                                               counting=saved.counting),
             latest=checks[0] if checks else None,

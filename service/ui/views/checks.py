@@ -7,6 +7,7 @@ import uuid
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from service.domain.errors import ResendTooSoon
 from service.domain.ratelimit import RateLimited
 from service.pages import front_desk
 from service.ui import session as ui_session
@@ -19,6 +20,14 @@ def rate_limited(error: RateLimited) -> ResponseReturnValue:
     """A front desk past its practice's live-check rate: nothing was sent; say when to retry."""
     flash(f"Too many eligibility checks from this practice just now; nothing was sent to the "
           f"payer. Try again in {error.retry_after_s} seconds.")
+    return redirect(url_for("ui.home"), code=303)
+
+
+@bp.errorhandler(ResendTooSoon)
+def resend_too_soon(error: ResendTooSoon) -> ResponseReturnValue:
+    """The last inquiry may still reach the payer: nothing was sent; say when to retry."""
+    flash(f"The last eligibility inquiry may still reach the payer; nothing was sent. Try "
+          f"again in {error.retry_after_s} seconds.")
     return redirect(url_for("ui.home"), code=303)
 
 

@@ -8,7 +8,7 @@ older ones are ended on the day of the upgrade (their checks, authorizations and
 Columns and an index are added without rebuilding a table, so SQLite keeps the ledger-version
 triggers of 0008.
 
-Revision ID: 0012_visits
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-07
 """
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_visits"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
