@@ -123,6 +123,34 @@ def test_authorization_dates_are_refused_outside_the_window(client, ledger, star
 
 
 @FUZZ
+@given(day=DATES)
+def test_a_visit_moved_to_any_date_and_a_coverage_ended_on_any_date_never_fail(
+        client, ledger, day):
+    send = _send(client, ledger["key"])
+    booked = send("POST", "/v1/visits", json={
+        "coverage_id": ledger["coverage"], "code": "90837", "date": "2026-11-20",
+        "external_id": "FUZZ-MOVE"})
+    assert booked.status_code in (200, 201), booked.json
+    moved = send("PATCH", f"/v1/visits/{booked.json['id']}", json={"date": day.isoformat()})
+    _judged(moved, "date", day, VISIT_DATE)
+    if VISIT_DATE.problem(day, today=TODAY) is None:
+        assert moved.status_code == 200, moved.json
+    # Any end date the practice gives is taken as it is (it only compares with visit dates);
+    # the coverage is then taken back so the next example starts from an active one.
+    ended = send("PATCH", f"/v1/coverages/{ledger['coverage']}",
+                 json={"status": "ended", "end_date": day.isoformat()})
+    _no_5xx(ended)
+    assert ended.status_code == 200, ended.json
+    checked = send("POST", "/v1/visits/check", json={
+        "coverage_id": ledger["coverage"], "code": "90837", "date": "2026-11-20"})
+    assert checked.status_code == 200, checked.json
+    ended_before = "COVERAGE_ENDED" in {r["code"] for r in checked.json["reasons"]}
+    assert ended_before == (day < date(2026, 11, 20))
+    assert send("PATCH", f"/v1/coverages/{ledger['coverage']}",
+                json={"status": "active"}).status_code == 200
+
+
+@FUZZ
 @given(start=DATES, end=DATES)
 def test_date_ranges_of_lists_and_reports_never_fail(client, ledger, start, end):
     send = _send(client, ledger["key"])
