@@ -54,6 +54,8 @@ class Usage:
     # The start of that period when it begins after the latest answered check: the payer's
     # figures are about an earlier period and say nothing of this one yet.
     new_period_from: date | None = None
+    # The first day of the plan year holding this visit (renewed past the answer's dates).
+    plan_year_start: date | None = None
 
 
 def required_because(visit: VisitSpec, *, summary_requires: Any, rules: PayerRules,

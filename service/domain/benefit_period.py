@@ -39,10 +39,10 @@ def plan_year(on: date, *, begin: date | None, end: date | None) -> Span:
     return calendar_year(on)
 
 
-def limit_period(period: str | None, *, on: date, plan_begin: date | None,
-                 plan_end: date | None) -> Span:
+def limit_period(period: str | None, *, on: date, plan: Span) -> Span:
     """The span a visit limit of `period` (the summary's visit_limit.period, a 271 time
-    period's description) counts over, for a visit on `on`."""
+    period's description) counts over, for a visit on `on`; `plan` is the plan year holding
+    `on` (plan_year), worked out once by the caller."""
     name = (period or "").strip().lower()
     if name in _CALENDAR:
         return calendar_year(on)
@@ -51,4 +51,4 @@ def limit_period(period: str | None, *, on: date, plan_begin: date | None,
     if name in _MONTH:
         days = calendar.monthrange(on.year, on.month)[1]
         return date(on.year, on.month, 1), date(on.year, on.month, days)
-    return plan_year(on, begin=plan_begin, end=plan_end)
+    return plan

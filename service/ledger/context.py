@@ -109,8 +109,7 @@ def usage_from(dates: Sequence[date], ctx: LedgerContext, on: date) -> Usage:
     latter after the latest answered check."""
     year = plan_year(on, begin=ctx.plan_begin, end=ctx.plan_end)
     limit = (ctx.coverage.summary or {}).get("visit_limit") or {}
-    start, end = limit_period(limit.get("period"), on=on, plan_begin=ctx.plan_begin,
-                              plan_end=ctx.plan_end)
+    start, end = limit_period(limit.get("period"), on=on, plan=year)
     first, last = bisect_left(dates, start), bisect_right(dates, end)
     since = 0
     if ctx.answered_on is not None:
@@ -118,7 +117,8 @@ def usage_from(dates: Sequence[date], ctx: LedgerContext, on: date) -> Usage:
     new_from = start if ctx.answered_on is not None and ctx.answered_on < start else None
     return Usage(visits_since_answer=since,
                  visits_this_plan_year=_between(dates, *year),
-                 visits_in_period=max(0, last - first), new_period_from=new_from)
+                 visits_in_period=max(0, last - first), new_period_from=new_from,
+                 plan_year_start=year[0])
 
 
 def _between(dates: Sequence[date], start: date, end: date) -> int:

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from typing import Any
 
 from service.domain.allocation import AuthState, VisitSpec, draw
-from service.domain.benefit_period import plan_year
 from service.domain.dates import series
 from service.domain.errors import NotFound
 from service.domain.estimate import estimate
@@ -29,11 +28,11 @@ def check_visit(
     if found is None:
         raise NotFound("coverage")
     ctx = found.ctx
+    usage = usage_from(found.counted_dates, ctx, visit.date)
     verdict = evaluate(visit, now=clock(), coverage=ctx.coverage, auths=found.auths,
-                       rules=ctx.rules, settings=ctx.settings,
-                       usage=usage_from(found.counted_dates, ctx, visit.date))
-    year_start = plan_year(visit.date, begin=ctx.plan_begin, end=ctx.plan_end)[0]
-    renewed = ctx.answered_on is not None and ctx.answered_on < year_start
+                       rules=ctx.rules, settings=ctx.settings, usage=usage)
+    renewed = (ctx.answered_on is not None and usage.plan_year_start is not None
+               and ctx.answered_on < usage.plan_year_start)
     return {**verdict.to_dict(),
             "estimate": estimate(allowed_amount=found.fees.get(visit.code),
                                  summary=ctx.coverage.summary, network=ctx.coverage.network,

@@ -50,8 +50,8 @@ def test_no_date_arithmetic_raises(day, amount):
     VISIT_DATE.problem(day, today=day)
     add_months(day, amount)
     for period in ("Calendar Year", "Service Year", "Month", "Lifetime", None):
-        start, end = limit_period(period, on=day, plan_begin=date(2026, 7, 1),
-                                  plan_end=date(2027, 6, 30))
+        plan = plan_year(day, begin=date(2026, 7, 1), end=date(2027, 6, 30))
+        start, end = limit_period(period, on=day, plan=plan)
         assert start <= day <= end
 
 
@@ -78,5 +78,6 @@ def test_the_plan_year_renews_by_whole_years_past_the_answers_dates():
     ("Lifetime", EVERYTHING),
 ])
 def test_a_visit_limit_counts_over_the_period_its_time_qualifier_names(period, expected):
-    assert limit_period(period, on=date(2027, 2, 10), plan_begin=date(2026, 7, 1),
-                        plan_end=date(2027, 6, 30)) == expected
+    on = date(2027, 2, 10)
+    plan = plan_year(on, begin=date(2026, 7, 1), end=date(2027, 6, 30))
+    assert limit_period(period, on=on, plan=plan) == expected
