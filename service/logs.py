@@ -149,6 +149,31 @@ def _bounded(line: dict[str, Any]) -> str:
     return text
 
 
+class JsonLinesHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler that filters and formats a record before taking its lock.
+
+    logging's own handler holds its lock while it formats and writes; with a worker's many
+    threads each writing an access line, they queue on that lock (and the writer lets the
+    interpreter go during the write). Here only the write itself is under the lock.
+    """
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        if not self.filter(record):
+            return False
+        try:
+            line = self.format(record) + self.terminator
+        except Exception:  # noqa: BLE001 - logging must never break the request
+            self.handleError(record)
+            return True
+        with self.lock:  # type: ignore[union-attr]
+            try:
+                self.stream.write(line)
+                self.stream.flush()
+            except Exception:  # noqa: BLE001
+                self.handleError(record)
+        return True
+
+
 def configure(level: str = "INFO", stream: IO[str] | None = None) -> logging.Handler:
     """Install the one JSON handler on the root logger (idempotent: a second call reuses it)."""
     root = logging.getLogger()
@@ -156,7 +181,7 @@ def configure(level: str = "INFO", stream: IO[str] | None = None) -> logging.Han
         if handler.get_name() == _HANDLER_NAME:
             logging.getLogger("coverwatch").setLevel(level)
             return handler
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = JsonLinesHandler(stream or sys.stderr)
     handler.set_name(_HANDLER_NAME)
     handler.addFilter(PhiFilter())
     handler.setFormatter(JsonFormatter())

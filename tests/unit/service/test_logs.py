@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import threading
 import time
 
 from flask import Flask, g
@@ -12,7 +13,7 @@ from service import logs
 
 def _pipeline() -> tuple[logging.Logger, io.StringIO]:
     stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
+    handler = logs.JsonLinesHandler(stream)
     handler.addFilter(logs.PhiFilter())
     handler.setFormatter(logs.JsonFormatter())
     logger = logging.getLogger("coverwatch.test-pipeline")
@@ -115,3 +116,38 @@ def test_scrubbing_a_huge_message_with_many_values_costs_only_the_kept_part():
     assert len(text) <= logs.MAX_LINE_CHARS + len(logs.REDACTED) + len(logs.TRUNCATED)
     assert value not in text and text.startswith(f"{logs.REDACTED} {logs.REDACTED}")
     assert elapsed < 1.0
+
+
+def test_a_line_is_formatted_before_the_handler_lock_is_taken():
+    # A worker's threads each write an access line: formatting under the lock would queue
+    # them all behind the slowest formatter. Only the write itself holds the lock.
+    logger, stream = _pipeline()
+    handler = logger.handlers[0]
+    seen: list[bool] = []
+
+    class Probe(logs.JsonFormatter):
+        def format(self, record: logging.LogRecord) -> str:
+            other = threading.Thread(
+                target=lambda: seen.append(handler.lock.acquire(timeout=1) and
+                                           (handler.lock.release() or True)))
+            other.start()
+            other.join()
+            return super().format(record)
+
+    handler.setFormatter(Probe())
+    logger.info("visit checked")
+    assert seen == [True]
+    assert json.loads(stream.getvalue())["message"] == "visit checked"
+
+
+def test_a_line_that_cannot_be_formatted_is_reported_not_raised(capsys):
+    logger, stream = _pipeline()
+
+    class Broken(logs.JsonFormatter):
+        def format(self, record: logging.LogRecord) -> str:
+            raise RuntimeError("formatter broke")
+
+    logger.handlers[0].setFormatter(Broken())
+    logger.info("visit checked")
+    assert stream.getvalue() == ""
+    assert "formatter broke" in capsys.readouterr().err
