@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, send_from_directory
-from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
 from payers.directory import PayerEntry, load_directory
@@ -30,6 +29,7 @@ from service.web import (
     reverification,
     visits,
 )
+from service.web.document import ContractApi
 from service.wiring import EXTENSION, Wiring
 
 API_TITLE = "Coverwatch"
@@ -104,7 +104,7 @@ def create_app(
     )
     app.extensions[EXTENSION] = wiring
 
-    api = Api(app)
+    api = ContractApi(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
                       authorizations.blp, visits.blp, practice.blp, audit.blp,
                       reverification.blp):
