@@ -7,14 +7,14 @@ import hashlib
 import importlib
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
+
+from tests.support.server import serving
 
 PACKAGE = "coverwatch_client"
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
@@ -56,9 +56,5 @@ def generated(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> tuple[Mod
 @pytest.fixture
 def server(app: Flask) -> Iterator[str]:
     """The app on a free port of 127.0.0.1 against the test database."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
