@@ -40,8 +40,10 @@ Authenticate with `Authorization: Bearer <API key>`. Keys carry the scopes `read
 `write` (POST, PATCH) and `admin` (audit log, raw X12). Each key sees only its practice:
 another practice's record answers 404.
 
-Every error has the shape `{code, status, message, errors}`; `errors` maps field names to
-messages for invalid input (422). Lists are paginated with `page` and `page_size` and answer
+Every error has the shape `{code, status, error, message, errors}`: `error` is a stable
+machine-readable code (`not_found`, `validation_failed`, `conflict`, `rate_limited`...);
+`errors` maps field names to messages for invalid input (422). Money and rates are decimal
+strings (`"0.20"` is 20 %). Lists are paginated with `page` and `page_size` and answer
 `{items, page, page_size, total}`. Send `X-Request-ID` to trace a request; it is echoed (or
 generated) in the response.
 """
