@@ -87,6 +87,8 @@ def create_app(
         OPENAPI_SWAGGER_UI_URL="/docs/assets/",
         API_SPEC_OPTIONS={
             "info": {"description": API_DESCRIPTION},
+            # Relative: the document describes the deployment that serves it.
+            "servers": [{"url": "/", "description": "The server that serves this document"}],
             "security": [{"bearerAuth": []}],
             "components": {"securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer"},

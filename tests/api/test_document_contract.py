@@ -104,6 +104,10 @@ def test_every_operation_declares_the_errors_it_can_answer(spec):
         assert "default" not in declared
 
 
+def test_the_document_names_its_server(spec):
+    assert spec["servers"] == [{"url": "/", "description": "The server that serves this document"}]
+
+
 def test_each_operation_names_the_scope_it_needs(spec):
     operation = spec["paths"]["/v1/settings"]["put"]
     assert operation["x-scope"] == "admin" and operation["security"] == [{"bearerAuth": []}]
