@@ -87,9 +87,17 @@ def window_date(window: Window, **kwargs: Any) -> ma.fields.Date:
     return ma.fields.Date(validate=check, metadata=metadata, **kwargs)
 
 
+def one_of(values: Any, **kwargs: Any) -> ma.fields.String:
+    """A string from a closed set: the document lists it as an enum, and loading checks it."""
+    return ma.fields.String(validate=ma.validate.OneOf(list(values)), **kwargs)
+
+
+GENDERS = ("F", "M", "U")
+
+
 def gender_field(**kwargs: Any) -> ma.fields.String:
     return ma.fields.String(
-        validate=ma.validate.OneOf(["F", "M", "U"]),
+        validate=ma.validate.OneOf(GENDERS),
         metadata={"description": "F, M or U (unknown)"},
         **kwargs,
     )

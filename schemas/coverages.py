@@ -8,7 +8,9 @@ from schemas.common import (
     PageOut,
     PersonIn,
     Strict,
+    gender_field,
     member_id_field,
+    one_of,
     x12_text,
 )
 from service.domain.identifiers import GROUP_NUMBER_RE
@@ -27,7 +29,7 @@ class SubscriberOut(ma.Schema):
     first_name = ma.fields.String(required=True)
     last_name = ma.fields.String(required=True)
     birth_date = ma.fields.Date(required=True)
-    gender = ma.fields.String(required=True)
+    gender = gender_field(required=True)
     member_id = ma.fields.String(required=True)
 
 
@@ -84,11 +86,11 @@ class CoverageOut(ma.Schema):
     payer = ma.fields.String(required=True)
     member_id = ma.fields.String(required=True)
     group_number = ma.fields.String(allow_none=True, required=True)
-    relationship = ma.fields.String(required=True)
+    relationship = one_of(RELATIONSHIPS, required=True)
     subscriber = ma.fields.Nested(SubscriberOut, allow_none=True, required=True)
-    priority = ma.fields.String(required=True)
-    network_status = ma.fields.String(required=True)
-    status = ma.fields.String(required=True, metadata={"description": "active or ended"})
+    priority = one_of(PRIORITIES, required=True)
+    network_status = one_of(NETWORK, required=True)
+    status = one_of(STATUSES, required=True, metadata={"description": "active or ended"})
     end_date = ma.fields.Date(allow_none=True, required=True)
     created_at = ma.fields.AwareDateTime(required=True)
     updated_at = ma.fields.AwareDateTime(required=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from schemas.common import PageOut, PageQuery, Strict, strict_bool, window_date
+from schemas.common import PageOut, PageQuery, Strict, one_of, strict_bool, window_date
+from schemas.coverages import NETWORK, RELATIONSHIPS
 from service.domain.dates import SERVICE_DATE
+from service.domain.eligibility import CHECK_STATUSES, ERROR_MESSAGES
 from service.domain.identifiers import npi_is_valid
 
 SERVICE_TYPE = ma.validate.Regexp(r"^[A-Z0-9]{1,2}$", error="Not an X12 service type code.")
@@ -54,23 +56,31 @@ class CheckQuery(Strict):
     )
 
 
+MONEY = "A decimal string, never a number"
+
+
 class AmountsOut(ma.Schema):
-    total = ma.fields.String(allow_none=True, required=True)
-    remaining = ma.fields.String(allow_none=True, required=True)
+    total = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
+        "description": f"For the plan period. {MONEY}"})
+    remaining = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
+        "description": f"Left to meet in the plan period. {MONEY}"})
 
 
 class CostShareOut(ma.Schema):
-    copay = ma.fields.String(allow_none=True, required=True,
-                             metadata={"description": "Per visit, as a decimal string"})
-    coinsurance = ma.fields.String(allow_none=True, required=True,
-                                   metadata={"description": "Patient's share, e.g. '0.2'"})
+    copay = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
+        "description": f"Per visit. {MONEY}"})
+    coinsurance = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
+        "description": f"The patient's share as a rate: \"0.20\" is 20 %. {MONEY}"})
     deductible = ma.fields.Nested(AmountsOut, required=True)
     out_of_pocket = ma.fields.Nested(AmountsOut, required=True)
 
 
 class VisitLimitOut(ma.Schema):
-    total = ma.fields.Raw(allow_none=True, required=True, metadata={"description": "Visits"})
-    remaining = ma.fields.Raw(allow_none=True, required=True)
+    # A count, but a payer may state a fraction: a decimal string like the money figures.
+    total = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
+        "description": "Visits the plan allows in the period, as a decimal string"})
+    remaining = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
+        "description": "Visits left in the period, as a decimal string"})
     period = ma.fields.String(allow_none=True, required=True)
 
 
@@ -114,7 +124,9 @@ class SummaryOut(ma.Schema):
 
 
 class ErrorOut(ma.Schema):
-    code = ma.fields.String(required=True)
+    code = one_of(ERROR_MESSAGES, required=True, metadata={
+        "description": "Why no usable answer came: " + "; ".join(
+            f"{code}: {text}" for code, text in ERROR_MESSAGES.items())})
     message = ma.fields.String(required=True)
 
 
@@ -126,7 +138,7 @@ class X12Out(ma.Schema):
 class QuestionOut(ma.Schema):
     route = ma.fields.String(required=True, metadata={"description": "Directory id asked"})
     payer_id = ma.fields.String(required=True, metadata={"description": "Its X12 payer id"})
-    relationship = ma.fields.String(required=True)
+    relationship = one_of(RELATIONSHIPS, required=True)
     subscriber_named = ma.fields.Boolean(required=True, metadata={
         "description": "Whether the 270 named a subscriber apart from the patient"})
     service_types = ma.fields.List(ma.fields.String(), required=True)
@@ -141,13 +153,13 @@ class CheckOut(ma.Schema):
     route = ma.fields.String(allow_none=True, required=True,
                              metadata={"description": "Directory id of the route that answered"})
     routes_tried = ma.fields.List(ma.fields.String(), required=True)
-    status = ma.fields.String(required=True, metadata={
+    status = one_of(CHECK_STATUSES, required=True, metadata={
         "description": "active, inactive, rejected or error (pending while the payer is asked)"})
     reused = ma.fields.Boolean(required=True)
     service_types = ma.fields.List(ma.fields.String(), required=True)
     service_date = ma.fields.Date(allow_none=True, required=True)
     provider_npi = ma.fields.String(required=True)
-    network_status = ma.fields.String(required=True)
+    network_status = one_of(NETWORK, required=True)
     started_at = ma.fields.AwareDateTime(required=True)
     checked_at = ma.fields.AwareDateTime(allow_none=True, required=True)
     elapsed_ms = ma.fields.Float(allow_none=True, required=True)

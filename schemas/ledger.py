@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 import marshmallow as ma
 
-from schemas.common import Strict, today, window_date
+from schemas.common import Strict, one_of, today, window_date
 from schemas.eligibility import _npi
 from service.domain.dates import AUTHORIZATION_DATE, FORECAST_DATE, VISIT_DATE, add_days
-from service.domain.reasons import REASON_CODES
+from service.domain.policy import VISIT_STATUSES
+from service.domain.reasons import REASON_CODES, Severity
+from service.domain.verdict import Status
 
 # [0-9], not \d: \d also matches other scripts' digits ("٩٠٨٣٧"), which no payer reads.
 CODE_RE = re.compile(r"(?:[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})")
-VISIT_STATUSES = ["scheduled", "completed", "cancelled", "late_cancelled", "no_show"]
+UNITS = ("visit", "unit")
+AUTH_STATUSES = ("approved", "pending", "denied")
+# manual: entered through the API or the front desk; x12-278: read from a payer's 278.
+AUTH_SOURCES = ("manual", "x12-278")
+ESTIMATE_BASES = ("copay", "deductible", "coinsurance", "deductible_then_coinsurance", "unknown")
+MONEY = "A decimal string, never a number"
 
 
 def _code(value: str) -> None:
@@ -36,7 +43,7 @@ class AuthorizationIn(Strict):
             ma.validate.Regexp(r"^[A-Za-z0-9-]+$", error="Letters, digits and -."),
         ],
     )
-    unit = ma.fields.String(load_default="visit", validate=ma.validate.OneOf(["visit", "unit"]))
+    unit = one_of(UNITS, load_default="visit")
     quantity = ma.fields.Integer(
         strict=True, required=True, validate=ma.validate.Range(min=0, max=10_000)
     )
@@ -51,9 +58,7 @@ class AuthorizationIn(Strict):
         metadata={"description": "CPT/HCPCS codes; empty = any mental-health service"},
     )
     provider_npi = ma.fields.String(allow_none=True, validate=_npi)
-    status = ma.fields.String(
-        load_default="approved", validate=ma.validate.OneOf(["approved", "pending", "denied"])
-    )
+    status = one_of(AUTH_STATUSES, load_default="approved")
 
     @ma.validates_schema
     def consistent(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -79,7 +84,7 @@ class AuthorizationPatch(Strict):
     end_date = window_date(AUTHORIZATION_DATE)
     codes = ma.fields.List(code_field())
     provider_npi = ma.fields.String(allow_none=True, validate=_npi)
-    status = ma.fields.String(validate=ma.validate.OneOf(["approved", "pending", "denied"]))
+    status = one_of(AUTH_STATUSES)
 
 
 class From278In(Strict):
@@ -102,7 +107,7 @@ class AuthorizationOut(ma.Schema):
     id = ma.fields.UUID(required=True)
     coverage_id = ma.fields.UUID(required=True)
     number = ma.fields.String(required=True)
-    unit = ma.fields.String(required=True)
+    unit = one_of(UNITS, required=True)
     quantity = ma.fields.Integer(strict=True, required=True)
     minutes_per_unit = ma.fields.Integer(strict=True, allow_none=True, required=True)
     start_date = ma.fields.Date(required=True)
@@ -113,8 +118,8 @@ class AuthorizationOut(ma.Schema):
         metadata={"type": "array", "items": {"type": "string"}},
     )
     provider_npi = ma.fields.String(allow_none=True, required=True)
-    status = ma.fields.String(required=True)
-    source = ma.fields.String(required=True)
+    status = one_of(AUTH_STATUSES, required=True)
+    source = one_of(AUTH_SOURCES, required=True)
     used = ma.fields.Integer(strict=True, required=True)
     reserved = ma.fields.Integer(strict=True, required=True)
     remaining = ma.fields.Integer(strict=True, required=True, metadata={
@@ -145,24 +150,26 @@ class AuthorizationList(ma.Schema):
 
 
 class ReasonOut(ma.Schema):
-    code = ma.fields.String(required=True, metadata={"description": "One of: " + "; ".join(
+    code = one_of(REASON_CODES, required=True, metadata={"description": "One of: " + "; ".join(
         f"{code} ({severity}): {text}" for code, (severity, text) in REASON_CODES.items())})
-    severity = ma.fields.String(required=True)
+    severity = one_of(get_args(Severity), required=True)
     message = ma.fields.String(required=True)
     data = ma.fields.Dict(required=True)
 
 
 class EstimateOut(ma.Schema):
-    amount = ma.fields.String(allow_none=True, required=True)
-    basis = ma.fields.String(required=True)
-    allowed_amount = ma.fields.String(allow_none=True, required=True)
+    amount = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
+        "description": f"What the client would owe for the visit. {MONEY}"})
+    basis = one_of(ESTIMATE_BASES, required=True, metadata={
+        "description": "Which benefit the amount comes from (unknown: a figure is missing)"})
+    allowed_amount = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
+        "description": f"The payer's allowed amount from the fee schedule. {MONEY}"})
     assumptions = ma.fields.List(ma.fields.String(), required=True)
 
 
 class VerdictOut(ma.Schema):
-    status = ma.fields.String(
-        required=True, metadata={"description": "covered, at_risk or not_covered"}
-    )
+    status = one_of(get_args(Status), required=True, metadata={
+        "description": "covered, at_risk or not_covered"})
     reasons = ma.fields.List(ma.fields.Nested(ReasonOut), required=True)
     authorization_id = ma.fields.String(allow_none=True, required=True)
 
@@ -190,9 +197,7 @@ class VisitIn(VisitSpecIn):
     external_id = ma.fields.String(
         validate=[ma.validate.Length(min=1, max=64), ma.validate.Regexp(r"^[A-Za-z0-9._-]+$")]
     )
-    status = ma.fields.String(
-        load_default="scheduled", validate=ma.validate.OneOf(["scheduled", "completed"])
-    )
+    status = one_of(VISIT_STATUSES[:2], load_default="scheduled")
 
 
 class VisitPatch(VisitSpecIn):
@@ -227,7 +232,7 @@ class VisitOut(ma.Schema):
     code = ma.fields.String(required=True)
     minutes = ma.fields.Integer(strict=True, allow_none=True, required=True)
     provider_npi = ma.fields.String(allow_none=True, required=True)
-    status = ma.fields.String(required=True)
+    status = one_of(VISIT_STATUSES, required=True)
     authorization_id = ma.fields.UUID(allow_none=True, required=True)
     units = ma.fields.Integer(strict=True, required=True)
     verdict = ma.fields.Nested(VerdictOut, allow_none=True, required=True)
@@ -292,14 +297,15 @@ class FeeIn(Strict):
         places=2,
         as_string=True,
         validate=_amount,
-        metadata={"minimum": 0, "maximum": 100000},
+        metadata={"description": f"The payer's allowed amount, 0 to 100000. {MONEY}"},
     )
 
 
 class FeeOut(ma.Schema):
     payer = ma.fields.String(required=True)
     code = ma.fields.String(required=True)
-    allowed_amount = ma.fields.Decimal(required=True, places=2, as_string=True)
+    allowed_amount = ma.fields.Decimal(required=True, places=2, as_string=True, metadata={
+        "description": f"The payer's allowed amount. {MONEY}"})
 
 
 class FeeList(ma.Schema):

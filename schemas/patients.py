@@ -40,7 +40,7 @@ class PatientOut(ma.Schema):
     first_name = ma.fields.String(required=True)
     last_name = ma.fields.String(required=True)
     birth_date = ma.fields.Date(required=True)
-    gender = ma.fields.String(required=True)
+    gender = gender_field(required=True)
     external_id = ma.fields.String(allow_none=True, required=True)
     created_at = ma.fields.AwareDateTime(required=True)
     updated_at = ma.fields.AwareDateTime(required=True)

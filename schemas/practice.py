@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from schemas.common import PageOut, PageQuery, Strict, strict_bool
+from schemas.common import PageOut, PageQuery, Strict, one_of, strict_bool
+from service.domain.alerts import KINDS
 
 
 class CountingIn(Strict):
@@ -52,14 +53,14 @@ class SettingsOut(ma.Schema):
 
 
 class AlertQuery(PageQuery):
-    kind = ma.fields.String(validate=ma.validate.Length(min=1, max=40))
+    kind = one_of(KINDS)
     coverage_id = ma.fields.UUID()
     include_resolved = ma.fields.Boolean(load_default=False)
 
 
 class AlertOut(ma.Schema):
     id = ma.fields.UUID(required=True)
-    kind = ma.fields.String(required=True)
+    kind = one_of(KINDS, required=True)
     coverage_id = ma.fields.UUID(allow_none=True, required=True)
     subject_id = ma.fields.String(required=True)
     message = ma.fields.String(required=True)

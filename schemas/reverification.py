@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from schemas.common import PageOut
+from schemas.common import PageOut, one_of
+
+MODES = ("inline", "queue")
+RUN_STATUSES = ("running", "finished", "stopped", "failed")
+# A field's value as the payer stated it: a decimal string, a count, yes/no or a word.
+SCALAR = {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}],
+          "description": "The value of `field`: a decimal string, a count, true/false or a word"}
 
 
 class BenefitChangeOut(ma.Schema):
@@ -16,18 +22,18 @@ class BenefitChangeOut(ma.Schema):
                        "deductible_remaining, out_of_pocket, out_of_pocket_remaining, "
                        "visit_limit, visit_limit_remaining, auth_required or carve_out"})
     label = ma.fields.String(required=True)
-    before = ma.fields.Raw(required=True, allow_none=True)
-    after = ma.fields.Raw(required=True, allow_none=True)
+    before = ma.fields.Raw(required=True, allow_none=True, metadata=SCALAR)
+    after = ma.fields.Raw(required=True, allow_none=True, metadata=SCALAR)
     check_id = ma.fields.UUID(required=True)
     previous_check_id = ma.fields.UUID(required=True)
 
 
 class ReverificationRunOut(ma.Schema):
     run_id = ma.fields.UUID(required=True)
-    status = ma.fields.String(required=True, metadata={
+    status = one_of(RUN_STATUSES, required=True, metadata={
         "description": "running, finished, stopped (resume it) or failed; of this "
                        "practice's part: finished once its own coverages are"})
-    mode = ma.fields.String(required=True, metadata={"description": "inline or queue"})
+    mode = one_of(MODES, required=True, metadata={"description": "inline or queue"})
     options = ma.fields.Dict(required=True)
     created_at = ma.fields.String(required=True)
     finished_at = ma.fields.String(required=True, allow_none=True)
@@ -48,9 +54,9 @@ class ReverificationRunOut(ma.Schema):
 
 class ReverificationRunListItem(ma.Schema):
     id = ma.fields.UUID(required=True)
-    status = ma.fields.String(required=True, metadata={
+    status = one_of(RUN_STATUSES, required=True, metadata={
         "description": "of this practice's part: finished once its own coverages are"})
-    mode = ma.fields.String(required=True)
+    mode = one_of(MODES, required=True)
     selected = ma.fields.Integer(required=True, metadata={
         "description": "this practice's coverages in the run (never another practice's)"})
     created_at = ma.fields.AwareDateTime(required=True)

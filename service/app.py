@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, send_from_directory
-from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
 from payers.directory import PayerEntry, load_directory
@@ -30,6 +29,7 @@ from service.web import (
     reverification,
     visits,
 )
+from service.web.document import ContractApi
 from service.wiring import EXTENSION, Wiring
 
 API_TITLE = "Coverwatch"
@@ -40,8 +40,10 @@ Authenticate with `Authorization: Bearer <API key>`. Keys carry the scopes `read
 `write` (POST, PATCH) and `admin` (audit log, raw X12). Each key sees only its practice:
 another practice's record answers 404.
 
-Every error has the shape `{code, status, message, errors}`; `errors` maps field names to
-messages for invalid input (422). Lists are paginated with `page` and `page_size` and answer
+Every error has the shape `{code, status, error, message, errors}`: `error` is a stable
+machine-readable code (`not_found`, `validation_failed`, `conflict`, `rate_limited`...);
+`errors` maps field names to messages for invalid input (422). Money and rates are decimal
+strings (`"0.20"` is 20 %). Lists are paginated with `page` and `page_size` and answer
 `{items, page, page_size, total}`. Send `X-Request-ID` to trace a request; it is echoed (or
 generated) in the response.
 """
@@ -85,6 +87,8 @@ def create_app(
         OPENAPI_SWAGGER_UI_URL="/docs/assets/",
         API_SPEC_OPTIONS={
             "info": {"description": API_DESCRIPTION},
+            # Relative: the document describes the deployment that serves it.
+            "servers": [{"url": "/", "description": "The server that serves this document"}],
             "security": [{"bearerAuth": []}],
             "components": {"securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer"},
@@ -104,7 +108,7 @@ def create_app(
     )
     app.extensions[EXTENSION] = wiring
 
-    api = Api(app)
+    api = ContractApi(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
                       authorizations.blp, visits.blp, practice.blp, audit.blp,
                       reverification.blp):

@@ -7,6 +7,8 @@ from typing import Any
 # A check is answered when the payer said whether coverage is in force; a verdict reads its
 # benefits from the newest answered check, and a later rejected or failed one does not erase it.
 ANSWERED = ("active", "inactive")
+# Every status a stored check can have: pending while the payer is asked.
+CHECK_STATUSES = ("pending", *ANSWERED, "rejected", "error")
 
 # What the front desk should do for each AAA reject reason (X12 element 901). Codes not
 # listed fall back to DEFAULT_ACTION; the payer's own description is shown beside it.

@@ -17,6 +17,7 @@ blp = ApiBlueprint("audit", __name__, url_prefix="/v1/audit-events",
 
 
 @blp.route("", methods=["GET"])
+@blp.doc(operationId="listAuditEvents")
 @require("admin")
 @blp.arguments(PageQuery, location="query")
 @blp.response(200, AuditPage)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from flask import abort, g, request
+from flask_smorest import Blueprint
 
 from service.practice.access import Caller
 from service.practice.practices import authenticate
@@ -26,7 +27,8 @@ def require(scope: str) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
-        return cast(F, wrapper)
+        # The document reads the scope from here (service/web/document.py declares it).
+        return cast(F, Blueprint.doc(**{"x-scope": scope})(wrapper))
 
     return decorate
 

@@ -6,8 +6,8 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest.error_handler import ErrorSchema
 
+from schemas.errors import ErrorSchema
 from schemas.ledger import (
     AuthorizationIn,
     AuthorizationList,
@@ -27,6 +27,7 @@ blp = ApiBlueprint("authorizations", __name__, url_prefix="/v1",
 
 
 @blp.route("/authorizations", methods=["POST"])
+@blp.doc(operationId="createAuthorization")
 @require("write")
 @blp.arguments(AuthorizationIn)
 @blp.response(201, AuthorizationOut)
@@ -38,6 +39,7 @@ def create(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/authorizations/from-278", methods=["POST"])
+@blp.doc(operationId="importAuthorizationsFrom278")
 @require("write")
 @blp.arguments(From278In)
 @blp.response(201, From278Out, description="The file created at least one authorization")
@@ -64,6 +66,7 @@ def create_from_278(data: dict[str, Any]) -> Any:
 
 @blp.route("/authorizations/<uuid:auth_id>")
 class AuthorizationById(MethodView):
+    @blp.doc(operationId="getAuthorization")
     @require("read")
     @blp.response(200, AuthorizationOut)
     def get(self, auth_id: uuid.UUID) -> Any:
@@ -74,6 +77,7 @@ class AuthorizationById(MethodView):
         auth.history = history  # type: ignore[attr-defined]
         return auth
 
+    @blp.doc(operationId="updateAuthorization")
     @require("write")
     @blp.arguments(AuthorizationPatch)
     @blp.response(200, AuthorizationOut)
@@ -92,6 +96,7 @@ class AuthorizationById(MethodView):
 
 
 @blp.route("/coverages/<uuid:coverage_id>/authorizations", methods=["GET"])
+@blp.doc(operationId="listCoverageAuthorizations")
 @require("read")
 @blp.response(200, AuthorizationList)
 def list_for_coverage(coverage_id: uuid.UUID) -> Any:

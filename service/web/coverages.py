@@ -6,10 +6,10 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest.error_handler import ErrorSchema
 
 from schemas.common import PageQuery
 from schemas.coverages import CoverageIn, CoverageOut, CoveragePage, CoveragePatch
+from schemas.errors import ErrorSchema
 from service.ledger import visits
 from service.practice import coverages
 from service.web.auth import current_caller, require
@@ -27,6 +27,7 @@ CLASH = ("errors.reason COVERAGE_DUPLICATE: the patient has an active coverage w
 
 @blp.route("/patients/<uuid:patient_id>/coverages")
 class PatientCoverages(MethodView):
+    @blp.doc(operationId="createCoverage")
     @require("write")
     @blp.arguments(CoverageIn)
     @blp.response(201, CoverageOut, description="Coverage created")
@@ -39,6 +40,7 @@ class PatientCoverages(MethodView):
             data=data, payer_ids=wiring.payers.ids(),
         )
 
+    @blp.doc(operationId="listPatientCoverages")
     @require("read")
     @blp.arguments(PageQuery, location="query")
     @blp.response(200, CoveragePage)
@@ -55,6 +57,7 @@ class PatientCoverages(MethodView):
 
 @blp.route("/coverages/<uuid:coverage_id>")
 class CoverageById(MethodView):
+    @blp.doc(operationId="getCoverage")
     @require("read")
     @blp.response(200, CoverageOut)
     def get(self, coverage_id: uuid.UUID) -> Any:
@@ -64,6 +67,7 @@ class CoverageById(MethodView):
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), coverage_id=coverage_id
         )
 
+    @blp.doc(operationId="updateCoverage")
     @require("write")
     @blp.arguments(CoveragePatch)
     @blp.response(200, CoverageOut)

@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort, request, url_for
-from flask_smorest.error_handler import ErrorSchema
 
 from schemas.eligibility import (
     CheckIn,
@@ -17,6 +16,7 @@ from schemas.eligibility import (
     HistoryQuery,
     PreferIn,
 )
+from schemas.errors import ErrorSchema
 from service.domain.eligibility import with_actions
 from service.eligibility import CheckRequest, run_check
 from service.eligibility import history as eligibility_history
@@ -65,6 +65,7 @@ def wants_async() -> bool:
 
 
 @blp.route("/eligibility-checks", methods=["POST"])
+@blp.doc(operationId="createEligibilityCheck")
 @require("write")
 @blp.arguments(CheckIn)
 @blp.arguments(PreferIn, location="headers")
@@ -122,6 +123,7 @@ def create_check(data: dict[str, Any], _prefer: dict[str, Any]) -> Any:
 
 
 @blp.route("/eligibility-checks/<uuid:check_id>", methods=["GET"])
+@blp.doc(operationId="getEligibilityCheck")
 @require("read")
 @blp.arguments(CheckQuery, location="query")
 @blp.response(200, CheckOut)
@@ -138,6 +140,7 @@ def get_check(args: dict[str, Any], check_id: uuid.UUID) -> Any:
 
 
 @blp.route("/coverages/<uuid:coverage_id>/eligibility-checks", methods=["GET"])
+@blp.doc(operationId="listCoverageEligibilityChecks")
 @require("read")
 @blp.arguments(HistoryQuery, location="query")
 @blp.response(200, CheckPage)

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, Unauthorized
 from werkzeug.http import HTTP_STATUS_CODES
 
+from schemas.errors import ERROR_BY_STATUS
 from service.domain import errors as domain
 from service.domain.eligibility import ERROR_MESSAGES
 from service.domain.ratelimit import RateLimited
@@ -33,11 +34,14 @@ MESSAGES = {
 
 def error_response(
     code: int, *, message: str | None = None, errors: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None, error: str | None = None,
 ) -> ResponseReturnValue:
+    """The error body; `error` names a specific refusal, else the status's own code."""
     body: dict[str, Any] = {
         "code": code,
         "status": HTTP_STATUS_CODES.get(code, "Error"),
+        "error": error or ERROR_BY_STATUS.get(code, "bad_request" if code < 500 else
+                                                    "internal_error"),
         "message": message or MESSAGES.get(code, "Error."),
     }
     if errors:
@@ -91,8 +95,9 @@ def _rate_limited(error: RateLimited) -> ResponseReturnValue:
 
 def _resend_too_soon(error: domain.ResendTooSoon) -> ResponseReturnValue:
     return error_response(
-        409, message=f"{ERROR_MESSAGES['PAYER_RESEND_TOO_SOON']} Try again in "
-                     f"{error.retry_after_s} seconds.",
+        409, error="payer_resend_too_soon",
+        message=f"{ERROR_MESSAGES['PAYER_RESEND_TOO_SOON']} Try again in "
+                f"{error.retry_after_s} seconds.",
         errors={"reason": "PAYER_RESEND_TOO_SOON", "retry_after_s": error.retry_after_s},
         headers={"Retry-After": str(error.retry_after_s)})
 

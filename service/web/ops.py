@@ -22,7 +22,7 @@ class HealthOut(ma.Schema):
 
 
 @blp.route("/healthz", methods=["GET"])
-@blp.doc(security=[])
+@blp.doc(operationId="getHealth", security=[])
 @blp.response(200, HealthOut)
 def healthz() -> Any:
     """The process is up."""
@@ -30,7 +30,7 @@ def healthz() -> Any:
 
 
 @blp.route("/readyz", methods=["GET"])
-@blp.doc(security=[])
+@blp.doc(operationId="getReadiness", security=[])
 @blp.response(200, HealthOut)
 @blp.alt_response(503, schema=HealthOut, description="The database cannot be reached")
 def readyz() -> Any:
@@ -41,13 +41,14 @@ def readyz() -> Any:
 
 
 @blp.route("/metrics", methods=["GET"])
-@blp.doc(security=[], responses={
+@blp.doc(operationId="getMetrics", security=[], responses={
     "200": {
         "description": "Prometheus text exposition format",
         "content": {"text/plain": {"schema": {"type": "string"}}},
     },
     "401": {"description": "METRICS_TOKEN is set and the request does not carry it "
-                           "(`Authorization: Bearer <token>`)"},
+                           "(`Authorization: Bearer <token>`)",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
 })
 def metrics() -> Response:
     """Request counts and latencies by route and status, for Prometheus."""

@@ -20,6 +20,7 @@ blp = ApiBlueprint("patients", __name__, url_prefix="/v1/patients",
 
 @blp.route("")
 class Patients(MethodView):
+    @blp.doc(operationId="createPatient")
     @require("write")
     @blp.arguments(PatientIn)
     @blp.response(201, PatientOut, description="Patient created")
@@ -33,6 +34,7 @@ class Patients(MethodView):
         )
         return patient, 201 if created else 200
 
+    @blp.doc(operationId="listPatients")
     @require("read")
     @blp.arguments(PatientQuery, location="query")
     @blp.response(200, PatientPage)
@@ -49,6 +51,7 @@ class Patients(MethodView):
 
 @blp.route("/<uuid:patient_id>")
 class PatientById(MethodView):
+    @blp.doc(operationId="getPatient")
     @require("read")
     @blp.response(200, PatientOut)
     def get(self, patient_id: uuid.UUID) -> Any:
@@ -58,6 +61,7 @@ class PatientById(MethodView):
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), patient_id=patient_id
         )
 
+    @blp.doc(operationId="updatePatient")
     @require("write")
     @blp.arguments(PatientPatch)
     @blp.response(200, PatientOut)

@@ -27,6 +27,7 @@ blp = ApiBlueprint("practice", __name__, url_prefix="/v1",
 
 
 @blp.route("/alerts", methods=["GET"])
+@blp.doc(operationId="listAlerts")
 @require("read")
 @blp.arguments(AlertQuery, location="query")
 @blp.response(200, AlertList)
@@ -43,6 +44,7 @@ def list_alerts(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/alerts/<uuid:alert_id>/resolve", methods=["POST"])
+@blp.doc(operationId="resolveAlert")
 @require("write")
 @blp.response(200, AlertOut)
 def resolve_alert(alert_id: uuid.UUID) -> Any:
@@ -53,6 +55,7 @@ def resolve_alert(alert_id: uuid.UUID) -> Any:
 
 
 @blp.route("/fee-schedule", methods=["GET"])
+@blp.doc(operationId="listFees")
 @require("read")
 @blp.response(200, FeeList)
 def list_fees() -> Any:
@@ -61,6 +64,7 @@ def list_fees() -> Any:
 
 
 @blp.route("/fee-schedule", methods=["PUT"])
+@blp.doc(operationId="putFee")
 @require("write")
 @blp.arguments(FeeIn)
 @blp.response(200, FeeOut)
@@ -74,6 +78,7 @@ def put_fee(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/settings", methods=["GET"])
+@blp.doc(operationId="getSettings")
 @require("read")
 @blp.response(200, SettingsOut)
 def get_settings() -> Any:
@@ -82,6 +87,7 @@ def get_settings() -> Any:
 
 
 @blp.route("/settings", methods=["PUT"])
+@blp.doc(operationId="putSettings")
 @require("admin")
 @blp.arguments(SettingsIn)
 @blp.response(200, SettingsOut)
@@ -94,6 +100,7 @@ def put_settings(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/reports/code-mix", methods=["GET"])
+@blp.doc(operationId="getCodeMixReport")
 @require("read")
 @blp.arguments(CodeMixQuery, location="query")
 @blp.response(200, CodeMixOut)

@@ -19,6 +19,7 @@ blp = ApiBlueprint("reverification", __name__, url_prefix="/v1/reverification-ru
 
 
 @blp.route("", methods=["GET"])
+@blp.doc(operationId="listReverificationRuns")
 @require("read")
 @blp.arguments(PageQuery, location="query")
 @blp.response(200, ReverificationRunPage)
@@ -35,6 +36,7 @@ def list_runs(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/<uuid:run_id>", methods=["GET"])
+@blp.doc(operationId="getReverificationRun")
 @require("read")
 @blp.response(200, ReverificationRunOut)
 def get_run(run_id: uuid.UUID) -> Any:

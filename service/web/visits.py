@@ -6,8 +6,8 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest.error_handler import ErrorSchema
 
+from schemas.errors import ErrorSchema
 from schemas.ledger import (
     CheckVerdictOut,
     ForecastIn,
@@ -32,6 +32,7 @@ blp = ApiBlueprint("visits", __name__, url_prefix="/v1",
 
 
 @blp.route("/visits", methods=["POST"])
+@blp.doc(operationId="createVisit")
 @require("write")
 @blp.arguments(VisitIn)
 @blp.response(201, VisitOut, description="Visit recorded, with its verdict")
@@ -54,6 +55,7 @@ def book(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/visits/check", methods=["POST"])
+@blp.doc(operationId="checkVisit")
 @require("read")
 @blp.arguments(VisitSpecIn)
 # Documented, not dumped: the use case returns the documented shape already (plain strings,
@@ -73,6 +75,7 @@ def check(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/visits/forecast", methods=["POST"])
+@blp.doc(operationId="forecastVisits")
 @require("read")
 @blp.arguments(ForecastIn)
 @blp.response(200, ForecastOut)
@@ -89,6 +92,7 @@ def forecast(data: dict[str, Any]) -> Any:
 
 @blp.route("/visits/<uuid:visit_id>")
 class VisitById(MethodView):
+    @blp.doc(operationId="getVisit")
     @require("read")
     @blp.response(200, VisitOut)
     def get(self, visit_id: uuid.UUID) -> Any:
@@ -98,6 +102,7 @@ class VisitById(MethodView):
                                 visit_id=visit_id)
 
 
+    @blp.doc(operationId="updateVisit")
     @require("write")
     @blp.arguments(VisitPatch(partial=True))
     @blp.response(200, VisitOut)
@@ -110,6 +115,7 @@ class VisitById(MethodView):
         return visits.update_visit(uow=wiring.uow, clock=wiring.clock, registry=wiring.payers,
                                    caller=current_caller(), visit_id=visit_id, data=data)
 
+    @blp.doc(operationId="deleteVisit")
     @require("write")
     @blp.response(204, description="Deleted (or already deleted)")
     def delete(self, visit_id: uuid.UUID) -> Any:
@@ -122,6 +128,7 @@ class VisitById(MethodView):
 
 
 @blp.route("/visits/<uuid:visit_id>/history", methods=["GET"])
+@blp.doc(operationId="getVisitHistory")
 @require("read")
 @blp.response(200, VisitHistory)
 def history(visit_id: uuid.UUID) -> Any:
@@ -134,6 +141,7 @@ def history(visit_id: uuid.UUID) -> Any:
 
 
 @blp.route("/visits/<uuid:visit_id>/status", methods=["POST"])
+@blp.doc(operationId="setVisitStatus")
 @require("write")
 @blp.arguments(VisitStatusIn)
 @blp.response(200, VisitOut)
@@ -146,6 +154,7 @@ def set_status(data: dict[str, Any], visit_id: uuid.UUID) -> Any:
 
 
 @blp.route("/coverages/<uuid:coverage_id>/visits", methods=["GET"])
+@blp.doc(operationId="listCoverageVisits")
 @require("read")
 @blp.arguments(VisitRange, location="query")
 @blp.response(200, VisitList)

@@ -42,7 +42,7 @@ def test_a_forecast_across_1_january_counts_january_against_a_fresh_calendar_yea
         app, client):
     # Given 20 visits per calendar year, 8 left in 2026, and a plan year from July to June
     coverage = checked_coverage(app, client, "ZZT0000023")
-    assert coverage["summary"]["visit_limit"] == {"total": 20, "remaining": 8,
+    assert coverage["summary"]["visit_limit"] == {"total": "20", "remaining": "8",
                                                   "period": "Calendar Year"}
     # When a weekly series runs from the day after the check into January
     result = forecast(client, coverage, "2026-11-03", 13)

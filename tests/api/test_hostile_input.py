@@ -58,7 +58,7 @@ def _log_lines_since(start: int) -> list[str]:
 def _error_shape(response: Any, code: int) -> None:
     assert response.status_code == code
     assert response.json["code"] == code
-    assert set(response.json) <= {"code", "status", "message", "errors"}
+    assert set(response.json) <= {"code", "status", "error", "message", "errors"}
     assert response.json["status"] and response.json["message"]
 
 

@@ -53,6 +53,7 @@ def test_a_live_check_documents_its_async_answer_and_its_refusal(client):
     assert {"Location", "Preference-Applied"} <= set(responses["202"]["headers"])
     assert "Retry-After" in responses["409"]["headers"]
     assert "PAYER_RESEND_TOO_SOON" in responses["409"]["description"]
-    headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+    headers = [p["name"] for p in operation["parameters"] if p.get("in") == "header"]
     assert headers == ["Prefer"]
+    assert {"$ref": "#/components/parameters/IdempotencyKey"} in operation["parameters"]
     assert "blocks" in operation["description"]

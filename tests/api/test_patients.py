@@ -125,7 +125,7 @@ def test_invalid_patient_fields_answer_422_naming_the_field(client, key, change,
                            headers=bearer(key))
     assert response.status_code == 422
     body = response.json
-    assert set(body) == {"code", "status", "message", "errors"}
+    assert set(body) == {"code", "status", "error", "message", "errors"}
     assert list(body["errors"]) == [field]
     assert message in " ".join(body["errors"][field])
 

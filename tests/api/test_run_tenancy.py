@@ -60,8 +60,11 @@ def test_a_run_over_both_practices_counts_only_each_practices_own_coverages(
     (a_id, a_key, a_coverages), (_, b_key, b_coverages) = practices["a"], practices["b"]
     run_id = new_run(app)
     clock.advance(minutes=5)
+    # (each change names the two checks it compares, as the nightly job records it)
     finish_items(app, a_id, clock(), changes=[{"field": "copay", "label": "Copay",
-                                               "before": "25.00", "after": "40.00"}])
+                                               "before": "25.00", "after": "40.00",
+                                               "check_id": str(uuid.uuid4()),
+                                               "previous_check_id": str(uuid.uuid4())}])
     clock.advance(hours=2)
     # When each practice lists the runs and reads the report
     mine, theirs = listed(client, a_key), listed(client, b_key)

@@ -33,7 +33,7 @@ def test_an_unexpected_error_is_a_generic_500_and_a_scrubbed_traceback(app):
     )
     assert response.status_code == 500
     assert response.json == {
-        "code": 500, "status": "Internal Server Error",
+        "code": 500, "status": "Internal Server Error", "error": "internal_error",
         "message": "Something went wrong on our side; the request id identifies it in our logs.",
     }
     logcapture.BUFFER.seek(start)

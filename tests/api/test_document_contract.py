@@ -1,0 +1,161 @@
+"""/openapi.json as a contract generated clients can build on: names, types, errors, headers."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from schemas.errors import ERROR_CODES
+from tests.support.builders import bearer, new_key, new_practice
+from tests.support.openapi import Document
+
+METHODS = ("get", "post", "put", "patch", "delete")
+UNTYPED = {"type": "object", "nullable": True}
+
+
+@pytest.fixture
+def spec(client) -> dict[str, Any]:
+    return client.get("/openapi.json").json
+
+
+def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(path, method, op) for path, item in spec["paths"].items()
+            for method, op in item.items() if method in METHODS]
+
+
+def walk(node: Any, where: str = "") -> Any:
+    if isinstance(node, dict):
+        yield where, node
+        for key, value in node.items():
+            yield from walk(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            yield from walk(value, f"{where}/{n}")
+
+
+def test_every_operation_has_its_own_operation_id(spec):
+    ids = [op.get("operationId") for _, _, op in operations(spec)]
+    assert None not in ids
+    assert [name for name, n in Counter(ids).items() if n > 1] == []
+    assert all(name[0].islower() and name.isalnum() for name in ids)
+
+
+def test_no_schema_anywhere_has_an_untyped_branch(spec):
+    untyped = [where for where, node in walk(spec) for key in ("anyOf", "oneOf", "allOf")
+               if UNTYPED in node.get(key, [])]
+    assert untyped == []
+
+
+def test_a_nullable_object_is_all_of_its_schema_and_nullable(spec):
+    summary = spec["components"]["schemas"]["CheckOut"]["properties"]["summary"]
+    assert summary == {"allOf": [{"$ref": "#/components/schemas/SummaryOut"}],
+                       "nullable": True}
+
+
+def test_every_property_has_a_type_or_a_schema(spec):
+    untyped = [f"{name}.{prop}" for name, schema in spec["components"]["schemas"].items()
+               for prop, body in schema.get("properties", {}).items()
+               if not {"type", "$ref", "allOf", "oneOf"} & set(body)]
+    assert untyped == []
+
+
+@pytest.mark.parametrize(("schema", "prop", "values"), [
+    ("CheckOut", "status", {"pending", "active", "inactive", "rejected", "error"}),
+    ("VisitOut", "status", {"scheduled", "completed", "cancelled", "late_cancelled", "no_show"}),
+    ("VerdictOut", "status", {"covered", "at_risk", "not_covered"}),
+    ("ReasonOut", "severity", {"block", "warn", "info"}),
+    ("AuthorizationOut", "unit", {"visit", "unit"}),
+    ("AuthorizationOut", "source", {"manual", "x12-278"}),
+    ("CoverageOut", "network_status", {"in", "out"}),
+    ("ReverificationRunOut", "mode", {"inline", "queue"}),
+    ("Error", "error", set(ERROR_CODES)),
+])
+def test_closed_sets_are_enums(spec, schema, prop, values):
+    assert set(spec["components"]["schemas"][schema]["properties"][prop]["enum"]) == values
+
+
+@pytest.mark.parametrize(("schema", "prop"), [
+    ("CostShareOut", "copay"), ("CostShareOut", "coinsurance"), ("AmountsOut", "remaining"),
+    ("EstimateOut", "amount"), ("EstimateOut", "allowed_amount"), ("FeeIn", "allowed_amount"),
+    ("FeeOut", "allowed_amount"),
+])
+def test_money_and_rates_are_described_decimal_strings(spec, schema, prop):
+    body = spec["components"]["schemas"][schema]["properties"][prop]
+    assert (body["type"], body["format"]) == ("string", "decimal")
+    assert "decimal string" in body["description"]
+
+
+def test_every_operation_declares_the_errors_it_can_answer(spec):
+    for path, method, op in operations(spec):
+        declared = set(op["responses"])
+        expected = {"500", "503"}
+        if op.get("security") != []:
+            expected |= {"401", "403"}
+        if "{" in path:
+            expected.add("404")
+        if "requestBody" in op:
+            expected |= {"400", "413", "415", "422"}
+        if method in ("patch", "delete"):
+            expected.add("412")
+        assert expected <= declared, f"{method} {path}: {sorted(expected - declared)}"
+        assert "default" not in declared
+
+
+def test_the_document_names_its_server(spec):
+    assert spec["servers"] == [{"url": "/", "description": "The server that serves this document"}]
+
+
+def test_each_operation_names_the_scope_it_needs(spec):
+    operation = spec["paths"]["/v1/settings"]["put"]
+    assert operation["x-scope"] == "admin" and operation["security"] == [{"bearerAuth": []}]
+    assert "`admin` scope" in operation["description"]
+    assert spec["paths"]["/v1/visits"]["post"]["x-scope"] == "write"
+
+
+def test_headers_are_declared_by_rule(spec):
+    header = "#/components/headers/{}".format
+    create = spec["paths"]["/v1/visits"]["post"]
+    assert create["responses"]["201"]["headers"]["Location"] == {"$ref": header("Location")}
+    assert create["responses"]["201"]["headers"]["ETag"] == {"$ref": header("ETag")}
+    read = spec["paths"]["/v1/visits/{visit_id}"]["get"]["responses"]["200"]["headers"]
+    assert set(read) == {"X-Request-ID", "ETag"}
+    patch = spec["paths"]["/v1/visits/{visit_id}"]["patch"]
+    assert {"$ref": "#/components/parameters/IfMatch"} in patch["parameters"]
+    limited = spec["components"]["responses"]["RateLimited"]["headers"]
+    assert set(limited) == {"X-Request-ID", "Retry-After"}
+    assert "X-Request-ID" in spec["components"]["responses"]["NotFound"]["headers"]
+
+
+def test_the_examples_fit_their_schemas(spec):
+    doc = Document(spec)
+    examples = {name: schema["example"] for name, schema in spec["components"]["schemas"].items()
+                if "example" in schema}
+    assert {"PatientIn", "PatientOut", "CoverageOut", "CheckOut", "AuthorizationIn", "VisitOut",
+            "CheckVerdictOut", "ForecastOut", "Error"} <= set(examples)
+    for name, example in examples.items():
+        assert doc.schema_errors(name, example) == [], name
+    for response in spec["components"]["responses"].values():
+        assert doc.schema_errors("Error", response["content"]["application/json"]["example"]) == []
+
+
+@pytest.mark.parametrize(("make", "status", "error"), [
+    (lambda c, k: c.post("/v1/patients", data="{", headers={
+        **bearer(k), "Content-Type": "application/json"}), 400, "bad_request"),
+    (lambda c, k: c.get("/v1/patients"), 401, "unauthorized"),
+    (lambda c, k: c.get("/v1/audit-events", headers=bearer(k)), 403, "forbidden"),
+    (lambda c, k: c.get(f"/v1/patients/{uuid.uuid4()}", headers=bearer(k)), 404, "not_found"),
+    (lambda c, k: c.delete("/v1/patients", headers=bearer(k)), 405, "method_not_allowed"),
+    (lambda c, k: c.post("/v1/patients", data="x" * 5_000_000, headers={
+        **bearer(k), "Content-Type": "application/json"}), 413, "payload_too_large"),
+    (lambda c, k: c.post("/v1/patients", data="a=b", headers={
+        **bearer(k), "Content-Type": "text/plain"}), 415, "unsupported_media_type"),
+    (lambda c, k: c.post("/v1/patients", json={}, headers=bearer(k)), 422, "validation_failed"),
+])
+def test_every_error_carries_its_stable_code(app, client, make, status, error):
+    practice_id, _ = new_practice(app)
+    response = make(client, new_key(app, practice_id, {"read", "write"}))
+    assert (response.status_code, response.json["error"]) == (status, error)
+    assert response.json["code"] == status
