@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from schemas.common import PageOut, PageQuery, Strict, strict_bool, window_date
+from schemas.common import CursorPageOut, PageOut, PageQuery, Strict, strict_bool, window_date
+from schemas.lists import SyncQuery
 from service.domain.dates import SERVICE_DATE
 from service.domain.identifiers import npi_is_valid
 
+# pending while the payer is asked, then one of the outcomes.
+CHECK_STATUSES = ("pending", "active", "inactive", "rejected", "error")
 SERVICE_TYPE = ma.validate.Regexp(r"^[A-Z0-9]{1,2}$", error="Not an X12 service type code.")
 
 
@@ -170,3 +173,17 @@ class CheckPage(PageOut):
 
 class HistoryQuery(PageQuery):
     pass
+
+
+class CheckListQuery(SyncQuery):
+    ORDER = "newest"
+    KINDS = {"newest": "tu", "updated": "tu"}
+
+    coverage_id = ma.fields.UUID()
+    status = ma.fields.String(validate=ma.validate.OneOf(CHECK_STATUSES))
+    since = ma.fields.AwareDateTime(metadata={
+        "description": "Checks started at or after this instant (ISO 8601 with an offset)"})
+
+
+class CheckList(CursorPageOut):
+    items = ma.fields.List(ma.fields.Nested(CheckOut), required=True)

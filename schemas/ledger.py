@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 import marshmallow as ma
 
-from schemas.common import Strict, today, window_date
+from schemas.common import CursorPageOut, Strict, today, window_date
 from schemas.eligibility import _npi
+from schemas.lists import SyncQuery
 from service.domain.dates import AUTHORIZATION_DATE, FORECAST_DATE, VISIT_DATE, add_days
+from service.domain.policy import DELETED
 from service.domain.reasons import REASON_CODES
+from service.domain.verdict import Status
 
 # [0-9], not \d: \d also matches other scripts' digits ("٩٠٨٣٧"), which no payer reads.
 CODE_RE = re.compile(r"(?:[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})")
 VISIT_STATUSES = ["scheduled", "completed", "cancelled", "late_cancelled", "no_show"]
+VERDICTS = get_args(Status)
+AUTHORIZATION_STATUSES = ("approved", "pending", "denied")
 
 
 def _code(value: str) -> None:
@@ -304,3 +309,35 @@ class FeeOut(ma.Schema):
 
 class FeeList(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(FeeOut), required=True)
+
+
+class VisitListQuery(SyncQuery):
+    ORDER = "date"
+    KINDS = {"date": "du", "updated": "tu"}
+
+    from_ = ma.fields.Date(data_key="from", metadata={"description": "Visits on or after"})
+    to = ma.fields.Date(metadata={"description": "Visits on or before"})
+    status = ma.fields.String(validate=ma.validate.OneOf([*VISIT_STATUSES, DELETED]), metadata={
+        "description": "deleted (booked in error) is listed only with updated_since"})
+    verdict = ma.fields.String(validate=ma.validate.OneOf(VERDICTS))
+    coverage_id = ma.fields.UUID()
+    patient_id = ma.fields.UUID()
+    external_id = ma.fields.String(validate=[ma.validate.Length(min=1, max=64),
+                                             ma.validate.Regexp(r"^[A-Za-z0-9._-]+$")])
+
+
+class VisitPage(CursorPageOut):
+    items = ma.fields.List(ma.fields.Nested(VisitOut), required=True)
+
+
+class AuthorizationListQuery(SyncQuery):
+    ORDER = "ending"
+    KINDS = {"ending": "du", "updated": "tu"}
+
+    status = ma.fields.String(validate=ma.validate.OneOf(AUTHORIZATION_STATUSES))
+    ending_before = ma.fields.Date(metadata={"description": "end_date before this date"})
+    coverage_id = ma.fields.UUID()
+
+
+class AuthorizationPage(CursorPageOut):
+    items = ma.fields.List(ma.fields.Nested(AuthorizationOut), required=True)
