@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from schemas.common import PageOut, PageQuery, Strict, strict_bool
+from schemas.common import PageOut, Strict, strict_bool
+from schemas.lists import PagedCursorQuery
+from service.domain.alerts import KINDS as KINDS_OF_ALERTS
 
 
 class CountingIn(Strict):
@@ -51,8 +53,11 @@ class SettingsOut(ma.Schema):
     thresholds = ma.fields.Nested(ThresholdsOut, required=True)
 
 
-class AlertQuery(PageQuery):
-    kind = ma.fields.String(validate=ma.validate.Length(min=1, max=40))
+class AlertQuery(PagedCursorQuery):
+    ORDER = "kind"
+    KINDS = {"kind": "sfs", "updated": "ts"}
+
+    kind = ma.fields.String(validate=ma.validate.OneOf(KINDS_OF_ALERTS))
     coverage_id = ma.fields.UUID()
     include_resolved = ma.fields.Boolean(load_default=False)
 
@@ -61,6 +66,8 @@ class AlertOut(ma.Schema):
     id = ma.fields.UUID(required=True)
     kind = ma.fields.String(required=True)
     coverage_id = ma.fields.UUID(allow_none=True, required=True)
+    patient_id = ma.fields.UUID(allow_none=True, required=True, metadata={
+        "description": "The coverage's patient (null for an alert about no coverage)"})
     subject_id = ma.fields.String(required=True)
     message = ma.fields.String(required=True)
     data = ma.fields.Dict(required=True)

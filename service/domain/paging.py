@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 Keys = tuple[Any, ...]
 Row = TypeVar("Row")
 # How each kind of key is written in a cursor, and read back to the same Python type.
-_WRITE = {uuid.UUID: "u", datetime: "t", date: "d", str: "s", int: "i"}
+_WRITE = {uuid.UUID: "u", datetime: "t", date: "d", str: "s", int: "i", float: "f"}
 _READ = {"u": uuid.UUID, "t": datetime.fromisoformat, "d": date.fromisoformat, "s": str,
-         "i": int}
+         "i": int, "f": float}
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def encode(order: str, scope: str, keys: Keys) -> str:
 
 def decode(cursor: str, *, order: str, scope: str, kinds: str) -> Keys:
     """The keys in `cursor`; ValueError unless it was made for this order, these filters and
-    keys of these kinds (one letter each: u uuid, t time, d date, s text, i integer)."""
+    keys of these kinds (one letter each: u uuid, t time, d date, s text, i integer,
+    f float)."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         found = json.loads(text)

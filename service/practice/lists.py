@@ -1,5 +1,5 @@
-"""Practice-wide lists (visits, authorizations, coverages, checks): a page by cursor, and
-its reads audited as every read of patient records is."""
+"""Practice-wide lists by cursor (visits, authorizations, coverages, checks, patients, the
+audit log), reads of patient records audited as every such read is."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from service.db.keyset import Keys
+from service.db.models import AuditEvent, Patient
 from service.db.uow import UnitOfWork
 from service.domain.paging import Slice
 from service.practice import audit
@@ -29,3 +30,23 @@ def read_page(
         audit.record_reads(uow, caller=caller, clock=clock, resource_type=RESOURCES[name],
                            records=rows)
         return rows, last
+
+
+def patient_page(
+    *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, part: Slice,
+    external_id: str | None, q: str | None, updated_since: datetime | None,
+) -> tuple[Sequence[Patient], Keys | None]:
+    """A page of the practice's patients by cursor (GET /v1/patients with limit or cursor)."""
+    with uow:
+        rows, last = uow.patients.by_cursor(caller.practice_id, part, external_id=external_id,
+                                            q=q, updated_since=updated_since)
+        audit.record_reads(uow, caller=caller, clock=clock, resource_type="patient",
+                           records=rows)
+        return rows, last
+
+
+def audit_page(*, uow: UnitOfWork, caller: Caller, part: Slice,
+               updated_since: datetime | None) -> tuple[Sequence[AuditEvent], Keys | None]:
+    """A page of the practice's audit log by cursor."""
+    with uow:
+        return uow.audit.by_cursor(caller.practice_id, part, updated_since=updated_since)

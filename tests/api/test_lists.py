@@ -240,3 +240,43 @@ def test_lists_refuse_unknown_values_with_422(client, practice):
                        ("/v1/payers", {"updated_since": "2026-11-01T00:00:00Z"})):
         response = client.get(path, query_string=args, headers=bearer(practice["key"]))
         assert response.status_code == 422, (path, args)
+
+
+def test_patients_alerts_and_the_audit_log_page_by_cursor_too(client, clock, practice):
+    key = practice["key"]
+    clock.advance(seconds=1)
+    second = create_patient(client, key, PEOPLE[1])
+    patients = walk(client, key, "/v1/patients", limit=1)
+    assert [p["id"] for p in patients] == [practice["patient"]["id"], second["id"]]
+    mark = clock().isoformat()
+    assert [p["id"] for p in walk(client, key, "/v1/patients", updated_since=mark)] == \
+        [second["id"]]
+    events = walk(client, key, "/v1/audit-events", limit=2)
+    assert len(events) == len({e["id"] for e in events}) >= 4
+    assert [e["at"] for e in events] == sorted((e["at"] for e in events), reverse=True)
+    assert client.get("/v1/audit-events", query_string={"page": 1, "limit": 5},
+                      headers=bearer(key)).status_code == 422
+    paged = client.get("/v1/patients", headers=bearer(key)).json
+    assert paged["total"] == 2 and paged["next_cursor"] is None
+
+
+def test_alerts_carry_their_patient_and_refuse_an_unknown_kind(client, clock, practice):
+    key, cid = practice["key"], practice["coverage"]["id"]
+    client.post("/v1/authorizations", headers=bearer(key), json={
+        "coverage_id": cid, "number": "A-1", "quantity": 1, "start_date": "2026-11-01",
+        "end_date": "2026-12-31"})
+    book(client, key, cid, date(2026, 11, 20))
+    book(client, key, cid, date(2026, 11, 27))
+    listed = walk(client, key, "/v1/alerts", limit=1)
+    assert listed and all(a["patient_id"] == practice["patient"]["id"] for a in listed)
+    assert listed == client.get("/v1/alerts", headers=bearer(key)).json["items"]
+    assert client.get("/v1/alerts", query_string={"kind": "made_up"},
+                      headers=bearer(key)).status_code == 422
+    clock.advance(minutes=1)
+    mark = clock().isoformat()
+    assert walk(client, key, "/v1/alerts", updated_since=mark) == []
+    clock.advance(minutes=1)
+    resolved = client.post(f"/v1/alerts/{listed[0]['id']}/resolve", headers=bearer(key)).json
+    assert resolved["patient_id"] == practice["patient"]["id"]
+    assert [a["id"] for a in walk(client, key, "/v1/alerts", updated_since=mark)] == \
+        [listed[0]["id"]]
