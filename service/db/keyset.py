@@ -18,7 +18,7 @@ class Order:
     gives its keys back. Seeking by the keys instead of skipping rows keeps each row on one
     page while rows are added before or after the page a client is reading."""
 
-    columns: tuple[ColumnElement[Any], ...]
+    columns: tuple[ColumnElement[Any] | Any, ...]
     keys: Callable[[Any], Keys]
     descending: bool = False
 

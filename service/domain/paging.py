@@ -16,8 +16,9 @@ Keys = tuple[Any, ...]
 Row = TypeVar("Row")
 # How each kind of key is written in a cursor, and read back to the same Python type.
 _WRITE = {uuid.UUID: "u", datetime: "t", date: "d", str: "s", int: "i", float: "f"}
-_READ = {"u": uuid.UUID, "t": datetime.fromisoformat, "d": date.fromisoformat, "s": str,
-         "i": int, "f": float}
+_READ: dict[str, Callable[[Any], Any]] = {
+    "u": uuid.UUID, "t": datetime.fromisoformat, "d": date.fromisoformat, "s": str, "i": int,
+    "f": float}
 
 
 @dataclass(frozen=True)
