@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from schemas.common import PageOut
+from schemas.lists import PagedCursorQuery
 
 
 class AuditEventOut(ma.Schema):
@@ -19,6 +20,11 @@ class AuditEventOut(ma.Schema):
     resource_id = ma.fields.String(required=True)
     request_id = ma.fields.String(allow_none=True, required=True)
     at = ma.fields.AwareDateTime(required=True)
+
+
+class AuditQuery(PagedCursorQuery):
+    ORDER = "newest"
+    KINDS = {"newest": "tu", "updated": "tu"}
 
 
 class AuditPage(PageOut):

@@ -117,10 +117,18 @@ class PageQuery(Strict):
     page_size = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
 
 
-class PageOut(ma.Schema):
-    page = ma.fields.Integer(required=True)
-    page_size = ma.fields.Integer(required=True)
-    total = ma.fields.Integer(required=True)
+class CursorPageOut(ma.Schema):
+    next_cursor = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "Pass as `cursor` (with the same filters) for the next page; null on "
+                       "the last page, and in page mode"})
+
+
+class PageOut(CursorPageOut):
+    """A list paged by number (page, page_size and total) or by cursor (next_cursor only)."""
+
+    page = ma.fields.Integer(metadata={"description": "Page mode only"})
+    page_size = ma.fields.Integer(metadata={"description": "Page mode only"})
+    total = ma.fields.Integer(metadata={"description": "Page mode only"})
 
 
 class StrictBoolean(ma.fields.Boolean):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from schemas.common import (
+    CursorPageOut,
     PageOut,
     PersonIn,
     Strict,
@@ -13,6 +14,7 @@ from schemas.common import (
     one_of,
     x12_text,
 )
+from schemas.lists import SyncQuery
 from service.domain.identifiers import GROUP_NUMBER_RE
 
 RELATIONSHIPS = ["self", "spouse", "child", "other"]
@@ -97,4 +99,24 @@ class CoverageOut(ma.Schema):
 
 
 class CoveragePage(PageOut):
+    items = ma.fields.List(ma.fields.Nested(CoverageOut), required=True)
+
+
+class CoverageListQuery(SyncQuery):
+    ORDER = "created"
+    KINDS = {"created": "tu", "updated": "tu"}
+
+    payer = ma.fields.String(validate=ma.validate.Length(min=1, max=64), metadata={
+        "description": "Payer directory id"})
+    patient_id = ma.fields.UUID()
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+
+
+class CoverageSearchIn(CoverageListQuery):
+    """The same filters in a body, with member_id: a member id is never put in a URL."""
+
+    member_id = member_id_field()
+
+
+class CoverageList(CursorPageOut):
     items = ma.fields.List(ma.fields.Nested(CoverageOut), required=True)

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from schemas.common import PageOut, PageQuery, Strict, one_of, strict_bool, window_date
+from schemas.common import (
+    CursorPageOut,
+    PageOut,
+    PageQuery,
+    Strict,
+    one_of,
+    strict_bool,
+    window_date,
+)
 from schemas.coverages import NETWORK, RELATIONSHIPS
+from schemas.lists import SyncQuery
 from service.domain.dates import SERVICE_DATE
 from service.domain.eligibility import CHECK_STATUSES, ERROR_MESSAGES
 from service.domain.identifiers import npi_is_valid
@@ -182,3 +191,17 @@ class CheckPage(PageOut):
 
 class HistoryQuery(PageQuery):
     pass
+
+
+class CheckListQuery(SyncQuery):
+    ORDER = "newest"
+    KINDS = {"newest": "tu", "updated": "tu"}
+
+    coverage_id = ma.fields.UUID()
+    status = ma.fields.String(validate=ma.validate.OneOf(CHECK_STATUSES))
+    since = ma.fields.AwareDateTime(metadata={
+        "description": "Checks started at or after this instant (ISO 8601 with an offset)"})
+
+
+class CheckList(CursorPageOut):
+    items = ma.fields.List(ma.fields.Nested(CheckOut), required=True)

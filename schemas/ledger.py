@@ -8,10 +8,11 @@ from typing import Any, get_args
 
 import marshmallow as ma
 
-from schemas.common import Strict, one_of, today, window_date
+from schemas.common import CursorPageOut, Strict, one_of, today, window_date
 from schemas.eligibility import _npi
+from schemas.lists import SyncQuery
 from service.domain.dates import AUTHORIZATION_DATE, FORECAST_DATE, VISIT_DATE, add_days
-from service.domain.policy import VISIT_STATUSES
+from service.domain.policy import DELETED, VISIT_STATUSES
 from service.domain.reasons import REASON_CODES, Severity
 from service.domain.verdict import Status
 
@@ -23,6 +24,7 @@ AUTH_STATUSES = ("approved", "pending", "denied")
 AUTH_SOURCES = ("manual", "x12-278")
 ESTIMATE_BASES = ("copay", "deductible", "coinsurance", "deductible_then_coinsurance", "unknown")
 MONEY = "A decimal string, never a number"
+VERDICTS = get_args(Status)
 
 
 def _code(value: str) -> None:
@@ -232,7 +234,8 @@ class VisitOut(ma.Schema):
     code = ma.fields.String(required=True)
     minutes = ma.fields.Integer(strict=True, allow_none=True, required=True)
     provider_npi = ma.fields.String(allow_none=True, required=True)
-    status = one_of(VISIT_STATUSES, required=True)
+    status = one_of([*VISIT_STATUSES, DELETED], required=True, metadata={
+        "description": "deleted only in an updated_since list: a booking removed in error"})
     authorization_id = ma.fields.UUID(allow_none=True, required=True)
     units = ma.fields.Integer(strict=True, required=True)
     verdict = ma.fields.Nested(VerdictOut, allow_none=True, required=True)
@@ -310,3 +313,35 @@ class FeeOut(ma.Schema):
 
 class FeeList(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(FeeOut), required=True)
+
+
+class VisitListQuery(SyncQuery):
+    ORDER = "date"
+    KINDS = {"date": "du", "updated": "tu"}
+
+    from_ = ma.fields.Date(data_key="from", metadata={"description": "Visits on or after"})
+    to = ma.fields.Date(metadata={"description": "Visits on or before"})
+    status = ma.fields.String(validate=ma.validate.OneOf([*VISIT_STATUSES, DELETED]), metadata={
+        "description": "deleted (booked in error) is listed only with updated_since"})
+    verdict = ma.fields.String(validate=ma.validate.OneOf(VERDICTS))
+    coverage_id = ma.fields.UUID()
+    patient_id = ma.fields.UUID()
+    external_id = ma.fields.String(validate=[ma.validate.Length(min=1, max=64),
+                                             ma.validate.Regexp(r"^[A-Za-z0-9._-]+$")])
+
+
+class VisitPage(CursorPageOut):
+    items = ma.fields.List(ma.fields.Nested(VisitOut), required=True)
+
+
+class AuthorizationListQuery(SyncQuery):
+    ORDER = "ending"
+    KINDS = {"ending": "du", "updated": "tu"}
+
+    status = ma.fields.String(validate=ma.validate.OneOf(AUTH_STATUSES))
+    ending_before = ma.fields.Date(metadata={"description": "end_date before this date"})
+    coverage_id = ma.fields.UUID()
+
+
+class AuthorizationPage(CursorPageOut):
+    items = ma.fields.List(ma.fields.Nested(AuthorizationOut), required=True)

@@ -8,13 +8,13 @@ import marshmallow as ma
 
 from schemas.common import (
     PageOut,
-    PageQuery,
     PersonIn,
     Strict,
     birth_date_field,
     gender_field,
     x12_text,
 )
+from schemas.lists import PagedCursorQuery
 from service.domain.identifiers import MEMBER_ID_RE
 
 
@@ -46,7 +46,10 @@ class PatientOut(ma.Schema):
     updated_at = ma.fields.AwareDateTime(required=True)
 
 
-class PatientQuery(PageQuery):
+class PatientQuery(PagedCursorQuery):
+    ORDER = "created"
+    KINDS = {"created": "tu", "updated": "tu"}
+
     external_id = ma.fields.String(validate=ma.validate.Length(min=1, max=64))
     q = ma.fields.String(
         validate=ma.validate.Length(min=1, max=100),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from schemas.common import PageOut, PageQuery, Strict, one_of, strict_bool
-from service.domain.alerts import KINDS
+from schemas.common import PageOut, Strict, one_of, strict_bool
+from schemas.lists import PagedCursorQuery
+from service.domain.alerts import KINDS as KINDS_OF_ALERTS
 
 
 class CountingIn(Strict):
@@ -52,16 +53,21 @@ class SettingsOut(ma.Schema):
     thresholds = ma.fields.Nested(ThresholdsOut, required=True)
 
 
-class AlertQuery(PageQuery):
-    kind = one_of(KINDS)
+class AlertQuery(PagedCursorQuery):
+    ORDER = "kind"
+    KINDS = {"kind": "sfs", "updated": "ts"}
+
+    kind = one_of(KINDS_OF_ALERTS)
     coverage_id = ma.fields.UUID()
     include_resolved = ma.fields.Boolean(load_default=False)
 
 
 class AlertOut(ma.Schema):
     id = ma.fields.UUID(required=True)
-    kind = one_of(KINDS, required=True)
+    kind = one_of(KINDS_OF_ALERTS, required=True)
     coverage_id = ma.fields.UUID(allow_none=True, required=True)
+    patient_id = ma.fields.UUID(allow_none=True, required=True, metadata={
+        "description": "The coverage's patient (null for an alert about no coverage)"})
     subject_id = ma.fields.String(required=True)
     message = ma.fields.String(required=True)
     data = ma.fields.Dict(required=True)

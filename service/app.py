@@ -23,6 +23,7 @@ from service.web import (
     eligibility,
     errors,
     hooks,
+    lists,
     ops,
     patients,
     practice,
@@ -111,7 +112,7 @@ def create_app(
     api = ContractApi(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
                       authorizations.blp, visits.blp, practice.blp, audit.blp,
-                      reverification.blp):
+                      reverification.blp, lists.blp):
         api.register_blueprint(blueprint)
     errors.register(app)
     ui.register(app)

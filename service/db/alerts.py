@@ -119,3 +119,8 @@ class AlertRepository:
 
     def add(self, alert: Alert) -> None:
         self.session.add(alert)
+
+    def patients_of(self, coverage_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+        """The patient of each coverage."""
+        return {cid: pid for cid, pid in self.session.execute(select(
+            Coverage.id, Coverage.patient_id).where(Coverage.id.in_(set(coverage_ids))))}

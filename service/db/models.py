@@ -80,6 +80,9 @@ class Patient(Base):
     __table_args__ = (
         UniqueConstraint("practice_id", "external_id", name="uq_patients_practice_external"),
         Index("ix_patients_practice_last_name", "practice_id", "last_name"),
+        # The orders of the lists read by cursor (migration 0014l).
+        Index("ix_patients_practice_created", "practice_id", "created_at", "id"),
+        Index("ix_patients_practice_updated", "practice_id", "updated_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -104,6 +107,8 @@ class Coverage(Base):
               sqlite_where=_ACTIVE, postgresql_where=_ACTIVE),
         Index("uq_coverages_active_priority", "patient_id", "priority", unique=True,
               sqlite_where=_ACTIVE, postgresql_where=_ACTIVE),
+        Index("ix_coverages_practice_created", "practice_id", "created_at", "id"),
+        Index("ix_coverages_practice_updated", "practice_id", "updated_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -150,7 +155,7 @@ class AuditEvent(Base):
     """Who touched which patient record, how and when; never the record's content."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_practice_at", "practice_id", "at"),)
+    __table_args__ = (Index("ix_audit_log_practice_at", "practice_id", "at", "public_id"),)
 
     # The sequence orders rows and never leaves the database: shared by every practice, it
     # would tell one practice how much the others did between two of its own entries.
@@ -188,6 +193,7 @@ class EligibilityCheck(Base):
     __table_args__ = (
         Index("ix_eligibility_checks_coverage_started", "coverage_id", "started_at"),
         Index("ix_eligibility_checks_run_coverage", "reverification_run_id", "coverage_id"),
+        Index("ix_eligibility_checks_practice_started", "practice_id", "started_at", "id"),
         # One inquiry in flight per question: of two requests starting it at once, one
         # stores its pending row and the other joins it (service/eligibility/__init__.py).
         Index(PENDING_QUESTION, "coverage_id", "question_key", unique=True,
@@ -240,6 +246,8 @@ class Authorization(Base):
     __tablename__ = "authorizations"
     __table_args__ = (
         UniqueConstraint("coverage_id", "number", name="uq_authorizations_coverage_number"),
+        Index("ix_authorizations_practice_end", "practice_id", "end_date", "id"),
+        Index("ix_authorizations_practice_updated", "practice_id", "updated_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -297,6 +305,8 @@ class Visit(Base):
     __table_args__ = (
         UniqueConstraint("practice_id", "external_id", name="uq_visits_practice_external"),
         Index("ix_visits_coverage_date", "coverage_id", "date"),
+        Index("ix_visits_practice_date", "practice_id", "date", "id"),
+        Index("ix_visits_practice_updated", "practice_id", "updated_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

@@ -119,6 +119,9 @@ class Alerts(Protocol):
 
     def add(self, alert: Alert) -> None: ...
 
+    def patients_of(self, coverage_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+        ...
+
 
 class Transaction(Audited, Protocol):
     """`with uow: ...; uow.commit()`; leaving the block without commit() rolls back."""

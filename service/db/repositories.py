@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
@@ -25,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from service.db.keyset import by, keyset_page
 from service.db.models import (
     ApiKey,
     AuditEvent,
@@ -34,6 +36,7 @@ from service.db.models import (
     Patient,
     Practice,
 )
+from service.domain.paging import Keys, Slice
 
 AUDIT = cast(Table, AuditEvent.__table__)
 AUDITED = ("public_id", "practice_id", "actor", "action", "resource_type", "resource_id",
@@ -43,6 +46,10 @@ INSERT_AUDIT = insert(AUDIT).values({name: bindparam(name) for name in AUDITED})
 COUNTERS = cast(Table, ControlCounter.__table__)
 
 Record = TypeVar("Record", bound=Base)
+PATIENT_ORDERS = {"created": by(Patient.created_at, Patient.id),
+                  "updated": by(Patient.updated_at, Patient.id)}
+AUDIT_ORDERS = {"newest": by(AuditEvent.at, AuditEvent.public_id, descending=True),
+                "updated": by(AuditEvent.at, AuditEvent.public_id)}
 
 
 def in_practice(session: Session, model: type[Record], practice_id: uuid.UUID,
@@ -112,6 +119,23 @@ class PatientRepository:
         offset: int,
         limit: int,
     ) -> tuple[Sequence[Patient], int]:
+        return page_of(self.session, self._matching(practice_id, external_id, q),
+                       Patient.last_name, Patient.first_name, Patient.id,
+                       offset=offset, limit=limit)
+
+    def by_cursor(self, practice_id: uuid.UUID, part: Slice, *, external_id: str | None,
+                  q: str | None, updated_since: datetime | None) -> tuple[Sequence[Patient],
+                                                                       Keys | None]:
+        """A page by cursor: in the order patients were added, or of their changes since."""
+        query = self._matching(practice_id, external_id, q)
+        if updated_since is not None:
+            query = query.where(Patient.updated_at >= updated_since)
+        return keyset_page(self.session, query, PATIENT_ORDERS[part.order], after=part.after,
+                           limit=part.limit)
+
+    @staticmethod
+    def _matching(practice_id: uuid.UUID, external_id: str | None,
+                  q: str | None) -> Select[Patient]:
         query = select(Patient).where(Patient.practice_id == practice_id)
         if external_id is not None:
             query = query.where(Patient.external_id == external_id)
@@ -123,8 +147,7 @@ class PatientRepository:
                     func.lower(Patient.last_name).like(pattern, escape="\\"),
                 )
             )
-        return page_of(self.session, query, Patient.last_name, Patient.first_name, Patient.id,
-                       offset=offset, limit=limit)
+        return query
 
 
 class CoverageRepository:
@@ -162,7 +185,12 @@ class AuditRepository:
         self.session = session
 
     def add_all(self, events: Sequence[AuditEvent]) -> None:
-        self.session.add_all(events)
+        """The rows in one Core INSERT: a list page audits each of its rows, and the ORM's
+        flush of 200 new objects would cost more than the page's query and dump together."""
+        if events:
+            self.session.connection().execute(INSERT_AUDIT, [
+                {name: getattr(e, name) for name in AUDITED} | {"public_id": e.public_id or
+                                                               uuid.uuid4()} for e in events])
 
     def write(self, values: dict[str, Any]) -> None:
         """One row, as a Core INSERT (a hot path's single statement)."""
@@ -174,6 +202,16 @@ class AuditRepository:
         query = select(AuditEvent).where(AuditEvent.practice_id == practice_id)
         return page_of(self.session, query, AuditEvent.at.desc(), AuditEvent.id.desc(),
                        offset=offset, limit=limit)
+
+    def by_cursor(self, practice_id: uuid.UUID, part: Slice, *,
+                  updated_since: datetime | None) -> tuple[Sequence[AuditEvent], Keys | None]:
+        """A page by cursor, newest first; or, since an instant, oldest first (rows never
+        change). Keyed by public id after time: the row id never leaves the database."""
+        query = select(AuditEvent).where(AuditEvent.practice_id == practice_id)
+        if updated_since is not None:
+            query = query.where(AuditEvent.at >= updated_since)
+        return keyset_page(self.session, query, AUDIT_ORDERS[part.order], after=part.after,
+                           limit=part.limit)
 
 
 class CounterRepository:

@@ -17,6 +17,7 @@ from service.db.ledger import (
     SettingsRepository,
     VisitRepository,
 )
+from service.db.lists import ListReads
 from service.db.repositories import (
     ApiKeyRepository,
     AuditRepository,
@@ -63,6 +64,7 @@ class UnitOfWork:
         self.runs = RunRepository(self.session)
         self.run_reports = RunReports(self.session)
         self.dashboard = DashboardReads(self.session)
+        self.lists = ListReads(self.session)
         return self
 
     def __exit__(

@@ -47,6 +47,7 @@ class AlertView:
     created_at: datetime
     resolved_at: datetime | None = None
     resolved_by: str | None = None
+    patient_id: uuid.UUID | None = None  # the coverage's patient, filled in when listed
     fingerprint: str = field(default="", repr=False)
     # By kind, newest first, then by id: a stable order for pages (worked out once).
     order: tuple[str, float, str] = field(init=False, repr=False, compare=False)
@@ -54,6 +55,11 @@ class AlertView:
     def __post_init__(self) -> None:
         object.__setattr__(self, "order",
                            (self.kind, -self.created_at.timestamp(), str(self.id)))
+
+    @property
+    def changed(self) -> tuple[datetime, str]:
+        """When it last changed (raised, or resolved), then id: the order of a sync."""
+        return max(self.created_at, self.resolved_at or self.created_at), str(self.id)
 
     @classmethod
     def of_row(cls, row: Alert) -> AlertView:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import attrgetter
 
@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from service.db.models import Alert
 from service.db.ports import AlertsUnitOfWork
 from service.domain.errors import NotFound
+from service.domain.paging import Keys, Slice, in_memory
 from service.ledger.alert_source import AlertSource, AlertView
 from service.practice import audit
 from service.practice.access import Caller
@@ -30,28 +31,45 @@ __all__ = ["AlertPage", "AlertSource", "AlertView", "list_alerts", "resolve"]
 class AlertPage:
     items: list[AlertView]
     total: int
+    next: Keys | None = None  # keys of the last alert when more follow (by cursor)
 
 
 def list_alerts(
     *, uow: AlertsUnitOfWork, source: AlertSource, clock: Callable[[], datetime], caller: Caller,
     kind: str | None, coverage_id: uuid.UUID | None, include_resolved: bool,
-    window: tuple[int, int] | None = None,
+    window: tuple[int, int] | None = None, part: Slice | None = None,
+    updated_since: datetime | None = None,
 ) -> AlertPage:
-    """Alerts by kind, newest first; `window` is (offset, limit), None for all. Reads only:
-    alerts name records, not people, so listing them is not a read of a patient's record
-    (opening the coverage, visit or authorization is, and is audited there)."""
+    """Alerts by kind, newest first; `window` is (offset, limit), `part` a page by cursor,
+    neither for all. With `updated_since`: those raised or resolved since, resolved ones
+    included, in the order of that change. Reads only: alerts name records, not people, so
+    listing them is not a read of a patient's record (opening the coverage, visit or
+    authorization is, and is audited there)."""
     with uow:
         found = source.alerts(uow, caller.practice_id, clock().date())
-    rows = list(found.open)
-    if include_resolved:
-        rows = sorted(rows + list(found.resolved), key=attrgetter("order"))
-    if kind is not None or coverage_id is not None:
-        rows = [a for a in rows if (kind is None or a.kind == kind)
-                and (coverage_id is None or a.coverage_id == coverage_id)]
-    if window is None:
-        return AlertPage(rows, len(rows))
-    offset, limit = window
-    return AlertPage(rows[offset:offset + limit], len(rows))
+        rows = list(found.open)
+        if include_resolved or updated_since is not None:
+            rows = sorted(rows + list(found.resolved), key=attrgetter("order"))
+        if kind is not None or coverage_id is not None:
+            rows = [a for a in rows if (kind is None or a.kind == kind)
+                    and (coverage_id is None or a.coverage_id == coverage_id)]
+        if updated_since is not None:
+            rows = sorted((a for a in rows if a.changed[0] >= updated_since),
+                          key=attrgetter("changed"))
+        total, last = len(rows), None
+        if part is not None:
+            rows, last = in_memory(rows, attrgetter(
+                "changed" if updated_since is not None else "order"), part)
+        elif window is not None:
+            offset, limit = window
+            rows = rows[offset:offset + limit]
+        return AlertPage(_with_patients(uow, rows), total, last)
+
+
+def _with_patients(uow: AlertsUnitOfWork, rows: list[AlertView]) -> list[AlertView]:
+    patients = uow.alerts.patients_of([a.coverage_id for a in rows if a.coverage_id])
+    return [replace(a, patient_id=patients.get(a.coverage_id)) if a.coverage_id else a
+            for a in rows]
 
 
 def resolve(*, uow: AlertsUnitOfWork, source: AlertSource, clock: Callable[[], datetime],
@@ -88,4 +106,4 @@ def resolve(*, uow: AlertsUnitOfWork, source: AlertSource, clock: Callable[[], d
                                       found.fingerprint)
             if row is None:
                 raise
-        return AlertView.of_row(row)
+        return _with_patients(uow, [AlertView.of_row(row)])[0]

@@ -131,7 +131,7 @@ def delete_visit(
             return
         work.authorizations.for_coverage(visit.coverage_id, lock=True)
         before = history.plain(visit)
-        _release(work, visit)
+        _release(work, visit, now)
         visit.authorization_id = None
         visit.verdict = None
         visit.status = DELETED
@@ -233,7 +233,7 @@ def reallocate(work: LedgerUnitOfWork, registry: PayerRegistry, *, coverage_id: 
                if v.status == "scheduled" and v.authorization_id in (authorization_id, None)]
     before = {v.id: (v.authorization_id, v.verdict) for v in waiting}
     for visit in waiting:
-        _release(work, visit)
+        _release(work, visit, now)
     changed: list[Visit] = []
     for visit in waiting:
         _allocate(work, registry, visit, now, coverage_id=visit.coverage_id)
@@ -243,8 +243,9 @@ def reallocate(work: LedgerUnitOfWork, registry: PayerRegistry, *, coverage_id: 
     return changed
 
 
-def _release(work: LedgerUnitOfWork, visit: Visit) -> None:
-    """Give back what the visit holds (under the caller's lock)."""
+def _release(work: LedgerUnitOfWork, visit: Visit, now: datetime) -> None:
+    """Give back what the visit holds (under the caller's lock). The authorization's counts
+    change, so it is listed as changed (updated_since)."""
     if visit.authorization_id is None or visit.effect == "release" or not visit.units:
         return
     auth = work.authorizations.get(visit.practice_id, visit.authorization_id)
@@ -253,6 +254,7 @@ def _release(work: LedgerUnitOfWork, visit: Visit) -> None:
             auth.used = max(0, auth.used - visit.units)
         else:
             auth.reserved = max(0, auth.reserved - visit.units)
+        auth.updated_at = now
     visit.units = 0
     visit.effect = "release"
 
@@ -270,7 +272,7 @@ def _allocate(work: LedgerUnitOfWork, registry: PayerRegistry, visit: Visit, now
     for held in sorted({visit.coverage_id, coverage_id}):
         locked.update({str(a.id): a for a in work.authorizations.for_coverage(held, lock=True)
                        if a.coverage_id == coverage_id})
-    _release(work, visit)
+    _release(work, visit, now)
     visit.coverage_id = coverage_id
     work.flush()
     inputs = inputs_of(registry, work.verdict_rows.read(
@@ -299,5 +301,7 @@ def _allocate(work: LedgerUnitOfWork, registry: PayerRegistry, visit: Visit, now
         chosen.used += units
     else:
         chosen.reserved += units
+    if units:
+        chosen.updated_at = now
     visit.units = units
     visit.effect = kind

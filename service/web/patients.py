@@ -8,10 +8,10 @@ from typing import Any
 from flask.views import MethodView
 
 from schemas.patients import PatientIn, PatientOut, PatientPage, PatientPatch, PatientQuery
-from service.practice import patients
+from service.practice import lists, patients
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.paging import page, page_window
+from service.web.paging import cursor_page, page, page_window
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("patients", __name__, url_prefix="/v1/patients",
@@ -39,8 +39,15 @@ class Patients(MethodView):
     @blp.arguments(PatientQuery, location="query")
     @blp.response(200, PatientPage)
     def get(self, args: dict[str, Any]) -> Any:
-        """Find patients by external_id or by words of their name."""
+        """Find patients by external_id or by words of their name: by name in page mode, in
+        the order they were added by cursor (limit, cursor or updated_since)."""
         wiring = current_wiring()
+        if args["slice"] is not None:
+            rows, last = lists.patient_page(
+                uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
+                part=args["slice"], external_id=args.get("external_id"), q=args.get("q"),
+                updated_since=args.get("updated_since"))
+            return cursor_page(args["slice"], rows, last)
         offset, limit = page_window(args)
         rows, total = patients.search_patients(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),

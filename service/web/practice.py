@@ -19,7 +19,7 @@ from service.ledger import alerts
 from service.practice import settings as practice_config
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.paging import page, page_window
+from service.web.paging import cursor_page, page, page_window
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("practice", __name__, url_prefix="/v1",
@@ -33,13 +33,19 @@ blp = ApiBlueprint("practice", __name__, url_prefix="/v1",
 @blp.response(200, AlertList)
 def list_alerts(args: dict[str, Any]) -> Any:
     """Open alerts, derived from the ledger and the latest checks as they stand, by kind and
-    newest first, a page at a time. Listing never writes."""
+    newest first, a page at a time (by number or by cursor). With updated_since: those
+    raised or resolved since, resolved ones included, oldest change first. Listing never
+    writes."""
     wiring = current_wiring()
+    part = args["slice"]
     found = alerts.list_alerts(uow=wiring.uow(), source=wiring.alerts, clock=wiring.clock,
                                caller=current_caller(), kind=args.get("kind"),
                                coverage_id=args.get("coverage_id"),
                                include_resolved=args["include_resolved"],
-                               window=page_window(args))
+                               window=None if part else page_window(args), part=part,
+                               updated_since=args.get("updated_since"))
+    if part is not None:
+        return cursor_page(part, found.items, found.next)
     return page(args, found.items, found.total)
 
 

@@ -64,7 +64,8 @@ def test_every_property_has_a_type_or_a_schema(spec):
 
 @pytest.mark.parametrize(("schema", "prop", "values"), [
     ("CheckOut", "status", {"pending", "active", "inactive", "rejected", "error"}),
-    ("VisitOut", "status", {"scheduled", "completed", "cancelled", "late_cancelled", "no_show"}),
+    ("VisitOut", "status", {"scheduled", "completed", "cancelled", "late_cancelled", "no_show",
+                              "deleted"}),
     ("VerdictOut", "status", {"covered", "at_risk", "not_covered"}),
     ("ReasonOut", "severity", {"block", "warn", "info"}),
     ("AuthorizationOut", "unit", {"visit", "unit"}),

@@ -184,6 +184,10 @@ class FakeAlerts:
     def add(self, alert: Alert) -> None:
         self.tables["alerts"].pending.append(alert)
 
+    def patients_of(self, coverage_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+        return {c.id: c.patient_id for c in self.tables["coverages"].all()
+                if c.id in set(coverage_ids)}
+
 
 def _by_id(rows: Any) -> list[Any]:
     """In id order, as the database sorts UUIDs."""
