@@ -11,6 +11,7 @@ from schemas.patients import PatientIn, PatientOut, PatientPage, PatientPatch, P
 from service.practice import patients
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
+from service.web.etags import etag, if_match
 from service.web.paging import page, page_window
 from service.wiring import current_wiring
 
@@ -31,7 +32,7 @@ class Patients(MethodView):
         patient, created = patients.upsert_patient(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), data=data
         )
-        return patient, 201 if created else 200
+        return patient, 201 if created else 200, etag(patient)
 
     @require("read")
     @blp.arguments(PatientQuery, location="query")
@@ -54,9 +55,10 @@ class PatientById(MethodView):
     def get(self, patient_id: uuid.UUID) -> Any:
         """Read one patient."""
         wiring = current_wiring()
-        return patients.get_patient(
+        patient = patients.get_patient(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), patient_id=patient_id
         )
+        return patient, 200, etag(patient)
 
     @require("write")
     @blp.arguments(PatientPatch)
@@ -64,7 +66,8 @@ class PatientById(MethodView):
     def patch(self, data: dict[str, Any], patient_id: uuid.UUID) -> Any:
         """Change some of a patient's fields."""
         wiring = current_wiring()
-        return patients.update_patient(
+        patient = patients.update_patient(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), patient_id=patient_id,
-            data=data,
+            data=data, if_match=if_match(),
         )
+        return patient, 200, etag(patient)
