@@ -77,7 +77,8 @@ def main() -> int:
         benchlib.drop_database(args.database, name)
     without, with_key = benchlib.percentiles(plain), benchlib.percentiles(keyed)
     print(f"POST /v1/visits, {args.requests} of each, PostgreSQL, 1 gunicorn worker")
-    for label, figures in (("without Idempotency-Key", without), ("with Idempotency-Key", with_key)):
+    for label, figures in (("without Idempotency-Key", without),
+                           ("with Idempotency-Key", with_key)):
         print(f"  {label:24} p50 {figures['p50']:6.2f} ms  p90 {figures['p90']:6.2f} ms  "
               f"p99 {figures['p99']:6.2f} ms")
     added = with_key["p50"] - without["p50"]
