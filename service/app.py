@@ -14,7 +14,7 @@ from payers.registry import PayerRegistry
 from service import cli, logs, ui
 from service.cli import reverify as cli_reverify
 from service.config import Config
-from service.db.engine import make_engine, make_session_factory
+from service.db.engine import DATABASE_ERRORS, make_engine, make_session_factory, unavailable
 from service.metrics import Metrics
 from service.web import (
     audit,
@@ -23,6 +23,7 @@ from service.web import (
     eligibility,
     errors,
     hooks,
+    idempotency,
     lists,
     ops,
     patients,
@@ -114,9 +115,12 @@ def create_app(
                       authorizations.blp, visits.blp, practice.blp, audit.blp,
                       reverification.blp, lists.blp):
         api.register_blueprint(blueprint)
-    errors.register(app)
+    errors.register(app, database_errors=DATABASE_ERRORS, unavailable=unavailable)
     ui.register(app)
     hooks.register(app, metrics=wiring.metrics, clock=wiring.clock)
+    # After the hooks: a key is judged once the request is known to be well formed, and the
+    # access line logs the answer as finally sent.
+    idempotency.register(app)
     app.add_url_rule("/docs/assets/<path:filename>", "docs_assets", _docs_asset)
     cli.register(app)
     cli_reverify.register(app)

@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 from service.db import migrate
 from service.domain.errors import DomainError, InvalidInput
 from service.domain.staff import ROLES
-from service.practice import coverages, patients, practices, staff
+from service.practice import coverages, idempotency, patients, practices, staff
 from service.practice.access import Caller, parse_scopes
 from service.wiring import current_wiring
 
@@ -153,6 +153,14 @@ def _demo_coverage(practice_id: uuid.UUID) -> uuid.UUID | None:
     return coverage.id
 
 
+@click.command("purge-idempotency-keys")
+def purge_idempotency_keys() -> None:
+    """Delete stored answers of Idempotency-Keys older than 24 hours (run it daily)."""
+    wiring = current_wiring()
+    count = idempotency.purge(uow=wiring.uow(), clock=wiring.clock)
+    click.echo(f"{count} idempotency keys older than 24 hours deleted")
+
+
 def _practice_id(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
@@ -162,5 +170,6 @@ def _practice_id(value: str) -> uuid.UUID:
 
 def register(app: Flask) -> None:
     app.cli.add_command(db)
-    for command in (create_practice, create_api_key, create_user, seed_demo):
+    for command in (create_practice, create_api_key, create_user, seed_demo,
+                    purge_idempotency_keys):
         app.cli.add_command(command)

@@ -70,5 +70,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# What a lost or unreachable database raises: a failover, a restart, connections cut by the
+# server, a pool with no connection to spare.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (exc.DBAPIError, exc.TimeoutError)
+
+
+def unavailable(error: Exception) -> bool:
+    """Whether a retry may well succeed: the connection is gone (SQLAlchemy has then marked
+    every pooled connection of that moment stale, so the next checkout opens a new one), the
+    server refused or failed the operation, or no connection was free in time."""
+    if isinstance(error, exc.TimeoutError):
+        return True
+    return isinstance(error, exc.DBAPIError) and (
+        error.connection_invalidated
+        or isinstance(error, exc.OperationalError | exc.InterfaceError))
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)

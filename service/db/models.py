@@ -94,6 +94,9 @@ class Patient(Base):
     gender: Mapped[str] = mapped_column(String(1))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(BigInteger, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 # One card and one priority per patient among active coverages; ended ones keep their rows.
@@ -131,6 +134,9 @@ class Coverage(Base):
     # Bumped by database triggers whenever this row, its visits, authorizations or finished
     # eligibility checks are written (migration 0008); never written by the application.
     ledger_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    version: Mapped[int] = mapped_column(BigInteger, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def status(self) -> str:
@@ -267,6 +273,9 @@ class Authorization(Base):
     reserved: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(BigInteger, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def code_set(self) -> frozenset[str]:
@@ -326,6 +335,9 @@ class Visit(Base):
     verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(BigInteger, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class VisitChange(Base):
@@ -487,3 +499,19 @@ class SigninThrottle(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     hits: Mapped[int] = mapped_column(Integer)
     reset_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class IdempotencyKey(Base):
+    """The first answer to a POST sent with an Idempotency-Key, kept 24 hours for its retries.
+    It is written in the same transaction as what the POST wrote (service/db/uow.py)."""
+
+    __tablename__ = "idempotency_keys"
+
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"), primary_key=True)
+    caller: Mapped[str] = mapped_column(String(80), primary_key=True)  # the API key's actor
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # method, path and body, hashed
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

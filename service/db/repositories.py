@@ -100,8 +100,9 @@ class PatientRepository:
     def add(self, patient: Patient) -> None:
         self.session.add(patient)
 
-    def get(self, practice_id: uuid.UUID, patient_id: uuid.UUID) -> Patient | None:
-        return in_practice(self.session, Patient, practice_id, patient_id)
+    def get(self, practice_id: uuid.UUID, patient_id: uuid.UUID, *,
+            lock: bool = False) -> Patient | None:
+        return in_practice(self.session, Patient, practice_id, patient_id, lock=lock)
 
     def by_external_id(self, practice_id: uuid.UUID, external_id: str) -> Patient | None:
         return self.session.scalars(

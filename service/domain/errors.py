@@ -41,3 +41,10 @@ class ResendTooSoon(DomainError):
     def __init__(self, retry_after_s: int) -> None:
         super().__init__("an inquiry may still reach the payer")
         self.retry_after_s = retry_after_s
+
+
+class PreconditionFailed(DomainError):
+    """The record changed since the version the client sent in If-Match: nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("the record changed since the version sent")

@@ -13,6 +13,7 @@ from payers.registry import PayerRegistry
 from service.db.models import Authorization, AuthorizationChange
 from service.db.ports import LedgerUnitOfWork
 from service.domain.errors import InvalidInput, NotFound
+from service.domain.versions import require_version
 from service.ledger import visits
 from service.practice import audit
 from service.practice.access import Caller
@@ -102,6 +103,7 @@ def list_authorizations(
 def amend_authorization(
     *, uow: LedgerUnitOfWork, clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, auth_id: uuid.UUID, data: dict[str, Any], action: str = "update",
+    if_match: frozenset[int] | None = None,
 ) -> Authorization:
     """Change quantity, dates, scope or status; the change is kept with who and when, and
     the visits scheduled from today on are counted again against the authorization as it
@@ -110,7 +112,8 @@ def amend_authorization(
     with uow, uow.serialized():
         try:
             auth = change_authorization(uow, clock=clock, registry=registry, caller=caller,
-                                        auth_id=auth_id, data=data, action=action)
+                                        auth_id=auth_id, data=data, action=action,
+                                        if_match=if_match)
             uow.commit()
         except IntegrityError as exc:
             raise _duplicate() from exc
@@ -120,6 +123,7 @@ def amend_authorization(
 def change_authorization(
     work: LedgerUnitOfWork, *, clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, auth_id: uuid.UUID, data: dict[str, Any], action: str,
+    if_match: frozenset[int] | None = None,
 ) -> Authorization:
     """Amend one in the caller's open unit of work (see amend_authorization)."""
     now = clock()
@@ -132,6 +136,7 @@ def change_authorization(
     work.coverages.get(caller.practice_id, found.coverage_id, lock=True)
     auth = next(a for a in work.authorizations.for_coverage(found.coverage_id, lock=True)
                 if a.id == auth_id)
+    require_version(auth.version, if_match)
     before = _plain(auth)
     for name in FIELDS:
         if name in data:

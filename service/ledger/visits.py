@@ -25,6 +25,7 @@ from service.domain.allocation import VisitSpec, draw
 from service.domain.errors import Conflict, NotFound
 from service.domain.policy import DELETED, effect
 from service.domain.verdict import evaluate
+from service.domain.versions import require_version
 from service.ledger import visit_history as history
 from service.ledger.context import inputs_of, usage_from
 from service.practice import audit
@@ -80,12 +81,14 @@ def _book_once(
 def update_visit(
     *, uow: Callable[[], LedgerUnitOfWork], clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, visit_id: uuid.UUID, data: dict[str, Any],
+    if_match: frozenset[int] | None = None,
 ) -> Visit:
     """Change a visit's date, code, minutes, provider or coverage (another of the same
     patient's); it is released and allocated again, so its verdict follows."""
     now = clock()
     with uow() as work, work.serialized():
         visit = _live(work, caller, visit_id)
+        require_version(visit.version, if_match)
         target = visit.coverage_id
         if "coverage_id" in data:
             coverage = _coverage(work, caller, data["coverage_id"])
@@ -118,7 +121,7 @@ def set_status(
 
 def delete_visit(
     *, uow: Callable[[], LedgerUnitOfWork], clock: Callable[[], datetime], caller: Caller,
-    visit_id: uuid.UUID,
+    visit_id: uuid.UUID, if_match: frozenset[int] | None = None,
 ) -> None:
     """Take back a booking made in error: it releases what it held and is listed nowhere, but
     the row and its history stay. Deleting it again changes nothing (a client's retry)."""
@@ -127,6 +130,7 @@ def delete_visit(
         visit = work.visits.get(caller.practice_id, visit_id, lock=True)
         if visit is None:
             raise NotFound("visit")
+        require_version(visit.version, if_match)
         if visit.status == DELETED:
             return
         work.authorizations.for_coverage(visit.coverage_id, lock=True)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from service.db.models import Coverage
 from service.db.ports import RecordsUnitOfWork
 from service.domain.errors import Conflict, InvalidInput, NotFound
+from service.domain.versions import require_version
 from service.practice import audit
 from service.practice.access import Caller
 
@@ -69,12 +70,14 @@ def list_coverages(
 def update_coverage(
     *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller,
     coverage_id: uuid.UUID, data: dict[str, Any], payer_ids: Collection[str],
+    if_match: frozenset[int] | None = None,
 ) -> Coverage:
     _check_payer(data, payer_ids)
     with uow:
-        coverage = uow.coverages.get(caller.practice_id, coverage_id)
+        coverage = uow.coverages.get(caller.practice_id, coverage_id, lock=True)
         if coverage is None:
             raise NotFound("coverage")
+        require_version(coverage.version, if_match)
         end_date = _end_date(coverage, data, clock)
         if end_date is None:
             # Checked before anything changes: the lookup would flush a clashing row first.

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from service.db.models import Patient
 from service.db.ports import RecordsUnitOfWork
 from service.domain.errors import InvalidInput, NotFound
+from service.domain.versions import require_version
 from service.practice import audit
 from service.practice.access import Caller
 
@@ -78,12 +79,13 @@ def search_patients(
 
 def update_patient(
     *, uow: RecordsUnitOfWork, clock: Callable[[], datetime], caller: Caller, patient_id: uuid.UUID,
-    data: dict[str, Any],
+    data: dict[str, Any], if_match: frozenset[int] | None = None,
 ) -> Patient:
     with uow:
-        patient = uow.patients.get(caller.practice_id, patient_id)
+        patient = uow.patients.get(caller.practice_id, patient_id, lock=True)
         if patient is None:
             raise NotFound("patient")
+        require_version(patient.version, if_match)
         for name in FIELDS:
             if name in data:
                 setattr(patient, name, data[name])

@@ -20,6 +20,7 @@ from service.domain.review_match import MISMATCHES
 from service.ledger import authorization_imports, authorizations
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
+from service.web.etags import etag, if_match
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("authorizations", __name__, url_prefix="/v1",
@@ -34,8 +35,9 @@ blp = ApiBlueprint("authorizations", __name__, url_prefix="/v1",
 def create(data: dict[str, Any]) -> Any:
     """Record an authorization from a payer letter or portal."""
     wiring = current_wiring()
-    return authorizations.create_authorization(uow=wiring.uow(), clock=wiring.clock,
+    auth = authorizations.create_authorization(uow=wiring.uow(), clock=wiring.clock,
                                                caller=current_caller(), data=data)
+    return auth, 201, etag(auth)
 
 
 @blp.route("/authorizations/from-278", methods=["POST"])
@@ -75,7 +77,7 @@ class AuthorizationById(MethodView):
         auth, history = authorizations.get_authorization(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), auth_id=auth_id)
         auth.history = history  # type: ignore[attr-defined]
-        return auth
+        return auth, 200, etag(auth)
 
     @blp.doc(operationId="updateAuthorization")
     @require("write")
@@ -89,10 +91,11 @@ class AuthorizationById(MethodView):
         what is held is accepted: `remaining` is 0 and `overcommitted` says by how much
         completed and past visits exceed the new quantity."""
         wiring = current_wiring()
-        return authorizations.amend_authorization(uow=wiring.uow(), clock=wiring.clock,
+        auth = authorizations.amend_authorization(uow=wiring.uow(), clock=wiring.clock,
                                                   registry=wiring.payers,
                                                   caller=current_caller(), auth_id=auth_id,
-                                                  data=data)
+                                                  data=data, if_match=if_match())
+        return auth, 200, etag(auth)
 
 
 @blp.route("/coverages/<uuid:coverage_id>/authorizations", methods=["GET"])

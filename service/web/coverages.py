@@ -14,6 +14,7 @@ from service.ledger import visits
 from service.practice import coverages
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
+from service.web.etags import etag, if_match
 from service.web.paging import page, page_window
 from service.wiring import current_wiring
 
@@ -35,10 +36,11 @@ class PatientCoverages(MethodView):
     def post(self, data: dict[str, Any], patient_id: uuid.UUID) -> Any:
         """Add a coverage to a patient."""
         wiring = current_wiring()
-        return coverages.create_coverage(
+        coverage = coverages.create_coverage(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), patient_id=patient_id,
             data=data, payer_ids=wiring.payers.ids(),
         )
+        return coverage, 201, etag(coverage)
 
     @blp.doc(operationId="listPatientCoverages")
     @require("read")
@@ -63,9 +65,10 @@ class CoverageById(MethodView):
     def get(self, coverage_id: uuid.UUID) -> Any:
         """Read one coverage."""
         wiring = current_wiring()
-        return coverages.get_coverage(
+        coverage = coverages.get_coverage(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), coverage_id=coverage_id
         )
+        return coverage, 200, etag(coverage)
 
     @blp.doc(operationId="updateCoverage")
     @require("write")
@@ -81,9 +84,10 @@ class CoverageById(MethodView):
         coverage = coverages.update_coverage(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
             coverage_id=coverage_id, data=data, payer_ids=wiring.payers.ids(),
+            if_match=if_match(),
         )
         if "status" in data or "end_date" in data:
             visits.reevaluate_scheduled(uow=wiring.uow, clock=wiring.clock,
                                         registry=wiring.payers, caller=current_caller(),
                                         coverage_id=coverage_id)
-        return coverage
+        return coverage, 200, etag(coverage)

@@ -45,7 +45,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
 }
 # Each error status: its response component and what it means in this API.
 ERRORS: dict[int, str] = {
-    400: "The request could not be read (not JSON, nested too deeply...)",
+    400: "The request could not be read (not JSON, nested too deeply..., or a malformed "
+         "Idempotency-Key)",
     401: "No API key, or not a valid one: send 'Authorization: Bearer <key>'",
     403: "The API key lacks the scope this operation needs",
     404: "No such record in the caller's practice",
@@ -54,7 +55,8 @@ ERRORS: dict[int, str] = {
     412: "If-Match names a version that is no longer the current one",
     413: "The request body is too large",
     415: "The body is not JSON (Content-Type: application/json)",
-    422: "Some fields are invalid: errors maps each to its messages",
+    422: "Some fields are invalid: errors maps each to its messages (or the Idempotency-Key "
+         "was first sent with another request: idempotency_key_reused)",
     429: "Too many requests of this kind from the practice: wait Retry-After seconds",
     500: "Something went wrong on our side; X-Request-ID names it in our logs",
     503: "The database cannot be reached just now: retry after Retry-After seconds (with the "
@@ -91,7 +93,9 @@ def errors_of(path: str, method: str, operation: dict[str, Any]) -> list[int]:
     if any(p.get("in") == "query" for p in operation.get("parameters", [])):
         statuses.append(422)
     if method == "post":
-        statuses.append(409)
+        # A malformed Idempotency-Key is a 400, one reused for another request a 422, whether
+        # or not the operation takes a body.
+        statuses += [400, 409, 422]
     if method in ("patch", "delete"):
         statuses.append(412)
     return sorted(set(statuses))

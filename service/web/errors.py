@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, jsonify
@@ -28,8 +29,12 @@ MESSAGES = {
     409: "This conflicts with what is stored; see errors.reason.",
     422: "Some fields are invalid; see errors.",
     429: "Too many live eligibility checks from this practice; try again later.",
+    412: "The resource changed since the ETag sent in If-Match; read it again.",
     500: "Something went wrong on our side; the request id identifies it in our logs.",
+    503: "The database is unavailable for a moment; try again after Retry-After seconds.",
 }
+# Seconds a client waits before retrying when the database was unreachable.
+UNAVAILABLE_RETRY_AFTER_S = 1
 
 
 def error_response(
@@ -44,6 +49,8 @@ def error_response(
                                                     "internal_error"),
         "message": message or MESSAGES.get(code, "Error."),
     }
+    if error:
+        body["error"] = error
     if errors:
         body["errors"] = errors
     response = jsonify(body)
@@ -102,6 +109,15 @@ def _resend_too_soon(error: domain.ResendTooSoon) -> ResponseReturnValue:
         headers={"Retry-After": str(error.retry_after_s)})
 
 
+def _stale(_error: domain.PreconditionFailed) -> ResponseReturnValue:
+    return error_response(412, error="precondition_failed")
+
+
+def _unavailable() -> ResponseReturnValue:
+    return error_response(503, error="unavailable",
+                          headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
+
+
 def _unexpected(error: Exception) -> ResponseReturnValue:
     if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
         return _http(error)
@@ -110,7 +126,21 @@ def _unexpected(error: Exception) -> ResponseReturnValue:
     return error_response(500)
 
 
-def register(app: Flask) -> None:
+def register(app: Flask, *, database_errors: tuple[type[Exception], ...] = (),
+             unavailable: Callable[[Exception], bool] = lambda _error: False) -> None:
+    """`database_errors` are the driver's error classes; those `unavailable` says are a lost
+    or unreachable database answer 503 with Retry-After (the pool has dropped the connection,
+    so a retry gets a fresh one), the others are unexpected."""
+
+    def _database(error: Exception) -> ResponseReturnValue:
+        if unavailable(error):
+            log.warning("database unavailable: %s", type(error).__name__)
+            return _unavailable()
+        return _unexpected(error)
+
+    for kind in database_errors:
+        app.register_error_handler(kind, _database)
+    app.register_error_handler(domain.PreconditionFailed, _stale)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(NotFound, _http)
     app.register_error_handler(domain.NotFound, _not_found)

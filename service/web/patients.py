@@ -11,6 +11,7 @@ from schemas.patients import PatientIn, PatientOut, PatientPage, PatientPatch, P
 from service.practice import lists, patients
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
+from service.web.etags import etag, if_match
 from service.web.paging import cursor_page, page, page_window
 from service.wiring import current_wiring
 
@@ -32,7 +33,7 @@ class Patients(MethodView):
         patient, created = patients.upsert_patient(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), data=data
         )
-        return patient, 201 if created else 200
+        return patient, 201 if created else 200, etag(patient)
 
     @blp.doc(operationId="listPatients")
     @require("read")
@@ -64,9 +65,10 @@ class PatientById(MethodView):
     def get(self, patient_id: uuid.UUID) -> Any:
         """Read one patient."""
         wiring = current_wiring()
-        return patients.get_patient(
+        patient = patients.get_patient(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), patient_id=patient_id
         )
+        return patient, 200, etag(patient)
 
     @blp.doc(operationId="updatePatient")
     @require("write")
@@ -75,7 +77,8 @@ class PatientById(MethodView):
     def patch(self, data: dict[str, Any], patient_id: uuid.UUID) -> Any:
         """Change some of a patient's fields."""
         wiring = current_wiring()
-        return patients.update_patient(
+        patient = patients.update_patient(
             uow=wiring.uow(), clock=wiring.clock, caller=current_caller(), patient_id=patient_id,
-            data=data,
+            data=data, if_match=if_match(),
         )
+        return patient, 200, etag(patient)

@@ -25,6 +25,7 @@ from service.domain.allocation import VisitSpec
 from service.ledger import verdicts, visit_history, visits
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
+from service.web.etags import etag, if_match
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("visits", __name__, url_prefix="/v1",
@@ -51,7 +52,7 @@ def book(data: dict[str, Any]) -> Any:
     visit, created = visits.book_visit(uow=wiring.uow, clock=wiring.clock,
                                        registry=wiring.payers, caller=current_caller(),
                                        data=data)
-    return visit, 201 if created else 200
+    return visit, 201 if created else 200, etag(visit)
 
 
 @blp.route("/visits/check", methods=["POST"])
@@ -98,8 +99,9 @@ class VisitById(MethodView):
     def get(self, visit_id: uuid.UUID) -> Any:
         """Read a visit and the verdict it got when last written."""
         wiring = current_wiring()
-        return visits.get_visit(uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
-                                visit_id=visit_id)
+        visit = visits.get_visit(uow=wiring.uow(), clock=wiring.clock,
+                                 caller=current_caller(), visit_id=visit_id)
+        return visit, 200, etag(visit)
 
 
     @blp.doc(operationId="updateVisit")
@@ -112,8 +114,10 @@ class VisitById(MethodView):
         """Change a visit's date, code, minutes, provider or coverage (another of the same
         patient's). It is allocated again: its authorization units and verdict follow."""
         wiring = current_wiring()
-        return visits.update_visit(uow=wiring.uow, clock=wiring.clock, registry=wiring.payers,
-                                   caller=current_caller(), visit_id=visit_id, data=data)
+        visit = visits.update_visit(uow=wiring.uow, clock=wiring.clock,
+                                    registry=wiring.payers, caller=current_caller(),
+                                    visit_id=visit_id, data=data, if_match=if_match())
+        return visit, 200, etag(visit)
 
     @blp.doc(operationId="deleteVisit")
     @require("write")
@@ -124,7 +128,7 @@ class VisitById(MethodView):
         endpoint for a visit that was cancelled or missed."""
         wiring = current_wiring()
         visits.delete_visit(uow=wiring.uow, clock=wiring.clock, caller=current_caller(),
-                            visit_id=visit_id)
+                            visit_id=visit_id, if_match=if_match())
 
 
 @blp.route("/visits/<uuid:visit_id>/history", methods=["GET"])
@@ -149,8 +153,9 @@ def set_status(data: dict[str, Any], visit_id: uuid.UUID) -> Any:
     """Completed uses its unit; cancelled releases it; late cancels and no-shows release it
     unless the practice or payer counts them."""
     wiring = current_wiring()
-    return visits.set_status(uow=wiring.uow, clock=wiring.clock, registry=wiring.payers,
-                             caller=current_caller(), visit_id=visit_id, status=data["status"])
+    visit = visits.set_status(uow=wiring.uow, clock=wiring.clock, registry=wiring.payers,
+                              caller=current_caller(), visit_id=visit_id, status=data["status"])
+    return visit, 200, etag(visit)
 
 
 @blp.route("/coverages/<uuid:coverage_id>/visits", methods=["GET"])

@@ -68,7 +68,8 @@ class FakePatients:
     def add(self, patient: Patient) -> None:
         self.rows.pending.append(patient)
 
-    def get(self, practice_id: uuid.UUID, patient_id: uuid.UUID) -> Patient | None:
+    def get(self, practice_id: uuid.UUID, patient_id: uuid.UUID, *,
+            lock: bool = False) -> Patient | None:
         return next((p for p in self.rows.all()
                      if p.practice_id == practice_id and p.id == patient_id), None)
 

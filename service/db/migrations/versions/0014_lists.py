@@ -6,14 +6,14 @@ checks by start, the audit log by time then public id. No column is added: visit
 authorizations, coverages and patients carry updated_at already (every write path sets it),
 a check changes once, when its outcome is stored (checked_at), and audit rows never change.
 
-Revision ID: 0014l
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-08
 """
 
 from alembic import op
 
-revision = "0014l"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
