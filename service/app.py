@@ -18,6 +18,7 @@ from service.config import Config
 from service.db.engine import make_engine, make_session_factory
 from service.metrics import Metrics
 from service.web import (
+    api_keys,
     audit,
     authorizations,
     coverages,
@@ -107,7 +108,7 @@ def create_app(
     api = Api(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
                       authorizations.blp, visits.blp, practice.blp, audit.blp,
-                      reverification.blp):
+                      reverification.blp, api_keys.blp):
         api.register_blueprint(blueprint)
     errors.register(app)
     ui.register(app)
