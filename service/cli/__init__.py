@@ -165,7 +165,7 @@ def seed_demo() -> None:
         )
     key = practices.create_api_key(
         uow=wiring.uow(), clock=wiring.clock, practice_id=practice_id,
-        scopes=frozenset({"read", "write", "admin"}), label="demo",
+        scopes=frozenset({"read", "write", "admin"}), label="demo", command="seed-demo",
     )
     coverage_id = _demo_coverage(practice_id)
     click.echo(f"practice {practice_id}; payers: {', '.join(sorted(wiring.payers.ids()))}; "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 
@@ -10,6 +11,8 @@ from sqlalchemy.exc import DBAPIError
 
 from service.db.models import ApiKey
 from service.db.statements import Row, Statements
+
+log = logging.getLogger("coverwatch.keys")
 
 _BY_PREFIX = select(
     ApiKey.id, ApiKey.practice_id, ApiKey.key_hash, ApiKey.scopes, ApiKey.revoked_at,
@@ -41,7 +44,12 @@ class KeyLookup:
                 raise
             return self.statements.first(_BY_PREFIX, {"prefix": prefix})
 
-    def touch(self, key_id: uuid.UUID, *, at: datetime, stale_before: datetime) -> bool:
-        """Set last_used_at to `at` unless another request set it since `stale_before`."""
-        params = {"key_id": key_id, "at": at, "stale_before": stale_before}
-        return self.statements.rowcount(_TOUCH, params) == 1
+    def touch(self, key_id: uuid.UUID, *, at: datetime, stale_before: datetime) -> None:
+        """Set last_used_at to `at` unless another request set it since `stale_before`.
+        The time is a hint for administrators: a request is not refused because it could
+        not be written (a locked SQLite file, a dropped connection); a later one writes it."""
+        try:
+            self.statements.rowcount(_TOUCH, {"key_id": key_id, "at": at,
+                                              "stale_before": stale_before})
+        except DBAPIError:
+            log.warning("the last use of an API key was not recorded", exc_info=True)
