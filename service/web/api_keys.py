@@ -18,6 +18,15 @@ from service.wiring import current_wiring
 blp = ApiBlueprint("api_keys", __name__, url_prefix="/v1/api-keys",
                    description="The practice's API keys (admin scope).")
 
+CREATED_EXAMPLE = {
+    "key": "cw_4d39bfed5c63_6JxbV5ETq0nPp3kQ9wXy2bLr7uZa1cVd8eFg4hJk5mN",
+    "api_key": {"id": "0b7f6a3e-3c1d-4b8e-9f2a-5d6c7e8f9a0b", "label": "EHR sync",
+                "scopes": ["read", "write"], "prefix": "4d39bfed5c63", "status": "active",
+                "created_at": "2026-12-07T15:00:00+00:00",
+                "created_by": "api_key:1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                "last_used_at": None, "revoked_at": None},
+}
+
 
 @blp.route("", methods=["GET"])
 @blp.doc(operationId="listApiKeys")
@@ -35,8 +44,9 @@ def list_keys(args: dict[str, Any]) -> Any:
 @blp.route("", methods=["POST"])
 @blp.doc(operationId="createApiKey")
 @require("admin")
-@blp.arguments(ApiKeyIn)
+@blp.arguments(ApiKeyIn, example={"label": "EHR sync", "scopes": ["read", "write"]})
 @blp.response(201, ApiKeyCreated, description="Key created; `key` is shown this once",
+              example=CREATED_EXAMPLE,
               headers={"Location": {"description": "/v1/api-keys/{id}",
                                     "schema": {"type": "string"}}})
 def create_key(data: dict[str, Any]) -> Any:
