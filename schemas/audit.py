@@ -12,10 +12,12 @@ class AuditEventOut(ma.Schema):
     id = ma.fields.UUID(required=True, attribute="public_id", metadata={
         "description": "random: says nothing about other entries or other practices"})
     actor = ma.fields.String(required=True, metadata={
-        "description": "api_key:<id>, user:<id>, cli, or visitor:<address> (a sign-in attempt)"})
+        "description": "api_key:<id>, user:<id>, cli:<command>, or visitor:<address> (a sign-in "
+                       "attempt)"})
     action = ma.fields.String(required=True, metadata={
         "description": "create, read or update; for resource_type staff_user also sign_in, "
-                       "sign_in_failed, sign_in_locked, throttled, locked, unlock, sign_out_all"})
+                       "sign_in_failed, sign_in_locked, throttled, locked, unlock, sign_out_all; "
+                       "for api_key create and revoke"})
     resource_type = ma.fields.String(required=True)
     resource_id = ma.fields.String(required=True)
     request_id = ma.fields.String(allow_none=True, required=True)

@@ -17,6 +17,7 @@ from service.config import Config
 from service.db.engine import DATABASE_ERRORS, make_engine, make_session_factory, unavailable
 from service.metrics import Metrics
 from service.web import (
+    api_keys,
     audit,
     authorizations,
     coverages,
@@ -113,7 +114,7 @@ def create_app(
     api = ContractApi(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
                       authorizations.blp, visits.blp, practice.blp, audit.blp,
-                      reverification.blp, lists.blp):
+                      reverification.blp, lists.blp, api_keys.blp):
         api.register_blueprint(blueprint)
     errors.register(app, database_errors=DATABASE_ERRORS, unavailable=unavailable)
     ui.register(app)

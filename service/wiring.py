@@ -15,13 +15,13 @@ from payers.registry import PayerRegistry
 from service.config import Config
 from service.db.check_port import CheckStore
 from service.db.check_store import check_store_for
+from service.db.key_lookup import KeyLookup
 from service.db.statements import statements_for
 from service.db.uow import UnitOfWork
 from service.domain.ratelimit import TokenBuckets
 from service.ledger.alert_source import AlertSource
 from service.ledger.verdict_inputs import VerdictInputSource
 from service.metrics import Metrics
-from service.practice.access import CallerCache
 
 # Where the app keeps its wiring (Flask's app.extensions).
 EXTENSION = "coverwatch"
@@ -35,10 +35,10 @@ class Wiring:
     clock: Callable[[], datetime]
     payers: PayerRegistry
     metrics: Metrics
-    callers: CallerCache = field(default_factory=CallerCache)
     alerts: AlertSource = field(default_factory=AlertSource)
     verdict_inputs: VerdictInputSource = field(init=False)
     checks: CheckStore = field(init=False)
+    keys: KeyLookup = field(init=False)
     check_limits: TokenBuckets = field(init=False)
     # Checks made with `Prefer: respond-async` ask their payer on these threads, in this
     # process: a restart mid-call leaves the check pending until its deadline passes.
@@ -58,6 +58,7 @@ class Wiring:
                                                  on_read=self.metrics.verdict_input)
         # Where checks and nightly items are stored: chosen here, once.
         self.checks = check_store_for(self.engine, statements)
+        self.keys = KeyLookup(statements)
         self.background = ThreadPoolExecutor(max_workers=self.config.async_check_threads,
                                              thread_name_prefix="async-check")
 

@@ -12,14 +12,16 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from service.db import migrate
-from service.domain.errors import DomainError, InvalidInput
+from service.domain.errors import Conflict, DomainError, InvalidInput
 from service.domain.staff import ROLES
-from service.practice import coverages, idempotency, patients, practices, staff
-from service.practice.access import Caller, parse_scopes
+from service.practice import api_keys, coverages, idempotency, patients, practices, staff
+from service.practice.access import KEY_STATUSES, Caller, parse_scopes
 from service.wiring import current_wiring
 
 DEMO_NAME = "Demo Therapy Practice"
 DEMO_NPI = "1234567893"
+# A practice holds a handful of keys: the command lists them all on one page.
+ALL_KEYS = 10_000
 DEMO_PATIENT = {"first_name": "Demo", "last_name": "Client", "birth_date": date(1990, 4, 1),
                 "gender": "U", "external_id": "DEMO-1"}
 
@@ -28,6 +30,8 @@ def _fail(error: DomainError) -> None:
     if isinstance(error, InvalidInput):
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.errors.items())
         raise click.ClickException(details)
+    if isinstance(error, Conflict):
+        raise click.ClickException(f"{error.message} ({error.code})")
     raise click.ClickException(str(error))
 
 
@@ -93,6 +97,43 @@ def create_api_key(practice_id: str, scopes: str, label: str | None) -> None:
     click.echo(key)
 
 
+@click.command("list-api-keys")
+@click.option("--practice", "practice_id", required=True, help="Practice id.")
+@click.option("--status", type=click.Choice(KEY_STATUSES), default=None,
+              help="Only active or only revoked keys (default: both).")
+def list_api_keys(practice_id: str, status: str | None) -> None:
+    """List the practice's API keys, newest first: never a key, only its prefix."""
+    wiring = current_wiring()
+    caller = api_keys.operator(_practice_id(practice_id), "list-api-keys")
+    rows, _ = api_keys.list_keys(uow=wiring.uow(), caller=caller, status=status, offset=0,
+                                 limit=ALL_KEYS)
+    click.echo("id\tprefix\tstatus\tscopes\tlabel\tcreated_at\tlast_used_at")
+    for row in rows:
+        used = row.last_used_at.isoformat() if row.last_used_at else "never"
+        click.echo("\t".join((str(row.id), f"cw_{row.prefix}", row.status,
+                              ",".join(row.scope_names), row.label or "-",
+                              row.created_at.isoformat(), used)))
+
+
+@click.command("revoke-api-key")
+@click.option("--practice", "practice_id", required=True, help="Practice id.")
+@click.argument("key_id")
+def revoke_api_key(practice_id: str, key_id: str) -> None:
+    """Revoke the practice's key KEY_ID (as list-api-keys shows it): refused at once."""
+    wiring = current_wiring()
+    caller = api_keys.operator(_practice_id(practice_id), "revoke-api-key")
+    try:
+        found = uuid.UUID(key_id)
+    except ValueError:
+        raise click.BadParameter("not a key id", param_hint="KEY_ID") from None
+    try:
+        row = api_keys.revoke_key(uow=wiring.uow(), clock=wiring.clock, caller=caller,
+                                  key_id=found)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"key {row.id} (cw_{row.prefix}) revoked at {row.revoked_at}")
+
+
 @click.command("create-user")
 @click.option("--practice", "practice_id", required=True, help="Practice id.")
 @click.option("--email", required=True, help="The person's email; they sign in with it.")
@@ -124,7 +165,7 @@ def seed_demo() -> None:
         )
     key = practices.create_api_key(
         uow=wiring.uow(), clock=wiring.clock, practice_id=practice_id,
-        scopes=frozenset({"read", "write", "admin"}), label="demo",
+        scopes=frozenset({"read", "write", "admin"}), label="demo", command="seed-demo",
     )
     coverage_id = _demo_coverage(practice_id)
     click.echo(f"practice {practice_id}; payers: {', '.join(sorted(wiring.payers.ids()))}; "
@@ -170,6 +211,6 @@ def _practice_id(value: str) -> uuid.UUID:
 
 def register(app: Flask) -> None:
     app.cli.add_command(db)
-    for command in (create_practice, create_api_key, create_user, seed_demo,
-                    purge_idempotency_keys):
+    for command in (create_practice, create_api_key, list_api_keys, revoke_api_key, create_user,
+                    seed_demo, purge_idempotency_keys):
         app.cli.add_command(command)

@@ -66,13 +66,25 @@ class ApiKey(Base):
     scopes: Mapped[str] = mapped_column(String(64))
     label: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(80))  # the audit actor; NULL before 0014
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moved at most about once a minute per key (service/practice/api_keys.py), not per request.
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     practice: Mapped[Practice] = relationship()
 
     @property
     def scope_set(self) -> frozenset[str]:
         return frozenset(s for s in self.scopes.split(",") if s)
+
+    @property
+    def scope_names(self) -> list[str]:
+        return sorted(self.scope_set)
+
+    @property
+    def status(self) -> str:
+        """"revoked" once revoked, else "active"."""
+        return "active" if self.revoked_at is None else "revoked"
 
 
 class Patient(Base):

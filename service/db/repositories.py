@@ -89,8 +89,26 @@ class ApiKeyRepository:
     def add(self, key: ApiKey) -> None:
         self.session.add(key)
 
-    def by_prefix(self, prefix: str) -> ApiKey | None:
-        return self.session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    def get(self, practice_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey | None:
+        return in_practice(self.session, ApiKey, practice_id, key_id)
+
+    def list(self, practice_id: uuid.UUID, *, revoked: bool | None, offset: int,
+             limit: int) -> tuple[Sequence[ApiKey], int]:
+        """The practice's keys, newest first; `revoked` narrows to revoked or live ones."""
+        query = select(ApiKey).where(ApiKey.practice_id == practice_id)
+        if revoked is not None:
+            query = query.where(ApiKey.revoked_at.is_not(None) if revoked
+                                else ApiKey.revoked_at.is_(None))
+        return page_of(self.session, query, ApiKey.created_at.desc(), ApiKey.id.desc(),
+                       offset=offset, limit=limit)
+
+    def live_with_scope(self, practice_id: uuid.UUID, scope: str) -> Sequence[ApiKey]:
+        """The practice's keys not revoked that hold `scope`, their rows locked: of two
+        revocations at once, the second waits and then counts without the first's key."""
+        live = self.session.scalars(select(ApiKey).where(
+            ApiKey.practice_id == practice_id, ApiKey.revoked_at.is_(None)).with_for_update()
+        ).all()
+        return [key for key in live if scope in key.scope_set]
 
 
 class PatientRepository:

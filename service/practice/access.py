@@ -5,14 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
-import time
 import uuid
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 SCOPES = ("read", "write", "admin")
+# A key is active until it is revoked; revoked keys stay listed (the audit log names them).
+KEY_STATUSES = ("active", "revoked")
 KEY_PREFIX = "cw"
 
 
@@ -56,33 +54,3 @@ def parse_scopes(text: str) -> frozenset[str]:
     if not scopes or unknown:
         raise ValueError(f"scopes must be a comma-separated subset of {', '.join(SCOPES)}")
     return scopes
-
-
-class CallerCache:
-    """Keys seen recently, so that a busy client's requests skip the key lookup.
-
-    Only successful look-ups are kept (a new key works at once), for `ttl_s` seconds: a key
-    revoked in the database stops working within that time.
-    """
-
-    def __init__(self, *, ttl_s: float = 60.0, size: int = 1024,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl_s, self.size, self.clock = ttl_s, size, clock
-        self._entries: OrderedDict[str, tuple[float, Caller]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> Caller | None:
-        digest = hash_key(key)
-        with self._lock:
-            found = self._entries.get(digest)
-            if found is None or found[0] < self.clock():
-                return None
-            self._entries.move_to_end(digest)
-            return found[1]
-
-    def put(self, key: str, caller: Caller) -> None:
-        with self._lock:
-            self._entries[hash_key(key)] = (self.clock() + self.ttl_s, caller)
-            self._entries.move_to_end(hash_key(key))
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)

@@ -1,4 +1,4 @@
-"""Use cases for practices and their API keys."""
+"""Use cases for practices, and the operator's way to give one an API key."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from service.db.models import ApiKey, Practice
+from service.db.models import Practice
 from service.db.uow import UnitOfWork
-from service.domain.errors import InvalidInput, NotFound
+from service.domain.errors import InvalidInput
 from service.domain.identifiers import npi_is_valid, tax_id_is_valid
-from service.practice.access import Caller, key_matches, new_key, split_key
+from service.practice import api_keys
 
 
 def create_practice(
@@ -50,29 +50,9 @@ def first_id(*, uow: UnitOfWork) -> uuid.UUID | None:
 
 def create_api_key(
     *, uow: UnitOfWork, clock: Callable[[], datetime], practice_id: uuid.UUID,
-    scopes: frozenset[str], label: str | None = None,
+    scopes: frozenset[str], label: str | None = None, command: str = "create-api-key",
 ) -> str:
-    """Store a new key's hash and return the key itself, which is never stored."""
-    key, prefix, key_hash = new_key()
-    with uow:
-        if uow.practices.get(practice_id) is None:
-            raise NotFound("practice")
-        uow.api_keys.add(
-            ApiKey(
-                practice_id=practice_id, prefix=prefix, key_hash=key_hash,
-                scopes=",".join(sorted(scopes)), label=label, created_at=clock(),
-            )
-        )
-        uow.commit()
-    return key
-
-
-def authenticate(*, uow: UnitOfWork, key: str) -> Caller | None:
-    prefix = split_key(key)
-    if prefix is None:
-        return None
-    with uow:
-        row = uow.api_keys.by_prefix(prefix)
-        if row is None or row.revoked_at is not None or not key_matches(key, row.key_hash):
-            return None
-        return Caller(practice_id=row.practice_id, actor=f"api_key:{row.id}", scopes=row.scope_set)
+    """An operator's new key for the practice (api_keys.create_key); the key itself, once."""
+    caller = api_keys.operator(practice_id, command)
+    return api_keys.create_key(uow=uow, clock=clock, caller=caller, scopes=scopes,
+                               label=label).secret

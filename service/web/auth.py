@@ -10,7 +10,7 @@ from flask import abort, g, request
 from flask_smorest import Blueprint
 
 from service.practice.access import Caller
-from service.practice.practices import authenticate
+from service.practice.api_keys import authenticate
 from service.wiring import current_wiring
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,13 +41,9 @@ def current_caller() -> Caller:
     if scheme.lower() != "bearer" or not key.strip():
         abort(401)
     wiring = current_wiring()
-    key = key.strip()
-    caller = wiring.callers.get(key)
+    caller = authenticate(keys=wiring.keys, clock=wiring.clock, key=key.strip())
     if caller is None:
-        caller = authenticate(uow=wiring.uow(), key=key)
-        if caller is None:
-            abort(401)
-        wiring.callers.put(key, caller)
+        abort(401)
     g.caller = Caller(
         practice_id=caller.practice_id, actor=caller.actor, scopes=caller.scopes,
         request_id=g.get("request_id"),

@@ -39,32 +39,3 @@ def test_scopes_are_a_subset_of_read_write_admin():
         parse_scopes("read,superuser")
     with pytest.raises(ValueError):
         parse_scopes("")
-
-
-def test_the_caller_cache_keeps_a_key_for_its_ttl_only():
-    import uuid
-
-    from service.practice.access import Caller, CallerCache
-
-    now = [100.0]
-    cache = CallerCache(ttl_s=60, size=2, clock=lambda: now[0])
-    caller = Caller(practice_id=uuid.uuid4(), actor="api_key:x", scopes=frozenset({"read"}))
-    cache.put("cw_aaaaaaaaaaaa_k1", caller)
-    assert cache.get("cw_aaaaaaaaaaaa_k1") == caller
-    assert cache.get("cw_aaaaaaaaaaaa_other") is None
-    now[0] += 61
-    assert cache.get("cw_aaaaaaaaaaaa_k1") is None
-
-
-def test_the_caller_cache_forgets_the_least_recently_used_key_when_full():
-    import uuid
-
-    from service.practice.access import Caller, CallerCache
-
-    cache = CallerCache(ttl_s=60, size=2)
-    callers = [Caller(practice_id=uuid.uuid4(), actor=f"k{i}", scopes=frozenset())
-               for i in range(3)]
-    for i, caller in enumerate(callers):
-        cache.put(f"key-{i}", caller)
-    assert cache.get("key-0") is None
-    assert cache.get("key-2") == callers[2]
