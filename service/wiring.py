@@ -22,6 +22,7 @@ from service.domain.ratelimit import TokenBuckets
 from service.ledger.alert_source import AlertSource
 from service.ledger.verdict_inputs import VerdictInputSource
 from service.metrics import Metrics
+from service.practice.access import VerifiedKeys
 
 # Where the app keeps its wiring (Flask's app.extensions).
 EXTENSION = "coverwatch"
@@ -39,6 +40,7 @@ class Wiring:
     verdict_inputs: VerdictInputSource = field(init=False)
     checks: CheckStore = field(init=False)
     keys: KeyLookup = field(init=False)
+    verified_keys: VerifiedKeys = field(default_factory=VerifiedKeys)
     check_limits: TokenBuckets = field(init=False)
     # Checks made with `Prefer: respond-async` ask their payer on these threads, in this
     # process: a restart mid-call leaves the check pending until its deadline passes.

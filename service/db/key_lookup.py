@@ -9,15 +9,15 @@ from datetime import datetime
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
-from service.db.models import ApiKey
+from service.db.models import ApiKey, Practice
 from service.db.statements import Row, Statements
 
 log = logging.getLogger("coverwatch.keys")
 
 _BY_PREFIX = select(
     ApiKey.id, ApiKey.practice_id, ApiKey.key_hash, ApiKey.scopes, ApiKey.revoked_at,
-    ApiKey.last_used_at,
-).where(ApiKey.prefix == bindparam("prefix"))
+    ApiKey.last_used_at, Practice.config_version,
+).join(Practice, Practice.id == ApiKey.practice_id).where(ApiKey.prefix == bindparam("prefix"))
 
 # Compare-and-set: of workers that saw the same old time, one writes and the rest match no row.
 _TOUCH = update(ApiKey).where(
@@ -36,7 +36,8 @@ class KeyLookup:
         self.statements = statements
 
     def by_prefix(self, prefix: str) -> Row | None:
-        """id, practice_id, key_hash, scopes, revoked_at and last_used_at, or None."""
+        """id, practice_id, key_hash, scopes, revoked_at, last_used_at and the practice's
+        config_version, or None."""
         try:
             return self.statements.first(_BY_PREFIX, {"prefix": prefix})
         except DBAPIError as error:

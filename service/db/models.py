@@ -92,7 +92,7 @@ class Patient(Base):
     __table_args__ = (
         UniqueConstraint("practice_id", "external_id", name="uq_patients_practice_external"),
         Index("ix_patients_practice_last_name", "practice_id", "last_name"),
-        # The orders of the lists read by cursor (migration 0014l).
+        # The orders of the lists read by cursor (migration 0014).
         Index("ix_patients_practice_created", "practice_id", "created_at", "id"),
         Index("ix_patients_practice_updated", "practice_id", "updated_at", "id"),
     )

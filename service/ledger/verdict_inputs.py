@@ -28,6 +28,7 @@ from payers.registry import PayerRegistry
 from service.db.stamps import Stamp, StampReader
 from service.db.statements import Statements
 from service.ledger.context import VerdictInputs, read_verdict_inputs
+from service.practice.access import CallerChanged
 
 
 class VerdictInputSource:
@@ -42,9 +43,13 @@ class VerdictInputSource:
         self._lock = threading.Lock()
         self.hits = self.loads = 0  # how often memory served, and the database
 
-    def get(self, practice_id: uuid.UUID, coverage_id: uuid.UUID) -> VerdictInputs | None:
-        """None when the practice has no such coverage."""
+    def get(self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *,
+            config_version: int | None = None) -> VerdictInputs | None:
+        """None when the practice has no such coverage. `config_version`: the config stamp a
+        caller kept in memory was verified under; CallerChanged when the stamp moved since."""
         stamp = self.stamps.read(practice_id, coverage_id)
+        if config_version is not None and (stamp is None or stamp[1] != config_version):
+            raise CallerChanged
         if stamp is None:
             return None
         with self._lock:

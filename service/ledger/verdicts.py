@@ -24,7 +24,7 @@ def check_visit(
     coverage_id: uuid.UUID, visit: VisitSpec,
 ) -> dict[str, Any]:
     """The verdict a visit would get if booked now, with an estimate; writes nothing."""
-    found = inputs.get(caller.practice_id, coverage_id)
+    found = inputs.get(caller.practice_id, coverage_id, config_version=caller.config_version)
     if found is None:
         raise NotFound("coverage")
     ctx = found.ctx
@@ -46,7 +46,7 @@ def forecast(
 ) -> dict[str, Any]:
     """Simulate booking a recurring series in order, each visit drawing as it would."""
     now = clock()
-    found = inputs.get(caller.practice_id, coverage_id)
+    found = inputs.get(caller.practice_id, coverage_id, config_version=caller.config_version)
     if found is None:
         raise NotFound("coverage")
     ctx = found.ctx

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from service.db.key_lookup import KeyLookup
@@ -12,7 +12,15 @@ from service.db.models import ApiKey
 from service.db.uow import UnitOfWork
 from service.domain.errors import Conflict, InvalidInput, NotFound
 from service.practice import audit
-from service.practice.access import SCOPES, Caller, key_matches, new_key, split_key
+from service.practice.access import (
+    SCOPES,
+    Caller,
+    Verified,
+    VerifiedKeys,
+    key_matches,
+    new_key,
+    split_key,
+)
 
 ADMIN = "admin"
 # How stale last_used_at may be: it is written at most this often per key, not per request.
@@ -93,18 +101,33 @@ def revoke_key(*, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller
         return record
 
 
-def authenticate(*, keys: KeyLookup, clock: Callable[[], datetime], key: str) -> Caller | None:
-    """The caller a live key identifies, or None. Read from the database on every request;
-    last_used_at moves when it is more than TOUCH_EVERY old (at most one write a minute per
-    key, whichever worker makes it)."""
+def authenticate(*, keys: KeyLookup, clock: Callable[[], datetime], key: str,
+                 verified: VerifiedKeys | None = None) -> Caller | None:
+    """The caller a live key identifies, or None. Read from the database, unless `verified`
+    is given and holds the key: then the caller comes from memory, and the request must
+    confirm it by its config stamp (VerdictInputSource.get). last_used_at moves when it is
+    more than TOUCH_EVERY old (at most one write a minute per key and worker)."""
+    now = clock()
+    kept = verified.get(key) if verified is not None else None
+    if kept is not None:
+        if kept.last_used is None or kept.last_used <= now - TOUCH_EVERY:
+            keys.touch(kept.key_id, at=now, stale_before=now - TOUCH_EVERY)
+            verified.put(key, replace(kept, last_used=now))  # type: ignore[union-attr]
+        return kept.caller
     prefix = split_key(key)
     if prefix is None:
         return None
     row = keys.by_prefix(prefix)
     if row is None or row["revoked_at"] is not None or not key_matches(key, row["key_hash"]):
         return None
-    now = clock()
-    if row["last_used_at"] is None or row["last_used_at"] <= now - TOUCH_EVERY:
+    last_used = row["last_used_at"]
+    if last_used is None or last_used <= now - TOUCH_EVERY:
         keys.touch(row["id"], at=now, stale_before=now - TOUCH_EVERY)
-    return Caller(practice_id=row["practice_id"], actor=f"api_key:{row['id']}",
-                  scopes=frozenset(s for s in row["scopes"].split(",") if s))
+        last_used = now
+    caller = Caller(practice_id=row["practice_id"], actor=f"api_key:{row['id']}",
+                    scopes=frozenset(s for s in row["scopes"].split(",") if s))
+    if verified is not None:
+        # Read just now, this caller needs no confirmation; the kept one, by its stamp.
+        kept_caller = replace(caller, config_version=int(row["config_version"]))
+        verified.put(key, Verified(key_id=row["id"], caller=kept_caller, last_used=last_used))
+    return caller

@@ -57,7 +57,7 @@ def book(data: dict[str, Any]) -> Any:
 
 @blp.route("/visits/check", methods=["POST"])
 @blp.doc(operationId="checkVisit")
-@require("read")
+@require("read", stamped=True)
 @blp.arguments(VisitSpecIn)
 # Documented, not dumped: the use case returns the documented shape already (plain strings,
 # numbers and lists), and a scheduler calls this for every slot it offers, so the schema's
@@ -77,7 +77,7 @@ def check(data: dict[str, Any]) -> Any:
 
 @blp.route("/visits/forecast", methods=["POST"])
 @blp.doc(operationId="forecastVisits")
-@require("read")
+@require("read", stamped=True)
 @blp.arguments(ForecastIn)
 @blp.response(200, ForecastOut)
 def forecast(data: dict[str, Any]) -> Any:

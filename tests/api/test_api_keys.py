@@ -8,9 +8,15 @@ import pytest
 from sqlalchemy import select
 
 from service import create_app
-from service.db.models import ApiKey, AuditEvent
+from service.db.models import ApiKey, AuditEvent, Practice
 from tests.conftest import PAYERS_FILE
-from tests.support.builders import bearer, new_key, new_practice
+from tests.support.builders import (
+    bearer,
+    create_coverage,
+    create_patient,
+    new_key,
+    new_practice,
+)
 
 
 def _create(client, key, **body):
@@ -220,3 +226,87 @@ def test_a_key_revoked_through_one_server_is_refused_by_another_on_its_next_requ
     finally:
         for app in (one, two):
             app.extensions["coverwatch"].dispose()
+
+
+def _check(client, key, coverage_id):
+    return client.post("/v1/visits/check", headers=bearer(key), json={
+        "coverage_id": coverage_id, "date": "2026-11-17", "code": "90837", "minutes": 55})
+
+
+def _forecast(client, key, coverage_id):
+    return client.post("/v1/visits/forecast", headers=bearer(key), json={
+        "coverage_id": coverage_id, "code": "90837", "minutes": 55,
+        "first_date": "2026-11-17", "every_days": 7, "count": 3})
+
+
+def test_a_key_a_checking_server_keeps_is_refused_on_its_next_check_once_revoked(db_url,
+                                                                                 clock):
+    # Given a server that answered visit checks with the key (and so keeps it in memory)
+    one, two = (create_app({"database_url": db_url, "payers_file": PAYERS_FILE}, clock=clock)
+                for _ in range(2))
+    try:
+        _, admin = new_practice(one)
+        first = one.test_client()
+        patient = create_patient(first, admin)
+        coverage_id = create_coverage(first, admin, patient["id"])["id"]
+        made = _create(first, admin).json
+        key, key_id = made["key"], made["api_key"]["id"]
+        second = two.test_client()
+        for _ in range(3):
+            assert _check(second, key, coverage_id).status_code == 200
+            assert _forecast(second, key, coverage_id).status_code == 200
+        # When the key is revoked through the other server
+        assert first.post(f"/v1/api-keys/{key_id}/revoke",
+                          headers=bearer(admin)).status_code == 200
+        # Then the keeping server refuses it on its very next check and forecast
+        assert _check(second, key, coverage_id).status_code == 401
+        assert _forecast(second, key, coverage_id).status_code == 401
+        # while the admin key, kept too, still works
+        assert _check(second, admin, coverage_id).status_code == 200
+    finally:
+        for app in (one, two):
+            app.extensions["coverwatch"].dispose()
+
+
+def test_checks_read_a_kept_key_again_only_when_the_practice_stamp_moves(app, client):
+    _, admin = new_practice(app)
+    coverage_id = create_coverage(client, admin, create_patient(client, admin)["id"])["id"]
+    keys = app.extensions["coverwatch"].keys
+    reads: list[str] = []
+    read = keys.by_prefix
+    keys.by_prefix = lambda prefix: reads.append(prefix) or read(prefix)
+    for _ in range(4):
+        assert _check(client, admin, coverage_id).status_code == 200
+    assert len(reads) == 1, "a kept key was read again for a check"
+    # Saving the settings moves the practice's config stamp: the key is read once more.
+    settings = {"counting": {}, "thresholds": {"auth_expiring_days": 45}}
+    assert client.put("/v1/settings", headers=bearer(admin), json=settings).status_code == 200
+    reads.clear()
+    for _ in range(3):
+        assert _check(client, admin, coverage_id).status_code == 200
+    assert len(reads) == 1
+    # Other operations read their key every time.
+    reads.clear()
+    for _ in range(2):
+        assert client.get("/v1/patients", headers=bearer(admin)).status_code == 200
+    assert len(reads) == 2
+
+
+def test_revoking_a_key_moves_its_practice_stamp_and_recording_its_use_does_not(app, client,
+                                                                              clock):
+    practice_id, admin = new_practice(app)
+    made = _create(client, admin).json
+
+    def stamp():
+        with app.extensions["coverwatch"].uow() as uow:
+            return uow.session.execute(
+                select(Practice.config_version).where(Practice.id == practice_id)).scalar()
+
+    before = stamp()
+    clock.advance(minutes=2)
+    assert client.get("/v1/patients", headers=bearer(made["key"])).status_code == 200
+    assert _key_row(app, made["api_key"]["id"]).last_used_at is not None
+    assert stamp() == before
+    assert client.post(f"/v1/api-keys/{made['api_key']['id']}/revoke",
+                       headers=bearer(admin)).status_code == 200
+    assert stamp() == before + 1
