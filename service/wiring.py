@@ -15,6 +15,7 @@ from payers.registry import PayerRegistry
 from service.config import Config
 from service.db.check_port import CheckStore
 from service.db.check_store import check_store_for
+from service.db.idempotency import StoredAnswers
 from service.db.key_lookup import KeyLookup
 from service.db.statements import statements_for
 from service.db.uow import UnitOfWork
@@ -40,6 +41,7 @@ class Wiring:
     verdict_inputs: VerdictInputSource = field(init=False)
     checks: CheckStore = field(init=False)
     keys: KeyLookup = field(init=False)
+    stored_answers: StoredAnswers = field(init=False)
     verified_keys: VerifiedKeys = field(default_factory=VerifiedKeys)
     check_limits: TokenBuckets = field(init=False)
     # Checks made with `Prefer: respond-async` ask their payer on these threads, in this
@@ -61,6 +63,7 @@ class Wiring:
         # Where checks and nightly items are stored: chosen here, once.
         self.checks = check_store_for(self.engine, statements)
         self.keys = KeyLookup(statements)
+        self.stored_answers = StoredAnswers(statements)
         self.background = ThreadPoolExecutor(max_workers=self.config.async_check_threads,
                                              thread_name_prefix="async-check")
 

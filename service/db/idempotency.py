@@ -6,13 +6,33 @@ import uuid
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, delete, select, update
+from sqlalchemy import CursorResult, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from service.db.models import IdempotencyKey
+from service.db.statements import Row, Statements
 
 TABLE = cast(Table, IdempotencyKey.__table__)
+
+_FIND = select(TABLE.c.fingerprint, TABLE.c.status, TABLE.c.body, TABLE.c.headers).where(
+    TABLE.c.practice_id == bindparam("practice_id"), TABLE.c.caller == bindparam("caller"),
+    TABLE.c.key == bindparam("key"), TABLE.c.created_at >= bindparam("expired_before"))
+
+
+class StoredAnswers:
+    """Reads a key's stored answer as a unit of one statement (service/db/statements.py):
+    every POST sent with a key asks first, before it does anything. Only committed answers
+    are seen; a key taken by a request still running is not."""
+
+    def __init__(self, statements: Statements) -> None:
+        self.statements = statements
+
+    def find(self, *, practice_id: uuid.UUID, caller: str, key: str,
+             expired_before: datetime) -> Row | None:
+        """fingerprint, status, body and headers, or None."""
+        return self.statements.first(_FIND, {"practice_id": practice_id, "caller": caller,
+                                             "key": key, "expired_before": expired_before})
 
 
 class IdempotencyRepository:
@@ -42,13 +62,6 @@ class IdempotencyRepository:
         self.session.execute(update(TABLE).where(
             TABLE.c.practice_id == practice_id, TABLE.c.caller == caller, TABLE.c.key == key,
         ).values(status=status, body=body, headers=headers))
-
-    def find(self, *, practice_id: uuid.UUID, caller: str, key: str,
-             expired_before: datetime) -> IdempotencyKey | None:
-        return self.session.scalars(select(IdempotencyKey).where(
-            IdempotencyKey.practice_id == practice_id, IdempotencyKey.caller == caller,
-            IdempotencyKey.key == key, IdempotencyKey.created_at >= expired_before,
-        )).first()
 
     def purge(self, *, expired_before: datetime) -> int:
         result = cast(CursorResult[Any], self.session.execute(

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.db.idempotency import IdempotencyRepository
+from service.db.idempotency import IdempotencyRepository, StoredAnswers
 from service.db.uow import RequestTransaction, UnitOfWork, join, leave
 
 # The web layer joins and leaves the request's transaction through here.
@@ -68,14 +68,14 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def stored(*, uow: UnitOfWork, clock: Callable[[], datetime], key: KeyOf) -> Stored | None:
+def stored(*, answers: StoredAnswers, clock: Callable[[], datetime],
+           key: KeyOf) -> Stored | None:
     """The answer recorded for this key within the window, if any."""
-    with uow:
-        row = uow.idempotency.find(practice_id=key.practice_id, caller=key.caller, key=key.key,
-                                   expired_before=clock() - WINDOW)
-        if row is None:
-            return None
-        return Stored(row.fingerprint, Answer(row.status, row.body, dict(row.headers)))
+    row = answers.find(practice_id=key.practice_id, caller=key.caller, key=key.key,
+                       expired_before=clock() - WINDOW)
+    if row is None:
+        return None
+    return Stored(row["fingerprint"], Answer(row["status"], row["body"], dict(row["headers"])))
 
 
 def begin(*, session_factory: sessionmaker[Session], clock: Callable[[], datetime],

@@ -58,7 +58,7 @@ def _take() -> ResponseReturnValue | None:
     key = KeyOf(practice_id=caller.practice_id, caller=caller.actor, key=raw,
                 fingerprint=idempotency.fingerprint(request.method, request.full_path,
                                                     request.get_data(cache=True)))
-    found = idempotency.stored(uow=wiring.uow(), clock=wiring.clock, key=key)
+    found = idempotency.stored(answers=wiring.stored_answers, clock=wiring.clock, key=key)
     if found is not None:
         return _replay(found, key)
     transaction = idempotency.begin(session_factory=wiring.session_factory,
@@ -90,7 +90,7 @@ def _taken(_error: KeyTaken) -> ResponseReturnValue:
     pending.done = True
     pending.transaction.close()
     wiring = current_wiring()
-    found = idempotency.stored(uow=wiring.uow(), clock=wiring.clock, key=pending.key)
+    found = idempotency.stored(answers=wiring.stored_answers, clock=wiring.clock, key=pending.key)
     if found is None:
         # Taken, then gone (expired meanwhile): the client may simply send it again.
         return error_response(409, errors={HEADER: ["This key is in use; send it again."]},
