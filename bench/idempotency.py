@@ -7,8 +7,9 @@ Seeds the demo practice (`flask seed-demo`) in a database of its own, serves the
 gunicorn.conf.py (one worker, so both kinds share one process and one pool), adds --patients
 synthetic patients with a coverage each over the API, then books visits one after another over
 one keep-alive connection, spread over those coverages, in pairs on one coverage: one request
-without the header and one with a new key, in turn one first and the other (after a warm-up). Prints p50/p90/p99 of both and the goal of
-issue 19 with PASS or MISS: the key adds <= 1 ms at p50.
+without the header and one with a new key, in turn one first and the other (after a warm-up).
+Prints p50/p90/p99 of both and the goal of issue 19 with PASS or MISS: the key adds <= 1 ms
+at p50.
 """
 
 from __future__ import annotations
