@@ -6,7 +6,8 @@ from typing import Any
 
 import marshmallow as ma
 
-from schemas.common import PageOut, PageQuery, Strict
+from schemas.common import PageOut, Strict
+from schemas.lists import PagedCursorQuery
 from service.practice.access import KEY_STATUSES, SCOPES
 
 
@@ -26,7 +27,13 @@ class ApiKeyIn(Strict):
     scopes = _scopes(required=True, validate=ma.validate.Length(min=1, max=len(SCOPES)))
 
 
-class ApiKeyQuery(PageQuery):
+class ApiKeyQuery(PagedCursorQuery):
+    """Keys newest first by page number or by cursor; with updated_since, those created or
+    revoked since (a key's last use is not a change of it)."""
+
+    ORDER = "newest"
+    KINDS = {"newest": "tu", "updated": "tu"}
+
     status = ma.fields.String(validate=ma.validate.OneOf(KEY_STATUSES), metadata={
         "description": "only active or only revoked keys (default: both)"})
 

@@ -112,11 +112,6 @@ class PersonIn(Strict):
     gender = gender_field(required=True)
 
 
-class PageQuery(Strict):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
-    page_size = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
-
-
 class CursorPageOut(ma.Schema):
     next_cursor = ma.fields.String(allow_none=True, required=True, metadata={
         "description": "Pass as `cursor` (with the same filters) for the next page; null on "

@@ -14,7 +14,7 @@ from schemas.common import (
     one_of,
     x12_text,
 )
-from schemas.lists import SyncQuery
+from schemas.lists import PagedCursorQuery, SyncQuery
 from service.domain.identifiers import GROUP_NUMBER_RE
 
 RELATIONSHIPS = ["self", "spouse", "child", "other"]
@@ -100,6 +100,13 @@ class CoverageOut(ma.Schema):
 
 class CoveragePage(PageOut):
     items = ma.fields.List(ma.fields.Nested(CoverageOut), required=True)
+
+
+class PatientCoverageQuery(PagedCursorQuery):
+    """A patient's coverages, primary first, by page number or by cursor."""
+
+    ORDER = "priority"
+    KINDS = {"priority": "stu", "updated": "tu"}
 
 
 class CoverageListQuery(SyncQuery):

@@ -7,14 +7,13 @@ import marshmallow as ma
 from schemas.common import (
     CursorPageOut,
     PageOut,
-    PageQuery,
     Strict,
     one_of,
     strict_bool,
     window_date,
 )
 from schemas.coverages import NETWORK, RELATIONSHIPS
-from schemas.lists import SyncQuery
+from schemas.lists import PagedCursorQuery, SyncQuery
 from service.domain.dates import SERVICE_DATE
 from service.domain.eligibility import CHECK_STATUSES, ERROR_MESSAGES
 from service.domain.identifiers import npi_is_valid
@@ -189,8 +188,11 @@ class CheckPage(PageOut):
     items = ma.fields.List(ma.fields.Nested(CheckOut), required=True)
 
 
-class HistoryQuery(PageQuery):
-    pass
+class HistoryQuery(PagedCursorQuery):
+    """A coverage's checks, newest first, by page number or by cursor."""
+
+    ORDER = "newest"
+    KINDS = {"newest": "tu", "updated": "tu"}
 
 
 class CheckListQuery(SyncQuery):

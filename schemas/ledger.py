@@ -10,7 +10,7 @@ import marshmallow as ma
 
 from schemas.common import CursorPageOut, Strict, one_of, today, window_date
 from schemas.eligibility import _npi
-from schemas.lists import SyncQuery
+from schemas.lists import SyncQuery, WholeOrCursorQuery
 from service.domain.dates import AUTHORIZATION_DATE, FORECAST_DATE, VISIT_DATE, add_days
 from service.domain.policy import DELETED, VISIT_STATUSES
 from service.domain.reasons import REASON_CODES, Severity
@@ -147,7 +147,14 @@ class From278Out(AuthorizationOut):
                        "order; the body's own fields are the first one's authorization"})
 
 
-class AuthorizationList(ma.Schema):
+class AuthorizationRange(WholeOrCursorQuery):
+    """A coverage's authorizations, whole or by cursor."""
+
+    ORDER = "ending"
+    KINDS = {"ending": "du", "updated": "tu"}
+
+
+class AuthorizationList(CursorPageOut):
     items = ma.fields.List(ma.fields.Nested(AuthorizationOut), required=True)
 
 
@@ -241,12 +248,17 @@ class VisitOut(ma.Schema):
     verdict = ma.fields.Nested(VerdictOut, allow_none=True, required=True)
 
 
-class VisitRange(Strict):
-    from_ = ma.fields.Date(data_key="from")
-    to = ma.fields.Date()
+class VisitRange(WholeOrCursorQuery):
+    """A coverage's visits, whole or by cursor, optionally between two dates."""
+
+    ORDER = "date"
+    KINDS = {"date": "du", "updated": "tu"}
+
+    from_ = ma.fields.Date(data_key="from", metadata={"description": "Visits on or after"})
+    to = ma.fields.Date(metadata={"description": "Visits on or before"})
 
 
-class VisitList(ma.Schema):
+class VisitList(CursorPageOut):
     items = ma.fields.List(ma.fields.Nested(VisitOut), required=True)
 
 

@@ -51,7 +51,23 @@ class SyncQuery(CursorQuery):
                        "offset), oldest change first"})
 
 
-class PagedCursorQuery(SyncQuery):
+class WholeOrCursorQuery(SyncQuery):
+    """A list that comes whole unless a cursor argument (`cursor`, `limit`,
+    `updated_since`) asks for a page by cursor; `slice` is None when it comes whole."""
+
+    limit = ma.fields.Integer(validate=ma.validate.Range(min=1, max=200),
+                              metadata={"description": "Rows per page (cursor mode, default 50)"})
+
+    @ma.post_load
+    def to_slice(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if CURSOR_ARGS & set(data):
+            data.setdefault("limit", 50)
+            return super().to_slice(data, **kwargs)
+        data["slice"] = None
+        return data
+
+
+class PagedCursorQuery(WholeOrCursorQuery):
     """A list that also keeps its page numbers: `page`/`page_size` (the default, with
     `total`) or `cursor`/`limit`/`updated_since`, never both (422); `slice` is None in
     page mode."""
@@ -60,8 +76,6 @@ class PagedCursorQuery(SyncQuery):
         "description": "Page number (page mode, default 1)"})
     page_size = ma.fields.Integer(validate=ma.validate.Range(min=1, max=200), metadata={
         "description": "Rows per page (page mode, default 50)"})
-    limit = ma.fields.Integer(validate=ma.validate.Range(min=1, max=200), metadata={
-        "description": "Rows per page (cursor mode, default 50)"})
 
     @ma.pre_load
     def one_mode(self, data: Any, **_kwargs: Any) -> Any:
@@ -72,11 +86,8 @@ class PagedCursorQuery(SyncQuery):
 
     @ma.post_load
     def to_slice(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        if CURSOR_ARGS & set(data):
-            data.setdefault("limit", 50)
-            data = super().to_slice(data, **kwargs)
-            return data
-        data["slice"] = None
-        data.setdefault("page", 1)
-        data.setdefault("page_size", 50)
+        data = super().to_slice(data, **kwargs)
+        if data["slice"] is None:
+            data.setdefault("page", 1)
+            data.setdefault("page_size", 50)
         return data

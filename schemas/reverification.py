@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from schemas.common import PageOut, one_of
+from schemas.lists import PagedCursorQuery
 
 MODES = ("inline", "queue")
 RUN_STATUSES = ("running", "finished", "stopped", "failed")
@@ -62,6 +63,17 @@ class ReverificationRunListItem(ma.Schema):
     created_at = ma.fields.AwareDateTime(required=True)
     finished_at = ma.fields.AwareDateTime(required=True, allow_none=True, metadata={
         "description": "when this practice's last coverage was checked"})
+
+
+class RunQuery(PagedCursorQuery):
+    """Runs newest first, by page number or by cursor. No updated_since: a run's part
+    changes as its items are checked and when it is stopped, which no row's time records."""
+
+    ORDER = "newest"
+    KINDS = {"newest": "tu"}
+
+    class Meta:
+        exclude = ("updated_since",)
 
 
 class ReverificationRunPage(PageOut):

@@ -24,7 +24,9 @@ ORDERS: dict[str, dict[str, Order]] = {
     "visits": {"date": by(Visit.date, Visit.id), "updated": by(Visit.updated_at, Visit.id)},
     "authorizations": {"ending": by(Authorization.end_date, Authorization.id),
                        "updated": by(Authorization.updated_at, Authorization.id)},
-    "coverages": {"created": by(Coverage.created_at, Coverage.id),
+    # A patient's coverages: primary before secondary (alphabetical too), then as added.
+    "coverages": {"priority": by(Coverage.priority, Coverage.created_at, Coverage.id),
+                  "created": by(Coverage.created_at, Coverage.id),
                   "updated": by(Coverage.updated_at, Coverage.id)},
     "checks": {"newest": by(EligibilityCheck.started_at, EligibilityCheck.id, descending=True),
                "updated": Order((CHECK_CHANGED, EligibilityCheck.id),

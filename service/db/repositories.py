@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from service.db.keyset import by, keyset_page
+from service.db.keyset import Order, by, keyset_page
 from service.db.models import (
     ApiKey,
     AuditEvent,
@@ -48,6 +48,11 @@ COUNTERS = cast(Table, ControlCounter.__table__)
 Record = TypeVar("Record", bound=Base)
 PATIENT_ORDERS = {"created": by(Patient.created_at, Patient.id),
                   "updated": by(Patient.updated_at, Patient.id)}
+# A key changes when it is revoked (its last use is not a change of the key).
+KEY_CHANGED = func.coalesce(ApiKey.revoked_at, ApiKey.created_at)
+KEY_ORDERS = {"newest": by(ApiKey.created_at, ApiKey.id, descending=True),
+              "updated": Order((KEY_CHANGED, ApiKey.id),
+                               lambda k: (k.revoked_at or k.created_at, k.id))}
 AUDIT_ORDERS = {"newest": by(AuditEvent.at, AuditEvent.public_id, descending=True),
                 "updated": by(AuditEvent.at, AuditEvent.public_id)}
 
@@ -95,12 +100,26 @@ class ApiKeyRepository:
     def list(self, practice_id: uuid.UUID, *, revoked: bool | None, offset: int,
              limit: int) -> tuple[Sequence[ApiKey], int]:
         """The practice's keys, newest first; `revoked` narrows to revoked or live ones."""
+        return page_of(self.session, self._matching(practice_id, revoked),
+                       ApiKey.created_at.desc(), ApiKey.id.desc(), offset=offset, limit=limit)
+
+    def by_cursor(self, practice_id: uuid.UUID, part: Slice, *, revoked: bool | None,
+                  updated_since: datetime | None) -> tuple[Sequence[ApiKey], Keys | None]:
+        """A page by cursor, newest first; or, since an instant, the keys created or
+        revoked since, oldest change first."""
+        query = self._matching(practice_id, revoked)
+        if updated_since is not None:
+            query = query.where(KEY_CHANGED >= updated_since)
+        return keyset_page(self.session, query, KEY_ORDERS[part.order], after=part.after,
+                           limit=part.limit)
+
+    @staticmethod
+    def _matching(practice_id: uuid.UUID, revoked: bool | None) -> Select[ApiKey]:
         query = select(ApiKey).where(ApiKey.practice_id == practice_id)
         if revoked is not None:
             query = query.where(ApiKey.revoked_at.is_not(None) if revoked
                                 else ApiKey.revoked_at.is_(None))
-        return page_of(self.session, query, ApiKey.created_at.desc(), ApiKey.id.desc(),
-                       offset=offset, limit=limit)
+        return query
 
     def live_with_scope(self, practice_id: uuid.UUID, scope: str) -> Sequence[ApiKey]:
         """The practice's keys not revoked that hold `scope`, their rows locked: of two

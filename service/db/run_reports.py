@@ -10,10 +10,14 @@ from typing import Any
 from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import Session
 
+from service.db.keyset import by, keyset_page
 from service.db.models import Coverage, ReverificationItem, ReverificationRun
 from service.db.repositories import page_of
 from service.db.runs import visible_to
+from service.domain.paging import Keys, Slice
 from service.domain.reverification import UNFINISHED
+
+RUN_ORDERS = {"newest": by(ReverificationRun.created_at, ReverificationRun.id, descending=True)}
 
 
 class RunReports:
@@ -65,6 +69,13 @@ class RunReports:
         query = select(ReverificationRun).where(visible_to(practice_id))
         return page_of(self.session, query, ReverificationRun.created_at.desc(),
                        ReverificationRun.id, offset=offset, limit=limit)
+
+    def by_cursor(self, practice_id: uuid.UUID,
+                  part: Slice) -> tuple[Sequence[ReverificationRun], Keys | None]:
+        """A page by cursor of the runs the practice took part in, newest first."""
+        query = select(ReverificationRun).where(visible_to(practice_id))
+        return keyset_page(self.session, query, RUN_ORDERS[part.order], after=part.after,
+                           limit=part.limit)
 
     def latest(self, practice_id: uuid.UUID) -> ReverificationRun | None:
         """The newest run the practice took part in."""

@@ -11,6 +11,7 @@ from service.db.key_lookup import KeyLookup
 from service.db.models import ApiKey
 from service.db.uow import UnitOfWork
 from service.domain.errors import Conflict, InvalidInput, NotFound
+from service.domain.paging import Keys, Slice
 from service.practice import audit
 from service.practice.access import (
     SCOPES,
@@ -69,6 +70,16 @@ def list_keys(*, uow: UnitOfWork, caller: Caller, status: str | None, offset: in
         revoked = None if status is None else status == "revoked"
         return uow.api_keys.list(caller.practice_id, revoked=revoked, offset=offset,
                                  limit=limit)
+
+
+def key_page(*, uow: UnitOfWork, caller: Caller, status: str | None, part: Slice,
+             updated_since: datetime | None) -> tuple[Sequence[ApiKey], Keys | None]:
+    """The same keys a page at a time by cursor, or those created or revoked since an
+    instant, oldest change first."""
+    with uow:
+        revoked = None if status is None else status == "revoked"
+        return uow.api_keys.by_cursor(caller.practice_id, part, revoked=revoked,
+                                      updated_since=updated_since)
 
 
 def get_key(*, uow: UnitOfWork, caller: Caller, key_id: uuid.UUID) -> ApiKey:

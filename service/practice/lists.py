@@ -1,15 +1,18 @@
-"""Practice-wide lists by cursor (visits, authorizations, coverages, checks, patients, the
-audit log), reads of patient records audited as every such read is."""
+"""Lists by cursor (visits, authorizations, coverages, checks, patients, the audit log, the
+practice's or one patient's or coverage's), reads of patient records audited as every such
+read is."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from service.db.keyset import Keys
 from service.db.models import AuditEvent, Patient
 from service.db.uow import UnitOfWork
+from service.domain.errors import NotFound
 from service.domain.paging import Slice
 from service.practice import audit
 from service.practice.access import Caller
@@ -22,10 +25,18 @@ RESOURCES = {"visits": "visit", "authorizations": "authorization", "coverages": 
 def read_page(
     *, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, name: str, part: Slice,
     filters: Mapping[str, Any],
+    within: tuple[Literal["patient", "coverage"], uuid.UUID] | None = None,
 ) -> tuple[Sequence[Any], Keys | None]:
     """A page of the caller's practice's `name` list (another practice's rows never), and
-    the keys of its last row when more follow."""
+    the keys of its last row when more follow. `within` narrows it to one patient's or one
+    coverage's rows: NotFound unless that patient or coverage is the practice's."""
     with uow:
+        if within is not None:
+            kind, parent_id = within
+            parents = uow.patients if kind == "patient" else uow.coverages
+            if parents.get(caller.practice_id, parent_id) is None:
+                raise NotFound(kind)
+            filters = {**filters, f"{kind}_id": parent_id}
         rows, last = getattr(uow.lists, name)(caller.practice_id, part, filters)
         audit.record_reads(uow, caller=caller, clock=clock, resource_type=RESOURCES[name],
                            records=rows)

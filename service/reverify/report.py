@@ -11,6 +11,7 @@ from service.db.models import ReverificationRun
 from service.db.ports import RunFigures
 from service.db.uow import UnitOfWork
 from service.domain.errors import NotFound
+from service.domain.paging import Keys, Slice
 from service.practice import audit
 from service.practice.access import Caller
 from service.reverify import parts
@@ -88,3 +89,12 @@ def list_runs(*, uow: UnitOfWork, caller: Caller, offset: int,
     with uow:
         rows, total = uow.run_reports.visible(caller.practice_id, offset=offset, limit=limit)
         return parts.parts(uow.run_reports, caller.practice_id, rows), total
+
+
+def run_page(*, uow: UnitOfWork, caller: Caller,
+             part: Slice) -> tuple[list[parts.Part], Keys | None]:
+    """The same parts a page at a time by cursor, and the keys of the last when more
+    follow."""
+    with uow:
+        rows, last = uow.run_reports.by_cursor(caller.practice_id, part)
+        return parts.parts(uow.run_reports, caller.practice_id, rows), last

@@ -12,7 +12,7 @@ from schemas.errors import ErrorSchema
 from service.practice import api_keys
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.paging import page, page_window
+from service.web.paging import cursor_page, page, page_window
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("api_keys", __name__, url_prefix="/v1/api-keys",
@@ -34,7 +34,14 @@ CREATED_EXAMPLE = {
 @blp.arguments(ApiKeyQuery, location="query")
 @blp.response(200, ApiKeyPage)
 def list_keys(args: dict[str, Any]) -> Any:
-    """List the practice's keys, newest first, revoked ones too: never a key or its hash."""
+    """List the practice's keys, newest first, revoked ones too: never a key or its hash.
+    By page number or by cursor; with updated_since, those created or revoked since, oldest
+    change first."""
+    if args["slice"] is not None:
+        rows, last = api_keys.key_page(uow=current_wiring().uow(), caller=current_caller(),
+                                       status=args.get("status"), part=args["slice"],
+                                       updated_since=args.get("updated_since"))
+        return cursor_page(args["slice"], rows, last)
     offset, limit = page_window(args)
     rows, total = api_keys.list_keys(uow=current_wiring().uow(), caller=current_caller(),
                                      status=args.get("status"), offset=offset, limit=limit)

@@ -13,6 +13,7 @@ from schemas.ledger import (
     AuthorizationList,
     AuthorizationOut,
     AuthorizationPatch,
+    AuthorizationRange,
     From278In,
     From278Out,
 )
@@ -21,6 +22,7 @@ from service.ledger import authorization_imports, authorizations
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.web.etags import etag, if_match
+from service.web.paging import list_page
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("authorizations", __name__, url_prefix="/v1",
@@ -101,10 +103,15 @@ class AuthorizationById(MethodView):
 @blp.route("/coverages/<uuid:coverage_id>/authorizations", methods=["GET"])
 @blp.doc(operationId="listCoverageAuthorizations")
 @require("read")
+@blp.arguments(AuthorizationRange, location="query")
 @blp.response(200, AuthorizationList)
-def list_for_coverage(coverage_id: uuid.UUID) -> Any:
-    """A coverage's authorizations, ending soonest first."""
+def list_for_coverage(args: dict[str, Any], coverage_id: uuid.UUID) -> Any:
+    """A coverage's authorizations, ending soonest first: whole, or by cursor (limit,
+    cursor or updated_since; with updated_since, those changed since, oldest change
+    first)."""
+    if args["slice"] is not None:
+        return list_page("authorizations", args, ("coverage", coverage_id))
     wiring = current_wiring()
     rows = authorizations.list_authorizations(uow=wiring.uow(), clock=wiring.clock,
                                               caller=current_caller(), coverage_id=coverage_id)
-    return {"items": rows}
+    return {"items": rows, "next_cursor": None}

@@ -7,15 +7,20 @@ from typing import Any
 
 from flask.views import MethodView
 
-from schemas.common import PageQuery
-from schemas.coverages import CoverageIn, CoverageOut, CoveragePage, CoveragePatch
+from schemas.coverages import (
+    CoverageIn,
+    CoverageOut,
+    CoveragePage,
+    CoveragePatch,
+    PatientCoverageQuery,
+)
 from schemas.errors import ErrorSchema
 from service.ledger import visits
 from service.practice import coverages
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.web.etags import etag, if_match
-from service.web.paging import page, page_window
+from service.web.paging import list_page, page, page_window
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("coverages", __name__, url_prefix="/v1",
@@ -44,10 +49,13 @@ class PatientCoverages(MethodView):
 
     @blp.doc(operationId="listPatientCoverages")
     @require("read")
-    @blp.arguments(PageQuery, location="query")
+    @blp.arguments(PatientCoverageQuery, location="query")
     @blp.response(200, CoveragePage)
     def get(self, args: dict[str, Any], patient_id: uuid.UUID) -> Any:
-        """List a patient's coverages, primary first."""
+        """List a patient's coverages, primary first (then as added), by page number or by
+        cursor; with updated_since, those changed since, oldest change first."""
+        if args["slice"] is not None:
+            return list_page("coverages", args, ("patient", patient_id))
         wiring = current_wiring()
         offset, limit = page_window(args)
         rows, total = coverages.list_coverages(

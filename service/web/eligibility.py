@@ -22,7 +22,7 @@ from service.eligibility import CheckRequest, run_check
 from service.eligibility import history as eligibility_history
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.paging import page, page_window
+from service.web.paging import list_page, page, page_window
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("eligibility", __name__, url_prefix="/v1",
@@ -145,7 +145,12 @@ def get_check(args: dict[str, Any], check_id: uuid.UUID) -> Any:
 @blp.arguments(HistoryQuery, location="query")
 @blp.response(200, CheckPage)
 def list_checks(args: dict[str, Any], coverage_id: uuid.UUID) -> Any:
-    """Every check of a coverage, newest first."""
+    """Every check of a coverage, newest first, by page number or by cursor; with
+    updated_since, in the order their outcomes were stored."""
+    if args["slice"] is not None:
+        body = list_page("checks", args, ("coverage", coverage_id))
+        body["items"] = [view(check) for check in body["items"]]
+        return body
     wiring = current_wiring()
     offset, limit = page_window(args)
     rows, total = eligibility_history.coverage_history(

@@ -10,11 +10,10 @@ from schemas.eligibility import CheckList, CheckListQuery
 from schemas.ledger import AuthorizationListQuery, AuthorizationPage, VisitListQuery, VisitPage
 from schemas.payers import PayerPage, PayerQuery
 from service.eligibility.directory import payer_page
-from service.practice.lists import read_page
-from service.web.auth import current_caller, require
+from service.web.auth import require
 from service.web.blueprint import ApiBlueprint
 from service.web.eligibility import view
-from service.web.paging import cursor_page
+from service.web.paging import cursor_page, list_page
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("lists", __name__, url_prefix="/v1",
@@ -22,20 +21,12 @@ blp = ApiBlueprint("lists", __name__, url_prefix="/v1",
                                "a page at a time by cursor; the payer directory.")
 
 
-def _page(name: str, args: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    wiring = current_wiring()
-    part = args.pop("slice")
-    rows, last = read_page(uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
-                           name=name, part=part, filters=args)
-    return cursor_page(part, rows, last), rows
-
-
 def _listed(path: str, name: str, query: type, answer: type, operation: str,
             doc: str) -> None:
     """GET `path`: a page of the practice's `name` list (read scope), documented by `doc`."""
 
     def view(args: dict[str, Any]) -> Any:
-        return _page(name, args)[0]
+        return list_page(name, args)
 
     view.__name__, view.__doc__ = operation, doc
     blp.route(path, methods=["GET"])(require("read")(blp.arguments(query, location="query")(
@@ -62,7 +53,7 @@ _listed("/coverages", "coverages", CoverageListQuery, CoverageList, "listCoverag
 def search_coverages(data: dict[str, Any]) -> Any:
     """The coverage list's filters (cursor and limit too) in a JSON body, with member_id.
     Writes nothing but the audit of the read."""
-    return _page("coverages", data)[0]
+    return list_page("coverages", data)
 
 
 @blp.route("/eligibility-checks", methods=["GET"])
@@ -73,8 +64,8 @@ def search_coverages(data: dict[str, Any]) -> Any:
 def list_checks(args: dict[str, Any]) -> Any:
     """The practice's eligibility checks, newest first, filtered; with updated_since, in the
     order their outcomes were stored (a check changes once, from pending)."""
-    body, rows = _page("checks", args)
-    body["items"] = [view(check) for check in rows]
+    body = list_page("checks", args)
+    body["items"] = [view(check) for check in body["items"]]
     return body
 
 

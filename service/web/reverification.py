@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from schemas.common import PageQuery
-from schemas.reverification import ReverificationRunOut, ReverificationRunPage
+from schemas.reverification import ReverificationRunOut, ReverificationRunPage, RunQuery
 from service.reverify import report
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
-from service.web.paging import page, page_window
+from service.web.paging import cursor_page, page, page_window
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("reverification", __name__, url_prefix="/v1/reverification-runs",
@@ -21,14 +20,18 @@ blp = ApiBlueprint("reverification", __name__, url_prefix="/v1/reverification-ru
 @blp.route("", methods=["GET"])
 @blp.doc(operationId="listReverificationRuns")
 @require("read")
-@blp.arguments(PageQuery, location="query")
+@blp.arguments(RunQuery, location="query")
 @blp.response(200, ReverificationRunPage)
 def list_runs(args: dict[str, Any]) -> Any:
-    """List runs this practice took part in, newest first.
+    """List runs this practice took part in, newest first, by page number or by cursor.
 
     Each run's figures are this practice's part of it: `selected` counts its own coverages
     only, and a run over every practice that held none of them is not listed.
     """
+    if args["slice"] is not None:
+        found, last = report.run_page(uow=current_wiring().uow(), caller=current_caller(),
+                                      part=args["slice"])
+        return cursor_page(args["slice"], found, last)
     offset, limit = page_window(args)
     rows, total = report.list_runs(uow=current_wiring().uow(), caller=current_caller(),
                                    offset=offset, limit=limit)

@@ -26,6 +26,7 @@ from service.ledger import verdicts, visit_history, visits
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.web.etags import etag, if_match
+from service.web.paging import list_page
 from service.wiring import current_wiring
 
 blp = ApiBlueprint("visits", __name__, url_prefix="/v1",
@@ -164,9 +165,13 @@ def set_status(data: dict[str, Any], visit_id: uuid.UUID) -> Any:
 @blp.arguments(VisitRange, location="query")
 @blp.response(200, VisitList)
 def list_for_coverage(args: dict[str, Any], coverage_id: uuid.UUID) -> Any:
-    """A coverage's visits in date order, optionally between from and to."""
+    """A coverage's visits in date order, optionally between from and to: whole, or by
+    cursor (limit, cursor or updated_since; with updated_since, those changed since, oldest
+    change first, visits deleted as booked in error included)."""
+    if args["slice"] is not None:
+        return list_page("visits", args, ("coverage", coverage_id))
     wiring = current_wiring()
     rows = visits.list_visits(uow=wiring.uow(), clock=wiring.clock, caller=current_caller(),
                               coverage_id=coverage_id, start=args.get("from_"),
                               end=args.get("to"))
-    return {"items": rows}
+    return {"items": rows, "next_cursor": None}
