@@ -11,6 +11,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask_smorest import Api
 
+from schemas.descriptions import DESCRIPTIONS
 from schemas.errors import ERROR_BY_STATUS, ErrorSchema
 from service.web.examples import EXAMPLES
 
@@ -130,6 +131,7 @@ class ContractPlugin(BasePlugin):
             if isinstance(plugin, MarshmallowPlugin) and plugin.converter is not None:
                 plugin.converter.add_attribute_function(decimal_as_string)
                 plugin.converter.add_attribute_function(nullable_as_all_of)
+                plugin.converter.add_attribute_function(common_description)
 
     def schema_helper(self, name: str, definition: dict, **kwargs: Any) -> dict | None:
         return {"example": EXAMPLES[name]} if name in EXAMPLES else None
@@ -189,6 +191,13 @@ def nullable_as_all_of(_converter: Any, field: ma.fields.Field, ret: dict[str, A
         return {"allOf": [b for b in branches if b != {"type": "object", "nullable": True}],
                 "nullable": True}
     return {}
+
+
+def common_description(_converter: Any, field: ma.fields.Field, ret: dict[str, Any],
+                       **_kwargs: Any) -> dict:
+    """A common field's description, unless the field gives its own."""
+    text = DESCRIPTIONS.get(field.data_key or field.name or "")
+    return {"description": text} if text and "description" not in ret else {}
 
 
 class ContractApi(Api):
