@@ -14,6 +14,7 @@ from flask_smorest import Api
 from schemas.descriptions import DESCRIPTIONS
 from schemas.errors import ERROR_BY_STATUS, ErrorSchema
 from service.web.examples import EXAMPLES
+from service.web.links import Operation, body_fields, link_all
 
 ERROR = "Error"
 # Declared on the response components below and added to every inline response.
@@ -82,12 +83,15 @@ def error_response(status: int) -> dict[str, Any]:
                                               "example": EXAMPLES[f"{ERROR}{status}"]}}}
 
 
-def errors_of(path: str, method: str, operation: dict[str, Any]) -> list[int]:
-    """The error statuses an operation can answer, worked out from what it takes."""
+def errors_of(path: str, method: str, operation: dict[str, Any],
+              body: frozenset[str] = frozenset()) -> list[int]:
+    """The error statuses an operation can answer, worked out from what it takes (`body`: the
+    fields of its JSON request body)."""
     statuses = [500, 503]
     if "x-scope" in operation:
         statuses += [401, 403]
-    if PATH_PARAM.search(path):
+    # A record named in the path, or in the body (coverage_id...), may not exist.
+    if PATH_PARAM.search(path) or any(name.endswith("_id") for name in body):
         statuses.append(404)
     if "requestBody" in operation:
         statuses += [400, 413, 415, 422]
@@ -121,6 +125,7 @@ class ContractPlugin(BasePlugin):
 
     def init_spec(self, spec: APISpec) -> None:
         self.spec = spec
+        self.known: list[Operation] = []
         for name, header in HEADERS.items():
             spec.components.header(name, header)
         for name, parameter in PARAMETERS.items():
@@ -138,13 +143,19 @@ class ContractPlugin(BasePlugin):
 
     def operation_helper(self, path: str | None = None, operations: dict | None = None,
                          **_kwargs: Any) -> None:
+        added = []
         for method, operation in (operations or {}).items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
-            complete(path or "", method, operation)
+            complete(path or "", method, operation,
+                     body_fields(operation, self.spec.components.schemas))
+            added.append((path or "", operation))
+        self.known += added
+        link_all(added, self.known, self.spec.components.schemas)
 
 
-def complete(path: str, method: str, operation: dict[str, Any]) -> None:
+def complete(path: str, method: str, operation: dict[str, Any],
+             body: frozenset[str] = frozenset()) -> None:
     # Handlers give statuses as int or str; one kind, so a status is never declared twice.
     responses = {str(status): r for status, r in operation.get("responses", {}).items()}
     operation["responses"] = responses
@@ -152,7 +163,7 @@ def complete(path: str, method: str, operation: dict[str, Any]) -> None:
     if isinstance(responses.get("422"), str):
         del responses["422"]
     responses.pop("default", None)
-    for error in errors_of(path, method, operation):
+    for error in errors_of(path, method, operation, body):
         responses.setdefault(str(error), component_name(error))
     for code, response in responses.items():
         if isinstance(response, dict):

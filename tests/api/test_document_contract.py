@@ -144,6 +144,34 @@ def test_every_operation_declares_the_errors_it_can_answer(spec):
         assert "default" not in declared
 
 
+@pytest.mark.parametrize(("source", "status", "targets", "parameter"), [
+    ("createPatient", "201", {"getPatient", "updatePatient", "createCoverage"},
+     "$response.body#/id"),
+    ("createCoverage", "201", {"getCoverage", "createEligibilityCheck", "createAuthorization",
+                               "createVisit", "checkVisit"}, "$response.body#/id"),
+    ("createVisit", "201", {"getVisit", "updateVisit", "deleteVisit", "setVisitStatus",
+                            "getVisitHistory"}, "$response.body#/id"),
+    ("createEligibilityCheck", "201", {"getEligibilityCheck"}, "$response.body#/id"),
+    ("createApiKey", "201", {"getApiKey", "revokeApiKey"}, "$response.body#/api_key/id"),
+])
+def test_a_create_links_to_the_operations_its_id_feeds(spec, source, status, targets, parameter):
+    [operation] = [op for _, _, op in operations(spec) if op["operationId"] == source]
+    links = operation["responses"][status]["links"]
+    assert targets <= set(links)
+    for target in targets:
+        assert links[target]["operationId"] == target
+        filled = {**links[target].get("parameters", {}), **links[target].get("requestBody", {})}
+        assert list(filled.values()) == [parameter]
+
+
+def test_every_link_names_an_operation_of_the_document(spec):
+    ids = {op["operationId"] for _, _, op in operations(spec)}
+    linked = {link["operationId"] for _, _, op in operations(spec)
+              for response in op["responses"].values() if isinstance(response, dict)
+              for link in response.get("links", {}).values()}
+    assert linked and linked <= ids
+
+
 def test_the_document_names_its_server(spec):
     assert spec["servers"] == [{"url": "/", "description": "The server that serves this document"}]
 
