@@ -10,8 +10,17 @@ import pytest
 
 from payers.x12.codes import AaaReason, FollowUpAction
 from schemas.errors import ERROR_CODES
-from tests.support.builders import bearer, new_key, new_practice
-from tests.support.openapi import Document
+from service import create_app
+from tests.conftest import PAYERS_FILE
+from tests.support.builders import (
+    bearer,
+    create_coverage,
+    create_patient,
+    new_key,
+    new_practice,
+)
+from tests.support.openapi import CheckedClient, Document
+from tests.support.people import PEOPLE
 
 METHODS = ("get", "post", "put", "patch", "delete")
 UNTYPED = {"type": "object", "nullable": True}
@@ -209,21 +218,88 @@ def test_the_examples_fit_their_schemas(spec):
         assert doc.schema_errors("Error", response["content"]["application/json"]["example"]) == []
 
 
+def _revoke_the_last_admin_key(app, client, _key):
+    _, admin = new_practice(app, name="Lakeview Therapy")
+    [own] = client.get("/v1/api-keys", headers=bearer(admin)).json["items"]
+    return client.post(f"/v1/api-keys/{own['id']}/revoke", headers=bearer(admin))
+
+
+def _resend_too_soon(_app, client, key):
+    # The sandbox payer never answers this member (a 1 s timeout): a resend within 90 s is
+    # refused.
+    patient = create_patient(client, key, PEOPLE[0])
+    coverage = create_coverage(client, key, patient["id"], member_id="ZZT0000504")
+    for _ in range(2):
+        answer = client.post("/v1/eligibility-checks", headers=bearer(key),
+                             json={"coverage_id": coverage["id"], "force": True})
+    return answer
+
+
+def _stale_if_match(_app, client, key):
+    patient = create_patient(client, key, PEOPLE[0])
+    return client.patch(f"/v1/patients/{patient['id']}", json={"first_name": "Rowan"},
+                        headers={**bearer(key), "If-Match": '"stale"'})
+
+
+def _unexpected(app, client, key):
+    def explode():
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/v1/boom", "boom", explode)
+    return client.get("/v1/boom", headers=bearer(key))
+
+
 @pytest.mark.parametrize(("make", "status", "error"), [
-    (lambda c, k: c.post("/v1/patients", data="{", headers={
+    (lambda a, c, k: c.post("/v1/patients", data="{", headers={
         **bearer(k), "Content-Type": "application/json"}), 400, "bad_request"),
-    (lambda c, k: c.get("/v1/patients"), 401, "unauthorized"),
-    (lambda c, k: c.get("/v1/audit-events", headers=bearer(k)), 403, "forbidden"),
-    (lambda c, k: c.get(f"/v1/patients/{uuid.uuid4()}", headers=bearer(k)), 404, "not_found"),
-    (lambda c, k: c.delete("/v1/patients", headers=bearer(k)), 405, "method_not_allowed"),
-    (lambda c, k: c.post("/v1/patients", data="x" * 5_000_000, headers={
+    (lambda a, c, k: c.get("/v1/patients"), 401, "unauthorized"),
+    (lambda a, c, k: c.get("/v1/audit-events", headers=bearer(k)), 403, "forbidden"),
+    (lambda a, c, k: c.get(f"/v1/patients/{uuid.uuid4()}", headers=bearer(k)), 404,
+     "not_found"),
+    (lambda a, c, k: c.delete("/v1/patients", headers=bearer(k)), 405, "method_not_allowed"),
+    (_revoke_the_last_admin_key, 409, "conflict"),
+    (_resend_too_soon, 409, "payer_resend_too_soon"),
+    (_stale_if_match, 412, "precondition_failed"),
+    (lambda a, c, k: c.post("/v1/patients", data="x" * 5_000_000, headers={
         **bearer(k), "Content-Type": "application/json"}), 413, "payload_too_large"),
-    (lambda c, k: c.post("/v1/patients", data="a=b", headers={
+    (lambda a, c, k: c.post("/v1/patients", data="a=b", headers={
         **bearer(k), "Content-Type": "text/plain"}), 415, "unsupported_media_type"),
-    (lambda c, k: c.post("/v1/patients", json={}, headers=bearer(k)), 422, "validation_failed"),
+    (lambda a, c, k: c.post("/v1/patients", json={}, headers=bearer(k)), 422,
+     "validation_failed"),
+    (_unexpected, 500, "internal_error"),
 ])
-def test_every_error_carries_its_stable_code(app, client, make, status, error):
+def test_every_error_carries_its_stable_code(app, make, status, error):
     practice_id, _ = new_practice(app)
-    response = make(client, new_key(app, practice_id, {"read", "write"}))
+    key = new_key(app, practice_id, {"read", "write"})
+    response = make(app, app.test_client(), key)
     assert (response.status_code, response.json["error"]) == (status, error)
     assert response.json["code"] == status
+
+
+def test_a_rate_limited_check_carries_its_stable_code(db_url, clock):
+    app = create_app({"database_url": db_url, "payers_file": PAYERS_FILE, "check_burst": 1,
+                      "check_rate_per_minute": 1}, clock=clock)
+    app.test_client_class = CheckedClient
+    client = app.test_client()
+    _, key = new_practice(app)
+    coverage = create_coverage(client, key, create_patient(client, key, PEOPLE[0])["id"])
+    answers = [client.post("/v1/eligibility-checks", headers=bearer(key),
+                           json={"coverage_id": coverage["id"], "force": True})
+               for _ in range(2)]
+    app.extensions["coverwatch"].dispose()
+    assert [a.status_code for a in answers] == [201, 429]
+    assert (answers[1].json["error"], answers[1].json["code"]) == ("rate_limited", 429)
+
+
+def test_a_database_out_of_reach_answers_503_with_its_stable_code(tmp_path, clock):
+    # A database file in a directory that does not exist cannot be opened: every request
+    # that needs it (authentication first) finds no database.
+    app = create_app({"database_url": f"sqlite:///{tmp_path}/gone/coverwatch.db",
+                      "payers_file": PAYERS_FILE}, clock=clock)
+    app.test_client_class = CheckedClient
+    response = app.test_client().get("/v1/patients", headers=bearer(
+        "cw_4d39bfed5c63_6JxbV5ETq0nPp3kQ9wXy2bLr7uZa1cVd8eFg4hJk5mN"))
+    app.extensions["coverwatch"].dispose()
+    assert (response.status_code, response.json["error"], response.json["code"]) == (
+        503, "unavailable", 503)
+    assert response.headers["Retry-After"]
