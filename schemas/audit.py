@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from schemas.common import PageOut
+from schemas.common import PageOut, one_of
 from schemas.lists import PagedCursorQuery
+
+# What the audit log writes (service/practice/audit.py's callers): keep in step with them; the
+# API tests validate every listed row against this enum.
+ACTIONS = ("create", "read", "update", "delete", "revoke", "sign_in", "sign_in_failed",
+           "sign_in_locked", "throttled", "locked", "unlock", "sign_out_all")
+RESOURCE_TYPES = ("patient", "coverage", "eligibility_check", "authorization", "visit", "alert",
+                  "reverification_run", "staff_user", "api_key")
 
 
 class AuditEventOut(ma.Schema):
@@ -14,12 +21,14 @@ class AuditEventOut(ma.Schema):
     actor = ma.fields.String(required=True, metadata={
         "description": "api_key:<id>, user:<id>, cli:<command>, or visitor:<address> (a sign-in "
                        "attempt)"})
-    action = ma.fields.String(required=True, metadata={
+    action = one_of(ACTIONS, required=True, metadata={
         "description": "create, read or update; for resource_type staff_user also sign_in, "
                        "sign_in_failed, sign_in_locked, throttled, locked, unlock, sign_out_all; "
                        "for api_key create and revoke"})
-    resource_type = ma.fields.String(required=True)
-    resource_id = ma.fields.String(required=True)
+    resource_type = one_of(RESOURCE_TYPES, required=True, metadata={
+        "description": "The kind of record acted on"})
+    resource_id = ma.fields.String(required=True, metadata={
+        "description": "The id of the record acted on (a UUID)"})
     request_id = ma.fields.String(allow_none=True, required=True)
     at = ma.fields.AwareDateTime(required=True)
 

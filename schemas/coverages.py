@@ -116,7 +116,8 @@ class CoverageListQuery(SyncQuery):
     payer = ma.fields.String(validate=ma.validate.Length(min=1, max=64), metadata={
         "description": "Payer directory id"})
     patient_id = ma.fields.UUID()
-    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES), metadata={
+        "description": "active or ended coverages only (default: both)"})
 
 
 class CoverageSearchIn(CoverageListQuery):

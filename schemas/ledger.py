@@ -22,6 +22,11 @@ UNITS = ("visit", "unit")
 AUTH_STATUSES = ("approved", "pending", "denied")
 # manual: entered through the API or the front desk; x12-278: read from a payer's 278.
 AUTH_SOURCES = ("manual", "x12-278")
+# What an authorization's and a visit's history rows record.
+AUTHORIZATION_CHANGES = ("create", "update", "from-278")
+VISIT_CHANGES = ("create", "update", "status", "delete")
+AUTH_STATUS = ("approved: counts toward visits; pending: awaiting the payer's decision; "
+               "denied: refused")
 ESTIMATE_BASES = ("copay", "deductible", "coinsurance", "deductible_then_coinsurance", "unknown")
 MONEY = "A decimal string, never a number"
 VERDICTS = get_args(Status)
@@ -60,7 +65,7 @@ class AuthorizationIn(Strict):
         metadata={"description": "CPT/HCPCS codes; empty = any mental-health service"},
     )
     provider_npi = ma.fields.String(allow_none=True, validate=_npi)
-    status = one_of(AUTH_STATUSES, load_default="approved")
+    status = one_of(AUTH_STATUSES, load_default="approved", metadata={"description": AUTH_STATUS})
 
     @ma.validates_schema
     def consistent(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -86,7 +91,7 @@ class AuthorizationPatch(Strict):
     end_date = window_date(AUTHORIZATION_DATE)
     codes = ma.fields.List(code_field())
     provider_npi = ma.fields.String(allow_none=True, validate=_npi)
-    status = one_of(AUTH_STATUSES)
+    status = one_of(AUTH_STATUSES, metadata={"description": AUTH_STATUS})
 
 
 class From278In(Strict):
@@ -100,7 +105,8 @@ class From278In(Strict):
 
 class ChangeOut(ma.Schema):
     actor = ma.fields.String(required=True)
-    action = ma.fields.String(required=True)
+    action = one_of(AUTHORIZATION_CHANGES, required=True, metadata={
+        "description": "create, update, or from-278 (a payer's 278 decision changed it)"})
     changes = ma.fields.Dict(required=True)
     at = ma.fields.AwareDateTime(required=True)
 
@@ -120,8 +126,10 @@ class AuthorizationOut(ma.Schema):
         metadata={"type": "array", "items": {"type": "string"}},
     )
     provider_npi = ma.fields.String(allow_none=True, required=True)
-    status = one_of(AUTH_STATUSES, required=True)
-    source = one_of(AUTH_SOURCES, required=True)
+    status = one_of(AUTH_STATUSES, required=True, metadata={"description": AUTH_STATUS})
+    source = one_of(AUTH_SOURCES, required=True, metadata={
+        "description": "manual: entered through the API or the front desk; x12-278: read "
+                       "from a payer's 278"})
     used = ma.fields.Integer(strict=True, required=True)
     reserved = ma.fields.Integer(strict=True, required=True)
     remaining = ma.fields.Integer(strict=True, required=True, metadata={
@@ -161,9 +169,13 @@ class AuthorizationList(CursorPageOut):
 class ReasonOut(ma.Schema):
     code = one_of(REASON_CODES, required=True, metadata={"description": "One of: " + "; ".join(
         f"{code} ({severity}): {text}" for code, (severity, text) in REASON_CODES.items())})
-    severity = one_of(get_args(Severity), required=True)
+    severity = one_of(get_args(Severity), required=True, metadata={
+        "description": "block: the visit is not covered as booked; warn: it may not be; "
+                       "info: worth knowing"})
     message = ma.fields.String(required=True)
-    data = ma.fields.Dict(required=True)
+    data = ma.fields.Dict(required=True, metadata={
+        "description": "The figures behind the reason (remaining, limit, dates...), by name; "
+                       "which names depends on code"})
 
 
 class EstimateOut(ma.Schema):
@@ -206,7 +218,8 @@ class VisitIn(VisitSpecIn):
     external_id = ma.fields.String(
         validate=[ma.validate.Length(min=1, max=64), ma.validate.Regexp(r"^[A-Za-z0-9._-]+$")]
     )
-    status = one_of(VISIT_STATUSES[:2], load_default="scheduled")
+    status = one_of(VISIT_STATUSES[:2], load_default="scheduled", metadata={
+        "description": "scheduled (a booking) or completed (a visit recorded after the fact)"})
 
 
 class VisitPatch(VisitSpecIn):
@@ -221,8 +234,8 @@ class VisitPatch(VisitSpecIn):
 
 
 class VisitChangeOut(ChangeOut):
-    action = ma.fields.String(
-        required=True, metadata={"description": "create, update, status or delete"})
+    action = one_of(VISIT_CHANGES, required=True, metadata={
+        "description": "create, update, status (its status set) or delete"})
 
 
 class VisitHistory(ma.Schema):
@@ -230,7 +243,10 @@ class VisitHistory(ma.Schema):
 
 
 class VisitStatusIn(Strict):
-    status = ma.fields.String(required=True, validate=ma.validate.OneOf(VISIT_STATUSES[1:]))
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(VISIT_STATUSES[1:]),
+                              metadata={"description": "What became of the visit; "
+                                                       "late_cancelled and no_show may use a "
+                                                       "unit, as the practice's settings say"})
 
 
 class VisitOut(ma.Schema):
@@ -267,10 +283,12 @@ class ForecastIn(Strict):
     code = code_field(required=True)
     first_date = window_date(FORECAST_DATE, required=True)
     every_days = ma.fields.Integer(
-        strict=True, load_default=7, validate=ma.validate.Range(min=1, max=366)
+        strict=True, load_default=7, validate=ma.validate.Range(min=1, max=366),
+        metadata={"description": "Days between two visits of the series (7: weekly)"},
     )
     count = ma.fields.Integer(
-        strict=True, required=True, validate=ma.validate.Range(min=1, max=104)
+        strict=True, required=True, validate=ma.validate.Range(min=1, max=104),
+        metadata={"description": "How many visits the series has, the first included"},
     )
     minutes = ma.fields.Integer(
         strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=600)
@@ -295,8 +313,11 @@ class ForecastVisitOut(VerdictOut):
 
 
 class ForecastOut(ma.Schema):
-    visits = ma.fields.List(ma.fields.Nested(ForecastVisitOut), required=True)
-    first_uncovered = ma.fields.Date(allow_none=True, required=True)
+    visits = ma.fields.List(ma.fields.Nested(ForecastVisitOut), required=True, metadata={
+        "description": "Each visit of the series in date order, with its verdict as if the "
+                       "ones before it were booked"})
+    first_uncovered = ma.fields.Date(allow_none=True, required=True, metadata={
+        "description": "The first visit date not covered; null when every visit is"})
 
 
 def _amount(value: Decimal) -> None:

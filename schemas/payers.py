@@ -17,7 +17,8 @@ class PayerQuery(CursorQuery):
 class PayerOut(ma.Schema):
     id = ma.fields.String(required=True, metadata={
         "description": "Directory id: what a coverage's `payer` names"})
-    name = ma.fields.String(required=True)
+    name = ma.fields.String(required=True, metadata={
+        "description": "The payer's name for a person"})
     payer_id = ma.fields.String(required=True, metadata={
         "description": "The payer's X12 id (NM109 of loop 2100A)"})
     connectivity = ma.fields.String(required=True, validate=ma.validate.OneOf(ADAPTERS),

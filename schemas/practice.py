@@ -64,16 +64,23 @@ class AlertQuery(PagedCursorQuery):
 
 class AlertOut(ma.Schema):
     id = ma.fields.UUID(required=True)
-    kind = one_of(KINDS_OF_ALERTS, required=True)
+    kind = one_of(KINDS_OF_ALERTS, required=True, metadata={
+        "description": "What the alert is about; docs/ledger.md describes each kind"})
     coverage_id = ma.fields.UUID(allow_none=True, required=True)
     patient_id = ma.fields.UUID(allow_none=True, required=True, metadata={
         "description": "The coverage's patient (null for an alert about no coverage)"})
-    subject_id = ma.fields.String(required=True)
+    subject_id = ma.fields.String(required=True, metadata={
+        "description": "The id of the record the alert is about: the authorization, "
+                       "coverage or visit, as kind says"})
     message = ma.fields.String(required=True)
-    data = ma.fields.Dict(required=True)
+    data = ma.fields.Dict(required=True, metadata={
+        "description": "The figures behind the alert (remaining, end date...), by name; "
+                       "which names depends on kind"})
     created_at = ma.fields.AwareDateTime(required=True)
-    resolved_at = ma.fields.AwareDateTime(allow_none=True, required=True)
-    resolved_by = ma.fields.String(allow_none=True, required=True)
+    resolved_at = ma.fields.AwareDateTime(allow_none=True, required=True, metadata={
+        "description": "When someone marked it resolved; null while open"})
+    resolved_by = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "Who resolved it (api_key:<id> or user:<id>); null while open"})
 
 
 class AlertList(PageOut):
@@ -94,12 +101,21 @@ class CodeMixRow(ma.Schema):
             strict=True,
         ),
         required=True,
+        metadata={"description": "Visits in the range by psychotherapy code (90832, "
+                                 "90834, 90837)"},
     )
-    sessions = ma.fields.Integer(strict=True, required=True)
-    share_90837 = ma.fields.Float(required=True)
-    flagged = ma.fields.Boolean(required=True)
+    sessions = ma.fields.Integer(strict=True, required=True, metadata={
+        "description": "The sum of counts"})
+    share_90837 = ma.fields.Float(required=True, metadata={
+        "description": "The share of sessions billed 90837, from 0 to 1 (3 places)"})
+    flagged = ma.fields.Boolean(required=True, metadata={
+        "description": "true when the share is above the threshold over enough sessions to "
+                       "mean something"})
 
 
 class CodeMixOut(ma.Schema):
-    threshold = ma.fields.Float(required=True)
-    providers = ma.fields.List(ma.fields.Nested(CodeMixRow), required=True)
+    threshold = ma.fields.Float(required=True, metadata={
+        "description": "The share of 90837 above which a provider is flagged (0 to 1)"})
+    providers = ma.fields.List(ma.fields.Nested(CodeMixRow), required=True, metadata={
+        "description": "One row per rendering provider (provider_npi null: visits "
+                       "without one), the highest share first"})

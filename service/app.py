@@ -89,7 +89,11 @@ def create_app(
         OPENAPI_SWAGGER_UI_PATH="/docs",
         OPENAPI_SWAGGER_UI_URL="/docs/assets/",
         API_SPEC_OPTIONS={
-            "info": {"description": API_DESCRIPTION},
+            # No public project URL is known, so the contact names the maintainers only.
+            "info": {"description": API_DESCRIPTION,
+                     "contact": {"name": "Coverwatch maintainers"},
+                     "license": {"name": "Apache-2.0",
+                                 "url": "https://www.apache.org/licenses/LICENSE-2.0"}},
             # Relative: the document describes the deployment that serves it.
             "servers": [{"url": "/", "description": "The server that serves this document"}],
             "security": [{"bearerAuth": []}],

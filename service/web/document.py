@@ -11,8 +11,10 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask_smorest import Api
 
+from schemas.descriptions import DESCRIPTIONS
 from schemas.errors import ERROR_BY_STATUS, ErrorSchema
 from service.web.examples import EXAMPLES
+from service.web.links import Operation, body_fields, link_all
 
 ERROR = "Error"
 # Declared on the response components below and added to every inline response.
@@ -81,12 +83,15 @@ def error_response(status: int) -> dict[str, Any]:
                                               "example": EXAMPLES[f"{ERROR}{status}"]}}}
 
 
-def errors_of(path: str, method: str, operation: dict[str, Any]) -> list[int]:
-    """The error statuses an operation can answer, worked out from what it takes."""
+def errors_of(path: str, method: str, operation: dict[str, Any],
+              body: frozenset[str] = frozenset()) -> list[int]:
+    """The error statuses an operation can answer, worked out from what it takes (`body`: the
+    fields of its JSON request body)."""
     statuses = [500, 503]
     if "x-scope" in operation:
         statuses += [401, 403]
-    if PATH_PARAM.search(path):
+    # A record named in the path, or in the body (coverage_id...), may not exist.
+    if PATH_PARAM.search(path) or any(name.endswith("_id") for name in body):
         statuses.append(404)
     if "requestBody" in operation:
         statuses += [400, 413, 415, 422]
@@ -120,6 +125,7 @@ class ContractPlugin(BasePlugin):
 
     def init_spec(self, spec: APISpec) -> None:
         self.spec = spec
+        self.known: list[Operation] = []
         for name, header in HEADERS.items():
             spec.components.header(name, header)
         for name, parameter in PARAMETERS.items():
@@ -130,19 +136,26 @@ class ContractPlugin(BasePlugin):
             if isinstance(plugin, MarshmallowPlugin) and plugin.converter is not None:
                 plugin.converter.add_attribute_function(decimal_as_string)
                 plugin.converter.add_attribute_function(nullable_as_all_of)
+                plugin.converter.add_attribute_function(common_description)
 
     def schema_helper(self, name: str, definition: dict, **kwargs: Any) -> dict | None:
         return {"example": EXAMPLES[name]} if name in EXAMPLES else None
 
     def operation_helper(self, path: str | None = None, operations: dict | None = None,
                          **_kwargs: Any) -> None:
+        added = []
         for method, operation in (operations or {}).items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
-            complete(path or "", method, operation)
+            complete(path or "", method, operation,
+                     body_fields(operation, self.spec.components.schemas))
+            added.append((path or "", operation))
+        self.known += added
+        link_all(added, self.known, self.spec.components.schemas)
 
 
-def complete(path: str, method: str, operation: dict[str, Any]) -> None:
+def complete(path: str, method: str, operation: dict[str, Any],
+             body: frozenset[str] = frozenset()) -> None:
     # Handlers give statuses as int or str; one kind, so a status is never declared twice.
     responses = {str(status): r for status, r in operation.get("responses", {}).items()}
     operation["responses"] = responses
@@ -150,7 +163,7 @@ def complete(path: str, method: str, operation: dict[str, Any]) -> None:
     if isinstance(responses.get("422"), str):
         del responses["422"]
     responses.pop("default", None)
-    for error in errors_of(path, method, operation):
+    for error in errors_of(path, method, operation, body):
         responses.setdefault(str(error), component_name(error))
     for code, response in responses.items():
         if isinstance(response, dict):
@@ -189,6 +202,13 @@ def nullable_as_all_of(_converter: Any, field: ma.fields.Field, ret: dict[str, A
         return {"allOf": [b for b in branches if b != {"type": "object", "nullable": True}],
                 "nullable": True}
     return {}
+
+
+def common_description(_converter: Any, field: ma.fields.Field, ret: dict[str, Any],
+                       **_kwargs: Any) -> dict:
+    """A common field's description, unless the field gives its own."""
+    text = DESCRIPTIONS.get(field.data_key or field.name or "")
+    return {"description": text} if text and "description" not in ret else {}
 
 
 class ContractApi(Api):

@@ -30,7 +30,7 @@ SUMMARY = {
              "end": "2026-12-31", "eligibility_end": None},
     "in_network": COST_SHARE,
     "out_of_network": {**COST_SHARE, "copay": None, "coinsurance": "0.40"},
-    "visit_limit": {"total": "30", "remaining": "24", "period": "calendar year"},
+    "visit_limit": {"total": "30", "remaining": "24", "period": "Calendar Year"},
     "auth_required": False, "carve_out": None, "messages": [], "rejections": [],
 }
 VERDICT: dict[str, Any] = {"status": "covered", "authorization_id": None, "reasons": []}

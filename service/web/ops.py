@@ -18,7 +18,10 @@ blp = ApiBlueprint("ops", __name__, description="Health checks and metrics (no A
 
 
 class HealthOut(ma.Schema):
-    status = ma.fields.String(required=True)
+    status = ma.fields.String(
+        required=True, validate=ma.validate.OneOf(["ok", "ready", "database unreachable"]),
+        metadata={"description": "ok (/healthz: the process answers); ready or database "
+                                 "unreachable (/readyz)"})
 
 
 @blp.route("/healthz", methods=["GET"])

@@ -1,4 +1,5 @@
-"""Property-based fuzzing of the whole API from /openapi.json: no 500, nothing undocumented.
+"""Property-based fuzzing of the whole API from /openapi.json: no 500, nothing undocumented,
+operation by operation and along the document's links.
 
 Schemathesis generates valid and invalid requests for every operation and checks each answer
 against the document (status codes, content types, response schemas). Path ids point at real
@@ -62,3 +63,41 @@ def test_no_request_makes_the_api_fail_or_contradict_its_document(case):
     # Rules JSON Schema cannot state (birth date not in the future, the payer directory)
     # answer a documented 422, so "valid by the document, yet refused" is not a failure here.
     case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+
+
+class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+    """Chains operations along the document's links (createPatient -> createCoverage ->
+    createVisit -> setVisitStatus ...). Each scenario has a practice of its own, so it starts
+    from nothing and replays the same way (Hypothesis requires it), whatever ran before."""
+
+    keys: list[str] = []
+
+    def setup(self):
+        _, self.key = new_practice(FUZZ_APP)
+        Workflow.keys.append(self.key)
+
+    def get_call_kwargs(self, case):
+        # As above, a negative header case goes without the key and must get its 401.
+        if case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER):
+            return {"headers": {}}
+        return {"headers": bearer(self.key)}
+
+    def validate_response(self, response, case, additional_checks=None, **kwargs):
+        # The key is named as the request's headers, not as transport arguments, so the auth
+        # check resends the request without it (and expects 401). As above, refusals the
+        # document cannot state are documented 422s, not failures.
+        case.validate_response(response, additional_checks=additional_checks,
+                               excluded_checks=[positive_data_acceptance],
+                               headers=kwargs.get("headers"))
+
+
+def test_chained_operations_never_fail_or_contradict_the_document():
+    # A bounded run (well under a minute): scenarios of up to 8 linked calls.
+    Workflow.run(settings=settings(max_examples=150, stateful_step_count=8, deadline=None,
+                                   suppress_health_check=list(HealthCheck)))
+    # Each scenario's key is its practice's last admin key: no scenario could revoke it (the
+    # keys it created and revoked were others).
+    client = FUZZ_APP.test_client()
+    assert Workflow.keys
+    assert {client.get("/v1/api-keys", headers=bearer(key)).status_code
+            for key in Workflow.keys} == {200}

@@ -88,8 +88,45 @@ def test_the_main_workflow_through_the_generated_client(app, server, generated):
     alerts = op(package, "practice.list_alerts").sync(client=client)
     assert isinstance(alerts, m.AlertList)
     assert all(isinstance(a.kind, m.AlertOutKind) for a in alerts.items)
-    # Practice-wide lists with cursors (GET /v1/visits, /v1/authorizations, /v1/coverages,
-    # /v1/eligibility-checks, /v1/payers; next_cursor) are driven here once they are served.
+
+    # And the practice-wide visit list is walked page by page with next_cursor
+    for day in (11, 12):
+        op(package, "visits.create_visit").sync(client=client, body=m.VisitIn(
+            coverage_id=coverage.id, date=date(2026, 11, day), code="90837", minutes=53))
+    types = importlib.import_module(f"{package.__name__}.types")
+    walked, cursor, pages = [], types.UNSET, 0
+    while True:
+        page = op(package, "lists.list_visits").sync(client=client, limit=2, cursor=cursor)
+        assert isinstance(page, m.VisitPage)
+        assert all(isinstance(v, m.VisitOut) for v in page.items)
+        walked += [v.id for v in page.items]
+        pages += 1
+        if page.next_cursor is None:
+            break
+        assert isinstance(page.next_cursor, str)
+        cursor = page.next_cursor
+    assert pages == 2 and len(walked) == len(set(walked)) == 3
+    # The payer directory, typed
+    payers = op(package, "lists.list_payers").sync(client=client)
+    assert isinstance(payers, m.PayerPage)
+    sandbox = next(p for p in payers.items if p.id == "sandbox")
+    assert isinstance(sandbox, m.PayerOut)
+    assert isinstance(sandbox.connectivity, m.PayerOutConnectivity)
+
+    # And an administrator creates a key, sees it, and revokes it: it is refused at once
+    created = op(package, "api_keys.create_api_key").sync(client=client, body=m.ApiKeyIn(
+        label="EHR sync", scopes=[m.ApiKeyInScopesItem.READ]))
+    assert isinstance(created, m.ApiKeyCreated) and isinstance(created.api_key, m.ApiKeyOut)
+    assert created.api_key.status is m.ApiKeyOutStatus.ACTIVE
+    seen = op(package, "api_keys.get_api_key").sync(key_id=created.api_key.id, client=client)
+    assert isinstance(seen, m.ApiKeyOut) and seen.scopes == [m.ApiKeyOutScopesItem.READ]
+    reader = package.AuthenticatedClient(base_url=server, token=created.key)
+    assert isinstance(op(package, "lists.list_payers").sync(client=reader), m.PayerPage)
+    revoked = op(package, "api_keys.revoke_api_key").sync(key_id=created.api_key.id,
+                                                          client=client)
+    assert isinstance(revoked, m.ApiKeyOut) and revoked.status is m.ApiKeyOutStatus.REVOKED
+    refused = op(package, "lists.list_payers").sync(client=reader)
+    assert isinstance(refused, m.Error) and refused.error is m.ErrorError.UNAUTHORIZED
 
     # And an error is the typed Error model with its stable code
     missing = op(package, "patients.get_patient").sync(patient_id=uuid.uuid4(), client=client)
