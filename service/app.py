@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from types import FunctionType
 from typing import Any
 
 from flask import Flask, send_from_directory
@@ -52,6 +53,25 @@ generated) in the response.
 """
 
 
+class App(Flask):
+    """Flask, remembering which of its hooks and views are coroutine functions."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[FunctionType, Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        # Flask asks inspect, for each hook and the view of every request (about a dozen a
+        # request), whether the function is a coroutine function; a function's answer never
+        # changes. Only plain functions are kept: a bound method made per call is not.
+        if type(func) is not FunctionType:
+            return super().ensure_sync(func)
+        sync = self._sync.get(func)
+        if sync is None:
+            sync = self._sync[func] = super().ensure_sync(func)
+        return sync
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -69,7 +89,7 @@ def create_app(
     """
     cfg = config if isinstance(config, Config) else Config.from_env().merged(config)
     logs.configure(cfg.log_level)
-    app = Flask(__name__)
+    app = App(__name__)
     app.config.update(
         SECRET_KEY=cfg.secret_key,
         # The web app's session cookie (the JSON API uses bearer keys and no cookie).

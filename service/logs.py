@@ -24,6 +24,9 @@ PHI_KEYS = frozenset(
 # most), each at most this long: the scrub pattern stays small whatever a client sends.
 MAX_PHI_VALUES = 64
 MAX_PHI_VALUE_LENGTH = 200
+# The most a redaction can lengthen text, per character: a two-character value becomes
+# REDACTED (remembered values are at least two characters long).
+_MAX_GROWTH = len(REDACTED) // 2
 # No log line (the whole JSON object) is longer than this; longer free text is cut.
 MAX_LINE_CHARS = 16_384
 # Only these record attributes may be added to a log line as extra fields.
@@ -81,6 +84,10 @@ def scrub(text: str, limit: int = MAX_LINE_CHARS) -> str:
     the cut, and the window reaches past it by the longest value (or date) a match can be.
     """
     pattern = _pattern()
+    if len(text) * _MAX_GROWTH <= limit:
+        # Short text (every access line): redacting it cannot outgrow the limit, so there is
+        # nothing to cut and one substitution does it.
+        return pattern.sub(REDACTED, text)
     reach = max([10, *(len(v) for v in g.get("phi_values", ()))]) if has_request_context() \
         else 10
     out: list[str] = []
@@ -123,18 +130,23 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if has_request_context() and "request_id" in g:
-            line["request_id"] = g.request_id
+        if has_request_context() and (request_id := g.get("request_id")) is not None:
+            line["request_id"] = request_id
+        fields = record.__dict__
         for name in EXTRA_FIELDS:
-            if hasattr(record, name):
-                line[name] = getattr(record, name)
+            if name in fields:
+                line[name] = fields[name]
         if record.exc_text:
             line["exc"] = record.exc_text
         return _bounded(line)
 
 
+# One encoder for every line: json.dumps builds a new one on each call given `default`.
+_ENCODER = json.JSONEncoder(default=str)
+
+
 def _bounded(line: dict[str, Any]) -> str:
-    text = json.dumps(line, default=str)
+    text = _ENCODER.encode(line)
     # JSON escaping can turn one character into six: cut the free text until the line fits.
     # Removing n characters shortens the line by n or more, so each cut needs one pass.
     for key in ("exc", "message"):
@@ -145,7 +157,7 @@ def _bounded(line: dict[str, Any]) -> str:
             continue
         value = str(line[key])
         line[key] = value[:max(0, len(value) - excess - len(TRUNCATED))] + TRUNCATED
-        text = json.dumps(line, default=str)
+        text = _ENCODER.encode(line)
     return text
 
 
@@ -176,6 +188,10 @@ class JsonLinesHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 def configure(level: str = "INFO", stream: IO[str] | None = None) -> logging.Handler:
     """Install the one JSON handler on the root logger (idempotent: a second call reuses it)."""
+    # No line of ours (nor gunicorn's or Dramatiq's) names the calling function or line, so
+    # records need not look for them: logging walks the stack on every call otherwise (the
+    # "Optimization" section of the logging HOWTO).
+    logging._srcfile = None  # type: ignore[attr-defined]
     root = logging.getLogger()
     for handler in root.handlers:
         if handler.get_name() == _HANDLER_NAME:

@@ -55,16 +55,18 @@ def require(scope: str, *, stamped: bool = False) -> Callable[[F], F]:
 def current_caller(*, kept: bool = False) -> Caller:
     """The request's caller, its key read from the database (or, with `kept`, from the keys
     this process verified: see require's `stamped`)."""
-    if "caller" in g:
-        return cast(Caller, g.caller)
+    ctx = g._get_current_object()  # type: ignore[attr-defined]  # resolved once, used thrice
+    caller = ctx.get("caller")
+    if caller is not None:
+        return cast(Caller, caller)
     key = _bearer()
     wiring = current_wiring()
     caller = authenticate(keys=wiring.keys, clock=wiring.clock, key=key,
                           verified=wiring.verified_keys if kept else None)
     if caller is None:
         abort(401)
-    g.caller = replace(caller, request_id=g.get("request_id"))
-    return cast(Caller, g.caller)
+    ctx.caller = caller = replace(caller, request_id=ctx.get("request_id"))
+    return cast(Caller, caller)
 
 
 def _bearer() -> str:

@@ -3,10 +3,13 @@
 import io
 import json
 import logging
+import re
 import threading
 import time
 
 from flask import Flask, g
+from hypothesis import given
+from hypothesis import strategies as st
 
 from service import logs
 
@@ -151,3 +154,21 @@ def test_a_line_that_cannot_be_formatted_is_reported_not_raised(capsys):
     logger.info("visit checked")
     assert stream.getvalue() == ""
     assert "formatter broke" in capsys.readouterr().err
+
+
+@given(st.lists(st.sampled_from(["Zq", "Quillon", " 1984-03-17 ", "a", " ", "x" * 7]),
+                max_size=80), st.integers(min_value=20, max_value=400))
+def test_short_text_is_redacted_whole_and_long_text_cut_to_the_limit(parts, limit):
+    # Text short enough that redaction cannot outgrow the limit takes one substitution;
+    # longer text the windowed cut. Either way: nothing remembered left, nothing over the bound.
+    app = Flask(__name__)
+    text = "".join(parts)
+    with app.test_request_context("/"):
+        logs.remember_phi({"first_name": "Quillon", "last_name": "Zq"})
+        scrubbed = logs.scrub(text, limit=limit)
+    visible = scrubbed.removesuffix(logs.TRUNCATED).replace(logs.REDACTED, "\0")
+    assert "Quillon" not in visible and "Zq" not in visible and "1984-03-17" not in visible
+    assert len(scrubbed) <= limit + len(logs.REDACTED) + len(logs.TRUNCATED)
+    if not scrubbed.endswith(logs.TRUNCATED):
+        assert scrubbed == re.sub(r"Quillon|Zq|\b1984-03-17\b", logs.REDACTED, text,
+                                  flags=re.IGNORECASE)
