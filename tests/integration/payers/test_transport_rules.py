@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
@@ -112,17 +114,75 @@ def test_a_busy_answer_is_retried_at_once_and_a_later_answer_is_used(
     assert len(sleeps) == 1 and sleeps[0] <= 0.2
 
 
-@pytest.mark.parametrize("status", [429, 503])
-def test_busy_answers_are_retried_at_most_twice(payer_server: HTTPServer, status: int) -> None:
+@pytest.mark.parametrize(("status", "code"), [(429, PayerErrorCode.BUSY),
+                                               (503, PayerErrorCode.UNAVAILABLE)])
+def test_busy_answers_are_retried_at_most_twice(
+    payer_server: HTTPServer, status: int, code: PayerErrorCode,
+) -> None:
     payer_server.expect_request("/core").respond_with_data("busy", status=status)
     sleeps: list[float] = []
 
     err = _error(_adapter(payer_server.url_for("/core"), sleeps))
 
-    assert err.code is PayerErrorCode.UNAVAILABLE
+    # A 429 is the route throttling us (busy); a bare 503 is the payer down.
+    assert err.code is code
     assert err.reached_payer is False
+    assert err.retry_after_s is None
     assert len(payer_server.log) == 3
     assert len(sleeps) == 2
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_retry_after_that_fits_the_timeout_is_waited_for_then_the_answer_is_used(
+    payer_server: HTTPServer, status: int,
+) -> None:
+    answers = iter([Response("slow down", status=status, headers={"Retry-After": "3"})])
+    payer = ScriptedPayer()
+
+    def handler(request: Request) -> Response:
+        return next(answers, None) or payer(request)
+
+    payer_server.expect_request("/core").respond_with_handler(handler)
+    sleeps: list[float] = []
+
+    answer = _adapter(payer_server.url_for("/core"), sleeps, timeout_s=10).check(
+        query(ACTIVE))
+
+    assert answer.exchange.http_status == 200
+    assert sleeps == [3.0]
+    assert len(payer_server.log) == 2
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_retry_after_longer_than_the_timeout_is_busy_at_once_with_the_wait_asked(
+    payer_server: HTTPServer, status: int,
+) -> None:
+    payer_server.expect_request("/core").respond_with_data(
+        "slow down", status=status, headers={"Retry-After": "120"})
+    sleeps: list[float] = []
+
+    err = _error(_adapter(payer_server.url_for("/core"), sleeps, timeout_s=5))
+
+    assert err.code is PayerErrorCode.BUSY
+    assert err.reached_payer is False
+    assert err.retry_after_s == 120.0
+    assert "120 s" in err.message
+    assert sleeps == [] and len(payer_server.log) == 1
+    assert err.exchange is not None and err.exchange.http_status == status
+
+
+def test_a_retry_after_given_as_an_http_date_is_read_as_seconds_from_the_reply(
+    payer_server: HTTPServer,
+) -> None:
+    # The test server stamps its own Date header; the wait is counted from it.
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    payer_server.expect_request("/core").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": later})
+
+    err = _error(_adapter(payer_server.url_for("/core"), timeout_s=5))
+
+    assert err.code is PayerErrorCode.BUSY
+    assert err.retry_after_s is not None and 118 <= err.retry_after_s <= 121
 
 
 def test_a_refused_connection_is_retried_and_the_payer_answers_once_it_is_back(
