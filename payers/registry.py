@@ -28,9 +28,11 @@ from dataclasses import replace
 
 import requests
 
+from payers.adapters.claimmd import ClaimMdAdapter
 from payers.adapters.clearinghouse import ClearinghouseAdapter
 from payers.adapters.core import CoreAdapter
 from payers.adapters.sandbox import SandboxAdapter
+from payers.adapters.stedi import stedi_adapter
 from payers.base import (
     UNKNOWN_ORIGIN,
     EligibilityAdapter,
@@ -60,6 +62,10 @@ def build_adapter(entry: PayerEntry, *, session: requests.Session,
         return CoreAdapter(entry=entry, session=session, sleep=sleep)
     if entry.adapter == "clearinghouse-json":
         return ClearinghouseAdapter(entry=entry, session=session, sleep=sleep)
+    if entry.adapter == "stedi":
+        return stedi_adapter(entry=entry, session=session, sleep=sleep)
+    if entry.adapter == "claimmd":
+        return ClaimMdAdapter(entry=entry, session=session, sleep=sleep)
     raise ValueError(f"unknown adapter {entry.adapter!r}")
 
 

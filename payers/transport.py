@@ -87,7 +87,7 @@ class Transport:
 
     def post(self, url: str, *, record: str, data: bytes | Mapping[str, str] | None = None,
              headers: Mapping[str, str] | None = None,
-             files: Mapping[str, tuple[None, str]] | None = None) -> HttpReply:
+             files: Mapping[str, tuple[str | None, str]] | None = None) -> HttpReply:
         """Send, retrying only refused connections and 429/503; ``record`` is the raw
         request kept in the exchange (the 270, or the JSON body)."""
         return self.send("POST", url, record=record, data=data, headers=headers, files=files)
@@ -100,7 +100,7 @@ class Transport:
     def send(self, method: str, url: str, *, record: str,
              data: bytes | Mapping[str, str] | None = None,
              headers: Mapping[str, str] | None = None,
-             files: Mapping[str, tuple[None, str]] | None = None,
+             files: Mapping[str, tuple[str | None, str]] | None = None,
              started: float | None = None) -> HttpReply:
         """One request under the rules above; ``started`` (monotonic) when the route's
         timeout began before this request (a poll after its POST)."""
@@ -169,7 +169,7 @@ class Transport:
                           route=self.route, reached_payer=True, exchange=exchange)
 
     def _once(self, method: str, url: str, *, data: bytes | Mapping[str, str] | None,
-              headers: Mapping[str, str] | None, files: Mapping[str, tuple[None, str]] | None,
+              headers: Mapping[str, str] | None, files: Mapping[str, tuple[str | None, str]] | None,
               started: float) -> HttpReply:
         remaining = self.timeout_s - (time.monotonic() - started)
         if remaining <= 0:

@@ -160,12 +160,34 @@ def token_handler(tokens: list[str], *, expires_in: int = 3600) -> Handler:
     return handle
 
 
-def serve(server: HTTPServer, adapter: str, case: str, release: threading.Event) -> None:
-    """Register the handlers for ``case`` as the ``adapter`` kind of payer."""
-    if adapter == "clearinghouse-json":
+def serve(server: HTTPServer, kind: str, case: str, release: threading.Event) -> None:
+    """Register the handlers for ``case`` as the ``kind`` of payer (an adapter name, or
+    stedi-v3 / stedi-raw-x12), at the path CONTRACT_PATHS gives."""
+    # Imported here: the simulators build on this module's JSON replies.
+    from tests.integration.payers.claimmd_sim import ClaimMdSimulator
+    from tests.integration.payers.stedi_sim import StediSimulator
+
+    path = CONTRACT_PATHS[kind]
+    forced = None if case in ("active", "inactive", "rejected", "down") else case
+    if kind == "clearinghouse-json":
         server.expect_request("/token", method="POST").respond_with_handler(token_handler([]))
-        server.expect_request("/eligibility", method="POST").respond_with_handler(
+        server.expect_request(path, method="POST").respond_with_handler(
             json_case(case, release))
+    elif kind.startswith("stedi-"):
+        stedi = StediSimulator(release=release, case=forced)
+        server.expect_request(path, method="POST").respond_with_handler(
+            stedi.v3 if kind == "stedi-v3" else stedi.raw_x12)
+    elif kind == "claimmd":
+        server.expect_request(path, method="POST").respond_with_handler(
+            ClaimMdSimulator(release=release, case=forced))
     else:
         payer = ScriptedPayer(default=[CORE_CASES.get(case, ANSWER)], release=release)
-        server.expect_request("/core", method="POST").respond_with_handler(payer)
+        server.expect_request(path, method="POST").respond_with_handler(payer)
+
+
+CONTRACT_PATHS = {
+    "core-soap": "/core", "core-mime": "/core", "clearinghouse-json": "/eligibility",
+    "stedi-v3": "/2024-04-01/change/medicalnetwork/eligibility/v3",
+    "stedi-raw-x12": "/2024-04-01/change/medicalnetwork/eligibility/v3/raw-x12",
+    "claimmd": "/services/elig/",
+}
