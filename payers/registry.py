@@ -28,6 +28,7 @@ from dataclasses import replace
 
 import requests
 
+from payers.adapters.availity import AvailityAdapter
 from payers.adapters.claimmd import ClaimMdAdapter
 from payers.adapters.clearinghouse import ClearinghouseAdapter
 from payers.adapters.core import CoreAdapter
@@ -64,6 +65,8 @@ def build_adapter(entry: PayerEntry, *, session: requests.Session,
         return ClearinghouseAdapter(entry=entry, session=session, sleep=sleep)
     if entry.adapter == "stedi":
         return stedi_adapter(entry=entry, session=session, sleep=sleep)
+    if entry.adapter == "availity":
+        return AvailityAdapter(entry=entry, session=session, sleep=sleep)
     if entry.adapter == "claimmd":
         return ClaimMdAdapter(entry=entry, session=session, sleep=sleep)
     raise ValueError(f"unknown adapter {entry.adapter!r}")

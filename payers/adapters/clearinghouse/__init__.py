@@ -27,6 +27,7 @@ from payers.adapters.clearinghouse.map import (
     to_271,
 )
 from payers.adapters.clearinghouse.oauth import Credentials, TokenSource
+from payers.adapters.jsonvalues import json_object
 from payers.base import EligibilityAnswer, EligibilityQuery, Exchange, PayerError, PayerErrorCode
 from payers.directory import PayerEntry
 from payers.replies import check_status, safe_token
@@ -79,11 +80,9 @@ class ClearinghouseAdapter:
 
     def _decode(self, reply: HttpReply, query: EligibilityQuery) -> Eligibility271:
         try:
-            body = json.loads(reply.body)
-        except ValueError as exc:
-            raise self._invalid("the reply is not JSON") from exc
-        if not isinstance(body, dict):
-            raise self._invalid("the reply is not a JSON object")
+            body = json_object(reply.body)
+        except ReplyShapeError as exc:
+            raise self._invalid(str(exc)) from exc
         refused = refusals(body)
         if refused:
             raise PayerError(PayerErrorCode.ENVELOPE_ERROR, f"the clearinghouse refused the "

@@ -11,26 +11,24 @@ the loop they name, with the vendor's words) and refusals (ENVELOPE_ERROR).
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from payers.adapters.clearinghouse.errors import VendorRejection, rejections
+from payers.adapters.jsonvalues import CODE, ReplyShapeError
+from payers.adapters.jsonvalues import code_of as _code
+from payers.adapters.jsonvalues import decimal_of as _decimal
+from payers.adapters.jsonvalues import object_at as _dict
+from payers.adapters.jsonvalues import text_of as _text
 from payers.base import EligibilityQuery
 from payers.directory import PayerEntry
 from payers.x12.x271.loops import Benefit, Eligibility271, Level
 from payers.x12.x271.make import Made271, benefit, eb, entity, organization, person
 from payers.x12.x271.parts import Name, Party
 
-CODE = re.compile(r"^[0-9A-Z]{1,3}$")
 ENTITIES = {"payer": "PR", "vendor": "VN", "third-party administrator": "2B",
             "third party administrator": "2B", "utilization management organization": "X3",
             "managed care organization": "Y2", "primary care provider": "P3"}
-
-
-class ReplyShapeError(ValueError):
-    """The JSON does not have the shape of an eligibility reply; never quotes values."""
 
 
 def request_body(entry: PayerEntry, query: EligibilityQuery) -> dict[str, Any]:
@@ -222,9 +220,6 @@ def _plan_dates(info: Any) -> tuple[date | None, date | None]:
     return begin, end
 
 
-def _dict(body: dict[str, Any], key: str) -> dict[str, Any]:
-    value = body.get(key)
-    return value if isinstance(value, dict) else {}
 
 
 def _list(body: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -234,26 +229,10 @@ def _list(body: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)]
 
 
-def _code(value: Any) -> str:
-    text = str(value or "")
-    return text if CODE.match(text) else ""
 
 
-def _text(value: Any) -> str:
-    """A value as the reply gives it, without surrounding spaces ('' when absent)."""
-    return str(value).strip() if value is not None else ""
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ReplyShapeError("an amount, percent or quantity is not a number") from exc
-    if not number.is_finite():
-        raise ReplyShapeError("an amount, percent or quantity is not a number")
-    return number
 
 
 def _date(value: Any) -> date | None:

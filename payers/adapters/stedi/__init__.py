@@ -28,6 +28,7 @@ import requests
 from payers.adapters.clearinghouse import ClearinghouseAdapter
 from payers.adapters.clearinghouse.errors import refusals
 from payers.adapters.clearinghouse.oauth import ApiKey
+from payers.adapters.jsonvalues import ReplyShapeError, json_object
 from payers.adapters.rawx12 import RawX12Adapter
 from payers.base import EligibilityAdapter, PayerErrorCode
 from payers.directory import PayerEntry
@@ -61,13 +62,9 @@ class StediRawX12Adapter(RawX12Adapter):
 
     def _payload(self, reply: HttpReply, *, x270: str, started: float) -> str:
         try:
-            body = json.loads(reply.body)
-        except ValueError as exc:
-            raise self.invalid("the reply is not JSON", reply=reply, x270=x270,
-                               started=started) from exc
-        if not isinstance(body, dict):
-            raise self.invalid("the reply is not a JSON object", reply=reply, x270=x270,
-                               started=started)
+            body = json_object(reply.body)
+        except ReplyShapeError as exc:
+            raise self.invalid(str(exc), reply=reply, x270=x270, started=started) from exc
         refused = refusals(body)
         x271 = body.get("x12")
         if refused and not isinstance(x271, str):

@@ -4,6 +4,7 @@ payer's replies), and the contract cases served by it or by the CORE payer doubl
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -164,6 +165,7 @@ def serve(server: HTTPServer, kind: str, case: str, release: threading.Event) ->
     """Register the handlers for ``case`` as the ``kind`` of payer (an adapter name, or
     stedi-v3 / stedi-raw-x12), at the path CONTRACT_PATHS gives."""
     # Imported here: the simulators build on this module's JSON replies.
+    from tests.integration.payers.availity_sim import AvailitySimulator
     from tests.integration.payers.claimmd_sim import ClaimMdSimulator
     from tests.integration.payers.stedi_sim import StediSimulator
 
@@ -177,6 +179,8 @@ def serve(server: HTTPServer, kind: str, case: str, release: threading.Event) ->
         stedi = StediSimulator(release=release, case=forced)
         server.expect_request(path, method="POST").respond_with_handler(
             stedi.v3 if kind == "stedi-v3" else stedi.raw_x12)
+    elif kind == "availity":
+        serve_availity(server, AvailitySimulator(release=release, case=forced))
     elif kind == "claimmd":
         server.expect_request(path, method="POST").respond_with_handler(
             ClaimMdSimulator(release=release, case=forced))
@@ -189,5 +193,14 @@ CONTRACT_PATHS = {
     "core-soap": "/core", "core-mime": "/core", "clearinghouse-json": "/eligibility",
     "stedi-v3": "/2024-04-01/change/medicalnetwork/eligibility/v3",
     "stedi-raw-x12": "/2024-04-01/change/medicalnetwork/eligibility/v3/raw-x12",
-    "claimmd": "/services/elig/",
+    "claimmd": "/services/elig/", "availity": "/v1/coverages",
 }
+
+
+def serve_availity(server: HTTPServer, simulator: Any) -> None:
+    """Availity's token endpoint and Coverages API, played by ``simulator``."""
+    server.expect_request("/v1/token", method="POST").respond_with_handler(simulator.token)
+    server.expect_request("/v1/coverages", method="POST").respond_with_handler(
+        simulator.coverages)
+    server.expect_request(re.compile(r"^/v1/coverages/[^/]+$"), method="GET"
+                          ).respond_with_handler(simulator.coverage)

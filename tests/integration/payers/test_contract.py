@@ -17,7 +17,7 @@ from tests.integration.payers.doubles import CONTRACT_PATHS, serve
 from tests.unit.payers.builders import PHI, entry, query
 
 ADAPTERS = ("sandbox", "core-soap", "core-mime", "clearinghouse-json", "stedi-v3",
-            "stedi-raw-x12", "claimmd")
+            "stedi-raw-x12", "claimmd", "availity")
 TIMEOUT_S = 1.0
 
 

@@ -45,6 +45,8 @@ def entry(adapter: str = "sandbox", url: str | None = None, *, id: str = "route-
         item.setdefault("client_id", "cw-client")
         item.setdefault("client_secret", "cw-client-secret")
         item.setdefault("token_url", (url or "https://localhost").rsplit("/", 1)[0] + "/token")
+    if adapter == "availity":
+        item.setdefault("usage", "T")  # Availity's demo plan and its scope
     if adapter == "stedi":
         # A test key on a test route, as Stedi's test mode has it.
         item.setdefault("api_key", "test_cw-stedi-key")
