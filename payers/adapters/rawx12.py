@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 import requests
 
-from payers.adapters.clearinghouse.oauth import ApiKey
 from payers.base import EligibilityAnswer, EligibilityQuery, Exchange, PayerErrorCode
 from payers.directory import PayerEntry
 from payers.inquiry import answer_from_x12, build_request
@@ -23,16 +23,24 @@ from payers.replies import check_status
 from payers.transport import HttpReply, Transport
 
 
+class KeySource(Protocol):
+    """The route's API key (payers.adapters.clearinghouse.oauth.ApiKey)."""
+
+    def key(self, *, record: str, started: float) -> str:
+        """The key; PayerError NOT_CONFIGURED (with the exchange so far) when unset."""
+        ...
+
+
 class RawX12Adapter:
     """The shared steps; subclasses give ``_send`` and ``_payload``."""
 
-    def __init__(self, *, entry: PayerEntry, session: requests.Session,
-                 base_url: str | None = None, sleep: Callable[[float], None] = time.sleep,
-                 key: ApiKey | None = None) -> None:
+    def __init__(self, *, entry: PayerEntry, session: requests.Session, key: KeySource,
+                 base_url: str | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.route = entry.id
         self.entry = entry
         self.url = base_url or entry.url or ""
-        self.key = key or ApiKey(entry=entry)
+        self.key = key
         self.transport = Transport(route=entry.id, session=session, timeout_s=entry.timeout_s,
                                    sleep=sleep, max_reply_bytes=entry.max_reply_bytes)
 

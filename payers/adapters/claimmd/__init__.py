@@ -12,12 +12,25 @@ eligibility request (270 file)"; AccountKey, File; answer: the X12 271).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
+import requests
+
+from payers.adapters.clearinghouse.oauth import ApiKey
 from payers.adapters.rawx12 import RawX12Adapter
+from payers.directory import PayerEntry
 from payers.transport import HttpReply
 
 
 class ClaimMdAdapter(RawX12Adapter):
     """Our 270 as the ``File`` of a form with the ``AccountKey``; the 271 is the body."""
+
+    def __init__(self, *, entry: PayerEntry, session: requests.Session,
+                 base_url: str | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        super().__init__(entry=entry, session=session, key=ApiKey(entry=entry),
+                         base_url=base_url, sleep=sleep)
 
     def _send(self, x270: str, key: str) -> HttpReply:
         return self.transport.post(self.url, record=x270, files={
