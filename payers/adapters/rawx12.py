@@ -21,6 +21,7 @@ from payers.directory import PayerEntry
 from payers.inquiry import answer_from_x12, build_request
 from payers.replies import check_status
 from payers.transport import HttpReply, Transport
+from payers.x12.x271 import Eligibility271
 
 
 class KeySource(Protocol):
@@ -53,10 +54,15 @@ class RawX12Adapter:
         x271 = self._payload(reply, x270=x270, started=started)
         exchange = Exchange(route=self.route, request=x270, response=x271,
                             http_status=reply.status, elapsed_ms=reply.elapsed_ms)
-        return answer_from_x12(x271, query=query, route=self.route, exchange=exchange)
+        answer = answer_from_x12(x271, query=query, route=self.route, exchange=exchange)
+        self._annotate(answer.response, reply)
+        return answer
 
     def _send(self, x270: str, key: str) -> HttpReply:
         raise NotImplementedError
+
+    def _annotate(self, answer: Eligibility271, reply: HttpReply) -> None:
+        """Add what the reply says around the 271 (a clearinghouse's own words)."""
 
     def _payload(self, reply: HttpReply, *, x270: str, started: float) -> str:
         raise NotImplementedError

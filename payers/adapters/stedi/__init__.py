@@ -9,7 +9,9 @@ key on a test route (``usage: T``). The entry's ``api`` picks the endpoint its `
   errors keep their code, follow-up, loop and Stedi's description and resolution text.
 - ``raw-x12``: ``.../change/medicalnetwork/eligibility/v3/raw-x12``: our own 270 as
   ``{"x12": ...}``; the payer's 271 comes back in the reply's ``x12`` field and is read by
-  our codec, like a CORE payer's.
+  our codec, like a CORE payer's. The AAA codes, follow-ups and loops are the 271's; what
+  Stedi says of each in the JSON beside it (description, possible resolutions) is added to
+  the matching rejection, since X12 carries no such text.
 
 Stedi's CAQH CORE SOAP endpoint needs no adapter of its own: a ``core-soap`` entry with
 the Stedi account id as username and the API key as password (docs/connectors.md).
@@ -26,7 +28,7 @@ from collections.abc import Callable
 import requests
 
 from payers.adapters.clearinghouse import ClearinghouseAdapter
-from payers.adapters.clearinghouse.errors import refusals
+from payers.adapters.clearinghouse.errors import refusals, rejections
 from payers.adapters.clearinghouse.oauth import ApiKey
 from payers.adapters.jsonvalues import ReplyShapeError, json_object
 from payers.adapters.rawx12 import RawX12Adapter
@@ -34,6 +36,7 @@ from payers.base import EligibilityAdapter, PayerErrorCode
 from payers.directory import PayerEntry
 from payers.replies import safe_token
 from payers.transport import HttpReply
+from payers.x12.x271 import Eligibility271
 
 TEST_KEY_PREFIX = "test_"
 
@@ -76,4 +79,15 @@ class StediRawX12Adapter(RawX12Adapter):
             raise self.invalid("the reply holds no x12 271", reply=reply, x270=x270,
                                started=started)
         return x271
+
+    def _annotate(self, answer: Eligibility271, reply: HttpReply) -> None:
+        said = {(r.level, r.reason): r.text for r in rejections(json_object(reply.body))
+                if r.text}
+        if not said:
+            return
+        for letter in "ABCD":
+            for level in answer.levels(letter):
+                for rejection in (*level.rejections, *level.party.rejections):
+                    rejection.text = rejection.text or said.get(
+                        (letter, rejection.reason), said.get(("", rejection.reason), ""))
 

@@ -86,15 +86,23 @@ class StediSimulator:
     def _v3(self, body: dict[str, Any], *, wrong: bool) -> dict[str, Any]:
         control = "999999999" if wrong else body["controlNumber"]
         reply = json_reply(reply_for(read_json_request(body)), control)
-        for error in reply.get("errors", []):
-            error["possibleResolutions"] = RESOLUTIONS.get(error["code"], "")
+        _resolve(reply)
         return {"meta": {"applicationMode": "test", "traceId": "01SIMULATED"}} | reply
 
     def _raw(self, body: dict[str, Any], *, wrong: bool) -> dict[str, Any]:
         read = read_270(body["x12"])
-        x271 = write_reply(read, reply_for(read, trace=OTHER_TRACE if wrong else None))
+        answer = reply_for(read, trace=OTHER_TRACE if wrong else None)
+        # Beside the 271, the same JSON as the v3 API (its AAA errors included).
+        json_side = json_reply(answer, str(read.control_number))
+        _resolve(json_side)
         return {"meta": {"applicationMode": "test", "traceId": "01SIMULATED"},
-                "controlNumber": str(read.control_number), "x12": x271}
+                **json_side, "x12": write_reply(read, answer)}
+
+
+def _resolve(reply: dict[str, Any]) -> None:
+    """Stedi's resolution steps on each AAA error of ``reply``."""
+    for error in reply.get("errors", []):
+        error["possibleResolutions"] = RESOLUTIONS.get(error["code"], "")
 
 
 def _json(body: dict[str, Any], status: int, headers: dict[str, str] | None = None,

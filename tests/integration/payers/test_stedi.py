@@ -128,10 +128,11 @@ def test_a_429_asking_for_more_than_the_timeout_is_busy_at_once(
     assert len(simulator.requests) == 1
 
 
+@pytest.mark.parametrize("api", APIS)
 def test_an_aaa_error_keeps_its_code_follow_up_loop_and_stedi_s_own_words(
-    payer_server: HTTPServer, stedi: StediSimulator,
+    payer_server: HTTPServer, stedi: StediSimulator, api: str,
 ) -> None:
-    answer = _adapter(payer_server, "v3").check(query(REJECTED))
+    answer = _adapter(payer_server, api).check(query(REJECTED))
 
     rejections = answer.response.rejections()
     assert [(r.reason, r.follow_up, r.loop) for r in rejections] == [("72", "C", "2100C")]
