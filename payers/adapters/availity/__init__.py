@@ -70,10 +70,14 @@ class AvailityAdapter:
         reply = self._call("POST", self.url, record, started, data=record.encode("ascii"))
         coverage = self._coverage(reply, record, started)
         asked = str(coverage.get("id") or "")
+        if not asked:
+            raise self.transport.error(PayerErrorCode.RESPONSE_INVALID, "the reply names no "
+                                       "coverage id", record=record, reached=True,
+                                       started=started, reply=reply)
         polls = 0
         while str(coverage.get("statusCode")) in IN_PROGRESS:
             wait = POLL_WAITS[min(polls, len(POLL_WAITS) - 1)]
-            if not asked or self.clock() + wait >= deadline:
+            if self.clock() + wait >= deadline:
                 raise self.transport.error(
                     PayerErrorCode.TIMEOUT, f"the coverage was still in progress at the "
                     f"route's {self.transport.timeout_s:g} s timeout", record=record,

@@ -6,8 +6,11 @@ codec like a CORE payer's. The account key is the entry's ``api_key`` (or ``api_
 and travels only in the form body, never in the URL. A reply that is not a 271 (Claim.MD
 states its errors in text, XML or JSON) is kept as received and refused as
 PAYER_RESPONSE_INVALID.
-References: https://docs.claim.md/docs/api-technical-documentation (Eligibility: "Submit
-eligibility request (270 file)"; AccountKey, File; answer: the X12 271).
+Reference: Claim.MD's API documentation (https://docs.claim.md, "API Technical
+Documentation"; its eligibility calls as published in the collection
+https://raw.githubusercontent.com/api-evangelist/claim-md/main/collections/claim-md-eligibility-api.opencollection.json:
+"Submit eligibility request (270 file)", POST /services/elig/ with AccountKey and File,
+answered with the X12 271).
 """
 
 from __future__ import annotations

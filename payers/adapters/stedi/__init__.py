@@ -15,8 +15,9 @@ key on a test route (``usage: T``). The entry's ``api`` picks the endpoint its `
 
 Stedi's CAQH CORE SOAP endpoint needs no adapter of its own: a ``core-soap`` entry with
 the Stedi account id as username and the API key as password (docs/connectors.md).
-References: https://www.stedi.com/docs/healthcare/api-reference/post-healthcare-eligibility
-and https://www.stedi.com/docs/healthcare/api-reference/post-healthcare-eligibility-raw-x12
+References: https://www.stedi.com/docs/healthcare/api-reference/post-healthcare-eligibility-legacy,
+https://www.stedi.com/docs/healthcare/api-reference/post-healthcare-eligibility-raw-x12 and
+https://www.stedi.com/docs/api/apikeys (the key in the Authorization header).
 """
 
 from __future__ import annotations

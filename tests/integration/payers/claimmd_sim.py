@@ -1,8 +1,9 @@
 """Claim.MD's real-time eligibility upload, simulated for tests with pytest-httpserver.
 
-Written from Claim.MD's API reference (https://docs.claim.md/docs/api-technical-documentation,
-"Eligibility": POST ``/services/elig/`` as multipart/form-data with ``AccountKey`` and
-``File``, an X12 270 for one patient; the answer is the payer's X12 271 as text). The
+Written from Claim.MD's API reference (https://docs.claim.md, "API Technical Documentation",
+as published in https://raw.githubusercontent.com/api-evangelist/claim-md/main/collections/claim-md-eligibility-api.opencollection.json:
+POST ``/services/elig/`` as multipart/form-data with ``AccountKey`` and ``File``, an X12 270
+for one patient; the answer is the payer's X12 271 as text/plain). The
 reference does not describe error bodies: a refused key is answered 401 and a refused
 request 400, plain HTTP. Which answer comes back is the sandbox payer's choice by member
 id; ``case`` forces one of the adapter contract's cases.

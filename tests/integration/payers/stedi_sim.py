@@ -1,16 +1,18 @@
 """Stedi's real-time eligibility endpoints, simulated for tests with pytest-httpserver.
 
 Written from Stedi's API reference:
-- legacy JSON (v3): https://www.stedi.com/docs/healthcare/api-reference/post-healthcare-eligibility
-  -- the Change Healthcare v3 request and reply shape (controlNumber echoed,
+- legacy JSON (v3):
+  https://www.stedi.com/docs/healthcare/api-reference/post-healthcare-eligibility-legacy --
+  the Change Healthcare v3 request and reply shape (controlNumber echoed,
   benefitsInformation, AAA ``errors`` with code, description, followupAction, location and
-  Stedi's ``possibleResolutions``);
-- raw X12: https://www.stedi.com/docs/healthcare/api-reference/post-healthcare-eligibility-raw-x12
-  -- ``{"x12": "<270>"}`` in, a JSON reply whose ``x12`` holds the payer's 271;
-- authentication and errors: https://www.stedi.com/docs/api-reference/index -- the API key
-  is the whole ``Authorization`` header, ``test_`` keys get mock data, a refused key is a
-  403, a 4xx body has ``error`` and ``message`` (and ``errors`` for several);
-- concurrency: an account past its concurrent requests gets 429 until one completes.
+  Stedi's ``possibleResolutions``: https://www.stedi.com/blog/aaa-eligibility-errors-in-plain-english);
+- raw X12:
+  https://www.stedi.com/docs/healthcare/api-reference/post-healthcare-eligibility-raw-x12 --
+  ``{"x12": "<270>"}`` in; the reply has the JSON fields of the legacy API and ``x12``, the
+  payer's 271; at most 5 concurrent requests by default, 429 past them until one completes;
+- authentication and errors: https://stediinc.mintlify.dev/docs/api-reference/index -- the
+  API key is the whole ``Authorization`` header, a ``test`` or production key, a refused key
+  is a 403, a 4xx body has ``error`` and ``message`` (and ``errors`` for several).
 
 Which payer answer comes back is the sandbox payer's choice by member id
 (payers/adapters/sandbox/payer.py); ``case`` forces one of the adapter contract's cases.
