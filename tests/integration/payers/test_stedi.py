@@ -198,3 +198,16 @@ def test_a_request_stedi_refuses_is_an_envelope_error_naming_its_code(
 
     assert err.code is PayerErrorCode.ENVELOPE_ERROR and not err.reached_payer
     assert "INVALID_PAYER_ID" in err.message
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_a_request_refused_with_http_400_names_stedi_s_error_code(
+    payer_server: HTTPServer, release: threading.Event, api: str,
+) -> None:
+    _serve(payer_server, StediSimulator(release=release, case="envelope_error"), api)
+
+    err = error_of(_adapter(payer_server, api))
+
+    assert err.code is PayerErrorCode.ENVELOPE_ERROR and not err.reached_payer
+    assert err.message == "the payer refused the request (HTTP 400, error INVALID_TRADING_PARTNER)"
+    assert err.exchange is not None and "unknown payer id" in (err.exchange.response or "")
