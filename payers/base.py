@@ -69,12 +69,14 @@ class PayerErrorCode(StrEnum):
     """Why no usable answer came back. Stable codes: the API and the retry rules use them."""
 
     TIMEOUT = "PAYER_TIMEOUT"  # no reply within the route's timeout; the 270 may have arrived
-    UNAVAILABLE = "PAYER_UNAVAILABLE"  # refused, reset, DNS, 5xx, 429/503 after retries
+    UNAVAILABLE = "PAYER_UNAVAILABLE"  # refused, reset, DNS, 5xx, 503 after retries
     RESPONSE_INVALID = "PAYER_RESPONSE_INVALID"  # garbage, not a 271, wrong trace or member
     ENVELOPE_ERROR = "PAYER_ENVELOPE_ERROR"  # CORE ErrorCode other than Success, 999/TA1 reject
     AUTH_FAILED = "PAYER_AUTH_FAILED"  # credentials refused (401/403, OAuth2 token refused)
     CIRCUIT_OPEN = "PAYER_CIRCUIT_OPEN"  # the route failed repeatedly; failing fast for a while
-    BUSY = "PAYER_BUSY"  # the route's concurrency cap stayed full for the whole timeout
+    # The route's concurrency cap stayed full for the whole timeout, or the payer answered
+    # 429 (or 503 with Retry-After) and asked us to come back later (retry_after_s).
+    BUSY = "PAYER_BUSY"
     NOT_CONFIGURED = "PAYER_NOT_CONFIGURED"  # unknown route or missing credentials
     REQUEST_INVALID = "PAYER_REQUEST_INVALID"  # the query cannot be written as a 270; unsent
 
@@ -98,6 +100,8 @@ class PayerError(Exception):
         self.routes_tried = routes_tried or (route,)
         # After failover: the errors of the routes tried before this one, in order.
         self.earlier_failures = earlier_failures
+        # BUSY from a payer's 429/503: the seconds its Retry-After asked us to wait.
+        self.retry_after_s: float | None = None
 
 
 class EligibilityAdapter(Protocol):

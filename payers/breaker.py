@@ -1,10 +1,11 @@
 """Per-route circuit breaker that opens on payer-wide failure, not on one caller's data.
 
-What counts: timeouts and unavailability (refused, reset, 5xx, 429/503 after retries), the
-signs of a route that is down. Every other outcome -- an answer (AAA rejections included),
-garbage, a CORE envelope error, a refused login -- shows the route reachable and ends the
-streak. One subject's repeated failures count once: a streak counts distinct subjects
-(failures with no subject key count one each).
+What counts: timeouts and unavailability (refused, reset, 5xx, 503 after retries), the
+signs of a route that is down (a 429 is BUSY, not counted: the route throttles us, it is
+up). Every other outcome -- an answer (AAA rejections included), garbage, a CORE envelope
+error, a refused login -- shows the route reachable and ends the streak. One subject's
+repeated failures count once: a streak counts distinct subjects (failures with no subject
+key count one each).
 
 Two scopes, each with its own streak and state:
 - the route, opened for every caller when ``failures`` distinct subjects from at least

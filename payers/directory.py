@@ -6,16 +6,23 @@ Each entry is one *route* to a payer. Fields (only ``id``, ``name``, ``payer_id`
 - ``id``: what a coverage's ``payer`` field names; ``name``: shown to people and sent in
   NM1*PR (first 60 characters); ``payer_id``: NM109 of loop 2100A, also what a 271's 2120
   loop names when benefits are carved out to this payer.
-- ``adapter``: sandbox, core-soap, core-mime or clearinghouse-json; ``url`` is required for
-  all but the sandbox (https, or http for a local address).
+- ``adapter``: sandbox, core-soap, core-mime, clearinghouse-json, stedi, availity or
+  claimmd; ``url`` is required for all but the sandbox (https, or http for a local
+  address). docs/connectors.md shows an entry for each clearinghouse.
 - ``sender_id`` / ``receiver_id``: ISA06/ISA08 and the CORE SenderID/ReceiverID (defaults:
   COVERWATCH and the payer id). ``trace_originator``: TRN03, 10 characters starting with
   1 or 9 (default: 9 and the first nine letters/digits of the sender id).
 - credentials: ``username``/``password`` (CORE), ``client_id``/``client_secret`` and
-  ``token_url`` (clearinghouse-json), each given inline or as ``<field>_env`` naming an
-  environment variable. The shape is checked at load; a *missing environment variable* is
-  only reported when the route is called (PayerError NOT_CONFIGURED), so a developer
-  without secrets can still start the app and use the sandbox.
+  ``token_url`` (clearinghouse-json, availity), ``api_key`` (stedi; claimmd's AccountKey),
+  each secret given inline or as ``<field>_env`` naming an environment variable. The
+  shape is checked at load; a *missing environment variable* is only reported when the
+  route is called (PayerError NOT_CONFIGURED), so a developer without secrets can still
+  start the app and use the sandbox.
+- ``api`` (stedi only, required): ``v3`` (the legacy JSON API) or ``raw-x12`` (our 270 in,
+  the payer's 271 out); ``url`` is that endpoint.
+- ``scope`` (availity only): the OAuth2 scope, by default the demo scope on a test route
+  (``usage: T``) and the production scope otherwise; a demo scope on a production route,
+  or the reverse, is refused, so demo and production tokens never mix.
 - ``timeout_s`` (default 20, at most 60: CORE's real-time budget is 20 s end to end),
   ``max_concurrency`` (default 10), ``rate_per_s`` (optional, for the nightly job),
   ``breaker_failures`` (default 5) and ``breaker_cooldown_s`` (default 30).
@@ -45,11 +52,19 @@ import yaml
 from payers.directory_fields import DirectoryError, FieldReader
 from payers.transport import MAX_REPLY_BYTES
 
-ADAPTERS = ("sandbox", "core-soap", "core-mime", "clearinghouse-json")
+ADAPTERS = ("sandbox", "core-soap", "core-mime", "clearinghouse-json", "stedi", "availity",
+            "claimmd")
+STEDI_APIS = ("v3", "raw-x12")
+AVAILITY_SCOPES = {"T": "healthcare-hipaa-transactions-demo",
+                   "P": "healthcare-hipaa-transactions"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_TIMEOUT_S = 60.0
 REPLY_BYTES_RANGE = (1024, 64 * 1024 * 1024)
-SECRETS = ("username", "password", "client_id", "client_secret")
+SECRETS = ("username", "password", "client_id", "client_secret", "api_key")
+NEEDED = {"core-soap": ("username", "password"), "core-mime": ("username", "password"),
+          "clearinghouse-json": ("client_id", "client_secret"),
+          "availity": ("client_id", "client_secret"), "stedi": ("api_key",),
+          "claimmd": ("api_key",)}
 
 __all__ = ["ADAPTERS", "DirectoryError", "PayerEntry", "load_directory", "parse_directory"]
 
@@ -73,6 +88,10 @@ class PayerEntry:
     client_id_env: str | None = None
     client_secret_env: str | None = None
     token_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    api_key_env: str | None = None
+    api: str | None = None
+    scope: str | None = None
     timeout_s: float = 20.0
     max_concurrency: int = 10
     rate_per_s: float | None = None
@@ -92,6 +111,13 @@ class PayerEntry:
     @property
     def isa_usage(self) -> str:
         return self.usage or ("T" if self.adapter == "sandbox" else "P")
+
+    @property
+    def oauth_scope(self) -> str | None:
+        """The scope a token is asked for (availity: the one of the route's usage)."""
+        if self.adapter != "availity":
+            return None
+        return self.scope or AVAILITY_SCOPES[self.isa_usage]
 
     @property
     def trn_originator(self) -> str:
@@ -161,7 +187,9 @@ def _entry(item: Any, *, where: str) -> PayerEntry:
         client_id=f.text("client_id"), client_secret=f.text("client_secret"),
         client_id_env=f.env_name("client_id_env"),
         client_secret_env=f.env_name("client_secret_env"),
-        token_url=f.url("token_url", required=adapter == "clearinghouse-json"),
+        token_url=f.url("token_url", required=adapter in ("clearinghouse-json", "availity")),
+        api_key=f.text("api_key"), api_key_env=f.env_name("api_key_env"),
+        api=f.choice("api", STEDI_APIS), scope=f.text("scope"),
         timeout_s=f.number("timeout_s", default=20.0, low=0.1, high=MAX_TIMEOUT_S),
         max_concurrency=f.integer("max_concurrency", default=10, low=1, high=1000),
         rate_per_s=f.optional_number("rate_per_s", low=0.001, high=10_000),
@@ -184,13 +212,28 @@ def _check_credentials(entry: PayerEntry, item: dict[str, Any], where: str) -> N
     for name in SECRETS:
         if item.get(name) and item.get(f"{name}_env"):
             raise DirectoryError(f"{where}: give {name} or {name}_env, not both")
-    needed = {"core-soap": ("username", "password"), "core-mime": ("username", "password"),
-              "clearinghouse-json": ("client_id", "client_secret")}.get(entry.adapter, ())
-    for name in needed:
+    for name in NEEDED.get(entry.adapter, ()):
         if not item.get(name) and not item.get(f"{name}_env"):
             raise DirectoryError(f"{where}: {entry.adapter} needs {name} or {name}_env")
     if entry.sandbox_latency_ms is not None and entry.adapter != "sandbox":
         raise DirectoryError(f"{where}: sandbox_latency_ms is for the sandbox adapter only")
+    _check_connector_fields(entry, where)
+
+
+def _check_connector_fields(entry: PayerEntry, where: str) -> None:
+    """``api`` belongs to stedi (which needs it), ``scope`` to availity, where it must be
+    the scope of the route's usage: demo data never answers a production route."""
+    if (entry.api is None) != (entry.adapter != "stedi"):
+        raise DirectoryError(f"{where}: api ({', '.join(STEDI_APIS)}) is required for the "
+                             f"stedi adapter and only for it")
+    if entry.scope is not None and entry.adapter != "availity":
+        raise DirectoryError(f"{where}: scope is for the availity adapter only")
+    if entry.adapter == "availity" and entry.scope is not None:
+        demo = entry.scope.endswith("-demo")
+        if demo != (entry.isa_usage == "T"):
+            raise DirectoryError(f"{where}: scope {'is' if demo else 'is not'} a demo scope "
+                                 f"but usage is {entry.isa_usage}: demo and production are "
+                                 f"kept apart")
 
 
 def _check_fallbacks(entries: dict[str, PayerEntry], source: str) -> None:

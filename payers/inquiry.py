@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from payers.base import EligibilityQuery, Exchange, PayerError, PayerErrorCode
+from payers.base import EligibilityAnswer, EligibilityQuery, Exchange, PayerError, PayerErrorCode
 from payers.directory import PayerEntry
+from payers.verify import verify
 from payers.x12.build import Envelope, Usage, X12BuildError
 from payers.x12.envelope import read_interchange
 from payers.x12.errors import X12Error
@@ -61,6 +62,18 @@ def read_reply(text: str, *, route: str, trace_number: str) -> Eligibility271:
         if trace_number in _traces(answer):
             return answer
     return answers[0]  # verify() explains what is wrong with it
+
+
+def answer_from_x12(x271: str, *, query: EligibilityQuery, route: str,
+                    exchange: Exchange) -> EligibilityAnswer:
+    """The verified answer a payer's 271 text gives; any PayerError carries ``exchange``."""
+    try:
+        answer = read_reply(x271, route=route, trace_number=query.inquiry.trace_number)
+        verify(query, answer, route=route)
+    except PayerError as err:
+        err.exchange = exchange
+        raise
+    return EligibilityAnswer(exchange=exchange, response=answer, routes_tried=(route,))
 
 
 def _traces(answer: Eligibility271) -> set[str]:

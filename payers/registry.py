@@ -5,7 +5,8 @@ fast while open for everyone or for the origin's tenant), the fair-share bounds 
 share of the cap, the threads one route may hold: BUSY at once past them), its concurrency
 cap (wait for a slot up to the route's timeout, else BUSY), the adapter call. When the
 route is down -- circuit open, a connection that failed before anything was delivered, or
-an HTTP 5xx/429/503 after the transport's immediate retries -- and its entry names a
+an HTTP 5xx/503 after the transport's immediate retries, or a 429/503 asking us to come
+back later (BUSY: nothing was processed) -- and its entry names a
 ``fallback``, the same query goes to the fallback route (and on to
 its fallback). A timeout, a broken connection after sending, or a bad reply never fails
 over: the 270 may be at the payer, and sending it elsewhere would double the inquiry.
@@ -27,9 +28,12 @@ from dataclasses import replace
 
 import requests
 
+from payers.adapters.availity import AvailityAdapter
+from payers.adapters.claimmd import ClaimMdAdapter
 from payers.adapters.clearinghouse import ClearinghouseAdapter
 from payers.adapters.core import CoreAdapter
 from payers.adapters.sandbox import SandboxAdapter
+from payers.adapters.stedi import stedi_adapter
 from payers.base import (
     UNKNOWN_ORIGIN,
     EligibilityAdapter,
@@ -43,6 +47,7 @@ from payers.base import (
 from payers.breaker import NO_TRIAL, CircuitBreaker
 from payers.caps import ConcurrencyCap
 from payers.directory import PayerEntry
+from payers.transport import RETRY_STATUSES
 
 # Waits (without a time limit) until the route may be called: a caller's own cap and pace,
 # e.g. one shared by many processes, around each call to the payer and nothing else.
@@ -58,6 +63,12 @@ def build_adapter(entry: PayerEntry, *, session: requests.Session,
         return CoreAdapter(entry=entry, session=session, sleep=sleep)
     if entry.adapter == "clearinghouse-json":
         return ClearinghouseAdapter(entry=entry, session=session, sleep=sleep)
+    if entry.adapter == "stedi":
+        return stedi_adapter(entry=entry, session=session, sleep=sleep)
+    if entry.adapter == "availity":
+        return AvailityAdapter(entry=entry, session=session, sleep=sleep)
+    if entry.adapter == "claimmd":
+        return ClaimMdAdapter(entry=entry, session=session, sleep=sleep)
     raise ValueError(f"unknown adapter {entry.adapter!r}")
 
 
@@ -213,17 +224,23 @@ class PayerRegistry:
     def _final(err: PayerError, tried: list[str], failures: list[PayerError]) -> PayerError:
         """The last route's error, telling every route tried; reached_payer when any might
         have delivered the 270 (the 90-second no-resend rule then applies to the inquiry)."""
-        return PayerError(err.code, err.message, route=err.route,
-                          reached_payer=any(f.reached_payer for f in failures),
-                          exchange=err.exchange, routes_tried=tuple(tried),
-                          earlier_failures=tuple(failures[:-1]))
+        final = PayerError(err.code, err.message, route=err.route,
+                           reached_payer=any(f.reached_payer for f in failures),
+                           exchange=err.exchange, routes_tried=tuple(tried),
+                           earlier_failures=tuple(failures[:-1]))
+        final.retry_after_s = err.retry_after_s
+        return final
 
 
 def fails_over(err: PayerError) -> bool:
     """Whether the route is down in a way that makes trying another route safe."""
     if err.code is PayerErrorCode.CIRCUIT_OPEN:
         return True
+    status = err.exchange.http_status if err.exchange is not None else None
+    if err.code is PayerErrorCode.BUSY:
+        # The payer throttled us (429/503) and processed nothing; our own cap being full
+        # (no status) says nothing about the route, so it stays with the caller.
+        return status in RETRY_STATUSES
     if err.code is not PayerErrorCode.UNAVAILABLE:
         return False
-    status = err.exchange.http_status if err.exchange is not None else None
     return not err.reached_payer or (status is not None and status >= 500)

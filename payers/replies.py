@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from payers.base import PayerErrorCode
@@ -27,8 +28,27 @@ def check_status(transport: Transport, reply: HttpReply, *, record: str,
         code, reached, what = PayerErrorCode.ENVELOPE_ERROR, False, "refused the request"
     else:
         code, reached, what = PayerErrorCode.UNAVAILABLE, status >= 500, "failed"
-    raise transport.error(code, f"the payer {what} (HTTP {status})", record=record,
+    said = vendor_code(reply.body)
+    raise transport.error(code, f"the payer {what} (HTTP {status}"
+                          f"{f', error {said}' if said else ''})", record=record,
                           reached=reached, started=started, reply=reply)
+
+
+def vendor_code(body: bytes) -> str | None:
+    """The error code a clearinghouse's JSON error body names (``errors[0].code``, else
+    ``error``), cut to a safe token; None for any other body."""
+    if not body.lstrip().startswith(b"{") or len(body) > 64 * 1024:
+        return None
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    errors = parsed.get("errors")
+    first = errors[0] if isinstance(errors, list) and errors else None
+    code = first.get("code") if isinstance(first, dict) else parsed.get("error")
+    return safe_token(code) if isinstance(code, str) and code.strip() else None
 
 
 def safe_token(value: str) -> str:

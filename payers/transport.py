@@ -11,9 +11,15 @@
 - No resend of a 270 that may have reached the payer: CAQH CORE forbids resending an
   inquiry sooner than 90 seconds, and a payer may already be processing it. So there is
   no retry after a timeout, after a reset connection, or after any reply other than 429
-  and 503. The only immediate retries (at most ``retries`` more tries, short backoff) are
-  for a refused connection (nothing was delivered) and for 429/503 (the payer declined
-  to process the request).
+  and 503. The only retries (at most ``retries`` more tries) are for a refused connection
+  (nothing was delivered, short backoff) and for 429/503 (the payer declined to process
+  the request).
+- 429 and 503 honour ``Retry-After`` (seconds or an HTTP date): the next try waits that
+  long when the wait fits in what is left of the route's timeout; when it does not, the
+  call ends at once with PAYER_BUSY and ``retry_after_s`` (nothing was processed, and
+  waiting past the deadline would only turn the answer into a timeout). A 429 still
+  refused after the retries is PAYER_BUSY too: the route throttles us, it is not down. A
+  503 without ``Retry-After`` is the payer down: PAYER_UNAVAILABLE after the retries.
 - No redirects. A 3xx is refused (PAYER_ENVELOPE_ERROR, reached_payer: the request was
   delivered to the route's URL) and nothing is fetched from its Location: following one
   would re-post the credentials and the 270 (307/308) or store some other page as the
@@ -28,12 +34,15 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import requests
 from urllib3.exceptions import NameResolutionError, NewConnectionError
@@ -47,6 +56,7 @@ BACKOFF_S = (0.05, 0.2)  # short on purpose: a real-time check has a 20-second b
 # Far above any 271 (a few hundred KB at most), far below what would strain memory.
 MAX_REPLY_BYTES = 4 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
+MAX_RETRY_AFTER_S = 24 * 3600.0  # a larger or garbled Retry-After is read as this
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +65,7 @@ class HttpReply:
     body: bytes
     content_type: str
     elapsed_ms: float
+    retry_after_s: float | None = None  # the reply's Retry-After, in seconds from now
 
     @property
     def text(self) -> str:
@@ -76,14 +87,28 @@ class Transport:
 
     def post(self, url: str, *, record: str, data: bytes | Mapping[str, str] | None = None,
              headers: Mapping[str, str] | None = None,
-             files: Mapping[str, tuple[None, str]] | None = None) -> HttpReply:
+             files: Mapping[str, tuple[str | None, str]] | None = None) -> HttpReply:
         """Send, retrying only refused connections and 429/503; ``record`` is the raw
         request kept in the exchange (the 270, or the JSON body)."""
-        started = time.monotonic()
+        return self.send("POST", url, record=record, data=data, headers=headers, files=files)
+
+    def get(self, url: str, *, record: str,
+            headers: Mapping[str, str] | None = None) -> HttpReply:
+        """GET under the same rules (a poll for a reply that was already asked for)."""
+        return self.send("GET", url, record=record, headers=headers)
+
+    def send(self, method: str, url: str, *, record: str,
+             data: bytes | Mapping[str, str] | None = None,
+             headers: Mapping[str, str] | None = None,
+             files: Mapping[str, tuple[str | None, str]] | None = None,
+             started: float | None = None) -> HttpReply:
+        """One request under the rules above; ``started`` (monotonic) when the route's
+        timeout began before this request (a poll after its POST)."""
+        started = time.monotonic() if started is None else started
         attempt = 0
         while True:
             try:
-                reply = self._once(url, data=data, headers=headers, files=files,
+                reply = self._once(method, url, data=data, headers=headers, files=files,
                                    started=started)
             except PayerError as err:
                 raise with_exchange(err, record=record, started=started) from err.__cause__
@@ -97,12 +122,33 @@ class Transport:
                     raise self._redirected(reply, record=record, started=started)
                 if reply.status not in RETRY_STATUSES:
                     return reply
-                if attempt >= self.retries:
-                    raise self.error(PayerErrorCode.UNAVAILABLE, f"the payer answered HTTP "
-                                     f"{reply.status} (busy) to every try", record=record,
-                                     reached=False, started=started, reply=reply)
+                wait = self._busy_wait(reply, attempt=attempt, record=record,
+                                       started=started)
+                self.sleep(wait)
+                attempt += 1
+                continue
             self.sleep(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
             attempt += 1
+
+    def _busy_wait(self, reply: HttpReply, *, attempt: int, record: str,
+                   started: float) -> float:
+        """How long to wait before trying again after a 429/503, or the error ending the
+        call (BUSY, or UNAVAILABLE for a 503 that names no Retry-After)."""
+        asked = reply.retry_after_s
+        wait = BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)] if asked is None else asked
+        left = self.timeout_s - (time.monotonic() - started)
+        if attempt < self.retries and wait < left:
+            return wait
+        if asked is None and reply.status == 503:
+            raise self.error(PayerErrorCode.UNAVAILABLE, "the payer answered HTTP 503 "
+                             "(unavailable) to every try", record=record, reached=False,
+                             started=started, reply=reply)
+        when = f"; it asks to wait {math.ceil(asked)} s" if asked is not None else ""
+        err = self.error(PayerErrorCode.BUSY, f"the payer answered HTTP {reply.status} "
+                         f"(too many requests){when}", record=record, reached=False,
+                         started=started, reply=reply)
+        err.retry_after_s = asked
+        raise err
 
     def error(self, code: PayerErrorCode, message: str, *, record: str, reached: bool,
               started: float, reply: HttpReply | None = None) -> PayerError:
@@ -122,8 +168,8 @@ class Transport:
                           f"{reply.status}, a redirect (payer calls never follow one)",
                           route=self.route, reached_payer=True, exchange=exchange)
 
-    def _once(self, url: str, *, data: bytes | Mapping[str, str] | None,
-              headers: Mapping[str, str] | None, files: Mapping[str, tuple[None, str]] | None,
+    def _once(self, method: str, url: str, *, data: bytes | Mapping[str, str] | None,
+              headers: Mapping[str, str] | None, files: Mapping[str, tuple[str | None, str]] | None,
               started: float) -> HttpReply:
         remaining = self.timeout_s - (time.monotonic() - started)
         if remaining <= 0:
@@ -135,15 +181,17 @@ class Transport:
         def call() -> None:
             try:
                 proxies, verify = environment_settings(url)
-                response = self.session.post(
-                    url, data=data, headers=dict(headers or {}), files=files, verify=verify,
+                response = self.session.request(
+                    method, url, data=data, headers=dict(headers or {}), files=files, verify=verify,
                     proxies=proxies, timeout=(min(CONNECT_TIMEOUT_S, remaining), remaining),
                     allow_redirects=False, stream=True)
                 with response:
                     box["reply"] = HttpReply(
                         status=response.status_code, body=self._body(response),
                         content_type=response.headers.get("Content-Type", ""),
-                        elapsed_ms=(time.monotonic() - started) * 1000)
+                        elapsed_ms=(time.monotonic() - started) * 1000,
+                        retry_after_s=retry_after(response.headers.get("Retry-After"),
+                                                  now=response.headers.get("Date")))
             except BaseException as exc:  # handed to the waiting thread, re-raised there
                 box["error"] = exc
             finally:
@@ -289,6 +337,25 @@ def _reason(exc: requests.ConnectionError) -> object:
     """urllib3's underlying error (requests wraps it in a MaxRetryError)."""
     first = exc.args[0] if exc.args else None
     return getattr(first, "reason", first)
+
+
+def retry_after(value: str | None, *, now: str | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date, measured against
+    the reply's own Date when it has one, so that clock skew does not count); None when
+    absent or unreadable, never negative, at most MAX_RETRY_AFTER_S."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit():
+        return min(float(text) if len(text) < 10 else MAX_RETRY_AFTER_S, MAX_RETRY_AFTER_S)
+    try:
+        when = parsedate_to_datetime(text)
+        base = parsedate_to_datetime(now) if now else datetime.now(UTC)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None or base.tzinfo is None:
+        return None
+    return min(max((when - base).total_seconds(), 0.0), MAX_RETRY_AFTER_S)
 
 
 def is_redirect(status: int) -> bool:

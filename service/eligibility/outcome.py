@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime
 from typing import Any, Literal
 
@@ -46,7 +47,10 @@ def outcome_values(
         values = exchange_values(outcome.exchange, outcome.routes_tried) if outcome.exchange \
             else {"routes_tried": ",".join(outcome.routes_tried)}
         values["reached_payer"] = outcome.reached_payer
-        return {**values, **error_values(outcome.code.value, now)}
+        # A payer that throttled us said when to come back (Retry-After): pass it on.
+        wait = outcome.retry_after_s
+        detail = f"The payer asked to wait {math.ceil(wait)} seconds." if wait else None
+        return {**values, **error_values(outcome.code.value, now, detail)}
     return error_values("CHECK_FAILED", now)
 
 

@@ -1,12 +1,14 @@
-"""The clearinghouse-json adapter: a JSON eligibility API behind an OAuth2 bearer token.
+"""The clearinghouse-json adapter: a JSON eligibility API in the Change Healthcare v3 shape.
 
-The request is the JSON body of map.py, POSTed to the route's ``url``
-under the transport rules; the token comes from the route's ``token_url`` (client
-credentials), is cached until shortly before it expires, and is fetched again once when
-the API answers 401. The reply is mapped straight into the decoded 271 (no X12 text is
-written); the ``controlNumber`` it echoes is that 271's echo of our request, so verify()
-refuses a reply to another request (PAYER_RESPONSE_INVALID) as it does for any payer.
-Exchange.request/response hold the JSON bodies, the reply exactly as received.
+The request is the JSON body of map.py, POSTed to the route's ``url`` under the transport
+rules, with the route's credentials: an OAuth2 bearer token (clearinghouse-json: fetched
+from ``token_url`` with client credentials, cached until shortly before it expires, and
+fetched again once when the API answers 401), or an API key (Stedi's legacy v3 JSON, which
+is this shape: payers.adapters.stedi). The reply is mapped straight into the decoded 271
+(no X12 text is written); the ``controlNumber`` it echoes is that 271's echo of our
+request, so verify() refuses a reply to another request (PAYER_RESPONSE_INVALID) as it
+does for any payer. Exchange.request/response hold the JSON bodies, the reply exactly as
+received.
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ from collections.abc import Callable
 
 import requests
 
+from payers.adapters.clearinghouse.errors import refusals
 from payers.adapters.clearinghouse.map import (
     ReplyShapeError,
     control_number,
-    refusals,
     request_body,
     to_271,
 )
-from payers.adapters.clearinghouse.oauth import TokenSource
+from payers.adapters.clearinghouse.oauth import Credentials, TokenSource
+from payers.adapters.jsonvalues import json_object
 from payers.base import EligibilityAnswer, EligibilityQuery, Exchange, PayerError, PayerErrorCode
 from payers.directory import PayerEntry
 from payers.replies import check_status, safe_token
@@ -36,22 +39,21 @@ from payers.x12.x271 import Eligibility271
 class ClearinghouseAdapter:
     def __init__(self, *, entry: PayerEntry, session: requests.Session,
                  base_url: str | None = None, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 credentials: Credentials | None = None) -> None:
         self.route = entry.id
         self.entry = entry
         self.url = base_url or entry.url or ""
         self.transport = Transport(route=entry.id, session=session, timeout_s=entry.timeout_s,
                                    sleep=sleep, max_reply_bytes=entry.max_reply_bytes)
-        self.tokens = TokenSource(
-            route=entry.id, session=session, token_url=entry.token_url or "",
-            credentials=lambda: (entry.secret("client_id"), entry.secret("client_secret")),
-            timeout_s=entry.timeout_s, clock=clock, sleep=sleep)
+        self.tokens = credentials or TokenSource.for_entry(entry, session=session,
+                                                           clock=clock, sleep=sleep)
 
     def check(self, query: EligibilityQuery) -> EligibilityAnswer:
         record = json.dumps(request_body(self.entry, query))
         started = time.monotonic()
         reply = self._post(record, started)
-        if reply.status == 401:
+        if reply.status == 401 and self.tokens.renewable:
             # An expired or revoked token: the API refused it without processing the
             # request, so asking once more with a fresh token sends nothing twice.
             reply = self._post(record, started, refresh=True)
@@ -67,27 +69,20 @@ class ClearinghouseAdapter:
         return EligibilityAnswer(exchange=exchange, response=answer, routes_tried=(self.route,))
 
     def _post(self, record: str, started: float, *, refresh: bool = False) -> HttpReply:
-        try:
-            token = self.tokens.token()
-        except PayerError as err:
-            err.exchange = Exchange(route=self.route, request=record,
-                                    elapsed_ms=(time.monotonic() - started) * 1000)
-            raise
+        authorization = self.tokens.authorization(record=record, started=started)
         reply = self.transport.post(self.url, record=record, data=record.encode("utf-8"),
-                                    headers={"Authorization": f"Bearer {token}",
+                                    headers={"Authorization": authorization,
                                              "Content-Type": "application/json",
                                              "Accept": "application/json"})
         if reply.status == 401 and not refresh:
-            self.tokens.refused(token)
+            self.tokens.refused(authorization)
         return reply
 
     def _decode(self, reply: HttpReply, query: EligibilityQuery) -> Eligibility271:
         try:
-            body = json.loads(reply.body)
-        except ValueError as exc:
-            raise self._invalid("the reply is not JSON") from exc
-        if not isinstance(body, dict):
-            raise self._invalid("the reply is not a JSON object")
+            body = json_object(reply.body)
+        except ReplyShapeError as exc:
+            raise self._invalid(str(exc)) from exc
         refused = refusals(body)
         if refused:
             raise PayerError(PayerErrorCode.ENVELOPE_ERROR, f"the clearinghouse refused the "

@@ -5,40 +5,30 @@ The reply is mapped straight into the 271 reader's model (payers.x12.x271.make),
 summarize() and verify() see the structure a payer's own 271 gives, with the reply's own
 words: payer messages and names are kept whole, and the 271's echo of our request (TRN01 2
 and BHT03) is the ``controlNumber`` the reply echoes, so that verify() can tell a reply to
-another request. Errors carrying an AAA reason code (two digits, e.g. 72) are rejections,
-i.e. data; any other error in the reply means the clearinghouse refused the request
-(ENVELOPE_ERROR).
+another request. Its error objects are read by errors.py: AAA rejections (data, placed at
+the loop they name, with the vendor's words) and refusals (ENVELOPE_ERROR).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from payers.adapters.clearinghouse.errors import VendorRejection, rejections
+from payers.adapters.jsonvalues import CODE, ReplyShapeError
+from payers.adapters.jsonvalues import code_of as _code
+from payers.adapters.jsonvalues import decimal_of as _decimal
+from payers.adapters.jsonvalues import object_at as _dict
+from payers.adapters.jsonvalues import text_of as _text
 from payers.base import EligibilityQuery
 from payers.directory import PayerEntry
 from payers.x12.x271.loops import Benefit, Eligibility271, Level
 from payers.x12.x271.make import Made271, benefit, eb, entity, organization, person
 from payers.x12.x271.parts import Name, Party
 
-AAA_CODE = re.compile(r"^[0-9A-Z]{2}$")
-CODE = re.compile(r"^[0-9A-Z]{1,3}$")
-FOLLOW_UPS = {  # AAA04 descriptions as the API spells them out
-    "please correct and resubmit": "C", "resubmission not allowed": "N",
-    "please resubmit original transaction": "P", "resubmission allowed": "R",
-    "do not resubmit; inquiry initiated to a third party": "S",
-    "please wait 30 days and resubmit": "W", "please wait 10 days and resubmit": "X",
-    "do not resubmit; we will hand over to the correct party": "Y",
-}
 ENTITIES = {"payer": "PR", "vendor": "VN", "third-party administrator": "2B",
             "third party administrator": "2B", "utilization management organization": "X3",
             "managed care organization": "Y2", "primary care provider": "P3"}
-
-
-class ReplyShapeError(ValueError):
-    """The JSON does not have the shape of an eligibility reply; never quotes values."""
 
 
 def request_body(entry: PayerEntry, query: EligibilityQuery) -> dict[str, Any]:
@@ -88,12 +78,6 @@ def _person(name: Any, born: date | None, gender: Any, member_id: str | None) ->
     return {k: v for k, v in person.items() if v}
 
 
-def refusals(body: dict[str, Any]) -> list[str]:
-    """Codes of errors that are not AAA rejections (the request itself was refused)."""
-    return [str(e.get("code", "")) for e in _errors(body)
-            if not AAA_CODE.match(str(e.get("code", "")))]
-
-
 def control_number(query: EligibilityQuery) -> str:
     """The controlNumber a request for ``query`` carries, and a reply to it echoes."""
     return f"{query.control_number:09d}"
@@ -109,7 +93,8 @@ def to_271(body: dict[str, Any], query: EligibilityQuery, *,
     dependents = body.get("dependents")
     dependent = dependents[0] if isinstance(dependents, list) and dependents and isinstance(
         dependents[0], dict) and query.inquiry.dependent is not None else None
-    payer_aaa, patient_aaa = _rejections(body)
+    rejected = rejections(body)
+    payer_aaa = [r for r in rejected if r.level == "A"]
     if subscriber is None and not payer_aaa:
         raise ReplyShapeError("the reply names no subscriber")
     benefits = [_benefit(b) for b in _list(body, "benefitsInformation")]
@@ -118,8 +103,7 @@ def to_271(body: dict[str, Any], query: EligibilityQuery, *,
     source = made.level(organization(
         "PR", _text(payer.get("name")), qualifier="PI",
         identifier=_text(payer.get("payorIdentification") or payer.get("payerIdentification"))))
-    for aaa in payer_aaa:
-        made.rejection(source.party, *aaa, valid_request=aaa[0] in ("42", "80"))
+    _reject(made, source, payer_aaa)
     if payer_aaa or subscriber is None:
         return made.done()
     provider = _dict(body, "provider")
@@ -127,6 +111,7 @@ def to_271(body: dict[str, Any], query: EligibilityQuery, *,
         "1P", _text(provider.get("providerOrgName") or provider.get("organizationName")
                     or provider.get("providerName")), qualifier="XX",
         identifier=_text(provider.get("npi"))), parent=source)
+    _reject(made, receiver, [r for r in rejected if r.level == "B"])
     top = made.level(_reply_name("IL", subscriber), parent=receiver)
     group = _text(_dict(body, "planInformation").get("groupNumber"))
     if group:
@@ -136,9 +121,11 @@ def to_271(body: dict[str, Any], query: EligibilityQuery, *,
     _traces(made, patient, body, echoed, trace_originator)
     if dependent is not None:
         _born(made, patient.party, dependent)
-    for aaa in patient_aaa:
-        made.rejection(patient.party, *aaa, valid_request=aaa[0] in ("42", "80"))
-    if patient_aaa:
+        _reject(made, top, [r for r in rejected if r.level == "C"])
+    # Without a dependent level, an error naming the dependent's loop is the patient's.
+    own = ("", "D") if dependent is not None else ("", "C", "D")
+    _reject(made, patient, [r for r in rejected if r.level in own])
+    if any(r.level != "A" for r in rejected):
         return made.done()
     begin, end = _plan_dates(body.get("planDateInformation"))
     if begin:
@@ -162,30 +149,11 @@ def _traces(made: Made271, level: Level, body: dict[str, Any], echoed: str,
                            _text(trace.get("originatingCompanyIdentifier")))
 
 
-def _errors(body: dict[str, Any]) -> list[dict[str, Any]]:
-    found = [e for e in _list(body, "errors")]
-    for holder in (body.get("subscriber"), *(body.get("dependents") or [])):
-        if isinstance(holder, dict):
-            found += [e for e in holder.get("aaaErrors") or [] if isinstance(e, dict)]
-    unique: dict[tuple[str, str], dict[str, Any]] = {}
-    for e in found:
-        unique.setdefault((str(e.get("code")), str(e.get("location", ""))), e)
-    return list(unique.values())
-
-
-def _rejections(body: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(AAA03, AAA04) of the errors at the payer, and of those at the patient."""
-    payer: list[tuple[str, str]] = []
-    patient: list[tuple[str, str]] = []
-    for e in _errors(body):
-        code = str(e.get("code", ""))
-        if not AAA_CODE.match(code):
-            continue
-        action = str(e.get("followupAction", "")).strip()
-        follow = action if CODE.match(action) else FOLLOW_UPS.get(action.lower(), "C")
-        location = str(e.get("location", "")).upper()
-        (payer if location.endswith(("2000A", "2100A")) else patient).append((code, follow))
-    return payer, patient
+def _reject(made: Made271, level: Level, found: list[VendorRejection]) -> None:
+    for r in found:
+        # 42 / 80: the payer could not answer now; the request itself was valid.
+        made.rejection(level.party, r.reason, r.follow_up, text=r.text,
+                       valid_request=r.reason in ("42", "80"))
 
 
 def _reply_name(entity_id: str, value: dict[str, Any]) -> Name:
@@ -252,9 +220,6 @@ def _plan_dates(info: Any) -> tuple[date | None, date | None]:
     return begin, end
 
 
-def _dict(body: dict[str, Any], key: str) -> dict[str, Any]:
-    value = body.get(key)
-    return value if isinstance(value, dict) else {}
 
 
 def _list(body: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -264,26 +229,10 @@ def _list(body: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)]
 
 
-def _code(value: Any) -> str:
-    text = str(value or "")
-    return text if CODE.match(text) else ""
 
 
-def _text(value: Any) -> str:
-    """A value as the reply gives it, without surrounding spaces ('' when absent)."""
-    return str(value).strip() if value is not None else ""
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ReplyShapeError("an amount, percent or quantity is not a number") from exc
-    if not number.is_finite():
-        raise ReplyShapeError("an amount, percent or quantity is not a number")
-    return number
 
 
 def _date(value: Any) -> date | None:

@@ -31,10 +31,9 @@ from payers.adapters.core.envelope import (
 )
 from payers.base import EligibilityAnswer, EligibilityQuery, Exchange, PayerError, PayerErrorCode
 from payers.directory import PayerEntry
-from payers.inquiry import build_request, read_reply
+from payers.inquiry import answer_from_x12, build_request
 from payers.replies import check_status, safe_token
 from payers.transport import HttpReply, Transport
-from payers.verify import verify
 
 
 class CoreAdapter:
@@ -77,13 +76,7 @@ class CoreAdapter:
         x271 = self._payload(reply, x270, started)
         exchange = Exchange(route=self.route, request=x270, response=x271,
                             http_status=reply.status, elapsed_ms=reply.elapsed_ms)
-        try:
-            answer = read_reply(x271, route=self.route, trace_number=query.inquiry.trace_number)
-            verify(query, answer, route=self.route)
-        except PayerError as err:
-            err.exchange = exchange
-            raise
-        return EligibilityAnswer(exchange=exchange, response=answer, routes_tried=(self.route,))
+        return answer_from_x12(x271, query=query, route=self.route, exchange=exchange)
 
     def _payload(self, reply: HttpReply, x270: str, started: float) -> str:
         """The 271 of a Success reply; any other reply raises with the raw body kept."""

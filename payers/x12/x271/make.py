@@ -123,9 +123,9 @@ class Made271:
         self._next()
 
     def rejection(self, party: Party, reason: str, follow_up: str, *,
-                  valid_request: bool = False) -> None:
+                  valid_request: bool = False, text: str = "") -> None:
         party.rejections.append(Rejection(party.loop, valid_request, reason, follow_up,
-                                          self._next()))
+                                          self._next(), _plain(text)))
 
     def born(self, party: Party, day: dt.date, gender: str = "") -> None:
         party.demographics = Demographics(["DMG", "D8", f"{day:%Y%m%d}", gender], self._next())

@@ -63,6 +63,9 @@ class Rejection:
     reason: str
     follow_up: str
     position: int
+    # What a clearinghouse's JSON says of it in its own words (its description and
+    # resolution steps); an X12 AAA carries none.
+    text: str = ""
 
     @property
     def reason_description(self) -> str | None:

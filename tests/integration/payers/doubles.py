@@ -4,6 +4,7 @@ payer's replies), and the contract cases served by it or by the CORE payer doubl
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -160,12 +161,46 @@ def token_handler(tokens: list[str], *, expires_in: int = 3600) -> Handler:
     return handle
 
 
-def serve(server: HTTPServer, adapter: str, case: str, release: threading.Event) -> None:
-    """Register the handlers for ``case`` as the ``adapter`` kind of payer."""
-    if adapter == "clearinghouse-json":
+def serve(server: HTTPServer, kind: str, case: str, release: threading.Event) -> None:
+    """Register the handlers for ``case`` as the ``kind`` of payer (an adapter name, or
+    stedi-v3 / stedi-raw-x12), at the path CONTRACT_PATHS gives."""
+    # Imported here: the simulators build on this module's JSON replies.
+    from tests.integration.payers.availity_sim import AvailitySimulator
+    from tests.integration.payers.claimmd_sim import ClaimMdSimulator
+    from tests.integration.payers.stedi_sim import StediSimulator
+
+    path = CONTRACT_PATHS[kind]
+    forced = None if case in ("active", "inactive", "rejected", "down") else case
+    if kind == "clearinghouse-json":
         server.expect_request("/token", method="POST").respond_with_handler(token_handler([]))
-        server.expect_request("/eligibility", method="POST").respond_with_handler(
+        server.expect_request(path, method="POST").respond_with_handler(
             json_case(case, release))
+    elif kind.startswith("stedi-"):
+        stedi = StediSimulator(release=release, case=forced)
+        server.expect_request(path, method="POST").respond_with_handler(
+            stedi.v3 if kind == "stedi-v3" else stedi.raw_x12)
+    elif kind == "availity":
+        serve_availity(server, AvailitySimulator(release=release, case=forced))
+    elif kind == "claimmd":
+        server.expect_request(path, method="POST").respond_with_handler(
+            ClaimMdSimulator(release=release, case=forced))
     else:
         payer = ScriptedPayer(default=[CORE_CASES.get(case, ANSWER)], release=release)
-        server.expect_request("/core", method="POST").respond_with_handler(payer)
+        server.expect_request(path, method="POST").respond_with_handler(payer)
+
+
+CONTRACT_PATHS = {
+    "core-soap": "/core", "core-mime": "/core", "clearinghouse-json": "/eligibility",
+    "stedi-v3": "/2024-04-01/change/medicalnetwork/eligibility/v3",
+    "stedi-raw-x12": "/2024-04-01/change/medicalnetwork/eligibility/v3/raw-x12",
+    "claimmd": "/services/elig/", "availity": "/v1/coverages",
+}
+
+
+def serve_availity(server: HTTPServer, simulator: Any) -> None:
+    """Availity's token endpoint and Coverages API, played by ``simulator``."""
+    server.expect_request("/v1/token", method="POST").respond_with_handler(simulator.token)
+    server.expect_request("/v1/coverages", method="POST").respond_with_handler(
+        simulator.coverages)
+    server.expect_request(re.compile(r"^/v1/coverages/[^/]+$"), method="GET"
+                          ).respond_with_handler(simulator.coverage)

@@ -13,10 +13,11 @@ from pytest_httpserver import HTTPServer
 from payers.base import PayerError, PayerErrorCode
 from payers.registry import PayerRegistry
 from payers.x12.summary import summarize
-from tests.integration.payers.doubles import serve
+from tests.integration.payers.doubles import CONTRACT_PATHS, serve
 from tests.unit.payers.builders import PHI, entry, query
 
-ADAPTERS = ("sandbox", "core-soap", "core-mime", "clearinghouse-json")
+ADAPTERS = ("sandbox", "core-soap", "core-mime", "clearinghouse-json", "stedi-v3",
+            "stedi-raw-x12", "claimmd", "availity")
 TIMEOUT_S = 1.0
 
 
@@ -42,10 +43,10 @@ CASES = {
 }
 
 
-def registry_for(adapter: str, server: HTTPServer, *, down_url: str | None) -> PayerRegistry:
-    path = "/eligibility" if adapter == "clearinghouse-json" else "/core"
-    url = None if adapter == "sandbox" else down_url or server.url_for(path)
-    route = entry(adapter, url, timeout_s=TIMEOUT_S)
+def registry_for(kind: str, server: HTTPServer, *, down_url: str | None) -> PayerRegistry:
+    url = None if kind == "sandbox" else down_url or server.url_for(CONTRACT_PATHS[kind])
+    adapter, _, api = kind.partition("-") if kind.startswith("stedi-") else (kind, "", "")
+    route = entry(adapter, url, timeout_s=TIMEOUT_S, **({"api": api} if api else {}))
     return PayerRegistry.from_directory({route.id: route}, sleep=lambda _: None)
 
 

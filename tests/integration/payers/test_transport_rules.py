@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
@@ -12,9 +14,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
 from payers.adapters.core import CoreAdapter
-from payers.base import PayerError, PayerErrorCode
+from payers.base import PayerErrorCode
 from tests.support.scripted_payer import ScriptedPayer
-from tests.unit.payers.builders import ACTIVE, entry, query
+from tests.unit.payers.builders import ACTIVE, entry, error_of, query
 
 
 def _adapter(url: str, sleeps: list[float] | None = None, **fields: Any) -> CoreAdapter:
@@ -22,11 +24,6 @@ def _adapter(url: str, sleeps: list[float] | None = None, **fields: Any) -> Core
     return CoreAdapter(entry=entry("core-soap", url, **fields), session=requests.Session(),
                        sleep=recorded.append)
 
-
-def _error(adapter: CoreAdapter) -> PayerError:
-    with pytest.raises(PayerError) as caught:
-        adapter.check(query(ACTIVE))
-    return caught.value
 
 
 def test_a_payer_slower_than_its_timeout_ends_the_check_within_timeout_plus_one_second(
@@ -37,7 +34,7 @@ def test_a_payer_slower_than_its_timeout_ends_the_check_within_timeout_plus_one_
     adapter = _adapter(payer_server.url_for("/core"), timeout_s=1)
 
     started = time.monotonic()
-    err = _error(adapter)
+    err = error_of(adapter)
     elapsed = time.monotonic() - started
 
     assert err.code is PayerErrorCode.TIMEOUT
@@ -61,7 +58,7 @@ def test_a_payer_trickling_its_reply_is_cut_off_at_the_total_deadline(
 
     payer_server.expect_request("/core").respond_with_handler(trickle)
     started = time.monotonic()
-    err = _error(_adapter(payer_server.url_for("/core"), timeout_s=1))
+    err = error_of(_adapter(payer_server.url_for("/core"), timeout_s=1))
 
     assert err.code is PayerErrorCode.TIMEOUT
     assert time.monotonic() - started < 2.0
@@ -74,7 +71,7 @@ def test_a_timed_out_270_is_never_sent_again_by_the_library(
         ScriptedPayer(default=[("hold",)], release=release))
     sleeps: list[float] = []
 
-    _error(_adapter(payer_server.url_for("/core"), sleeps, timeout_s=1))
+    error_of(_adapter(payer_server.url_for("/core"), sleeps, timeout_s=1))
     release.set()
     time.sleep(0.1)
 
@@ -88,7 +85,7 @@ def test_a_server_error_is_not_retried_and_may_have_reached_the_payer(
 ) -> None:
     payer_server.expect_request("/core").respond_with_data("failure", status=status)
 
-    err = _error(_adapter(payer_server.url_for("/core")))
+    err = error_of(_adapter(payer_server.url_for("/core")))
 
     assert err.code is PayerErrorCode.UNAVAILABLE
     assert err.reached_payer is True
@@ -112,17 +109,75 @@ def test_a_busy_answer_is_retried_at_once_and_a_later_answer_is_used(
     assert len(sleeps) == 1 and sleeps[0] <= 0.2
 
 
-@pytest.mark.parametrize("status", [429, 503])
-def test_busy_answers_are_retried_at_most_twice(payer_server: HTTPServer, status: int) -> None:
+@pytest.mark.parametrize(("status", "code"), [(429, PayerErrorCode.BUSY),
+                                               (503, PayerErrorCode.UNAVAILABLE)])
+def test_busy_answers_are_retried_at_most_twice(
+    payer_server: HTTPServer, status: int, code: PayerErrorCode,
+) -> None:
     payer_server.expect_request("/core").respond_with_data("busy", status=status)
     sleeps: list[float] = []
 
-    err = _error(_adapter(payer_server.url_for("/core"), sleeps))
+    err = error_of(_adapter(payer_server.url_for("/core"), sleeps))
 
-    assert err.code is PayerErrorCode.UNAVAILABLE
+    # A 429 is the route throttling us (busy); a bare 503 is the payer down.
+    assert err.code is code
     assert err.reached_payer is False
+    assert err.retry_after_s is None
     assert len(payer_server.log) == 3
     assert len(sleeps) == 2
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_retry_after_that_fits_the_timeout_is_waited_for_then_the_answer_is_used(
+    payer_server: HTTPServer, status: int,
+) -> None:
+    answers = iter([Response("slow down", status=status, headers={"Retry-After": "3"})])
+    payer = ScriptedPayer()
+
+    def handler(request: Request) -> Response:
+        return next(answers, None) or payer(request)
+
+    payer_server.expect_request("/core").respond_with_handler(handler)
+    sleeps: list[float] = []
+
+    answer = _adapter(payer_server.url_for("/core"), sleeps, timeout_s=10).check(
+        query(ACTIVE))
+
+    assert answer.exchange.http_status == 200
+    assert sleeps == [3.0]
+    assert len(payer_server.log) == 2
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_retry_after_longer_than_the_timeout_is_busy_at_once_with_the_wait_asked(
+    payer_server: HTTPServer, status: int,
+) -> None:
+    payer_server.expect_request("/core").respond_with_data(
+        "slow down", status=status, headers={"Retry-After": "120"})
+    sleeps: list[float] = []
+
+    err = error_of(_adapter(payer_server.url_for("/core"), sleeps, timeout_s=5))
+
+    assert err.code is PayerErrorCode.BUSY
+    assert err.reached_payer is False
+    assert err.retry_after_s == 120.0
+    assert "120 s" in err.message
+    assert sleeps == [] and len(payer_server.log) == 1
+    assert err.exchange is not None and err.exchange.http_status == status
+
+
+def test_a_retry_after_given_as_an_http_date_is_read_as_seconds_from_the_reply(
+    payer_server: HTTPServer,
+) -> None:
+    # The test server stamps its own Date header; the wait is counted from it.
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    payer_server.expect_request("/core").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": later})
+
+    err = error_of(_adapter(payer_server.url_for("/core"), timeout_s=5))
+
+    assert err.code is PayerErrorCode.BUSY
+    assert err.retry_after_s is not None and 118 <= err.retry_after_s <= 121
 
 
 def test_a_refused_connection_is_retried_and_the_payer_answers_once_it_is_back(
@@ -156,7 +211,7 @@ def test_a_payer_that_stays_down_fails_after_the_bounded_retries_without_reachin
 ) -> None:
     sleeps: list[float] = []
 
-    err = _error(_adapter(closed_url, sleeps))
+    err = error_of(_adapter(closed_url, sleeps))
 
     assert err.code is PayerErrorCode.UNAVAILABLE
     assert err.reached_payer is False
@@ -166,7 +221,7 @@ def test_a_payer_that_stays_down_fails_after_the_bounded_retries_without_reachin
 
 def test_a_garbage_reply_is_not_retried(payer_server: HTTPServer) -> None:
     payer_server.expect_request("/core").respond_with_data("<html>oops</html>")
-    err = _error(_adapter(payer_server.url_for("/core")))
+    err = error_of(_adapter(payer_server.url_for("/core")))
 
     assert err.code is PayerErrorCode.RESPONSE_INVALID
     assert len(payer_server.log) == 1

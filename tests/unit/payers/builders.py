@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+
 from payers.adapters.sandbox.payer import reply_for, write_reply
 from payers.adapters.sandbox.read import read_270
-from payers.base import EligibilityQuery
+from payers.base import EligibilityAdapter, EligibilityQuery, PayerError
 from payers.directory import PayerEntry, parse_directory
 from payers.x12.x270 import EligibilityInquiry, InformationReceiver, PersonName, Subscriber
 
@@ -39,11 +41,27 @@ def entry(adapter: str = "sandbox", url: str | None = None, *, id: str = "route-
     if adapter.startswith("core"):
         item.setdefault("username", "cw-user")
         item.setdefault("password", "cw-secret")
-    if adapter == "clearinghouse-json":
+    if adapter in ("clearinghouse-json", "availity"):
         item.setdefault("client_id", "cw-client")
         item.setdefault("client_secret", "cw-client-secret")
         item.setdefault("token_url", (url or "https://localhost").rsplit("/", 1)[0] + "/token")
+    if adapter == "availity":
+        item.setdefault("usage", "T")  # Availity's demo plan and its scope
+    if adapter == "stedi":
+        # A test key on a test route, as Stedi's test mode has it.
+        item.setdefault("api_key", "test_cw-stedi-key")
+        item.setdefault("usage", "T")
+        item.setdefault("api", "v3")
+    if adapter == "claimmd":
+        item.setdefault("api_key", "cw-claimmd-account-key")
     return parse_directory({"payers": [item]})[item["id"]]
+
+
+def error_of(adapter: EligibilityAdapter, member_id: str = ACTIVE) -> PayerError:
+    """The PayerError that ``adapter`` raises for a query about ``member_id``."""
+    with pytest.raises(PayerError) as caught:
+        adapter.check(query(member_id))
+    return caught.value
 
 
 def reply_271(x270: str, *, trace: str | None = None) -> str:

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from payers.adapters.clearinghouse.map import ReplyShapeError, refusals, to_271
+from payers.adapters.clearinghouse.errors import refusals
+from payers.adapters.clearinghouse.map import ReplyShapeError, to_271
 from payers.x12.summary import summarize
 from payers.x12.x271 import Eligibility271
 from tests.unit.payers.builders import ACTIVE, FIRST, LAST, query

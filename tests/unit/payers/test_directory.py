@@ -167,3 +167,44 @@ def test_a_missing_or_broken_file_is_reported_by_path(tmp_path: Path) -> None:
     empty.write_text("other: 1\n", encoding="utf-8")
     with pytest.raises(DirectoryError, match="top-level 'payers' list"):
         load_directory(empty)
+
+
+def test_a_stedi_entry_names_its_api_and_takes_its_key_from_the_environment() -> None:
+    entry = parse_directory({"payers": [_one(
+        adapter="stedi", api="raw-x12", url="https://healthcare.us.stedi.com/x",
+        api_key_env="STEDI_API_KEY")]})["tide"]
+
+    assert (entry.api, entry.api_key_env, entry.api_key) == ("raw-x12", "STEDI_API_KEY", None)
+    assert "STEDI_API_KEY" not in repr(entry.api_key)
+
+
+@pytest.mark.parametrize(("fields", "problem"), [
+    ({"adapter": "stedi", "api_key": "k"}, "api (v3, raw-x12) is required for the stedi"),
+    ({"adapter": "stedi", "api": "soap", "api_key": "k"}, "api must be one of v3, raw-x12"),
+    ({"adapter": "stedi", "api": "v3"}, "stedi needs api_key or api_key_env"),
+    ({"adapter": "claimmd", "api_key": "k", "api": "v3"}, "only for it"),
+    ({"adapter": "stedi", "api": "v3", "api_key": "k", "api_key_env": "K"},
+     "give api_key or api_key_env, not both"),
+    ({"adapter": "availity", "client_id": "i", "client_secret": "s"}, "token_url is required"),
+    ({"adapter": "availity", "client_id": "i", "client_secret": "s",
+      "token_url": "https://api.availity.com/availity/v1/token",
+      "scope": "healthcare-hipaa-transactions-demo"}, "demo and production are kept apart"),
+    ({"adapter": "availity", "client_id": "i", "client_secret": "s", "usage": "T",
+      "token_url": "https://api.availity.com/availity/v1/token",
+      "scope": "healthcare-hipaa-transactions"}, "demo and production are kept apart"),
+    ({"adapter": "core-soap", "username": "u", "password": "p", "scope": "x"},
+     "scope is for the availity adapter only"),
+])
+def test_connector_fields_are_checked_at_load(fields: dict[str, Any], problem: str) -> None:
+    assert problem in _error(_one(url="https://api.example/x", **fields))
+
+
+@pytest.mark.parametrize(("usage", "scope"), [("T", "healthcare-hipaa-transactions-demo"),
+                                              ("P", "healthcare-hipaa-transactions")])
+def test_an_availity_route_asks_for_the_scope_of_its_usage(usage: str, scope: str) -> None:
+    entry = parse_directory({"payers": [_one(
+        adapter="availity", url="https://api.availity.com/availity/v1/coverages",
+        token_url="https://api.availity.com/availity/v1/token", client_id_env="AV_ID",
+        client_secret_env="AV_SECRET", usage=usage)]})["tide"]
+
+    assert entry.oauth_scope == scope
