@@ -37,7 +37,8 @@ def register(app: Flask, *, metrics: Metrics, clock: Callable[[], datetime]) -> 
         limit = current_app.config["MAX_CONTENT_LENGTH"]
         if request.content_length is not None and request.content_length > limit:
             abort(413)
-        if request.is_json or request.blueprint == "ui":
+        if request.is_json or request.blueprint in ("ui", "fhir"):
+            # The front desk posts forms; FHIR searches may too (/fhir judges its bodies).
             return
         if request.method in BODY_METHODS and request.content_length and \
                 request.routing_exception is None:
