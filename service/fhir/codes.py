@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 # Identifier and code systems of our own: the directory's payer ids, our stored checks' error
-# codes. X12 code lists are named by their element number, as HL7's X12 code systems are.
+# codes, the reasons of refusals. X12 code lists are named by their element number, as HL7's
+# X12 code systems are.
 PAYER_SYSTEM = "urn:coverwatch:payer"
 CHECK_ERROR_SYSTEM = "urn:coverwatch:check-error"
+REFUSAL_SYSTEM = "urn:coverwatch:error"  # why a request was refused (errors.reason in /v1)
 SERVICE_TYPE_SYSTEM = "https://codesystem.x12.org/005010/1365"
 REJECT_REASON_SYSTEM = "https://codesystem.x12.org/005010/901"
 BENEFIT_CODE_SYSTEM = "https://codesystem.x12.org/005010/1390"

@@ -18,6 +18,7 @@ from service.domain.errors import InvalidInput
 from service.fhir.codes import (
     GENDER_FROM_FHIR,
     NPI_SYSTEM,
+    ORDER,
     PAYER_SYSTEM,
     RELATIONSHIP_FROM_FHIR,
     SERVICE_TYPE_SYSTEM,
@@ -25,6 +26,7 @@ from service.fhir.codes import (
 
 ROOT = "CoverageEligibilityRequest"
 PURPOSES = frozenset({"benefits", "validation"})
+PRIORITIES = {number: priority for priority, number in ORDER.items()}
 # HL7's X12 service-type code system, and the element-number form we write.
 SERVICE_TYPE_SYSTEMS = frozenset({SERVICE_TYPE_SYSTEM, "https://x12.org/codes/service-type-codes"})
 # Where in a contained Patient, RelatedPerson or Coverage each of our fields comes from.
@@ -150,6 +152,8 @@ def _card(resource: CoverageEligibilityRequest, coverage: Any, path: str) -> dic
                                       "subscriberId.")
     card: dict[str, Any] = {"payer": payers[0], "member_id": member_id,
                             "relationship": _relationship(coverage, path)}
+    if coverage.order is not None:
+        card["priority"] = PRIORITIES.get(coverage.order, str(coverage.order))
     groups = [c.value for c in coverage.class_fhir or []
               if c.value and any(k.code == "group" for k in c.type.coding or [])]
     if groups:

@@ -176,6 +176,24 @@ def test_a_contained_coverage_of_a_patient_of_ours_is_added_to_that_patient(clie
     assert answer.insurance[0].coverage.reference == f"Coverage/{listed['items'][0]['id']}"
 
 
+def test_a_second_card_needs_its_order_or_clashes_with_the_primary(client, key):
+    patient = create_patient(client, key, PEOPLE[2])
+    create_coverage(client, key, patient["id"], PEOPLE[2], member_id="ZZT0000001")
+    second = contained_coverage("ZZT0000357", "sandbox", beneficiary=f"Patient/{patient['id']}")
+
+    clash = submit(client, key, eligibility_request(
+        "#cov", patient=f"Patient/{patient['id']}", contained=[second]))
+    ordered = submit(client, key, eligibility_request(
+        "#cov", patient=f"Patient/{patient['id']}", contained=[{**second, "order": 2}]))
+
+    found = issues(clash, 409)
+    assert (found[0].details.coding[0].system, found[0].details.coding[0].code) == \
+        ("urn:coverwatch:error", "COVERAGE_PRIORITY_TAKEN")
+    assert parsed(ordered, "CoverageEligibilityResponse").insurance[0].inforce is True
+    listed = client.get(f"/v1/patients/{patient['id']}/coverages", headers=bearer(key)).json
+    assert [c["priority"] for c in listed["items"]] == ["primary", "secondary"]
+
+
 def test_a_malformed_resource_is_400_naming_where(client, key):
     body = eligibility_request("#cov", contained=[
         {**contained_patient(PEOPLE[0], "EHR-1"), "birthDate": "1984-13-45"},

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 from service.domain import errors as domain
 from service.domain.eligibility import ERROR_MESSAGES
 from service.domain.ratelimit import RateLimited
-from service.fhir.codes import CHECK_ERROR_SYSTEM, concept
+from service.fhir.codes import CHECK_ERROR_SYSTEM, REFUSAL_SYSTEM, concept
 from service.fhir.outcomes import Issue, outcome
 from service.web.errors import MESSAGES, UNAVAILABLE_RETRY_AFTER_S
 from service.web.fhir.blueprint import answer
@@ -95,7 +95,7 @@ def _not_found(error: domain.NotFound) -> Response:
 
 
 def _conflict(error: domain.Conflict) -> Response:
-    return simple(409, error.message, details=concept(CHECK_ERROR_SYSTEM, error.code))
+    return simple(409, error.message, details=concept(REFUSAL_SYSTEM, error.code))
 
 
 def _resend_too_soon(error: domain.ResendTooSoon) -> Response:
@@ -106,7 +106,7 @@ def _resend_too_soon(error: domain.ResendTooSoon) -> Response:
 
 
 def _rate_limited(error: RateLimited) -> Response:
-    return simple(429, details=concept(CHECK_ERROR_SYSTEM, "CHECK_RATE_LIMITED"),
+    return simple(429, details=concept(REFUSAL_SYSTEM, "CHECK_RATE_LIMITED"),
                   headers={"Retry-After": str(error.retry_after_s)})
 
 
