@@ -307,3 +307,17 @@ def test_the_submitted_check_is_read_and_searched_as_fhir(client, key, clock):
                               query_string={"created": f"gt{today}"}, headers=bearer(key)),
                    "Bundle")
     assert later.entry is None
+
+
+def test_another_practices_checks_are_404_and_never_listed(app, client, key):
+    answer = submitted(client, key, ours(client, key, "ZZT0000001"))
+    other = new_practice(app, name="Elsewhere Therapy")[1]
+
+    for kind in ("CoverageEligibilityResponse", "CoverageEligibilityRequest"):
+        response = client.get(f"/fhir/{kind}/{answer.id}", headers=bearer(other))
+        assert issues(response, 404)[0].code == "not-found"
+    for query in ({"patient": answer.patient.reference},
+                  {"request": f"CoverageEligibilityRequest/{answer.id}"}, {}):
+        found = parsed(client.get("/fhir/CoverageEligibilityResponse", query_string=query,
+                                  headers=bearer(other)), "Bundle")
+        assert found.entry is None
