@@ -76,7 +76,7 @@ def _http(error: HTTPException) -> Response:
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
-    if status >= 500:
+    if status == 500:
         return _unexpected(error)
     return simple(status, headers=headers)
 
