@@ -17,8 +17,8 @@ JSON_TYPES = frozenset({FHIR_JSON, "application/json"})
 
 def answer(resource: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A fhir.resources model as the response body."""
-    response = Response(resource.model_dump_json(), status=status, mimetype=FHIR_JSON)
-    response.headers["Content-Type"] = f"{FHIR_JSON}; charset=utf-8"
+    response = Response(resource.model_dump_json(), status=status,
+                        content_type=f"{FHIR_JSON}; charset=utf-8")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
