@@ -78,3 +78,15 @@ def test_interactions_it_leaves_out_are_not_served(client, key):
                          content_type="application/fhir+json")
     assert create.status_code in (404, 405)
     parsed(create, "OperationOutcome")
+
+
+def test_json_is_the_one_format_served(client, key, statement):
+    assert statement.format == ["json", "application/fhir+json"]
+    asked_json = client.get("/fhir/Patient", query_string={"_format": "json"},
+                            headers={**bearer(key), "Accept": "application/fhir+json"})
+    assert parsed(asked_json, "Bundle").type == "searchset"
+    for headers, query in (({"Accept": "application/fhir+xml"}, {}),
+                           ({}, {"_format": "xml"})):
+        refused = client.get("/fhir/Patient", query_string=query,
+                             headers={**bearer(key), **headers})
+        assert issues(refused, 406)[0].code == "not-supported"

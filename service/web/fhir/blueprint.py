@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, abort, request
 
 from service.wiring import current_wiring
 
@@ -13,6 +13,20 @@ bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 FHIR_JSON = "application/fhir+json"
 # What a request body may be typed as: FHIR's own type, or plain JSON as many clients send.
 JSON_TYPES = frozenset({FHIR_JSON, "application/json"})
+# FHIR's _format values that mean JSON; any other (xml, turtle) is refused.
+JSON_FORMATS = frozenset({"json", *JSON_TYPES})
+
+
+@bp.before_request
+def json_only() -> None:
+    """406 for a client that accepts only another format (Accept, or FHIR's _format):
+    this server speaks FHIR JSON only, as its CapabilityStatement says."""
+    formats = request.args.getlist("_format")
+    if any(f.split(";")[0].strip() not in JSON_FORMATS for f in formats):
+        abort(406)
+    if request.accept_mimetypes and \
+            request.accept_mimetypes.best_match([FHIR_JSON, "application/json"]) is None:
+        abort(406)
 
 
 def answer(resource: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

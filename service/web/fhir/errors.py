@@ -32,6 +32,7 @@ ISSUE_CODES = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found",
 FHIR_MESSAGES = {
     **MESSAGES,
     400: "The request could not be read; see each issue's expression.",
+    406: "This server answers FHIR JSON only (application/fhir+json).",
     415: "Send the resource as FHIR JSON (Content-Type: application/fhir+json), or a search "
          "as a form (application/x-www-form-urlencoded).",
     422: "The request breaks a rule; see each issue.",

@@ -74,6 +74,7 @@ def search_post(kind: str) -> Response:
 
 
 def _search(kind: str, args: dict[str, list[str]]) -> Response:
+    args.pop("_format", None)  # JSON: the blueprint refused any other
     page = args.pop("_page", None)
     cursor = None
     if page is not None:
