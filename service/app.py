@@ -33,6 +33,7 @@ from service.web import (
     reverification,
     visits,
 )
+from service.web import fhir as fhir_facade
 from service.web.document import ContractApi
 from service.wiring import EXTENSION, Wiring
 
@@ -141,6 +142,8 @@ def create_app(
                       reverification.blp, lists.blp, api_keys.blp):
         api.register_blueprint(blueprint)
     errors.register(app, database_errors=DATABASE_ERRORS, unavailable=unavailable)
+    # /fhir answers FHIR resources, errors as OperationOutcome (docs/fhir.md).
+    fhir_facade.register(app, database_errors=DATABASE_ERRORS, unavailable=unavailable)
     ui.register(app)
     hooks.register(app, metrics=wiring.metrics, clock=wiring.clock)
     # After the hooks: a key is judged once the request is known to be well formed, and the

@@ -32,6 +32,8 @@ MAX_LINE_CHARS = 16_384
 # Only these record attributes may be added to a log line as extra fields.
 EXTRA_FIELDS = ("request_id", "method", "route", "status", "duration_ms", "event", "count")
 _HANDLER_NAME = "coverwatch"
+# A request line's query string (a FHIR search may carry a member id there).
+_QUERY = re.compile(r"^(\S+ [^?\s]*)\?\S*")
 
 
 def remember_phi(payload: Any) -> None:
@@ -186,12 +188,27 @@ class JsonLinesHandler(logging.StreamHandler):  # type: ignore[type-arg]
         return True
 
 
+class QueryStringFilter(logging.Filter):
+    """Cuts the query string from the request lines werkzeug's development server logs; the
+    app writes its own access line with the route template (service/web/hooks.py), and
+    gunicorn's is off (gunicorn.conf.py)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_QUERY.sub(r"\1", arg) if isinstance(arg, str) else arg
+                                for arg in record.args)
+        return True
+
+
 def configure(level: str = "INFO", stream: IO[str] | None = None) -> logging.Handler:
     """Install the one JSON handler on the root logger (idempotent: a second call reuses it)."""
     # No line of ours (nor gunicorn's or Dramatiq's) names the calling function or line, so
     # records need not look for them: logging walks the stack on every call otherwise (the
     # "Optimization" section of the logging HOWTO).
     logging._srcfile = None  # type: ignore[attr-defined]
+    server = logging.getLogger("werkzeug")
+    if not any(isinstance(f, QueryStringFilter) for f in server.filters):
+        server.addFilter(QueryStringFilter())
     root = logging.getLogger()
     for handler in root.handlers:
         if handler.get_name() == _HANDLER_NAME:

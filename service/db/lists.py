@@ -42,6 +42,15 @@ def equal(query: Select[Any], filters: Filters, **columns: Any) -> Select[Any]:
     return query
 
 
+def of_patient(query: Select[Any], coverage_id: Any, practice_id: uuid.UUID,
+               filters: Filters) -> Select[Any]:
+    """`query` narrowed to the rows of the `patient_id` filter's coverages, when given."""
+    if filters.get("patient_id") is None:
+        return query
+    return query.where(coverage_id.in_(select(Coverage.id).where(
+        Coverage.practice_id == practice_id, Coverage.patient_id == filters["patient_id"])))
+
+
 class ListReads:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -66,10 +75,7 @@ class ListReads:
             query = query.where(Visit.date <= filters["to"])
         if filters.get("verdict") is not None:
             query = query.where(Visit.verdict["status"].as_string() == filters["verdict"])
-        if filters.get("patient_id") is not None:
-            query = query.where(Visit.coverage_id.in_(select(Coverage.id).where(
-                Coverage.practice_id == practice_id,
-                Coverage.patient_id == filters["patient_id"])))
+        query = of_patient(query, Visit.coverage_id, practice_id, filters)
         return self.page("visits", query, part)
 
     def authorizations(self, practice_id: uuid.UUID, part: Slice, filters: Filters) -> Page:
@@ -96,12 +102,18 @@ class ListReads:
         return self.page("coverages", query, part)
 
     def checks(self, practice_id: uuid.UUID, part: Slice, filters: Filters) -> Page:
-        """Eligibility checks, newest first (started at or after `since`)."""
+        """Eligibility checks, newest first (started at or after `since`); `changed_from`
+        and `changed_before` bound when their outcome was stored (or, pending, started)."""
         query = select(EligibilityCheck).where(EligibilityCheck.practice_id == practice_id)
         if filters.get("updated_since") is not None:
             query = query.where(CHECK_CHANGED >= filters["updated_since"])
+        if filters.get("changed_from") is not None:
+            query = query.where(CHECK_CHANGED >= filters["changed_from"])
+        if filters.get("changed_before") is not None:
+            query = query.where(CHECK_CHANGED < filters["changed_before"])
+        query = of_patient(query, EligibilityCheck.coverage_id, practice_id, filters)
         query = equal(query, filters, status=EligibilityCheck.status,
-                      coverage_id=EligibilityCheck.coverage_id)
+                      coverage_id=EligibilityCheck.coverage_id, id=EligibilityCheck.id)
         if filters.get("since") is not None:
             query = query.where(EligibilityCheck.started_at >= filters["since"])
         return self.page("checks", query, part)

@@ -18,7 +18,7 @@ from schemas.eligibility import (
 )
 from schemas.errors import ErrorSchema
 from service.domain.eligibility import with_actions
-from service.eligibility import CheckRequest, run_check
+from service.eligibility import CheckRequest, CheckResult, run_check
 from service.eligibility import history as eligibility_history
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
@@ -64,6 +64,25 @@ def wants_async() -> bool:
                for part in value.replace(";", ",").split(","))
 
 
+def live_check(data: dict[str, Any], *, asynchronous: bool = False) -> CheckResult:
+    """A live check as POST /v1/eligibility-checks runs it (the FHIR $submit too), from
+    CheckIn's fields: rate-limited, reusing a recent answer unless forced."""
+    wiring = current_wiring()
+    check_request = CheckRequest(
+        coverage_id=data["coverage_id"],
+        service_types=tuple(data["service_types"]) if data.get("service_types") else None,
+        service_date=data.get("service_date"), provider_npi=data.get("provider_npi"),
+        force=data["force"],
+    )
+    return run_check(
+        store=wiring.checks, clock=wiring.clock, registry=wiring.payers, caller=current_caller(),
+        request=check_request,
+        reuse_window=timedelta(hours=wiring.config.eligibility_reuse_hours),
+        limiter=wiring.check_limits,
+        background=wiring.background.submit if asynchronous else None,
+    )
+
+
 @blp.route("/eligibility-checks", methods=["POST"])
 @blp.doc(operationId="createEligibilityCheck")
 @require("write")
@@ -98,21 +117,8 @@ def create_check(data: dict[str, Any], _prefer: dict[str, Any]) -> Any:
     failover chain, twice its timeout_s (a wait for a free slot, then the call), plus 5 s
     when it waits for the same question already at the payer. `Prefer: respond-async`
     answers 202 at once instead."""
-    wiring = current_wiring()
-    check_request = CheckRequest(
-        coverage_id=data["coverage_id"],
-        service_types=tuple(data["service_types"]) if data.get("service_types") else None,
-        service_date=data.get("service_date"), provider_npi=data.get("provider_npi"),
-        force=data["force"],
-    )
     asynchronous = wants_async()
-    result = run_check(
-        store=wiring.checks, clock=wiring.clock, registry=wiring.payers, caller=current_caller(),
-        request=check_request,
-        reuse_window=timedelta(hours=wiring.config.eligibility_reuse_hours),
-        limiter=wiring.check_limits,
-        background=wiring.background.submit if asynchronous else None,
-    )
+    result = live_check(data, asynchronous=asynchronous)
     body = view(result.check, reused=result.reused)
     if result.check.status == "pending":
         headers = {"Location": url_for("eligibility.get_check", check_id=result.check.id)}

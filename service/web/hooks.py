@@ -43,7 +43,8 @@ def register(app: Flask, *, metrics: Metrics, clock: Callable[[], datetime]) -> 
         length = req.content_length
         if length is not None and length > app.config["MAX_CONTENT_LENGTH"]:
             abort(413)
-        if req.is_json or req.blueprint == "ui":
+        if req.is_json or req.blueprint in ("ui", "fhir"):
+            # The front desk posts forms; FHIR searches may too (/fhir judges its bodies).
             return
         if req.method in BODY_METHODS and length and req.routing_exception is None:
             # Bodies of this API are JSON; anything else is refused up front. (A write that
