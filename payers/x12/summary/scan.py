@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from payers.x12.codes import (
-    ACTIVE_CODES,
-    BEHAVIORAL_HEALTH_SERVICE_TYPES,
-    INACTIVE_CODES,
-    ServiceType,
-    TimePeriod,
-)
+from payers.x12.codes import ACTIVE_CODES, INACTIVE_CODES, TimePeriod
+from payers.x12.summary.facts import PAYER_ID_QUALIFIERS, Figures, scope_of, settle_tiers
+from payers.x12.summary.kinds import CLASSES, LISTS, NONE, UNRELATED_TYPES, classify_list
 from payers.x12.summary.pick import (
-    NEITHER,
+    INDEX_MASK,
     PREFERENCES,
-    Both,
     Candidate,
-    Lines,
-    amounts_of,
+    cost_shares,
     pick_both,
 )
-from payers.x12.summary.types import CarveOut, CostShare, VisitLimit
+from payers.x12.summary.types import CarveOut, CostShare, Telehealth, Tier, VisitLimit
 from payers.x12.x271 import DateRef, Level, Party, parse_amount
 
-# Precedence of service types, most specific first (see payers.x12.summary for the rules).
-RANK = {"A6": 0, "CF": 1, "A8": 2, "MH": 3, "30": 5}
-COPAY_RANK = {"A6": 0, "CF": 1, "A8": 2, "MH": 3, "98": 4, "30": 5}
-NONE = 99
 # EB02 -> its place in the ranking key (see Candidate): individual, then employee, then others.
 _COVERAGE_KEYS = {"IND": 0, "": 0, "EMP": 1 << 33}
 _OTHER_COVERAGE = 2 << 33
@@ -46,9 +35,8 @@ _SLOTS = {"Ctotal": 0, "Cremaining": 1, "Cto_date": 2, "Gtotal": 3, "Gremaining"
 _AMOUNT_SLOTS = {code: {period: _SLOTS[code + kind] for period, kind in _KINDS.items()}
                  for code in ("C", "G")}
 _CARVE_OUT_ENTITIES = frozenset({"VN", "X3", "Y2", "PR", "PRP", "2B"})
-_PAYER_ID_QUALIFIERS = frozenset({"PI", "XV", "NI"})
 _STATUS_CODES = ACTIVE_CODES | INACTIVE_CODES
-_HUNDRED = Decimal(100)
+_FIGURE_CODES = frozenset({"A", "B", "C", "G"})
 
 
 class BenefitScan:
@@ -61,7 +49,7 @@ class BenefitScan:
     """
 
     __slots__ = ("level", "status", "mh_status", "copays", "rates", "amounts", "visits",
-                 "auth", "carve_out", "messages")
+                 "auth", "carve_out", "messages", "mental_health", "tier_rows", "telehealth_rows")
 
     def __init__(self, level: Level) -> None:
         self.level = level
@@ -76,13 +64,17 @@ class BenefitScan:
         self.auth: list[tuple[int, str, bool]] = []  # (rank, EB12, EB11 == Y)
         self.carve_out: CarveOut | None = None
         self.messages: list[str] = []
+        # Rows labelled as a tier (by label) or scoped to telehealth places, kept apart.
+        self.tier_rows: dict[str, Figures] = {}
+        self.telehealth_rows: Figures | None = None
+        mental_health = False  # any benefit on a behavioral-health service type
         delimiters = level.delimiters
         element, repetition = delimiters.element, delimiters.repetition
         attachments, positions = level.attachments, level.benefit_positions
-        unrelated, classes = _UNRELATED_TYPES, _CLASSES
+        unrelated, classes = UNRELATED_TYPES, CLASSES
         statuses, coverages = _STATUS_CODES, _COVERAGE_KEYS
         padding = element * 10
-        lists = _LISTS.setdefault(repetition or "", {})
+        lists = LISTS.setdefault(repetition or "", {})
         status, mh_status, visits, auth = self.status, self.mh_status, self.visits, self.auth
         copays, rates, amounts, kinds = self.copays, self.rates, self.amounts, _AMOUNT_SLOTS
         for index, text in enumerate(level.benefit_texts):
@@ -100,7 +92,7 @@ class BenefitScan:
                     if raw in lists:
                         info = lists[raw]
                     else:
-                        info = _classify_list(raw, repetition, lists)
+                        info = classify_list(raw, repetition, lists)
                     if info is None:
                         continue
             else:
@@ -108,6 +100,8 @@ class BenefitScan:
                     status.append((index, head[1]))
                 continue
             rank, rank_key, copay_key, behavioral, plan_level = info
+            if behavioral:
+                mental_health = True
             code = head[1]
             if code in statuses:
                 if plan_level:
@@ -128,9 +122,15 @@ class BenefitScan:
              _) = ((head[4] if len(head) > 4 else "") + padding).split(element, 10)
             if procedure:
                 continue  # EB13: limited to one procedure code
+            into_copays, into_rates, into_amounts = copays, rates, amounts
+            if attached is not None and code in _FIGURE_CODES:
+                scope = scope_of(attached, code)
+                if scope is not None:
+                    side = self._rows(scope, index)
+                    into_copays, into_rates, into_amounts = side.copays, side.rates, side.amounts
             if code == "B":
                 if amount:
-                    copays.append((
+                    into_copays.append((
                         copay_key | coverages.get(head[2], _OTHER_COVERAGE)
                         | (0 if period == "" or period == "27" else _NOT_PER_VISIT) | index,
                         network, positions[index], amount, raw, head[2]))
@@ -138,12 +138,12 @@ class BenefitScan:
                     continue
             elif code == "A":
                 if percent:
-                    rates.append((rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
+                    into_rates.append((rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
                                   network, positions[index], percent, raw, head[2]))
             elif code == "C" or code == "G":
                 slot = kinds[code].get(period) if amount else None
                 if slot is not None:
-                    amounts[slot].append((
+                    into_amounts[slot].append((
                         rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
                         network, positions[index], amount, raw, head[2]))
             elif code == "F" and qualifier == "VS" and quantity:
@@ -156,6 +156,20 @@ class BenefitScan:
                                        item[5] if len(item) > 5 else "", at, "HSD02"))
             if flag == "Y" or flag == "N":
                 auth.append((rank, network, flag == "Y"))
+        self.mental_health = mental_health
+
+    def _rows(self, scope: tuple[str, Any], index: int) -> Figures:
+        kind, value = scope
+        if kind == "telehealth":
+            rows = self.telehealth_rows
+            if rows is None:
+                rows = self.telehealth_rows = Figures()
+            rows.places[index] = value
+            return rows
+        found = self.tier_rows.get(value)
+        if found is None:
+            found = self.tier_rows[value] = Figures()
+        return found
 
     def _behavioral_details(self, attached: list[tuple[str, Any, int]], code: str) -> None:
         for tag, item, _ in attached:
@@ -206,28 +220,39 @@ class BenefitScan:
         return [DateRef(e, at) for tag, e, at in attached if tag == "DTP"]
 
     def cost_shares(self) -> tuple[CostShare, CostShare]:
-        """Best copay, coinsurance, deductible and out-of-pocket in and out of network.
+        """Standard-tier copay, coinsurance, deductible and out-of-pocket in and out of
+        network, each with the other tiers' figures under ``tiers`` (call once)."""
+        tiers = self.tier_rows
+        if tiers:
+            settle_tiers(self.copays, [rows.copays for rows in tiers.values()])
+            settle_tiers(self.rates, [rows.rates for rows in tiers.values()])
+            for slot, candidates in enumerate(self.amounts):
+                settle_tiers(candidates, [rows.amounts[slot] for rows in tiers.values()])
+        shares = cost_shares(self.copays, self.rates, self.amounts)
+        for label, rows in tiers.items():
+            for share, tier in zip(shares, cost_shares(rows.copays, rows.rates, rows.amounts,
+                                                       levels=False), strict=True):
+                if (tier.copay, tier.coinsurance, tier.deductible.total,
+                        tier.deductible.remaining, tier.out_of_pocket.total,
+                        tier.out_of_pocket.remaining) != (None,) * 6:
+                    share.tiers.append(Tier(label, tier.copay, tier.coinsurance,
+                                            tier.deductible, tier.out_of_pocket))
+        return shares
 
-        Both networks are picked in one pass over each candidate list; amounts are then
-        converted network by network (in first), copay, coinsurance, deductible, out of pocket.
-        """
-        copays = pick_both(self.copays) if self.copays else NEITHER
-        rates = pick_both(self.rates) if self.rates else NEITHER
-        amounts = self.amounts
-        deductible = _lines(amounts[0], amounts[1], amounts[2])
-        out_of_pocket = _lines(amounts[3], amounts[4], amounts[5])
-        shares = []
-        for side in (0, 1):
-            copay, rate = copays[side], rates[side]
-            amount = parse_amount(copay[3], copay[2], "EB07") if copay is not None else None
-            coinsurance = None
-            if rate is not None:
-                percent = parse_amount(rate[3], rate[2], "EB08")
-                if percent is not None:
-                    coinsurance = percent / _HUNDRED if percent > 1 else percent
-            shares.append(CostShare(amount, coinsurance, amounts_of(deductible, side),
-                                    amounts_of(out_of_pocket, side)))
-        return shares[0], shares[1]
+    def telehealth(self, wanted: str) -> Telehealth | None:
+        """Copay and coinsurance of rows scoped to telehealth places only, in ``wanted``
+        network; None when the payer does not tell telehealth apart."""
+        rows = self.telehealth_rows
+        if rows is None:
+            return None
+        side = 0 if wanted == "Y" else 1
+        share = cost_shares(rows.copays, rows.rates, rows.amounts, levels=False)[side]
+        if share.copay is None and share.coinsurance is None:
+            return None
+        chosen = [pick_both(c)[side] for c in (rows.copays, rows.rates) if c]
+        places = sorted({place for c in chosen if c is not None
+                         for place in rows.places[c[0] & INDEX_MASK]})
+        return Telehealth(share.copay, share.coinsurance, places)
 
     def visit_limit(self, wanted: str) -> VisitLimit:
         preferences = PREFERENCES[wanted]
@@ -264,58 +289,6 @@ class BenefitScan:
         return required if best <= NONE else None
 
 
-# (rank, rank << 40, copay rank << 40, behavioral, plan level) of a service type or list.
-_Info = tuple[int, int, int, bool, bool]
-# Repetition separator -> repeated EB03 text -> its _Info (None: unrelated). Payers repeat
-# the same lists, so each distinct list is classified once.
-_LISTS: dict[str, dict[str, _Info | None]] = {}
-
-
-def _classify_list(raw: str, repetition: str, lists: dict[str, _Info | None]) -> _Info | None:
-    """Classify a repeated EB03 and remember it in ``lists`` (bounded)."""
-    if len(lists) > 4096:
-        lists.clear()
-    info = lists[raw] = _classify([c for c in raw.split(repetition) if c])
-    return info
-
-
-def _classify(types: list[str]) -> _Info | None:
-    """The _Info of a service type list; None if unrelated."""
-    rank = min([RANK.get(c, NONE) for c in types], default=NONE)
-    copay_rank = min([COPAY_RANK.get(c, NONE) for c in types], default=NONE)
-    behavioral = not BEHAVIORAL_HEALTH_SERVICE_TYPES.isdisjoint(types)
-    if copay_rank == NONE and not behavioral:
-        return None
-    return rank, rank << 40, copay_rank << 40, behavioral, "30" in types
-
-
-# Single service types that matter to the summary; every other one is dismissed at once.
-_CLASSES: dict[str, _Info | None] = {
-    code: _classify([code]) for code in {*COPAY_RANK, *BEHAVIORAL_HEALTH_SERVICE_TYPES}
-}
-# Published service types that do not matter: the common EB costs one set lookup. Lists, an
-# absent EB03 and unpublished codes are looked at further.
-_UNRELATED_TYPES = frozenset(c.value for c in ServiceType if c.value not in _CLASSES)
-
-
-def _lines(totals: list[Candidate], remainders: list[Candidate],
-           to_dates: list[Candidate]) -> Lines:
-    """Total, remaining and to-date candidates, in and out of network; remaining and to date
-    come from the same benefit line as the total (same EB03 and EB02)."""
-    if not totals:
-        # No total: any line's remaining (to date is used only with a total).
-        return NEITHER, pick_both(remainders) if remainders else NEITHER, NEITHER
-    total = pick_both(totals)
-    same = (total[0][4:] if total[0] is not None else None,
-            total[1][4:] if total[1] is not None else None)
-    remaining = pick_both(remainders, same) if remainders else NEITHER
-    to_date: Both = NEITHER
-    if to_dates and ((remaining[0] is None and total[0] is not None) or (
-            remaining[1] is None and total[1] is not None)):
-        to_date = pick_both(to_dates, same)
-    return total, remaining, to_date
-
-
 def _element(text: str, element: str, index: int) -> str:
     """Element ``index`` of a segment text ('' when the segment stops before it)."""
     parts = text.split(element, index + 1)
@@ -326,5 +299,5 @@ def _carve_out(entity: Party) -> CarveOut:
     name = entity.name
     if name is None:
         return CarveOut(None, None, entity.phone)
-    payer_id = name.identifier if name.id_qualifier in _PAYER_ID_QUALIFIERS else None
+    payer_id = name.identifier if name.id_qualifier in PAYER_ID_QUALIFIERS else None
     return CarveOut(name.last_or_organization or None, payer_id or None, entity.phone)
