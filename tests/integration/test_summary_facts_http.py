@@ -4,39 +4,18 @@ stored check, the verdict and the estimate all say so."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from pytest_httpserver import HTTPServer
 
-from payers.directory import parse_directory
-from payers.x12.x271.make import benefit, eb, entity, organization
-from service import create_app
-from tests.integration.test_eligibility_http import ask, route
+from tests.integration.test_eligibility_http import ask
 from tests.support.builders import bearer
+from tests.support.payer_facts import OUT_OF_NETWORK, SAYS_MORE, service_with_route
 from tests.support.scripted_payer import ScriptedPayer
-
-OUT_OF_NETWORK = "Provider is out of network based on NPI ID provided in request"
-BENEFITS = [
-    benefit(eb("1", coverage_level="IND", service_types=("30",), plan_description="ACME PPO"),
-            messages=[OUT_OF_NETWORK]),
-    benefit(eb("B", coverage_level="IND", service_types=("MH",), time_period="27",
-               amount=Decimal(25), network="Y")),
-    benefit(eb("A", coverage_level="IND", service_types=("MH",), time_period="27",
-               percent=Decimal(".4"), network="N")),
-    benefit(eb("C", coverage_level="IND", service_types=("30",), time_period="23",
-               amount=Decimal(2250), network="N")),
-    benefit(eb("R", service_types=("30",), insurance_type="MB"),
-            entity=entity(organization("PRP", "MEDICARE PART B TEST", qualifier="PI",
-                                       identifier="00000"))),
-]
 
 
 @pytest.fixture
 def app(db_url, clock, httpserver: HTTPServer):
-    """The service with one CORE route to the payer on ``httpserver``."""
-    built = create_app({"database_url": db_url}, clock=clock, payers=parse_directory(
-        {"payers": [route("acme", httpserver.url_for("/core"))]}))
+    built = service_with_route(db_url, clock, httpserver.url_for("/core"))
     yield built
     built.extensions["coverwatch"].dispose()
 
@@ -45,7 +24,7 @@ def test_an_out_of_network_provider_and_another_payer_reach_the_verdict_and_the_
     app, httpserver: HTTPServer
 ):
     # Given a payer whose 271 says the provider is out of network and names Medicare
-    payer = ScriptedPayer(default=[("benefits", BENEFITS)])
+    payer = ScriptedPayer(default=[("benefits", SAYS_MORE)])
     httpserver.expect_request("/core", method="POST").respond_with_handler(payer)
     # When the coverage, booked in network, is checked
     response, _, client, key = ask(app, "acme")
@@ -57,6 +36,7 @@ def test_an_out_of_network_provider_and_another_payer_reach_the_verdict_and_the_
         "payer_name": "MEDICARE PART B TEST", "payer_id": "00000", "member_id": None,
         "hint": "Primary payer; Medicare Part B"}]
     assert summary["in_network"]["copay"] == "25.00"
+    assert [t["label"] for t in summary["in_network"]["tiers"]] == ["HIGHEST BENEFIT"]
     # And a visit's verdict warns about both, estimated at the out-of-network figures
     put = client.put("/v1/fee-schedule", headers=bearer(key),
                      json={"payer": "acme", "code": "90837", "allowed_amount": "140.00"})
