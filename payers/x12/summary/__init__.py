@@ -97,10 +97,12 @@ Provider network (facts.py)
   the provider asked about.
 
 Other coverage (facts.py)
-- One entry per EB*R (other or additional payer) of the patient's benefits, in order,
-  without duplicates: payer_name and payer_id (PI/XV/NI) from its 2120 payer entity (PRP,
-  SEP, TTP, PR, or another organisation), member_id from the 2120 NM1*IL id, else REF 1W,
-  IG, F6 or NQ; hint joins the entity's role, the EB04 insurance type, EB05 and the MSGs.
+- One entry per EB*R (other or additional payer) of the patient's benefits for the plan
+  (no EB03, 30, 1 medical care) or a behavioral-health service type, in order, without
+  duplicates (another payer for pharmacy, dental... does not bear on a therapy visit):
+  payer_name and payer_id (PI/XV/NI) from its 2120 payer entity (PRP, SEP, TTP, PR, or
+  another organisation), member_id from the 2120 NM1*IL id, else REF 1W, IG, F6 or NQ; hint
+  joins the entity's role, the EB04 insurance type, EB05 and the MSGs.
 
 Mental health reported
 - ``mh_benefits_reported`` is True when an active reply (``active`` True) has any benefit
@@ -185,7 +187,8 @@ def summarize(
     return Summary(network, active, plan, in_network, out_of_network, scan.visit_limit(flag),
                    scan.auth_required(flag), scan.carve_out, scan.messages,
                    [_rejection(r) for r in _patient_rejections(path, patient, level)],
-                   scan.telehealth(flag), provider_network(level, npi), other_coverage(level),
+                   scan.telehealth(flag), provider_network(level, npi),
+                   other_coverage(level, scan.other_payers),
                    scan.mental_health if active is True else None)
 
 

@@ -111,6 +111,8 @@ _IN_TEXT = re.compile(
     r"\bPROVIDER (?:IS|WAS) (?:AN? |CONSIDERED )?(?:IN[- ]NETWORK|PARTICIPATING|CONTRACTED)"
     r"|\b(?:IN[- ]NETWORK|PARTICIPATING|CONTRACTED) (?:PROVIDER|PRACTITIONER|PHYSICIAN)\b(?!S)",
     re.IGNORECASE)
+# Cheap first look: most messages say nothing of networks.
+_NETWORK_TEXT = re.compile(r"NETWORK|PARTICIPAT|CONTRACTED|NON[- ]?PAR", re.IGNORECASE)
 _FLAG_STATUS: dict[str, ProviderStatus] = {"Y": "in", "N": "out"}
 
 
@@ -123,7 +125,7 @@ def provider_network(level: Level, npi: str | None) -> ProviderNetwork:
     element = level.delimiters.element
     for index in sorted(level.attachments):
         for tag, item, _ in level.attachments[index]:
-            if tag == "MSG" and len(item) > 1 and item[1]:
+            if tag == "MSG" and len(item) > 1 and _NETWORK_TEXT.search(item[1]):
                 if _OUT_TEXT.search(item[1]):
                     return ProviderNetwork("out", item[1])
                 if said is None and _IN_TEXT.search(item[1]):
@@ -150,15 +152,14 @@ _PAYER_ROLES = {"PRP": "Primary payer", "SEP": "Secondary payer", "TTP": "Tertia
 _MEMBER_REFS = ("1W", "IG", "F6", "NQ")
 
 
-def other_coverage(level: Level) -> list[OtherCoverage]:
-    """One entry per EB*R (other or additional payer), from its 2120 loops, REF and MSG."""
+def other_coverage(level: Level, indexes: list[int]) -> list[OtherCoverage]:
+    """One entry per EB*R (other or additional payer) at ``indexes``, from its 2120 loops,
+    REF and MSG, without duplicates."""
     element = level.delimiters.element
-    prefix = "EB" + element + "R"
     found: list[OtherCoverage] = []
-    for index, text in enumerate(level.benefit_texts):
-        if not text.startswith(prefix) or (len(text) > 4 and text[4] != element):
-            continue
-        entry = _other_payer(text.split(element), level.attachments.get(index) or [])
+    for index in indexes:
+        entry = _other_payer(level.benefit_texts[index].split(element),
+                             level.attachments.get(index) or [])
         if entry not in found:
             found.append(entry)
     return found

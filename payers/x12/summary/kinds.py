@@ -39,5 +39,6 @@ CLASSES: dict[str, Info | None] = {
     code: _classify([code]) for code in {*COPAY_RANK, *BEHAVIORAL_HEALTH_SERVICE_TYPES}
 }
 # Published service types that do not matter: the common EB costs one set lookup. Lists, an
-# absent EB03 and unpublished codes are looked at further.
-UNRELATED_TYPES = frozenset(c.value for c in ServiceType if c.value not in CLASSES)
+# absent EB03, unpublished codes and 1 (medical care: another payer for it, EB*R, matters)
+# are looked at further.
+UNRELATED_TYPES = frozenset(c.value for c in ServiceType if c.value not in CLASSES) - {"1"}

@@ -49,7 +49,8 @@ class BenefitScan:
     """
 
     __slots__ = ("level", "status", "mh_status", "copays", "rates", "amounts", "visits",
-                 "auth", "carve_out", "messages", "mental_health", "tier_rows", "telehealth_rows")
+                 "auth", "carve_out", "messages", "mental_health", "tier_rows", "telehealth_rows",
+                 "other_payers")
 
     def __init__(self, level: Level) -> None:
         self.level = level
@@ -68,6 +69,9 @@ class BenefitScan:
         self.tier_rows: dict[str, Figures] = {}
         self.telehealth_rows: Figures | None = None
         mental_health = False  # any benefit on a behavioral-health service type
+        # EB*R (other or additional payer) for the plan (no EB03, 30, 1) or mental health.
+        self.other_payers: list[int] = []
+        other_payers = self.other_payers
         delimiters = level.delimiters
         element, repetition = delimiters.element, delimiters.repetition
         attachments, positions = level.attachments, level.benefit_positions
@@ -86,8 +90,13 @@ class BenefitScan:
                 info = classes.get(raw)
                 if info is None:
                     if repetition is None or repetition not in raw:
-                        if not raw and head[1] in statuses:
-                            status.append((index, head[1]))
+                        if raw and raw != "1":
+                            continue
+                        if head[1] in statuses:
+                            if not raw:
+                                status.append((index, head[1]))
+                        elif head[1] == "R":
+                            other_payers.append(index)
                         continue
                     if raw in lists:
                         info = lists[raw]
@@ -96,8 +105,11 @@ class BenefitScan:
                     if info is None:
                         continue
             else:
-                if len(head) > 1 and head[1] in statuses:
-                    status.append((index, head[1]))
+                if len(head) > 1:
+                    if head[1] in statuses:
+                        status.append((index, head[1]))
+                    elif head[1] == "R":
+                        other_payers.append(index)
                 continue
             rank, rank_key, copay_key, behavioral, plan_level = info
             if behavioral:
@@ -108,6 +120,8 @@ class BenefitScan:
                     status.append((index, code))
                 elif behavioral:
                     mh_status.append((index, code))
+            elif code == "R":
+                other_payers.append(index)
             elif rank == NONE and code != "B" and code != "U" and index not in attachments:
                 # A behavioral-health type outside the precedence (A4, AI...) or 98: only
                 # status, copay, contact entities and attached notes matter.
