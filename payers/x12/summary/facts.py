@@ -17,9 +17,12 @@ from payers.x12.x271 import Level, Party, reference_from_ref
 TELEHEALTH_PLACES = frozenset({"02", "10"})
 # A message that labels a row as one tier among several rows of the same benefit: tier
 # names, "HIGHEST BENEFIT" style levels and funding notes (HRA/HSA, self-funded, fund).
+# Matched on the upper-cased text, after a look for its words (a regular expression costs
+# more than the summary's whole pass over a typical 271's messages).
 _TIER_MARK = re.compile(
     r"\bTIER\b|\b(?:HIGHEST|HIGHER|LOWER|LOWEST|ENHANCED|PREMIUM|PREFERRED) BENEFITS?\b"
-    r"|\bFUND(?:ED|ING|S)?\b|\bHRA\b|\bHSA\b", re.IGNORECASE)
+    r"|\bFUND(?:ED|ING|S)?\b|\bHRA\b|\bHSA\b")
+
 PAYER_ID_QUALIFIERS = frozenset({"PI", "XV", "NI"})
 
 
@@ -35,9 +38,11 @@ class Figures:
         self.places: dict[int, list[str]] = {}  # EB index -> its telehealth places
 
 
-def scope_of(attached: list[tuple[str, Any, int]], code: str) -> tuple[str, Any] | None:
-    """("telehealth", places) for a copay or coinsurance whose III places of service are
-    all telehealth; ("tier", label) for a row carrying a tier message; None otherwise."""
+def scope_of(attached: list[tuple[str, Any, int]], text: str,
+             element: str) -> tuple[str, Any] | None:
+    """("telehealth", places) for a copay or coinsurance (EB ``text``) whose III places of
+    service are all telehealth; ("tier", label) for a row carrying a tier message; None
+    otherwise."""
     places: list[str] = []
     others = False
     label = None
@@ -47,13 +52,21 @@ def scope_of(attached: list[tuple[str, Any, int]], code: str) -> tuple[str, Any]
                 places.append(item[2])
             else:
                 others = True
-        elif tag == "MSG" and label is None and len(item) > 1 and _TIER_MARK.search(item[1]):
+        elif tag == "MSG" and label is None and len(item) > 1 and _tier_mark(item[1]):
             label = item[1]
-    if places and not others and (code == "A" or code == "B"):
+    if places and not others and text.split(element, 2)[1] in ("A", "B"):
         return "telehealth", sorted(set(places))
     if label is not None:
         return "tier", label
     return None
+
+
+def _tier_mark(text: str) -> bool:
+    u = text.upper()
+    # Written out: a generator over the words costs as much as the look itself.
+    return ("TIER" in u or "FUND" in u or "HRA" in u or "HSA" in u or "HIGHE" in u
+            or "LOWE" in u or "ENHANCED" in u or "PREMIUM" in u or "PREFERRED" in u) and (
+        _TIER_MARK.search(u) is not None)
 
 
 def settle_tiers(main: list[Candidate], tiers: list[list[Candidate]]) -> None:
@@ -63,8 +76,8 @@ def settle_tiers(main: list[Candidate], tiers: list[list[Candidate]]) -> None:
     deductible (an estimate may be high, never a surprise bill)."""
     if not any(tiers):
         return
-    standard = {_benefit(c) for c in main}
     counts = Counter(_benefit(c) for rows in tiers for c in rows)
+    standard = {key for c in main if (key := (c[1], c[4], c[5])) in counts}
     largest: dict[tuple[str, str, str], Candidate] = {}
     for rows in tiers:
         for c in rows:
@@ -106,13 +119,10 @@ _NETWORK_WORDS = (r"(?:OUT[- ]OF[- ]NETWORK|NON[- ]?PARTICIPATING|NON[- ]?PAR"
 _OUT_TEXT = re.compile(
     rf"\bPROVIDER (?:IS|WAS) (?:AN? |CONSIDERED )?{_NETWORK_WORDS}"
     rf"|\b{_NETWORK_WORDS} (?:PROVIDER|PRACTITIONER|PHYSICIAN)\b(?!S)"
-    rf"|\bNPI\b.*\b{_NETWORK_WORDS}|\b{_NETWORK_WORDS}\b.*\bNPI\b", re.IGNORECASE)
+    rf"|\bNPI\b.*\b{_NETWORK_WORDS}|\b{_NETWORK_WORDS}\b.*\bNPI\b")
 _IN_TEXT = re.compile(
     r"\bPROVIDER (?:IS|WAS) (?:AN? |CONSIDERED )?(?:IN[- ]NETWORK|PARTICIPATING|CONTRACTED)"
-    r"|\b(?:IN[- ]NETWORK|PARTICIPATING|CONTRACTED) (?:PROVIDER|PRACTITIONER|PHYSICIAN)\b(?!S)",
-    re.IGNORECASE)
-# Cheap first look: most messages say nothing of networks.
-_NETWORK_TEXT = re.compile(r"NETWORK|PARTICIPAT|CONTRACTED|NON[- ]?PAR", re.IGNORECASE)
+    r"|\b(?:IN[- ]NETWORK|PARTICIPATING|CONTRACTED) (?:PROVIDER|PRACTITIONER|PHYSICIAN)\b(?!S)")
 _FLAG_STATUS: dict[str, ProviderStatus] = {"Y": "in", "N": "out"}
 
 
@@ -123,12 +133,18 @@ def provider_network(level: Level, npi: str | None) -> ProviderNetwork:
     said: ProviderNetwork | None = None
     flagged: ProviderNetwork | None = None
     element = level.delimiters.element
-    for index in sorted(level.attachments):
-        for tag, item, _ in level.attachments[index]:
-            if tag == "MSG" and len(item) > 1 and _NETWORK_TEXT.search(item[1]):
-                if _OUT_TEXT.search(item[1]):
+    # The walker adds attachments in EB order.
+    for index, attached in level.attachments.items():
+        for tag, item, _ in attached:
+            if tag == "MSG" and len(item) > 1:
+                upper = item[1].upper()
+                # A cheap first look: most messages say nothing of networks.
+                if not ("NETWORK" in upper or "PARTICIPAT" in upper or "CONTRACTED" in upper
+                        or "NON-PAR" in upper or "NONPAR" in upper or "NON PAR" in upper):
+                    continue
+                if _OUT_TEXT.search(upper):
                     return ProviderNetwork("out", item[1])
-                if said is None and _IN_TEXT.search(item[1]):
+                if said is None and _IN_TEXT.search(upper):
                     said = ProviderNetwork("in", item[1])
             elif tag == "2120" and flagged is None and npi and _names_provider(item, npi):
                 parts = level.benefit_texts[index].split(element)

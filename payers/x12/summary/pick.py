@@ -102,6 +102,9 @@ def cost_shares(copays: list[Candidate], rates: list[Candidate],
     rate_pair = pick_both(rates) if rates else NEITHER
     deductible = lines_of(amounts[0], amounts[1], amounts[2])
     out_of_pocket = lines_of(amounts[3], amounts[4], amounts[5])
+    # The family's lines beside an individual figure, picked once for both networks.
+    family = (_family_lines(amounts[0:3]), _family_lines(amounts[3:6])) if levels and any(
+        c[5] in _FAMILY_LEVELS for slot in amounts for c in slot) else None
     shares = []
     for side in (0, 1):
         copay, rate = copay_pair[side], rate_pair[side]
@@ -114,13 +117,17 @@ def cost_shares(copays: list[Candidate], rates: list[Candidate],
         share = CostShare(amount, coinsurance, amounts_of(deductible, side),
                           amounts_of(out_of_pocket, side))
         if levels:
-            _level(share.deductible, deductible, amounts[0:3], side)
-            _level(share.out_of_pocket, out_of_pocket, amounts[3:6], side)
+            _level(share.deductible, deductible, side, family[0] if family else None)
+            _level(share.out_of_pocket, out_of_pocket, side, family[1] if family else None)
         shares.append(share)
     return shares[0], shares[1]
 
 
-def _level(figure: Amounts, lines: Lines, slots: list[list[Candidate]], side: int) -> None:
+def _family_lines(slots: list[list[Candidate]]) -> Lines:
+    return lines_of(*[[c for c in slot if c[5] in _FAMILY_LEVELS] for slot in slots])
+
+
+def _level(figure: Amounts, lines: Lines, side: int, family: Lines | None) -> None:
     chosen = lines[0][side] or lines[1][side]
     if chosen is None:
         return
@@ -128,8 +135,7 @@ def _level(figure: Amounts, lines: Lines, slots: list[list[Candidate]], side: in
         figure.level = "family"
         return
     figure.level = "individual"
-    family = [[c for c in slot if c[5] in _FAMILY_LEVELS] for slot in slots]
-    if family[0] or family[1]:
-        found = amounts_of(lines_of(family[0], family[1], family[2]), side)
+    if family is not None:
+        found = amounts_of(family, side)
         if found.total is not None or found.remaining is not None:
             figure.family = found

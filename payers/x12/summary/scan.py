@@ -36,7 +36,6 @@ _AMOUNT_SLOTS = {code: {period: _SLOTS[code + kind] for period, kind in _KINDS.i
                  for code in ("C", "G")}
 _CARVE_OUT_ENTITIES = frozenset({"VN", "X3", "Y2", "PR", "PRP", "2B"})
 _STATUS_CODES = ACTIVE_CODES | INACTIVE_CODES
-_FIGURE_CODES = frozenset({"A", "B", "C", "G"})
 
 
 class BenefitScan:
@@ -136,15 +135,9 @@ class BenefitScan:
              _) = ((head[4] if len(head) > 4 else "") + padding).split(element, 10)
             if procedure:
                 continue  # EB13: limited to one procedure code
-            into_copays, into_rates, into_amounts = copays, rates, amounts
-            if attached is not None and code in _FIGURE_CODES:
-                scope = scope_of(attached, code)
-                if scope is not None:
-                    side = self._rows(scope, index)
-                    into_copays, into_rates, into_amounts = side.copays, side.rates, side.amounts
             if code == "B":
                 if amount:
-                    into_copays.append((
+                    copays.append((
                         copay_key | coverages.get(head[2], _OTHER_COVERAGE)
                         | (0 if period == "" or period == "27" else _NOT_PER_VISIT) | index,
                         network, positions[index], amount, raw, head[2]))
@@ -152,12 +145,12 @@ class BenefitScan:
                     continue
             elif code == "A":
                 if percent:
-                    into_rates.append((rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
+                    rates.append((rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
                                   network, positions[index], percent, raw, head[2]))
             elif code == "C" or code == "G":
                 slot = kinds[code].get(period) if amount else None
                 if slot is not None:
-                    into_amounts[slot].append((
+                    amounts[slot].append((
                         rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
                         network, positions[index], amount, raw, head[2]))
             elif code == "F" and qualifier == "VS" and quantity:
@@ -171,6 +164,25 @@ class BenefitScan:
             if flag == "Y" or flag == "N":
                 auth.append((rank, network, flag == "Y"))
         self.mental_health = mental_health
+        if attachments:
+            self._set_apart(level.benefit_texts, element)
+
+    def _set_apart(self, texts: list[str], element: str) -> None:
+        """Move the candidates of rows scoped to telehealth or labelled as a tier out of the
+        standard ones. Looked at after the pass, from the attached segments: few EBs have any,
+        so the pass over every EB pays nothing for it."""
+        for index, attached in self.level.attachments.items():
+            scope = scope_of(attached, texts[index], element)
+            if scope is None:
+                continue
+            sources = [self.copays, self.rates, *(self.amounts if scope[0] == "tier" else ())]
+            for number, candidates in enumerate(sources):
+                at = next((i for i, c in enumerate(candidates) if c[0] & INDEX_MASK == index),
+                          None)
+                if at is not None:
+                    rows = self._rows(scope, index)
+                    [rows.copays, rows.rates, *rows.amounts][number].append(candidates.pop(at))
+                    break  # an EB gives one candidate at most
 
     def _rows(self, scope: tuple[str, Any], index: int) -> Figures:
         kind, value = scope
