@@ -46,6 +46,14 @@ _BODY = [
     "EB*A*IND*MH^A6^CF*PR*ACME TEST PPO GOLD*27**.4***Y*N",
     "EB*F*IND*MH^A6^CF*PR*ACME TEST PPO GOLD", "HSD*VS*30***23", "HSD*VS*18***29",
     "MSG*VISIT LIMIT COMBINED IN AND OUT OF NETWORK",
+    # What the summary reads beside the figures: a tier, family figures, a message about
+    # the provider, another payer (telehealth III rows are left out: x12sdk refuses a 2115
+    # loop without an LS).
+    "EB*B*IND*MH^A6^CF*PR*ACME TEST PPO GOLD*27*0****Y*Y", "MSG*HIGHEST BENEFIT",
+    "EB*C*FAM*30*PR*ACME TEST PPO GOLD*23*3000*****Y",
+    "EB*C*FAM*30*PR*ACME TEST PPO GOLD*29*2400*****Y",
+    "EB*1*IND*MH^A6^CF*PR*ACME TEST PPO GOLD", "MSG*PROVIDER IS IN NETWORK FOR THIS PLAN",
+    "EB*R**30*MB", "LS*2120", "NM1*PRP*2*MEDICARE TEST*****PI*00000", "LE*2120",
 ]
 for _code, _copay in [("98", "40"), ("UC", "75"), ("86", "250"), ("33", "30"), ("50", "150"),
                       ("48", "500"), ("4", "0"), ("5", "0"), ("73", "100"), ("PT", "30"),

@@ -1,10 +1,9 @@
-"""Eligibility check schemas: the request, the stored check, and the benefits summary."""
+"""Eligibility check schemas: the request and the stored check (its summary: schemas/summary.py)."""
 
 from __future__ import annotations
 
 import marshmallow as ma
 
-from payers.x12.codes import AaaReason, FollowUpAction, TimePeriod
 from schemas.common import (
     CursorPageOut,
     PageOut,
@@ -15,16 +14,11 @@ from schemas.common import (
 )
 from schemas.coverages import NETWORK, RELATIONSHIPS
 from schemas.lists import PagedCursorQuery, SyncQuery
+from schemas.summary import RejectionOut, SummaryOut
 from service.domain.dates import SERVICE_DATE
 from service.domain.eligibility import CHECK_STATUSES, ERROR_MESSAGES
 from service.domain.identifiers import npi_is_valid
 
-# Where an AAA can stand in a 271: a level (2000A payer ... 2000D dependent) or its name loop.
-REJECTION_LOOPS = tuple(f"{loop}{level}" for loop in ("2000", "2100") for level in "ABCD")
-REJECT_REASONS = tuple(code.value for code in AaaReason)
-FOLLOW_UPS = tuple(code.value for code in FollowUpAction)
-# The summary names a visit limit's period by its EB06 description ("Calendar Year").
-PERIODS = tuple(period.description for period in TimePeriod)
 SERVICE_TYPE = ma.validate.Regexp(r"^[A-Z0-9]{1,2}$", error="Not an X12 service type code.")
 
 
@@ -69,105 +63,6 @@ class CheckQuery(Strict):
         validate=ma.validate.OneOf(["x12"]),
         metadata={"description": "x12: add the raw 270 and 271 (admin scope)"},
     )
-
-
-MONEY = "A decimal string, never a number"
-
-
-class AmountsOut(ma.Schema):
-    total = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
-        "description": f"For the plan period. {MONEY}"})
-    remaining = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
-        "description": f"Left to meet in the plan period. {MONEY}"})
-
-
-class CostShareOut(ma.Schema):
-    copay = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
-        "description": f"Per visit. {MONEY}"})
-    coinsurance = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
-        "description": f"The patient's share as a rate: \"0.20\" is 20 %. {MONEY}"})
-    deductible = ma.fields.Nested(AmountsOut, required=True, metadata={
-        "description": "The deductible: its total and what is left to meet"})
-    out_of_pocket = ma.fields.Nested(AmountsOut, required=True, metadata={
-        "description": "The out-of-pocket maximum: its total and what is left to meet"})
-
-
-class VisitLimitOut(ma.Schema):
-    # A count, but a payer may state a fraction: a decimal string like the money figures.
-    total = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
-        "description": "Visits the plan allows in the period, as a decimal string"})
-    remaining = ma.fields.Decimal(as_string=True, allow_none=True, required=True, metadata={
-        "description": "Visits left in the period, as a decimal string"})
-    period = one_of(PERIODS, allow_none=True, required=True, metadata={
-        "description": "The period the limit is counted over (X12 EB06, e.g. Calendar Year); "
-                       "null when the payer stated none"})
-
-
-class PlanOut(ma.Schema):
-    name = ma.fields.String(allow_none=True, required=True, metadata={
-        "description": "The plan's name as the payer states it; null when not stated"})
-    group_number = ma.fields.String(allow_none=True, required=True)
-    begin = ma.fields.String(allow_none=True, required=True, metadata={
-        "format": "date", "description": "The plan period's first day (YYYY-MM-DD); null "
-                                         "when the payer stated no plan dates"})
-    end = ma.fields.String(allow_none=True, required=True, metadata={
-        "format": "date", "description": "The plan's end (a renewal) or, without plan dates, "
-                                         "the member's eligibility end"})
-    eligibility_end = ma.fields.String(allow_none=True, metadata={
-        "format": "date", "description": "The member's own eligibility end (DTP 357): after it "
-                                         "nothing is covered"})
-
-
-class CarveOutOut(ma.Schema):
-    name = ma.fields.String(allow_none=True, required=True, metadata={
-        "description": "The organisation that manages behavioral health benefits instead of "
-                       "the payer; null when not named"})
-    payer_id = ma.fields.String(allow_none=True, required=True, metadata={
-        "description": "Its X12 payer id, to ask it directly; null when not given"})
-    phone = ma.fields.String(allow_none=True, required=True, metadata={
-        "description": "Its phone number as the payer gave it; null when not given"})
-
-
-class RejectionOut(ma.Schema):
-    code = one_of(REJECT_REASONS, required=True, metadata={
-        "description": "The AAA reject reason (AAA03, X12 element 901)"})
-    description = ma.fields.String(allow_none=True, required=True, metadata={
-        "description": "The reason code's meaning in X12's words"})
-    follow_up = one_of(FOLLOW_UPS, allow_none=True, required=True, metadata={
-        "description": "The payer's follow-up action code (AAA04): C correct and resubmit, "
-                       "N resubmission not allowed, P resubmit, R resubmission allowed, S and "
-                       "Y do not resubmit, W wait 30 days, X wait 10 days"})
-    loop = one_of(REJECTION_LOOPS, required=True, metadata={
-        "description": "Where in the 271 the payer refused: 2000A/2100A the payer, B the "
-                       "provider, C the subscriber, D the dependent"})
-    retryable = ma.fields.Boolean(required=True, metadata={
-        "description": "Whether asking again later may get an answer (the payer was "
-                       "unavailable), as opposed to correcting the request first"})
-    action = ma.fields.String(metadata={"description": "What the front desk should do next"})
-
-
-class SummaryOut(ma.Schema):
-    active = ma.fields.Boolean(allow_none=True, required=True, metadata={
-        "description": "Whether the coverage is active on the date asked; null when the "
-                       "payer did not say"})
-    plan = ma.fields.Nested(PlanOut, required=True, metadata={
-        "description": "The plan's name, group and dates"})
-    in_network = ma.fields.Nested(CostShareOut, required=True, metadata={
-        "description": "Mental-health cost shares in the plan's network"})
-    out_of_network = ma.fields.Nested(CostShareOut, required=True, metadata={
-        "description": "Mental-health cost shares out of the plan's network"})
-    visit_limit = ma.fields.Nested(VisitLimitOut, required=True, metadata={
-        "description": "The plan's limit on visits (figures null when the payer states none)"})
-    auth_required = ma.fields.Boolean(allow_none=True, required=True, metadata={
-        "description": "Whether the payer requires a prior authorization; null when it did "
-                       "not say"})
-    carve_out = ma.fields.Nested(CarveOutOut, allow_none=True, required=True, metadata={
-        "description": "Who manages behavioral health benefits when another organisation "
-                       "does; null when the payer itself does"})
-    messages = ma.fields.List(ma.fields.String(), required=True, metadata={
-        "description": "Free-text notes of the payer (MSG segments), in its order"})
-    rejections = ma.fields.List(ma.fields.Nested(RejectionOut), required=True, metadata={
-        "description": "The payer's refusals (AAA segments); empty when it answered"})
 
 
 class ErrorOut(ma.Schema):

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Literal
 
+from service.domain.payer_facts import provider_out_of_network
+
 _CENT = Decimal("0.01")
 _ZERO = Decimal("0")
 
@@ -20,7 +22,9 @@ def estimate(*, allowed_amount: Decimal | None, summary: Mapping[str, Any] | Non
     capped at the out-of-pocket maximum remaining when the payer reported it. Amounts are
     rounded half up to cents; `amount` is None (basis "unknown") when a figure is missing.
     With `new_plan_year` (the visit falls in a plan year after the answer's), what was met
-    last year says nothing: the deductible and out-of-pocket maximum count in full.
+    last year says nothing: the deductible and out-of-pocket maximum count in full. When the
+    coverage is booked in network but the payer says the provider is out of network
+    (PROVIDER_OUT_OF_NETWORK), the out-of-network benefits are used.
     """
     if network not in ("in", "out"):
         raise ValueError("network must be 'in' or 'out'")
@@ -32,6 +36,11 @@ def estimate(*, allowed_amount: Decimal | None, summary: Mapping[str, Any] | Non
         assumptions.append("No eligibility answer is on file, so the client's share cannot be "
                            "estimated.")
         return _result(None, "unknown", allowed, assumptions)
+    if provider_out_of_network(network, summary):
+        network = "out"
+        assumptions.append("The payer says this provider is out of network, so the plan's "
+                           "out-of-network benefits apply although the coverage is booked in "
+                           "network.")
     block = summary.get("in_network" if network == "in" else "out_of_network") or {}
     if new_plan_year:
         block = _restarted(block)

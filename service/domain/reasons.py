@@ -26,6 +26,14 @@ REASON_CODES: dict[str, tuple[Severity, str]] = {
         "block", "The payer reports this service (or mental health as a whole) as not covered."),
     "CARVE_OUT": (
         "warn", "Behavioral-health benefits are administered by another company."),
+    "PROVIDER_OUT_OF_NETWORK": (
+        "warn", "The coverage is booked in network but the payer says the provider asked about "
+                "is out of network; the estimate uses the out-of-network figures."),
+    "OTHER_COVERAGE_REPORTED": (
+        "warn", "The payer names another payer for the client, which may be primary."),
+    "MH_BENEFITS_NOT_REPORTED": (
+        "warn", "The payer answered but said nothing about mental-health benefits beyond the "
+                "plan: call the payer."),
     "VISIT_LIMIT_REACHED": ("block", "The plan's visit limit is used up before this visit."),
     "VISIT_LIMIT_LOW": (
         "warn", "Few visits of the plan's limit remain after this visit."),

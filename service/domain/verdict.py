@@ -12,6 +12,7 @@ from service.domain.allocation import AuthState, VisitSpec
 from service.domain.authorization_reasons import PayerRules, Usage, authorization_reasons
 from service.domain.cpt import is_mental_health, normalize, suggestion_for, time_mismatch
 from service.domain.dates import add_days
+from service.domain.payer_facts import payer_fact_reasons
 from service.domain.reasons import REASON_CODES, Reason, reason
 
 __all__ = [
@@ -76,6 +77,7 @@ def evaluate(
       nothing is left for this visit; low when what is left after it is at most the
       threshold. A visit in a later period than the answer's (`usage.new_period_from`)
       counts against the total and only warns (VISIT_LIMIT_UNVERIFIED).
+    - The provider's network status, other payers, mental health unsaid: see payer_facts.
     - Authorizations: see authorization_reasons.
     - Reasons are listed blocks first, then warnings, each group in the order checked.
     """
@@ -84,6 +86,7 @@ def evaluate(
         *_coverage_reasons(visit, now=now, coverage=coverage, summary=summary,
                            settings=settings),
         *_benefit_reasons(visit, summary=summary, settings=settings, usage=usage),
+        *payer_fact_reasons(coverage.network, summary),
     ]
     auth_found, chosen = authorization_reasons(
         visit, auths=auths, summary_requires=summary.get("auth_required"), rules=rules,

@@ -21,9 +21,12 @@ PATIENT_IN = {"first_name": "Avery", "last_name": "Quill", "birth_date": "1990-0
               "gender": "F", "external_id": "EHR-1042"}
 COVERAGE_IN = {"payer": "sandbox", "member_id": "SBX100200", "group_number": "G-77",
                "relationship": "self", "priority": "primary", "network_status": "in"}
-AMOUNTS = {"total": "1500.00", "remaining": "1125.00"}
+AMOUNTS = {"total": "1500.00", "remaining": "1125.00", "level": "individual",
+           "family": {"total": "3000.00", "remaining": "2600.00"}}
 COST_SHARE = {"copay": "25.00", "coinsurance": "0.20", "deductible": AMOUNTS,
-              "out_of_pocket": {"total": "6000.00", "remaining": "5400.00"}}
+              "out_of_pocket": {"total": "6000.00", "remaining": "5400.00",
+                                "level": "individual", "family": None},
+              "tiers": []}
 SUMMARY = {
     "active": True,
     "plan": {"name": "Sandbox PPO", "group_number": "G-77", "begin": "2026-01-01",
@@ -32,6 +35,9 @@ SUMMARY = {
     "out_of_network": {**COST_SHARE, "copay": None, "coinsurance": "0.40"},
     "visit_limit": {"total": "30", "remaining": "24", "period": "Calendar Year"},
     "auth_required": False, "carve_out": None, "messages": [], "rejections": [],
+    "telehealth": {"copay": "0.00", "coinsurance": None, "places": ["02", "10"]},
+    "provider_network": {"status": "unknown", "evidence": None}, "other_coverage": [],
+    "mh_benefits_reported": True,
 }
 VERDICT: dict[str, Any] = {"status": "covered", "authorization_id": None, "reasons": []}
 

@@ -70,9 +70,14 @@ def test_an_active_plan_answers_201_with_the_mental_health_summary(client, key):
     assert summary["plan"]["name"] == "SANDBOX PPO"
     assert summary["in_network"]["copay"] == "25.00"
     assert summary["in_network"]["coinsurance"] == "0.1"
-    assert summary["in_network"]["deductible"] == {"total": "500.00", "remaining": "125.50"}
+    assert summary["in_network"]["deductible"] == {"total": "500.00", "remaining": "125.50",
+                                                   "level": "individual", "family": None}
+    assert summary["in_network"]["tiers"] == []
     assert summary["out_of_network"]["coinsurance"] == "0.4"
     assert summary["auth_required"] is False and summary["carve_out"] is None
+    assert summary["provider_network"] == {"status": "unknown", "evidence": None}
+    assert summary["telehealth"] is None and summary["other_coverage"] == []
+    assert summary["mh_benefits_reported"] is True
     assert "x12" not in body
 
 

@@ -8,6 +8,8 @@ repeats); members without a script follow ``default``. A step is one of:
   payers/adapters/sandbox/payer.py), in the request's own envelope style;
 - ``("active", copay)``: that 271 with ``copay`` as the in-network copay;
 - ``("inactive",)``: a plan that ended last year;
+- ``("benefits", [Benefit, ...])``: the sandbox's 271 with these 2110 loops as its only
+  benefits (made with ``payers.x12.x271.make``);
 - ``("aaa", reason, follow_up)``: the patient rejected with an AAA;
 - ``("slow", seconds)``: the sandbox's 271 after ``seconds``;
 - ``("hold",)``: the sandbox's 271 once ``release`` is set (10 s at most);
@@ -117,6 +119,8 @@ def _scripted(step: Step, read: Read270) -> Eligibility271:
     says."""
     if step[0] == "active":
         return reply_for(read, copay=Decimal(step[1]))
+    if step[0] == "benefits":
+        return answer(read, benefits=list(step[1]))
     if step[0] == "inactive":
         return answer(read, plan_year=read.timestamp.year - 1, benefits=[
             benefit(eb("6", coverage_level="IND", service_types=("30",)))])

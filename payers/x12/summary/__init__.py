@@ -64,6 +64,51 @@ Carve-out and messages
 - messages: MSG texts on benefits for behavioral-health service types, any network, in
   order, without duplicates.
 
+Tiers and coverage levels (facts.py, pick.py)
+- Tiers: a copay, coinsurance, deductible or out-of-pocket row carrying a tier message (a
+  MSG naming a TIER, a HIGHEST/PREFERRED/PREMIUM... BENEFIT level, or a funding note: FUND,
+  FUNDED, FUNDING, HRA, HSA) is a tier row when another row gives the same benefit (same
+  network EB12, service types EB03, coverage level EB02). The main figures come from the
+  unlabelled rows (the standard tier); each label's figures go under ``tiers`` of its
+  network, in order of appearance. A labelled row alone is the figure itself. When every
+  row of a benefit is labelled, the largest amount is taken as the standard one, so a $0
+  tier never hides a deductible.
+- Deductible and out-of-pocket carry ``level``: "family" when the chosen row's EB02 is FAM,
+  ECH, ESP, SPC, CHD or DEP, else "individual" (IND, EMP, SPO, or none — ranked first as
+  before). With an individual figure, the family's (picked by the same rules among the
+  family rows) is under ``family``; null when the payer sent none or the figure is the
+  family's.
+
+Telehealth (facts.py)
+- A copay or coinsurance row whose III*ZZ places of service are all telehealth (02, 10) is
+  kept out of the main figures; ``telehealth`` {copay, coinsurance, places} is picked from
+  those rows for the requested network (places: the chosen rows' codes). A row for the
+  office and telehealth alike (III 11 and 02) is an ordinary row. Null when the payer does
+  not tell telehealth apart.
+
+Provider network (facts.py)
+- ``provider_network.status`` is "out" when any MSG of the patient's benefits says the
+  provider is out of network ("PROVIDER IS OUT OF NETWORK...", "NON-PARTICIPATING
+  PROVIDER", or network wording in a message naming the NPI), "in" when one says the
+  provider is in network; else the EB12 (Y in, N out) of a benefit whose 2120 loop names
+  the provider asked about (NM1*1P, XX, the NPI of the 2100B receiver); else "unknown".
+  ``evidence`` is the payer's message verbatim, or a sentence naming the flagged benefit.
+  General wording ("IN AND OUT OF NETWORK", "OUT OF NETWORK PROVIDERS...") is not about
+  the provider asked about.
+
+Other coverage (facts.py)
+- One entry per EB*R (other or additional payer) of the patient's benefits for the plan
+  (no EB03, 30, 1 medical care) or a behavioral-health service type, in order, without
+  duplicates (another payer for pharmacy, dental... does not bear on a therapy visit):
+  payer_name and payer_id (PI/XV/NI) from its 2120 payer entity (PRP, SEP, TTP, PR, or
+  another organisation), member_id from the 2120 NM1*IL id, else REF 1W, IG, F6 or NQ; hint
+  joins the entity's role, the EB04 insurance type, EB05 and the MSGs.
+
+Mental health reported
+- ``mh_benefits_reported`` is True when an active reply (``active`` True) has any benefit
+  on a behavioral-health service type (a list naming one counts), False when it has none,
+  None when the reply is not an active answer.
+
 Rejections
 - Every AAA on the patient's path (2000A/2100A, 2000B/2100B, 2000C/2100C, 2000D/2100D and
   the patient's 2110 loops), or every AAA when the 271 has no patient.
@@ -80,15 +125,20 @@ import datetime as dt
 from collections.abc import Sequence
 
 from payers.x12.codes import AaaReason
+from payers.x12.summary.facts import other_coverage, provider_network
 from payers.x12.summary.scan import BenefitScan
 from payers.x12.summary.types import (
     Amounts,
     CarveOut,
     CostShare,
     Network,
+    OtherCoverage,
     PlanInfo,
+    ProviderNetwork,
     RejectionSummary,
     Summary,
+    Telehealth,
+    Tier,
     VisitLimit,
 )
 from payers.x12.x271 import (
@@ -101,8 +151,9 @@ from payers.x12.x271 import (
 )
 
 __all__ = [
-    "Amounts", "CarveOut", "CostShare", "Network", "PlanInfo", "RejectionSummary", "Summary",
-    "VisitLimit", "summarize",
+    "Amounts", "CarveOut", "CostShare", "Network", "OtherCoverage", "PlanInfo",
+    "ProviderNetwork", "RejectionSummary", "Summary", "Telehealth", "Tier", "VisitLimit",
+    "summarize",
 ]
 
 _NETWORK_FLAG = {"in": "Y", "out": "N"}
@@ -130,9 +181,15 @@ def summarize(
     plan = _plan(patient, scan)
     in_network, out_of_network = scan.cost_shares()
     flag = _NETWORK_FLAG[network]
+    path = _path(response, patient)
+    receiver = path[1].party.name if len(path) > 1 else None
+    npi = receiver.identifier if receiver is not None and receiver.id_qualifier == "XX" else None
     return Summary(network, active, plan, in_network, out_of_network, scan.visit_limit(flag),
                    scan.auth_required(flag), scan.carve_out, scan.messages,
-                   [_rejection(r) for r in _patient_rejections(response, patient, level)])
+                   [_rejection(r) for r in _patient_rejections(path, patient, level)],
+                   scan.telehealth(flag), provider_network(level, npi),
+                   other_coverage(level, scan.other_payers),
+                   scan.mental_health if active is True else None)
 
 
 def _plan(patient: Patient, scan: BenefitScan) -> PlanInfo:
@@ -185,13 +242,19 @@ def _eligibility_end(*sources: Sequence[DateRef]) -> dt.date | None:
     return None
 
 
-def _patient_rejections(response: Eligibility271, patient: Patient,
-                        benefits_level: Level) -> list[Rejection]:
+def _path(response: Eligibility271, patient: Patient) -> list[Level]:
+    """The information source and receiver levels above ``patient`` ([] if not found)."""
     levels: list[Level] = []
     for source in response.sources:
         for receiver in source.children:
             if patient.subscriber in receiver.children:
                 levels = [source, receiver]
+    return levels
+
+
+def _patient_rejections(path: list[Level], patient: Patient,
+                        benefits_level: Level) -> list[Rejection]:
+    levels = list(path)
     levels.append(patient.subscriber)
     if patient.dependent is not None:
         levels.append(patient.dependent)

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from payers.x12.codes import (
-    ACTIVE_CODES,
-    BEHAVIORAL_HEALTH_SERVICE_TYPES,
-    INACTIVE_CODES,
-    ServiceType,
-    TimePeriod,
-)
+from payers.x12.codes import ACTIVE_CODES, INACTIVE_CODES, TimePeriod
+from payers.x12.summary.facts import PAYER_ID_QUALIFIERS, Figures, scope_of, settle_tiers
+from payers.x12.summary.kinds import CLASSES, LISTS, NONE, UNRELATED_TYPES, classify_list
 from payers.x12.summary.pick import (
-    NEITHER,
+    INDEX_MASK,
     PREFERENCES,
-    Both,
     Candidate,
-    Lines,
-    amounts_of,
+    cost_shares,
     pick_both,
 )
-from payers.x12.summary.types import CarveOut, CostShare, VisitLimit
+from payers.x12.summary.types import CarveOut, CostShare, Telehealth, Tier, VisitLimit
 from payers.x12.x271 import DateRef, Level, Party, parse_amount
 
-# Precedence of service types, most specific first (see payers.x12.summary for the rules).
-RANK = {"A6": 0, "CF": 1, "A8": 2, "MH": 3, "30": 5}
-COPAY_RANK = {"A6": 0, "CF": 1, "A8": 2, "MH": 3, "98": 4, "30": 5}
-NONE = 99
 # EB02 -> its place in the ranking key (see Candidate): individual, then employee, then others.
 _COVERAGE_KEYS = {"IND": 0, "": 0, "EMP": 1 << 33}
 _OTHER_COVERAGE = 2 << 33
@@ -46,9 +35,7 @@ _SLOTS = {"Ctotal": 0, "Cremaining": 1, "Cto_date": 2, "Gtotal": 3, "Gremaining"
 _AMOUNT_SLOTS = {code: {period: _SLOTS[code + kind] for period, kind in _KINDS.items()}
                  for code in ("C", "G")}
 _CARVE_OUT_ENTITIES = frozenset({"VN", "X3", "Y2", "PR", "PRP", "2B"})
-_PAYER_ID_QUALIFIERS = frozenset({"PI", "XV", "NI"})
 _STATUS_CODES = ACTIVE_CODES | INACTIVE_CODES
-_HUNDRED = Decimal(100)
 
 
 class BenefitScan:
@@ -61,7 +48,8 @@ class BenefitScan:
     """
 
     __slots__ = ("level", "status", "mh_status", "copays", "rates", "amounts", "visits",
-                 "auth", "carve_out", "messages")
+                 "auth", "carve_out", "messages", "mental_health", "tier_rows", "telehealth_rows",
+                 "other_payers")
 
     def __init__(self, level: Level) -> None:
         self.level = level
@@ -76,13 +64,20 @@ class BenefitScan:
         self.auth: list[tuple[int, str, bool]] = []  # (rank, EB12, EB11 == Y)
         self.carve_out: CarveOut | None = None
         self.messages: list[str] = []
+        # Rows labelled as a tier (by label) or scoped to telehealth places, kept apart.
+        self.tier_rows: dict[str, Figures] = {}
+        self.telehealth_rows: Figures | None = None
+        mental_health = False  # any benefit on a behavioral-health service type
+        # EB*R (other or additional payer) for the plan (no EB03, 30, 1) or mental health.
+        self.other_payers: list[int] = []
+        other_payers = self.other_payers
         delimiters = level.delimiters
         element, repetition = delimiters.element, delimiters.repetition
         attachments, positions = level.attachments, level.benefit_positions
-        unrelated, classes = _UNRELATED_TYPES, _CLASSES
+        unrelated, classes = UNRELATED_TYPES, CLASSES
         statuses, coverages = _STATUS_CODES, _COVERAGE_KEYS
         padding = element * 10
-        lists = _LISTS.setdefault(repetition or "", {})
+        lists = LISTS.setdefault(repetition or "", {})
         status, mh_status, visits, auth = self.status, self.mh_status, self.visits, self.auth
         copays, rates, amounts, kinds = self.copays, self.rates, self.amounts, _AMOUNT_SLOTS
         for index, text in enumerate(level.benefit_texts):
@@ -94,26 +89,38 @@ class BenefitScan:
                 info = classes.get(raw)
                 if info is None:
                     if repetition is None or repetition not in raw:
-                        if not raw and head[1] in statuses:
-                            status.append((index, head[1]))
+                        if raw and raw != "1":
+                            continue
+                        if head[1] in statuses:
+                            if not raw:
+                                status.append((index, head[1]))
+                        elif head[1] == "R":
+                            other_payers.append(index)
                         continue
                     if raw in lists:
                         info = lists[raw]
                     else:
-                        info = _classify_list(raw, repetition, lists)
+                        info = classify_list(raw, repetition, lists)
                     if info is None:
                         continue
             else:
-                if len(head) > 1 and head[1] in statuses:
-                    status.append((index, head[1]))
+                if len(head) > 1:
+                    if head[1] in statuses:
+                        status.append((index, head[1]))
+                    elif head[1] == "R":
+                        other_payers.append(index)
                 continue
             rank, rank_key, copay_key, behavioral, plan_level = info
+            if behavioral:
+                mental_health = True
             code = head[1]
             if code in statuses:
                 if plan_level:
                     status.append((index, code))
                 elif behavioral:
                     mh_status.append((index, code))
+            elif code == "R":
+                other_payers.append(index)
             elif rank == NONE and code != "B" and code != "U" and index not in attachments:
                 # A behavioral-health type outside the precedence (A4, AI...) or 98: only
                 # status, copay, contact entities and attached notes matter.
@@ -156,6 +163,39 @@ class BenefitScan:
                                        item[5] if len(item) > 5 else "", at, "HSD02"))
             if flag == "Y" or flag == "N":
                 auth.append((rank, network, flag == "Y"))
+        self.mental_health = mental_health
+        if attachments:
+            self._set_apart(level.benefit_texts, element)
+
+    def _set_apart(self, texts: list[str], element: str) -> None:
+        """Move the candidates of rows scoped to telehealth or labelled as a tier out of the
+        standard ones. Looked at after the pass, from the attached segments: few EBs have any,
+        so the pass over every EB pays nothing for it."""
+        for index, attached in self.level.attachments.items():
+            scope = scope_of(attached, texts[index], element)
+            if scope is None:
+                continue
+            sources = [self.copays, self.rates, *(self.amounts if scope[0] == "tier" else ())]
+            for number, candidates in enumerate(sources):
+                at = next((i for i, c in enumerate(candidates) if c[0] & INDEX_MASK == index),
+                          None)
+                if at is not None:
+                    rows = self._rows(scope, index)
+                    [rows.copays, rows.rates, *rows.amounts][number].append(candidates.pop(at))
+                    break  # an EB gives one candidate at most
+
+    def _rows(self, scope: tuple[str, Any], index: int) -> Figures:
+        kind, value = scope
+        if kind == "telehealth":
+            rows = self.telehealth_rows
+            if rows is None:
+                rows = self.telehealth_rows = Figures()
+            rows.places[index] = value
+            return rows
+        found = self.tier_rows.get(value)
+        if found is None:
+            found = self.tier_rows[value] = Figures()
+        return found
 
     def _behavioral_details(self, attached: list[tuple[str, Any, int]], code: str) -> None:
         for tag, item, _ in attached:
@@ -206,28 +246,39 @@ class BenefitScan:
         return [DateRef(e, at) for tag, e, at in attached if tag == "DTP"]
 
     def cost_shares(self) -> tuple[CostShare, CostShare]:
-        """Best copay, coinsurance, deductible and out-of-pocket in and out of network.
+        """Standard-tier copay, coinsurance, deductible and out-of-pocket in and out of
+        network, each with the other tiers' figures under ``tiers`` (call once)."""
+        tiers = self.tier_rows
+        if tiers:
+            settle_tiers(self.copays, [rows.copays for rows in tiers.values()])
+            settle_tiers(self.rates, [rows.rates for rows in tiers.values()])
+            for slot, candidates in enumerate(self.amounts):
+                settle_tiers(candidates, [rows.amounts[slot] for rows in tiers.values()])
+        shares = cost_shares(self.copays, self.rates, self.amounts)
+        for label, rows in tiers.items():
+            for share, tier in zip(shares, cost_shares(rows.copays, rows.rates, rows.amounts,
+                                                       levels=False), strict=True):
+                if (tier.copay, tier.coinsurance, tier.deductible.total,
+                        tier.deductible.remaining, tier.out_of_pocket.total,
+                        tier.out_of_pocket.remaining) != (None,) * 6:
+                    share.tiers.append(Tier(label, tier.copay, tier.coinsurance,
+                                            tier.deductible, tier.out_of_pocket))
+        return shares
 
-        Both networks are picked in one pass over each candidate list; amounts are then
-        converted network by network (in first), copay, coinsurance, deductible, out of pocket.
-        """
-        copays = pick_both(self.copays) if self.copays else NEITHER
-        rates = pick_both(self.rates) if self.rates else NEITHER
-        amounts = self.amounts
-        deductible = _lines(amounts[0], amounts[1], amounts[2])
-        out_of_pocket = _lines(amounts[3], amounts[4], amounts[5])
-        shares = []
-        for side in (0, 1):
-            copay, rate = copays[side], rates[side]
-            amount = parse_amount(copay[3], copay[2], "EB07") if copay is not None else None
-            coinsurance = None
-            if rate is not None:
-                percent = parse_amount(rate[3], rate[2], "EB08")
-                if percent is not None:
-                    coinsurance = percent / _HUNDRED if percent > 1 else percent
-            shares.append(CostShare(amount, coinsurance, amounts_of(deductible, side),
-                                    amounts_of(out_of_pocket, side)))
-        return shares[0], shares[1]
+    def telehealth(self, wanted: str) -> Telehealth | None:
+        """Copay and coinsurance of rows scoped to telehealth places only, in ``wanted``
+        network; None when the payer does not tell telehealth apart."""
+        rows = self.telehealth_rows
+        if rows is None:
+            return None
+        side = 0 if wanted == "Y" else 1
+        share = cost_shares(rows.copays, rows.rates, rows.amounts, levels=False)[side]
+        if share.copay is None and share.coinsurance is None:
+            return None
+        chosen = [pick_both(c)[side] for c in (rows.copays, rows.rates) if c]
+        places = sorted({place for c in chosen if c is not None
+                         for place in rows.places[c[0] & INDEX_MASK]})
+        return Telehealth(share.copay, share.coinsurance, places)
 
     def visit_limit(self, wanted: str) -> VisitLimit:
         preferences = PREFERENCES[wanted]
@@ -264,58 +315,6 @@ class BenefitScan:
         return required if best <= NONE else None
 
 
-# (rank, rank << 40, copay rank << 40, behavioral, plan level) of a service type or list.
-_Info = tuple[int, int, int, bool, bool]
-# Repetition separator -> repeated EB03 text -> its _Info (None: unrelated). Payers repeat
-# the same lists, so each distinct list is classified once.
-_LISTS: dict[str, dict[str, _Info | None]] = {}
-
-
-def _classify_list(raw: str, repetition: str, lists: dict[str, _Info | None]) -> _Info | None:
-    """Classify a repeated EB03 and remember it in ``lists`` (bounded)."""
-    if len(lists) > 4096:
-        lists.clear()
-    info = lists[raw] = _classify([c for c in raw.split(repetition) if c])
-    return info
-
-
-def _classify(types: list[str]) -> _Info | None:
-    """The _Info of a service type list; None if unrelated."""
-    rank = min([RANK.get(c, NONE) for c in types], default=NONE)
-    copay_rank = min([COPAY_RANK.get(c, NONE) for c in types], default=NONE)
-    behavioral = not BEHAVIORAL_HEALTH_SERVICE_TYPES.isdisjoint(types)
-    if copay_rank == NONE and not behavioral:
-        return None
-    return rank, rank << 40, copay_rank << 40, behavioral, "30" in types
-
-
-# Single service types that matter to the summary; every other one is dismissed at once.
-_CLASSES: dict[str, _Info | None] = {
-    code: _classify([code]) for code in {*COPAY_RANK, *BEHAVIORAL_HEALTH_SERVICE_TYPES}
-}
-# Published service types that do not matter: the common EB costs one set lookup. Lists, an
-# absent EB03 and unpublished codes are looked at further.
-_UNRELATED_TYPES = frozenset(c.value for c in ServiceType if c.value not in _CLASSES)
-
-
-def _lines(totals: list[Candidate], remainders: list[Candidate],
-           to_dates: list[Candidate]) -> Lines:
-    """Total, remaining and to-date candidates, in and out of network; remaining and to date
-    come from the same benefit line as the total (same EB03 and EB02)."""
-    if not totals:
-        # No total: any line's remaining (to date is used only with a total).
-        return NEITHER, pick_both(remainders) if remainders else NEITHER, NEITHER
-    total = pick_both(totals)
-    same = (total[0][4:] if total[0] is not None else None,
-            total[1][4:] if total[1] is not None else None)
-    remaining = pick_both(remainders, same) if remainders else NEITHER
-    to_date: Both = NEITHER
-    if to_dates and ((remaining[0] is None and total[0] is not None) or (
-            remaining[1] is None and total[1] is not None)):
-        to_date = pick_both(to_dates, same)
-    return total, remaining, to_date
-
-
 def _element(text: str, element: str, index: int) -> str:
     """Element ``index`` of a segment text ('' when the segment stops before it)."""
     parts = text.split(element, index + 1)
@@ -326,5 +325,5 @@ def _carve_out(entity: Party) -> CarveOut:
     name = entity.name
     if name is None:
         return CarveOut(None, None, entity.phone)
-    payer_id = name.identifier if name.id_qualifier in _PAYER_ID_QUALIFIERS else None
+    payer_id = name.identifier if name.id_qualifier in PAYER_ID_QUALIFIERS else None
     return CarveOut(name.last_or_organization or None, payer_id or None, entity.phone)

@@ -8,34 +8,101 @@ from decimal import Decimal
 from typing import Any, Literal
 
 Network = Literal["in", "out"]
+Level = Literal["individual", "family"]
+ProviderStatus = Literal["in", "out", "unknown"]
 _CENT = Decimal("0.01")
 
 
 @dataclass(slots=True)
 class Amounts:
-    """Total and remaining of a deductible or out-of-pocket maximum."""
+    """Total and remaining of a deductible or out-of-pocket maximum, with the coverage level
+    they are for and, when the figures are an individual's, the family's beside them."""
 
     total: Decimal | None = None
     remaining: Decimal | None = None
+    level: Level | None = None
+    family: Amounts | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
+        return {**self.figures(), "level": self.level,
+                "family": self.family.figures() if self.family is not None else None}
+
+    def figures(self) -> dict[str, Any]:
         return {"total": _money(self.total), "remaining": _money(self.remaining)}
 
 
 @dataclass(slots=True)
-class CostShare:
-    """What the patient pays in one network."""
+class Tier:
+    """The figures of a benefit tier other than the standard one (a row the payer labels
+    with a message such as "HIGHEST BENEFIT")."""
 
+    label: str
     copay: Decimal | None = None
     coinsurance: Decimal | None = None
     deductible: Amounts = field(default_factory=Amounts)
     out_of_pocket: Amounts = field(default_factory=Amounts)
 
     def to_json_dict(self) -> dict[str, Any]:
-        return {"copay": _money(self.copay),
-                "coinsurance": str(self.coinsurance) if self.coinsurance is not None else None,
+        return {"label": self.label, "copay": _money(self.copay),
+                "coinsurance": _rate(self.coinsurance),
+                "deductible": self.deductible.figures(),
+                "out_of_pocket": self.out_of_pocket.figures()}
+
+
+@dataclass(slots=True)
+class CostShare:
+    """What the patient pays in one network (standard tier), and the other tiers."""
+
+    copay: Decimal | None = None
+    coinsurance: Decimal | None = None
+    deductible: Amounts = field(default_factory=Amounts)
+    out_of_pocket: Amounts = field(default_factory=Amounts)
+    tiers: list[Tier] = field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"copay": _money(self.copay), "coinsurance": _rate(self.coinsurance),
                 "deductible": self.deductible.to_json_dict(),
-                "out_of_pocket": self.out_of_pocket.to_json_dict()}
+                "out_of_pocket": self.out_of_pocket.to_json_dict(),
+                "tiers": [t.to_json_dict() for t in self.tiers]}
+
+
+@dataclass(slots=True)
+class Telehealth:
+    """Cost shares the payer gives for telehealth places of service (02, 10) apart from the
+    office, in the requested network."""
+
+    copay: Decimal | None
+    coinsurance: Decimal | None
+    places: list[str]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"copay": _money(self.copay), "coinsurance": _rate(self.coinsurance),
+                "places": list(self.places)}
+
+
+@dataclass(slots=True)
+class ProviderNetwork:
+    """What the payer says about the network status of the provider asked about."""
+
+    status: ProviderStatus = "unknown"
+    evidence: str | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "evidence": self.evidence}
+
+
+@dataclass(slots=True)
+class OtherCoverage:
+    """Another payer named in the reply (EB*R and its 2120 loop): coordination of benefits."""
+
+    payer_name: str | None
+    payer_id: str | None
+    member_id: str | None
+    hint: str | None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"payer_name": self.payer_name, "payer_id": self.payer_id,
+                "member_id": self.member_id, "hint": self.hint}
 
 
 @dataclass(slots=True)
@@ -102,6 +169,10 @@ class Summary:
     carve_out: CarveOut | None
     messages: list[str]
     rejections: list[RejectionSummary]
+    telehealth: Telehealth | None = None
+    provider_network: ProviderNetwork = field(default_factory=ProviderNetwork)
+    other_coverage: list[OtherCoverage] = field(default_factory=list)
+    mh_benefits_reported: bool | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready dict: amounts as decimal strings, dates ISO, visits as integers."""
@@ -114,11 +185,19 @@ class Summary:
             "carve_out": self.carve_out.to_json_dict() if self.carve_out else None,
             "messages": list(self.messages),
             "rejections": [r.to_json_dict() for r in self.rejections],
+            "telehealth": self.telehealth.to_json_dict() if self.telehealth else None,
+            "provider_network": self.provider_network.to_json_dict(),
+            "other_coverage": [o.to_json_dict() for o in self.other_coverage],
+            "mh_benefits_reported": self.mh_benefits_reported,
         }
 
 
 def _money(value: Decimal | None) -> str | None:
     return str(value.quantize(_CENT)) if value is not None else None
+
+
+def _rate(value: Decimal | None) -> str | None:
+    return str(value) if value is not None else None
 
 
 def _count(value: Decimal | None) -> int | str | None:

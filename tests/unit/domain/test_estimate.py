@@ -152,3 +152,23 @@ def test_in_a_new_plan_year_the_deductible_and_out_of_pocket_count_in_full():
     # 100.00 of deductible + 20% of the remaining 20.00, under a fresh 3000.00 cap
     assert (renewed["amount"], renewed["basis"]) == ("104.00", "deductible_then_coinsurance")
     assert any("new plan year" in a for a in renewed["assumptions"])
+
+
+def test_a_provider_the_payer_says_is_out_of_network_is_estimated_at_out_of_network_figures():
+    # Given a coverage booked in network whose payer says the provider asked about is out
+    stated = summary(in_network=share(copay="25.00"),
+                     out_of_network=share(coinsurance="0.4", deductible=("2250", "2250")),
+                     provider_network={"status": "out", "evidence": "Provider is out of network"})
+    # When the visit is estimated in network
+    result = estimate(allowed_amount=Decimal("150"), summary=stated, network="in")
+    # Then the out-of-network deductible applies, and the estimate says why
+    assert (result["amount"], result["basis"]) == ("150.00", "deductible")
+    assert any("says this provider is out of network" in a for a in result["assumptions"])
+    assert any("balance" in a or "difference" in a for a in result["assumptions"])
+
+
+def test_a_provider_network_status_other_than_out_keeps_the_booked_network():
+    for status in ("in", "unknown"):
+        stated = summary(provider_network={"status": status, "evidence": None})
+        result = estimate(allowed_amount=Decimal("150"), summary=stated, network="in")
+        assert (result["amount"], result["basis"]) == ("25.00", "copay")

@@ -53,6 +53,14 @@ TRIGGERS = {
     "CARVE_OUT": {"coverage": coverage(summary=summary(
         carve_out={"name": "Mindful Behavioral Health", "payer_id": "MBH01",
                    "phone": "8005550100"}))},
+    "PROVIDER_OUT_OF_NETWORK": {"coverage": coverage(summary=summary(provider_network={
+        "status": "out",
+        "evidence": "Provider is out of network based on NPI ID provided in request"}))},
+    "OTHER_COVERAGE_REPORTED": {"coverage": coverage(summary=summary(other_coverage=[
+        {"payer_name": "MEDICARE PART B TEST", "payer_id": "00000", "member_id": "TESTMBI0001",
+         "hint": "Primary payer; Medicare Part B"}]))},
+    "MH_BENEFITS_NOT_REPORTED": {"coverage": coverage(summary=summary(
+        mh_benefits_reported=False))},
     "VISIT_LIMIT_REACHED": {
         "coverage": coverage(summary=summary(
             visit_limit={"total": 20, "remaining": 3, "period": "Calendar Year"})),
