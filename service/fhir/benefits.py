@@ -36,16 +36,21 @@ def category(service_types: str) -> dict[str, Any]:
 
 
 def items(summary: dict[str, Any], *, service_types: str, network: str) -> list[dict[str, Any]]:
-    """One item per network the payer gave figures for; the visit limit and whether an
-    authorization is required belong to the coverage's own network (`network`), which is the
-    one the summary read them for."""
+    """One item per network (and coverage level) the payer gave figures for; the visit limit
+    and whether an authorization is required belong to the coverage's own network
+    (`network`), which is the one the summary read them for. A deductible or out-of-pocket
+    maximum the payer gave for the family only (or the family's beside the individual's)
+    goes to an item whose unit is `family`."""
     found = []
     for code, key in NETWORKS:
         shares = summary.get(key) or {}
-        benefits = [*_money("copay", shares.get("copay")),
-                    *_percent(shares.get("coinsurance")),
-                    *_amounts("deductible", shares.get("deductible")),
-                    *_amounts("out_of_pocket", shares.get("out_of_pocket"))]
+        benefits = [*_money("copay", shares.get("copay")), *_percent(shares.get("coinsurance"))]
+        family: list[dict[str, Any]] = []
+        for name in ("deductible", "out_of_pocket"):
+            amounts = shares.get(name) or {}
+            (family if amounts.get("level") == "family" else benefits).extend(
+                _amounts(name, amounts))
+            family.extend(_amounts(name, amounts.get("family")))
         item: dict[str, Any] = {"category": category(service_types),
                                 "network": concept(NETWORK_SYSTEM, code),
                                 "unit": concept(UNIT_SYSTEM, "individual")}
@@ -57,6 +62,9 @@ def items(summary: dict[str, Any], *, service_types: str, network: str) -> list[
             item["benefit"] = benefits
         if benefits or "authorizationRequired" in item:
             found.append(item)
+        if family:
+            found.append({**item, "unit": concept(UNIT_SYSTEM, "family"), "benefit": family})
+            found[-1].pop("authorizationRequired", None)
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from fhir.resources.R4B.coverageeligibilityrequest import CoverageEligibilityRequest
@@ -53,6 +54,27 @@ def test_the_visit_limit_and_authorization_belong_to_the_coverages_network():
     assert "authorizationRequired" not in inside and "F" not in str(inside["benefit"])
     assert outside["authorizationRequired"] is True
     assert inside["category"]["coding"][0]["code"] == "30"
+
+
+def test_family_figures_are_an_item_of_the_family_unit():
+    # Given a payer that names the family deductible beside the individual one, and a family
+    # out-of-pocket maximum only
+    shares = {"copay": "25.00", "coinsurance": None,
+              "deductible": {"total": "500.00", "remaining": "100.00", "level": "individual",
+                             "family": {"total": "1500.00", "remaining": "900.00"}},
+              "out_of_pocket": {"total": "6000.00", "remaining": None, "level": "family",
+                                "family": None}}
+    found = benefits.items(summary(in_network=shares), service_types="MH", network="in")
+
+    individual, family = found
+    assert [i["unit"]["coding"][0]["code"] for i in found] == ["individual", "family"]
+    assert individual["authorizationRequired"] is True
+    assert "authorizationRequired" not in family
+    kinds = {b["type"]["coding"][-1]["code"]: b for b in family["benefit"]}
+    assert set(kinds) == {"C", "G"}
+    assert kinds["C"]["allowedMoney"]["value"] == Decimal("1500.00")
+    assert kinds["C"]["usedMoney"]["value"] == Decimal("600.00")
+    assert "G" not in {b["type"]["coding"][-1]["code"] for b in individual["benefit"]}
 
 
 def check(**values) -> EligibilityCheck:
