@@ -31,6 +31,7 @@ from service.web import (
     practice,
     reverification,
     visits,
+    webhooks,
 )
 from service.web.document import ContractApi
 from service.wiring import EXTENSION, Wiring
@@ -118,8 +119,9 @@ def create_app(
     api = ContractApi(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
                       authorizations.blp, visits.blp, practice.blp, audit.blp,
-                      reverification.blp, lists.blp, api_keys.blp):
+                      reverification.blp, lists.blp, api_keys.blp, webhooks.blp):
         api.register_blueprint(blueprint)
+    webhooks.document(api.spec)
     errors.register(app, database_errors=DATABASE_ERRORS, unavailable=unavailable)
     ui.register(app)
     hooks.register(app, metrics=wiring.metrics, clock=wiring.clock)
