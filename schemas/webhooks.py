@@ -10,6 +10,12 @@ from schemas.common import CursorPageOut, Strict, one_of, strict_bool
 from schemas.lists import CursorQuery
 from service.domain.webhooks import EVENT_TYPES, TEST_EVENT
 
+
+def _d(text: str) -> dict[str, str]:
+    return {"description": text}
+
+
+_RUN = _d("The nightly run that asked, if any")
 DELIVERY_STATES = ("pending", "delivered", "failed", "cancelled")
 ATTEMPT_OUTCOMES = ("delivered", "failed", "refused")
 
@@ -55,10 +61,13 @@ class WebhookEndpointPatch(Strict):
 
 class WebhookEndpointOut(ma.Schema):
     id = ma.fields.UUID(required=True)
-    url = ma.fields.String(required=True)
-    description = ma.fields.String(required=True, allow_none=True)
-    events = ma.fields.List(one_of(EVENT_TYPES), required=True, attribute="event_list")
-    enabled = ma.fields.Boolean(required=True)
+    url = ma.fields.String(required=True, metadata=_d("Where events are POSTed"))
+    description = ma.fields.String(required=True, allow_none=True, metadata=_d(
+        "What the endpoint is for, as given"))
+    events = ma.fields.List(one_of(EVENT_TYPES), required=True, attribute="event_list",
+                            metadata=_d("The events it receives"))
+    enabled = ma.fields.Boolean(required=True, metadata=_d(
+        "false: nothing is sent to it (see disabled_reason)"))
     disabled_reason = one_of(("failing", "by_request"), required=True, allow_none=True,
                              metadata={"description": "failing: every delivery failed for 3 "
                                                       "days (an alert says so); by_request"})
@@ -74,7 +83,8 @@ class WebhookEndpointCreated(ma.Schema):
     secret = ma.fields.String(required=True, metadata={
         "description": "The signing secret (whsec_…), shown this once: verify each delivery's "
                        "webhook-signature with it"})
-    endpoint = ma.fields.Nested(WebhookEndpointOut, required=True)
+    endpoint = ma.fields.Nested(WebhookEndpointOut, required=True, metadata=_d(
+        "The endpoint as GET /v1/webhook-endpoints/{id} shows it"))
 
 
 class WebhookEndpointQuery(CursorQuery):
@@ -93,24 +103,31 @@ class WebhookAttemptOut(ma.Schema):
     outcome = one_of(ATTEMPT_OUTCOMES, required=True, metadata={
         "description": "delivered (2xx), failed (another status, a redirect, a timeout, no "
                        "connection) or refused (the address may not be called)"})
-    status_code = ma.fields.Integer(required=True, allow_none=True)
-    latency_ms = ma.fields.Integer(required=True)
+    status_code = ma.fields.Integer(required=True, allow_none=True, metadata=_d(
+        "The receiver's HTTP status; null when none came back"))
+    latency_ms = ma.fields.Integer(required=True, metadata=_d(
+        "Milliseconds from sending to the end of the reply (or the failure)"))
     response_body = ma.fields.String(required=True, allow_none=True, metadata={
         "description": "The first 1,000 characters of the reply"})
-    error = ma.fields.String(required=True, allow_none=True)
+    error = ma.fields.String(required=True, allow_none=True, metadata=_d(
+        "Why it failed without an answer (timed out, connection failed, TLS failed, "
+        "redirect not followed) or why it was refused"))
 
 
 class WebhookDeliveryOut(ma.Schema):
     id = ma.fields.Integer(required=True)
     event_id = ma.fields.UUID(required=True, metadata={
         "description": "Sent as webhook-id msg_<hex of this id>, the same on every retry"})
-    event_type = one_of((*EVENT_TYPES, TEST_EVENT), required=True)
+    event_type = one_of((*EVENT_TYPES, TEST_EVENT), required=True, metadata=_d(
+        "The event's type"))
     state = one_of(DELIVERY_STATES, required=True, metadata={
         "description": "pending (waiting for its turn or its next retry), delivered, failed "
                        "(retries ran out), cancelled (the endpoint was deleted)"})
-    next_attempt_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+    next_attempt_at = ma.fields.AwareDateTime(required=True, allow_none=True, metadata=_d(
+        "When it is tried next (pending only)"))
     created_at = ma.fields.AwareDateTime(required=True)
-    delivered_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+    delivered_at = ma.fields.AwareDateTime(required=True, allow_none=True, metadata=_d(
+        "When the receiver answered 2xx"))
     payload = ma.fields.Dict(required=True, metadata={"description": "The body sent"})
     attempts = ma.fields.List(ma.fields.Nested(WebhookAttemptOut), required=True, metadata={
         "description": "Every attempt, oldest first"})
@@ -141,13 +158,22 @@ class CheckCompletedData(ma.Schema):
     check_id = _id()
     coverage_id = _id()
     payer = ma.fields.String(required=True, metadata={"description": "Payer directory id"})
-    status = one_of(("active", "inactive", "rejected", "error"), required=True)
-    error_code = ma.fields.String(required=True, allow_none=True)
+    status = one_of(("active", "inactive", "rejected", "error"), required=True, metadata=_d(
+        "The check's outcome (GET /v1/eligibility-checks/{id} has the details)"))
+    error_code = ma.fields.String(required=True, allow_none=True, metadata=_d(
+        "A rejection's or failure's stable code"))
     service_types = ma.fields.List(ma.fields.String(), required=True)
     service_date = ma.fields.Date(required=True, allow_none=True)
-    carve_out_of_id = _id(allow_none=True)
-    reverification_run_id = _id(allow_none=True)
-    checked_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+    carve_out_of_id = _id(allow_none=True, metadata=_d(
+        "The check this one followed to a carve-out payer"))
+    reverification_run_id = _id(allow_none=True, metadata=_RUN)
+    checked_at = ma.fields.AwareDateTime(required=True, allow_none=True, metadata=_d(
+        "When the outcome was stored"))
+
+
+# A benefit's value: an amount or a rate as a decimal string, a date, a status, a flag.
+_VALUE = {"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}],
+          "description": "The value before (or after): null when the answer did not state it"}
 
 
 class BenefitChange(ma.Schema):
@@ -155,38 +181,44 @@ class BenefitChange(ma.Schema):
         "description": "status, plan_begin, plan_end, copay, coinsurance, deductible, "
                        "deductible_remaining, out_of_pocket, out_of_pocket_remaining, "
                        "visit_limit, visit_limit_remaining, auth_required, carve_out"})
-    before = ma.fields.Raw(required=True, allow_none=True)
-    after = ma.fields.Raw(required=True, allow_none=True)
+    before = ma.fields.Raw(required=True, allow_none=True, metadata=_VALUE)
+    after = ma.fields.Raw(required=True, allow_none=True, metadata=_VALUE)
 
 
 class CoverageChangedData(ma.Schema):
     coverage_id = _id()
     check_id = _id()
     previous_check_id = _id()
-    reverification_run_id = _id(allow_none=True)
+    reverification_run_id = _id(allow_none=True, metadata=_RUN)
     changes = ma.fields.List(ma.fields.Nested(BenefitChange), required=True)
 
 
 class AlertData(ma.Schema):
-    alert_id = _id()
-    kind = ma.fields.String(required=True)
+    alert_id = _id(metadata=_d("The alert (GET /v1/alerts)"))
+    kind = ma.fields.String(required=True, metadata=_d("The alert's kind (docs/ledger.md)"))
     coverage_id = _id(allow_none=True)
-    subject_id = ma.fields.String(required=True)
+    subject_id = ma.fields.String(required=True, metadata=_d(
+        "What it is about: an authorization, visit or coverage id (with the field that "
+        "changed), or a webhook endpoint's id"))
 
 
 class AlertResolvedData(AlertData):
-    resolved_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+    resolved_at = ma.fields.AwareDateTime(required=True, allow_none=True, metadata=_d(
+        "When it was marked handled"))
 
 
 class VisitVerdictChangedData(ma.Schema):
-    visit_id = _id()
+    visit_id = _id(metadata=_d("The visit (GET /v1/visits/{id})"))
     external_id = ma.fields.String(required=True, allow_none=True)
     coverage_id = _id()
     date = ma.fields.Date(required=True)
     code = ma.fields.String(required=True)
-    visit_status = ma.fields.String(required=True)
-    before = one_of(("covered", "at_risk", "not_covered"), required=True, allow_none=True)
-    after = one_of(("covered", "at_risk", "not_covered"), required=True, allow_none=True)
+    visit_status = ma.fields.String(required=True, metadata=_d(
+        "The visit's status (scheduled, completed ..., deleted)"))
+    before = one_of(("covered", "at_risk", "not_covered"), required=True, allow_none=True,
+                    metadata=_d("The verdict before; null for a new visit"))
+    after = one_of(("covered", "at_risk", "not_covered"), required=True, allow_none=True,
+                   metadata=_d("The verdict now; null once the visit is no longer to come"))
     reasons = ma.fields.List(ma.fields.String(), required=True)
     authorization_id = _id(allow_none=True)
 
@@ -196,8 +228,9 @@ class AuthorizationUpdatedData(ma.Schema):
     coverage_id = _id()
     action = ma.fields.String(required=True, metadata={
         "description": "create, update, from-278 (an imported 278)"})
-    changed = ma.fields.List(ma.fields.String(), required=True)
-    status = ma.fields.String(required=True)
+    changed = ma.fields.List(ma.fields.String(), required=True, metadata=_d(
+        "The fields given or changed"))
+    status = ma.fields.String(required=True, metadata=_d("approved, pending or denied"))
     unit = ma.fields.String(required=True)
     quantity = ma.fields.Integer(required=True)
     used = ma.fields.Integer(required=True)
@@ -209,12 +242,13 @@ class AuthorizationUpdatedData(ma.Schema):
 
 class RunFinishedData(ma.Schema):
     run_id = _id()
-    status = ma.fields.String(required=True)
-    finished_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+    status = ma.fields.String(required=True, metadata=_d("finished"))
+    finished_at = ma.fields.AwareDateTime(required=True, allow_none=True, metadata=_d(
+        "When its last coverage was checked"))
 
 
 class TestData(ma.Schema):
-    endpoint_id = _id()
+    endpoint_id = _id(metadata=_d("The endpoint tested"))
 
 
 PAYLOADS: dict[str, type[ma.Schema]] = {
@@ -233,7 +267,9 @@ def envelope(event_type: str) -> type[ma.Schema]:
     """The body of one event type: {id, type, timestamp, data}."""
     return ma.Schema.from_dict({
         "id": ma.fields.String(required=True, metadata={"description": "evt_<hex>"}),
-        "type": one_of((event_type,), required=True),
-        "timestamp": ma.fields.AwareDateTime(required=True),
-        "data": ma.fields.Nested(PAYLOADS[event_type], required=True),
+        "type": one_of((event_type,), required=True, metadata=_d("The event's type")),
+        "timestamp": ma.fields.AwareDateTime(required=True, metadata=_d(
+            "When the change happened")),
+        "data": ma.fields.Nested(PAYLOADS[event_type], required=True, metadata=_d(
+            "What changed: ids and codes only")),
     }, name=f"Webhook{PAYLOADS[event_type].__name__.removesuffix('Data')}Event")

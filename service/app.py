@@ -13,6 +13,7 @@ from payers.directory import PayerEntry, load_directory
 from payers.registry import PayerRegistry
 from service import cli, logs, ui
 from service.cli import reverify as cli_reverify
+from service.cli import webhooks as cli_webhooks
 from service.config import Config
 from service.db.engine import DATABASE_ERRORS, make_engine, make_session_factory, unavailable
 from service.metrics import Metrics
@@ -131,6 +132,7 @@ def create_app(
     app.add_url_rule("/docs/assets/<path:filename>", "docs_assets", _docs_asset)
     cli.register(app)
     cli_reverify.register(app)
+    cli_webhooks.register(app)
     return app
 
 

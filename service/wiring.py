@@ -80,16 +80,20 @@ class Wiring:
             uow=self.uow, clock=self.clock, sealer=self.sealer,
             sender=Sender(allow_private=self.config.webhooks_allow_private))
 
+    def webhook_queue(self) -> WebhookQueue | None:
+        """The Dramatiq queue of webhook deliveries when REDIS_URL is set, else None."""
+        if self.config.redis_url is None:
+            return None
+        return WebhookQueue(self.config.redis_url, prefix=self.config.redis_prefix)
+
     def start_webhooks(self) -> Runner:
         """Start delivering webhook events from this process (the server's entry point
-        calls it): on this process's threads, or through Dramatiq when REDIS_URL is set."""
+        calls it): on this process's threads, or through Dramatiq when REDIS_URL is set
+        (`flask webhooks worker` delivers them)."""
         if self.runner is None:
-            dispatch = None
-            if self.config.redis_url:
-                dispatch = WebhookQueue(self.config.redis_url,
-                                        prefix=self.config.redis_prefix).send
+            queue = self.webhook_queue()
             self.runner = Runner(self.deliverer, threads=self.config.webhook_threads,
-                                 dispatch=dispatch)
+                                 dispatch=queue.send if queue is not None else None)
             self.runner.start()
         return self.runner
 
