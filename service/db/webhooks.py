@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from service.db.keyset import by, keyset_page
@@ -18,6 +19,14 @@ from service.domain.paging import Keys, Slice
 ENDPOINT_ORDERS = {"newest": by(WebhookEndpoint.created_at, WebhookEndpoint.id,
                                 descending=True)}
 DELIVERY_ORDERS = {"newest": by(WebhookDelivery.id, descending=True)}
+
+
+def _waiting() -> Any:
+    """A delivery waits while an earlier one of its endpoint and resource is pending."""
+    earlier = aliased(WebhookDelivery)
+    return exists().where(earlier.endpoint_id == WebhookDelivery.endpoint_id,
+                          earlier.resource == WebhookDelivery.resource,
+                          earlier.id < WebhookDelivery.id, earlier.state == "pending")
 
 
 class WebhookRepository:
@@ -67,10 +76,10 @@ class WebhookRepository:
         return found
 
     def due_endpoints(self, now: datetime, *, limit: int) -> list[uuid.UUID]:
-        """Enabled endpoints with a delivery due now and no live lease."""
+        """Enabled endpoints with a delivery that may go now and no live lease."""
         due = exists().where(WebhookDelivery.endpoint_id == WebhookEndpoint.id,
                              WebhookDelivery.state == "pending",
-                             WebhookDelivery.next_attempt_at <= now)
+                             WebhookDelivery.next_attempt_at <= now, ~_waiting())
         return list(self.session.scalars(select(WebhookEndpoint.id).where(
             WebhookEndpoint.enabled.is_(True), WebhookEndpoint.deleted_at.is_(None),
             or_(WebhookEndpoint.lease_until.is_(None), WebhookEndpoint.lease_until < now),
@@ -96,13 +105,9 @@ class WebhookRepository:
             limit: int) -> Sequence[WebhookDelivery]:
         """The endpoint's deliveries due now, oldest first, save those with an earlier
         delivery of the same resource still pending (order per resource)."""
-        earlier = aliased(WebhookDelivery)
-        waiting = exists().where(earlier.endpoint_id == WebhookDelivery.endpoint_id,
-                                 earlier.resource == WebhookDelivery.resource,
-                                 earlier.id < WebhookDelivery.id, earlier.state == "pending")
         return self.session.scalars(select(WebhookDelivery).where(
             WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.state == "pending",
-            WebhookDelivery.next_attempt_at <= now, ~waiting)
+            WebhookDelivery.next_attempt_at <= now, ~_waiting())
             .order_by(WebhookDelivery.id).limit(limit)).all()
 
     def held(self, delivery_ids: Sequence[int]) -> Sequence[WebhookDelivery]:
@@ -122,3 +127,8 @@ class WebhookRepository:
         record = WebhookEvent(**event)
         self.session.add(record)
         return record
+
+    def earliest_pending(self) -> datetime | None:
+        """When the next delivery that may go is due (operators, the benchmark)."""
+        return self.session.scalar(select(func.min(WebhookDelivery.next_attempt_at)).where(
+            WebhookDelivery.state == "pending", ~_waiting()))

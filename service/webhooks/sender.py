@@ -109,6 +109,9 @@ class Sender:
             finally:
                 response.release_conn()
         except (HTTPError, OSError) as error:
+            # The pool's kept connections may all be dead (the receiver restarted): the next
+            # attempt starts on new ones.
+            self._forget(pool)
             return Reply("failed", _ms(started), error=_why(error))
         status = response.status
         if is_redirect(status):
@@ -162,6 +165,13 @@ class Sender:
                 address, port, maxsize=2, server_hostname=host, assert_hostname=host,
                 cert_reqs="CERT_REQUIRED", ca_certs=certifi.where())
         return urllib3.HTTPConnectionPool(address, port, maxsize=2)
+
+    def _forget(self, pool: urllib3.HTTPConnectionPool) -> None:
+        with self._lock:
+            for key, kept in list(self._pools.items()):
+                if kept is pool:
+                    del self._pools[key]
+        pool.close()
 
     def close(self) -> None:
         with self._lock:
