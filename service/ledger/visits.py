@@ -140,9 +140,9 @@ def delete_visit(
         _release(work, visit, now)
         visit.authorization_id = None
         visit.verdict = None
-        _verdict_event(work, visit, was, now)
         visit.status = DELETED
         visit.updated_at = now
+        _verdict_event(work, visit, was, now)
         history.record(work, caller, now, visit, before, "delete")
         audit.record(work, caller=caller, clock=clock, action="delete", resource_type="visit",
                      resource_ids=[visit.id])
