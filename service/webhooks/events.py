@@ -22,7 +22,8 @@ def _id(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _day(value: date | None) -> str | None:
+def _iso(value: date | datetime | None) -> str | None:
+    """A date or an instant in ISO 8601, or None."""
     return None if value is None else value.isoformat()
 
 
@@ -42,10 +43,10 @@ def check_completed(check: EligibilityCheck, *, at: datetime) -> NewEvent:
                       "payer": check.payer, "status": check.status,
                       "error_code": check.error_code,
                       "service_types": [s for s in check.service_types.split(",") if s],
-                      "service_date": _day(check.service_date),
+                      "service_date": _iso(check.service_date),
                       "carve_out_of_id": _id(check.carve_out_of_id),
                       "reverification_run_id": _id(check.reverification_run_id),
-                      "checked_at": _id(check.checked_at and check.checked_at.isoformat())})
+                      "checked_at": _iso(check.checked_at)})
 
 
 def coverage_changed(check: EligibilityCheck, *, previous_check_id: uuid.UUID,
@@ -78,8 +79,7 @@ def alert_opened(alert: Alert | NewAlert, *, practice_id: uuid.UUID, at: datetim
 def alert_resolved(alert: Alert, *, at: datetime) -> NewEvent:
     return _event(EventType.ALERT_RESOLVED, practice_id=alert.practice_id,
                   resource=f"alert:{alert.id}", at=at,
-                  data={**_alert_data(alert), "resolved_at": _id(
-                      alert.resolved_at and alert.resolved_at.isoformat())})
+                  data={**_alert_data(alert), "resolved_at": _iso(alert.resolved_at)})
 
 
 def verdict_status(verdict: dict[str, Any] | None) -> str | None:
@@ -91,7 +91,7 @@ def visit_verdict_changed(visit: Visit, *, before: str | None, at: datetime) -> 
     return _event(EventType.VISIT_VERDICT_CHANGED, practice_id=visit.practice_id,
                   resource=f"visit:{visit.id}", at=at, data={
                       "visit_id": str(visit.id), "external_id": visit.external_id,
-                      "coverage_id": str(visit.coverage_id), "date": _day(visit.date),
+                      "coverage_id": str(visit.coverage_id), "date": _iso(visit.date),
                       "code": visit.code, "visit_status": visit.status, "before": before,
                       "after": verdict_status(visit.verdict),
                       "reasons": [r["code"] for r in verdict.get("reasons", [])],
@@ -105,8 +105,8 @@ def authorization_updated(auth: Authorization, *, action: str, changed: Sequence
                       "authorization_id": str(auth.id), "coverage_id": str(auth.coverage_id),
                       "action": action, "changed": sorted(changed), "status": auth.status,
                       "unit": auth.unit, "quantity": auth.quantity, "used": auth.used,
-                      "reserved": auth.reserved, "start_date": _day(auth.start_date),
-                      "end_date": _day(auth.end_date),
+                      "reserved": auth.reserved, "start_date": _iso(auth.start_date),
+                      "end_date": _iso(auth.end_date),
                       "codes": [c for c in auth.codes.split(",") if c]})
 
 
@@ -114,7 +114,7 @@ def run_finished(run: ReverificationRun, *, practice_id: uuid.UUID, at: datetime
     return _event(EventType.RUN_FINISHED, practice_id=practice_id,
                   resource=f"reverification_run:{run.id}", at=at, data={
                       "run_id": str(run.id), "status": run.status,
-                      "finished_at": _id(run.finished_at and run.finished_at.isoformat())})
+                      "finished_at": _iso(run.finished_at)})
 
 
 def test_event(endpoint_id: uuid.UUID, *, practice_id: uuid.UUID, at: datetime) -> NewEvent:
