@@ -203,7 +203,7 @@ def main() -> None:
     print(f"outage: {args.events} events made while the receiver was down "
           f"{time.monotonic() - down_at:.0f} s")
     with wiring.uow() as work:
-        due = work.webhooks.earliest_pending()
+        due = work.webhooks.earliest_pending(clock())
     waited = max(timedelta(), due - clock()) if due is not None else timedelta()
     clock.offset += waited
     back = time.monotonic()

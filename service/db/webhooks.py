@@ -21,12 +21,14 @@ ENDPOINT_ORDERS = {"newest": by(WebhookEndpoint.created_at, WebhookEndpoint.id,
 DELIVERY_ORDERS = {"newest": by(WebhookDelivery.id, descending=True)}
 
 
-def _waiting() -> Any:
-    """A delivery waits while an earlier one of its endpoint and resource is pending."""
+def _waiting(now: datetime) -> Any:
+    """A delivery waits while an earlier one of its endpoint and resource is pending and not
+    due yet (one due too is sent before it, in the same batch, in id order)."""
     earlier = aliased(WebhookDelivery)
     return exists().where(earlier.endpoint_id == WebhookDelivery.endpoint_id,
                           earlier.resource == WebhookDelivery.resource,
-                          earlier.id < WebhookDelivery.id, earlier.state == "pending")
+                          earlier.id < WebhookDelivery.id, earlier.state == "pending",
+                          earlier.next_attempt_at > now)
 
 
 class WebhookRepository:
@@ -79,7 +81,7 @@ class WebhookRepository:
         """Enabled endpoints with a delivery that may go now and no live lease."""
         due = exists().where(WebhookDelivery.endpoint_id == WebhookEndpoint.id,
                              WebhookDelivery.state == "pending",
-                             WebhookDelivery.next_attempt_at <= now, ~_waiting())
+                             WebhookDelivery.next_attempt_at <= now, ~_waiting(now))
         return list(self.session.scalars(select(WebhookEndpoint.id).where(
             WebhookEndpoint.enabled.is_(True), WebhookEndpoint.deleted_at.is_(None),
             or_(WebhookEndpoint.lease_until.is_(None), WebhookEndpoint.lease_until < now),
@@ -103,11 +105,12 @@ class WebhookRepository:
 
     def due(self, endpoint_id: uuid.UUID, now: datetime, *,
             limit: int) -> Sequence[WebhookDelivery]:
-        """The endpoint's deliveries due now, oldest first, save those with an earlier
-        delivery of the same resource still pending (order per resource)."""
+        """The endpoint's deliveries due now, oldest first, save those behind an earlier
+        delivery of the same resource waiting for its retry (order per resource: the
+        deliverer sends them in id order and stops a resource at its first failure)."""
         return self.session.scalars(select(WebhookDelivery).where(
             WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.state == "pending",
-            WebhookDelivery.next_attempt_at <= now, ~_waiting())
+            WebhookDelivery.next_attempt_at <= now, ~_waiting(now))
             .order_by(WebhookDelivery.id).limit(limit)).all()
 
     def held(self, delivery_ids: Sequence[int]) -> Sequence[WebhookDelivery]:
@@ -128,7 +131,7 @@ class WebhookRepository:
         self.session.add(record)
         return record
 
-    def earliest_pending(self) -> datetime | None:
+    def earliest_pending(self, now: datetime) -> datetime | None:
         """When the next delivery that may go is due (operators, the benchmark)."""
         return self.session.scalar(select(func.min(WebhookDelivery.next_attempt_at)).where(
-            WebhookDelivery.state == "pending", ~_waiting()))
+            WebhookDelivery.state == "pending", ~_waiting(now)))
