@@ -39,3 +39,10 @@ def child_exit(server, worker):
 
     multiprocess.mark_process_dead(worker.pid)
 
+
+
+def post_worker_init(worker):
+    # Each worker delivers webhook events from its own threads (or queues them for
+    # `flask webhooks worker` when REDIS_URL is set); `flask` commands importing the app
+    # start no delivery.
+    worker.wsgi.extensions["coverwatch"].start_webhooks()

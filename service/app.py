@@ -14,6 +14,7 @@ from payers.directory import PayerEntry, load_directory
 from payers.registry import PayerRegistry
 from service import cli, logs, ui
 from service.cli import reverify as cli_reverify
+from service.cli import webhooks as cli_webhooks
 from service.config import Config
 from service.db.engine import DATABASE_ERRORS, make_engine, make_session_factory, unavailable
 from service.metrics import Metrics
@@ -32,6 +33,7 @@ from service.web import (
     practice,
     reverification,
     visits,
+    webhooks,
 )
 from service.web import fhir as fhir_facade
 from service.web.document import ContractApi
@@ -139,8 +141,9 @@ def create_app(
     api = ContractApi(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
                       authorizations.blp, visits.blp, practice.blp, audit.blp,
-                      reverification.blp, lists.blp, api_keys.blp):
+                      reverification.blp, lists.blp, api_keys.blp, webhooks.blp):
         api.register_blueprint(blueprint)
+    webhooks.document(api.spec)
     errors.register(app, database_errors=DATABASE_ERRORS, unavailable=unavailable)
     # /fhir answers FHIR resources, errors as OperationOutcome (docs/fhir.md).
     fhir_facade.register(app, database_errors=DATABASE_ERRORS, unavailable=unavailable)
@@ -152,6 +155,7 @@ def create_app(
     app.add_url_rule("/docs/assets/<path:filename>", "docs_assets", _docs_asset)
     cli.register(app)
     cli_reverify.register(app)
+    cli_webhooks.register(app)
     return app
 
 

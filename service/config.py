@@ -59,6 +59,12 @@ class Config:
     # Under gunicorn, the folder where every worker writes its metrics (gunicorn.conf.py
     # sets it); /metrics adds them up. None: this process's own counts.
     metrics_dir: Path | None = None
+    # Webhooks (docs/webhooks.md): plain http and private addresses allowed (development and
+    # tests only); the key sealing signing secrets at rest; threads per server process that
+    # deliver (one endpoint each at a time).
+    webhooks_allow_private: bool = False
+    webhooks_secret_key: str | None = field(default=None, repr=False)
+    webhook_threads: int = 8
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -83,6 +89,11 @@ class Config:
             kwargs["metrics_dir"] = Path(env["PROMETHEUS_MULTIPROC_DIR"])
         if env.get("METRICS_TOKEN"):
             kwargs["metrics_token"] = env["METRICS_TOKEN"]
+        if env.get("WEBHOOKS_ALLOW_PRIVATE"):
+            kwargs["webhooks_allow_private"] = env["WEBHOOKS_ALLOW_PRIVATE"].lower() in (
+                "1", "true", "yes", "on")
+        if env.get("WEBHOOKS_SECRET_KEY"):
+            kwargs["webhooks_secret_key"] = env["WEBHOOKS_SECRET_KEY"]
         if env.get("SECRET_KEY"):
             kwargs["secret_key"] = env["SECRET_KEY"]
         return cls(**kwargs)
@@ -118,6 +129,7 @@ NUMBERS: tuple[tuple[str, str, type, str, float, bool, float | None], ...] = (
     ("ASYNC_CHECK_THREADS", "async_check_threads", int, "", 1, True, None),
     ("MAX_BODY_BYTES", "max_body_bytes", int, "bytes", 1024, True, None),
     ("DB_POOL_SIZE", "db_pool_size", int, "", 0, True, None),
+    ("WEBHOOK_THREADS", "webhook_threads", int, "", 1, True, None),
 )
 
 

@@ -24,6 +24,11 @@ from service.ledger.alert_source import AlertSource
 from service.ledger.verdict_inputs import VerdictInputSource
 from service.metrics import Metrics
 from service.practice.access import VerifiedKeys
+from service.webhooks.deliver import Deliverer
+from service.webhooks.queue import WebhookQueue
+from service.webhooks.runner import Runner
+from service.webhooks.secrets import Sealer
+from service.webhooks.sender import Sender
 
 # Where the app keeps its wiring (Flask's app.extensions).
 EXTENSION = "coverwatch"
@@ -47,6 +52,10 @@ class Wiring:
     # Checks made with `Prefer: respond-async` ask their payer on these threads, in this
     # process: a restart mid-call leaves the check pending until its deadline passes.
     background: ThreadPoolExecutor = field(init=False)
+    # Webhook signing secrets at rest, and the deliverer of events (service/webhooks/).
+    sealer: Sealer = field(init=False)
+    deliverer: Deliverer = field(init=False)
+    runner: Runner | None = None
 
     def __post_init__(self) -> None:
         # Fair shares of payer routes between practices, and of this process's threads.
@@ -66,11 +75,35 @@ class Wiring:
         self.stored_answers = StoredAnswers(statements)
         self.background = ThreadPoolExecutor(max_workers=self.config.async_check_threads,
                                              thread_name_prefix="async-check")
+        self.sealer = Sealer(self.config.webhooks_secret_key)
+        self.deliverer = Deliverer(
+            uow=self.uow, clock=self.clock, sealer=self.sealer,
+            sender=Sender(allow_private=self.config.webhooks_allow_private))
+
+    def webhook_queue(self) -> WebhookQueue | None:
+        """The Dramatiq queue of webhook deliveries when REDIS_URL is set, else None."""
+        if self.config.redis_url is None:
+            return None
+        return WebhookQueue(self.config.redis_url, prefix=self.config.redis_prefix)
+
+    def start_webhooks(self) -> Runner:
+        """Start delivering webhook events from this process (the server's entry point
+        calls it): on this process's threads, or through Dramatiq when REDIS_URL is set
+        (`flask webhooks worker` delivers them)."""
+        if self.runner is None:
+            queue = self.webhook_queue()
+            self.runner = Runner(self.deliverer, threads=self.config.webhook_threads,
+                                 dispatch=queue.send if queue is not None else None)
+            self.runner.start()
+        return self.runner
 
     def dispose(self) -> None:
         """Let background checks finish, then close every pooled database connection (tests,
         before the app goes away)."""
         self.background.shutdown(wait=True)
+        if self.runner is not None:
+            self.runner.stop()
+        self.deliverer.sender.close()
         self.engine.dispose()
 
     def uow(self) -> UnitOfWork:

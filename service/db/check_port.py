@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypedDict
 
 from service.db.models import EligibilityCheck, ReverificationItem
+from service.db.outbox import NewEvent
 
 
 @dataclass(frozen=True)
@@ -106,12 +107,13 @@ class NewAlert(TypedDict):
 
 @dataclass(frozen=True, kw_only=True)
 class ItemRecord:
-    """What an attempt leaves on its nightly item (`values`: its columns by name) and the
-    alerts for what changed since the coverage's previous answer."""
+    """What an attempt leaves on its nightly item (`values`: its columns by name), the
+    alerts for what changed since the coverage's previous answer, and their webhook events."""
 
     item_id: int
     values: dict[str, Any]
     alerts: Sequence[NewAlert] = ()
+    events: Sequence[NewEvent] = ()
 
 
 @dataclass(frozen=True)
@@ -158,8 +160,10 @@ class CheckStore(Protocol):
         worker died mid-call) as errors that may have reached the payer; how many."""
 
     def finish(self, check_id: uuid.UUID, outcome: CheckOutcome, *,
-               failed: Sequence[FailedRoute] = (), item: ItemRecord | None = None) -> None:
-        """Store a check's outcome, with the routes that failed before it and its item."""
+               failed: Sequence[FailedRoute] = (), item: ItemRecord | None = None,
+               events: Sequence[NewEvent] = ()) -> None:
+        """Store a check's outcome, with the routes that failed before it, its item and the
+        webhook events it causes (service/db/outbox.py), all or nothing."""
 
     def item(self, item_id: int) -> ReverificationItem | None:
         """The nightly item as it is now (detached)."""
@@ -177,7 +181,7 @@ class CheckStore(Protocol):
         """The coverage's newest answered check with `payer` begun before `before`."""
 
     def record_item(self, record: ItemRecord) -> None:
-        """Store an item's columns and alerts on their own."""
+        """Store an item's columns, alerts and events on their own."""
 
     def any_unfinished(self, run_id: uuid.UUID) -> bool:
         """Whether any item of the run is still to do (one index probe)."""

@@ -48,6 +48,7 @@ from service.db.models import (
     Practice,
     ReverificationItem,
 )
+from service.db.outbox import NewEvent, emit, fan_out, insert_event, parameters
 from service.db.repositories import AUDIT, AUDITED, INSERT_AUDIT, next_number
 from service.db.statements import Statements, statements_for
 from service.domain.eligibility import ANSWERED, ERROR_MESSAGES
@@ -254,8 +255,9 @@ class SqlCheckStore:
                                             "before": before, "at": at})
 
     def finish(self, check_id: uuid.UUID, outcome: CheckOutcome, *,
-               failed: Sequence[FailedRoute] = (), item: ItemRecord | None = None) -> None:
-        if not failed and item is None:
+               failed: Sequence[FailedRoute] = (), item: ItemRecord | None = None,
+               events: Sequence[NewEvent] = ()) -> None:
+        if not failed and item is None and not events:
             self.run.rowcount(*_outcome_params(check_id, outcome))
             return
         with self.engine.connect() as conn:
@@ -264,6 +266,7 @@ class SqlCheckStore:
                 conn.execute(_INSERT_CHECK, {**route.check, **route.outcome})
             if item is not None:
                 _record_item(conn, item)
+            emit(conn, events)
             conn.commit()
 
     def item(self, item_id: int) -> ReverificationItem | None:
@@ -287,7 +290,7 @@ class SqlCheckStore:
         return None if row is None else PreviousAnswer(row["id"], row["status"], row["summary"])
 
     def record_item(self, record: ItemRecord) -> None:
-        if not record.alerts:
+        if not record.alerts and not record.events:
             self.run.rowcount(*_item_params(record))
             return
         with self.engine.connect() as conn:
@@ -340,6 +343,7 @@ def _record_item(conn: Connection, record: ItemRecord) -> None:
     conn.execute(*_item_params(record))
     for alert in record.alerts:
         conn.execute(_INSERT_ALERT, dict(alert))
+    emit(conn, record.events)
 
 
 class PostgresCheckStore(SqlCheckStore):
@@ -361,13 +365,21 @@ class PostgresCheckStore(SqlCheckStore):
         return None if row is None else int(row["control_number"])
 
     def finish(self, check_id: uuid.UUID, outcome: CheckOutcome, *,
-               failed: Sequence[FailedRoute] = (), item: ItemRecord | None = None) -> None:
-        if failed or item is None or item.alerts:
-            super().finish(check_id, outcome, failed=failed, item=item)
+               failed: Sequence[FailedRoute] = (), item: ItemRecord | None = None,
+               events: Sequence[NewEvent] = ()) -> None:
+        if failed or (item is not None and (item.alerts or item.events)):
+            super().finish(check_id, outcome, failed=failed, item=item, events=events)
             return
-        self.run.rowcount(_finished_with_item(tuple(outcome), tuple(item.values)),
-                          {**_prefixed("outcome_", outcome), "finished_check": check_id,
-                           **_prefixed("item_", item.values), "item_id": item.item_id})
+        # The outcome, the item's record and the events (each with its deliveries) in one
+        # statement: the events commit with the check or not at all.
+        params = {**_prefixed("outcome_", outcome), "finished_check": check_id}
+        for n, event in enumerate(events):
+            params.update(parameters(event, f"event{n}_"))
+        if item is None:
+            self.run.rowcount(_finished_alone(tuple(outcome), len(events)), params)
+            return
+        self.run.rowcount(_finished_with_item(tuple(outcome), tuple(item.values), len(events)),
+                          {**params, **_prefixed("item_", item.values), "item_id": item.item_id})
 
 
 def _started(drawn: bool, claimed: bool) -> Select[Any]:
@@ -396,8 +408,20 @@ _STARTS = {(drawn, claimed): _started(drawn, claimed)
 
 
 @functools.lru_cache(maxsize=32)
-def _finished_with_item(outcome: tuple[str, ...], item: tuple[str, ...]) -> Update:
-    return _item_update(item).add_cte(_outcome(outcome).cte("outcome"))
+def _finished_with_item(outcome: tuple[str, ...], item: tuple[str, ...], events: int) -> Update:
+    return _item_update(item).add_cte(_outcome(outcome).cte("outcome"), *_event_ctes(events))
+
+
+@functools.lru_cache(maxsize=32)
+def _finished_alone(outcome: tuple[str, ...], events: int) -> Update:
+    return _outcome(outcome).add_cte(*_event_ctes(events))
+
+
+def _event_ctes(events: int) -> list[Any]:
+    """Each event's row and its deliveries as data-modifying CTEs, parameters apart."""
+    return [part for n in range(events)
+            for part in (insert_event(f"event{n}_").cte(f"event{n}"),
+                         fan_out(f"event{n}_").cte(f"event{n}_deliveries"))]
 
 
 def check_store_for(engine: Engine, statements: Statements) -> SqlCheckStore:

@@ -21,6 +21,7 @@ from service.db.models import (
     Visit,
     VisitChange,
 )
+from service.db.outbox import NewEvent
 from service.db.verdict_reads import VerdictRows
 
 
@@ -124,6 +125,11 @@ class Alerts(Protocol):
         ...
 
 
+class Outbox(Protocol):
+    def emit(self, events: Sequence[NewEvent]) -> None:
+        """Write webhook events in this unit of work's transaction (service/db/outbox.py)."""
+
+
 class Transaction(Audited, Protocol):
     """`with uow: ...; uow.commit()`; leaving the block without commit() rolls back."""
 
@@ -167,6 +173,9 @@ class LedgerUnitOfWork(Transaction, Protocol):
     @property
     def verdict_rows(self) -> VerdictRowsReader: ...
 
+    @property
+    def outbox(self) -> Outbox: ...
+
     def serialized(self) -> AbstractContextManager[object]:
         """Held while counting against authorizations (see service/db/uow.py)."""
         ...
@@ -177,6 +186,9 @@ class AlertsUnitOfWork(Transaction, Protocol):
 
     @property
     def alerts(self) -> Alerts: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
 
 # Nightly runs: what a run's report reads of its items (service/reverify/report.py and
 # parts.py). service/db/run_reports.py RunReports reads them from the database.

@@ -108,9 +108,9 @@ class RunRepository:
                    ReverificationItem.state.in_(UNFINISHED))) or 0)
 
     def finish(self, run_id: uuid.UUID, status: str, *, owner: str | None,
-               finished_at: datetime | None) -> None:
+               finished_at: datetime | None) -> bool:
         """Write the status of a run not finished yet (held by `owner`, when given) and
-        release it; `finished_at` when given."""
+        release it; `finished_at` when given. Whether it was written."""
         values: dict[str, object] = {"status": status, "owner": None}
         if finished_at is not None:
             values["finished_at"] = finished_at
@@ -118,8 +118,14 @@ class RunRepository:
                                                 ReverificationRun.status != "finished")
         if owner is not None:
             query = query.where(ReverificationRun.owner == owner)
-        self.session.execute(query.values(**values).execution_options(
+        written = self.session.execute(query.values(**values).execution_options(
             synchronize_session=False))
+        return bool(written.rowcount == 1)  # type: ignore[attr-defined]
+
+    def practices_in(self, run_id: uuid.UUID) -> Sequence[uuid.UUID]:
+        """The practices whose coverages the run holds."""
+        return self.session.scalars(select(ReverificationItem.practice_id).distinct().where(
+            ReverificationItem.run_id == run_id)).all()
 
     def payers_left(self, run_id: uuid.UUID) -> Sequence[str]:
         return self.session.scalars(

@@ -21,6 +21,7 @@ from service.db.ledger import (
     VisitRepository,
 )
 from service.db.lists import ListReads
+from service.db.outbox import Outbox
 from service.db.repositories import (
     ApiKeyRepository,
     AuditRepository,
@@ -34,6 +35,7 @@ from service.db.runs import RunRepository
 from service.db.signin import SignInRepository, WebSessionRepository
 from service.db.staff import StaffRepository
 from service.db.verdict_reads import VerdictReads
+from service.db.webhooks import WebhookRepository
 
 _SQLITE_WRITES = threading.RLock()
 
@@ -128,6 +130,8 @@ class UnitOfWork:
         self.dashboard = DashboardReads(self.session)
         self.lists = ListReads(self.session)
         self.idempotency = IdempotencyRepository(self.session)
+        self.webhooks = WebhookRepository(self.session)
+        self.outbox = Outbox(self.session)
         return self
 
     def __exit__(

@@ -35,11 +35,13 @@ from service.domain.errors import InvalidInput, NotFound, ResendTooSoon
 from service.domain.inquiry import CoverageData, PersonData
 from service.domain.question import Question, subject_of
 from service.domain.ratelimit import TokenBuckets
+from service.eligibility.changes import since_previous
 from service.eligibility.in_flight import deadline, wait_for
 from service.eligibility.outcome import earlier_failures, outcome_values
 from service.eligibility.payer_query import build_query
 from service.practice import audit
 from service.practice.access import Caller
+from service.webhooks import events
 
 log = logging.getLogger("coverwatch.eligibility")
 # CAQH CORE: an inquiry that may have reached the payer is not sent again sooner than this.
@@ -306,8 +308,17 @@ def _finish(
         setattr(check, name, value)
     # A route that failed before the fallback answered: its exchange is kept too.
     failed = [_failed_route(check, failure, now) for failure in earlier_failures(outcome)]
+    # Its webhook events commit with it; a nightly item's record brings the coverage's
+    # changes (and their alerts) itself.
+    emitted = [events.check_completed(check, at=now)]
+    if record is None and check.carve_out_of_id is None:
+        changes = since_previous(store, check)
+        if changes:
+            emitted.append(events.coverage_changed(
+                check, previous_check_id=uuid.UUID(changes[0]["previous_check_id"]),
+                changes=changes, at=now))
     store.finish(check.id, values, failed=failed,
-                 item=record(check) if record is not None else None)
+                 item=record(check) if record is not None else None, events=emitted)
     return check
 
 

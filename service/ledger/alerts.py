@@ -23,6 +23,7 @@ from service.domain.paging import Keys, Slice, in_memory
 from service.ledger.alert_source import AlertSource, AlertView
 from service.practice import audit
 from service.practice.access import Caller
+from service.webhooks import events
 
 __all__ = ["AlertPage", "AlertSource", "AlertView", "list_alerts", "resolve"]
 
@@ -93,6 +94,7 @@ def resolve(*, uow: AlertsUnitOfWork, source: AlertSource, clock: Callable[[], d
             uow.alerts.add(row)
         if row.resolved_at is None:
             row.resolved_at, row.resolved_by = now, caller.actor
+            uow.outbox.emit([events.alert_resolved(row, at=now)])
         audit.record(uow, caller=caller, clock=clock, action="update", resource_type="alert",
                      resource_ids=[row.id])
         try:

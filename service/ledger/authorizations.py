@@ -17,6 +17,7 @@ from service.domain.versions import require_version
 from service.ledger import visits
 from service.practice import audit
 from service.practice.access import Caller
+from service.webhooks import events
 
 FIELDS = ("number", "unit", "quantity", "minutes_per_unit", "start_date", "end_date", "codes",
           "provider_npi", "status")
@@ -65,6 +66,8 @@ def add_authorization(
     work.authorizations.add_change(AuthorizationChange(
         authorization_id=auth.id, actor=caller.actor, action="create",
         changes={"after": _plain(auth)}, at=now))
+    work.outbox.emit([events.authorization_updated(
+        auth, action="create", changed=[n for n in FIELDS if n in data], at=now)])
     audit.record(work, caller=caller, clock=clock, action="create",
                  resource_type="authorization", resource_ids=[auth.id])
     return auth
@@ -152,6 +155,8 @@ def change_authorization(
     work.authorizations.add_change(AuthorizationChange(
         authorization_id=auth.id, actor=caller.actor, action=action,
         changes=changed, at=now))
+    work.outbox.emit([events.authorization_updated(auth, action=action, changed=list(changed),
+                                                   at=now)])
     audit.record(work, caller=caller, clock=clock, action="update",
                  resource_type="authorization", resource_ids=[auth.id])
     if moved:

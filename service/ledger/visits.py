@@ -30,6 +30,7 @@ from service.ledger import visit_history as history
 from service.ledger.context import inputs_of, usage_from
 from service.practice import audit
 from service.practice.access import Caller
+from service.webhooks import events
 
 VISIT_FIELDS = ("date", "code", "minutes", "provider_npi", "external_id", "status")
 EDITABLE = ("date", "code", "minutes", "provider_npi")
@@ -135,11 +136,13 @@ def delete_visit(
             return
         work.authorizations.for_coverage(visit.coverage_id, lock=True)
         before = history.plain(visit)
+        was = events.verdict_status(visit.verdict)
         _release(work, visit, now)
         visit.authorization_id = None
         visit.verdict = None
         visit.status = DELETED
         visit.updated_at = now
+        _verdict_event(work, visit, was, now)
         history.record(work, caller, now, visit, before, "delete")
         audit.record(work, caller=caller, clock=clock, action="delete", resource_type="visit",
                      resource_ids=[visit.id])
@@ -216,10 +219,13 @@ def _same_patient(work: LedgerUnitOfWork, caller: Caller, visit: Visit,
 def _write(work: LedgerUnitOfWork, registry: PayerRegistry, caller: Caller,
            clock: Callable[[], datetime], visit: Visit, *, coverage_id: uuid.UUID,
            now: datetime, before: dict[str, Any], action: str) -> None:
-    """Allocate the visit on `coverage_id`, then keep the change in its history and audit."""
+    """Allocate the visit on `coverage_id`, then keep the change in its history and audit
+    (and a webhook event when its verdict changed)."""
+    was = events.verdict_status(visit.verdict)
     visit.updated_at = now
     _allocate(work, registry, visit, now, coverage_id=coverage_id)
     work.flush()
+    _verdict_event(work, visit, was, now)
     history.record(work, caller, now, visit, before, action)
     audit.record(work, caller=caller, clock=clock,
                  action="create" if action == "create" else "update", resource_type="visit",
@@ -244,7 +250,15 @@ def reallocate(work: LedgerUnitOfWork, registry: PayerRegistry, *, coverage_id: 
         if (visit.authorization_id, visit.verdict) != before[visit.id]:
             visit.updated_at = now
             changed.append(visit)
+            _verdict_event(work, visit, events.verdict_status(before[visit.id][1]), now)
     return changed
+
+
+def _verdict_event(work: LedgerUnitOfWork, visit: Visit, was: str | None,
+                   now: datetime) -> None:
+    """visit.verdict_changed, in the change's own transaction, when the status moved."""
+    if events.verdict_status(visit.verdict) != was:
+        work.outbox.emit([events.visit_verdict_changed(visit, before=was, at=now)])
 
 
 def _release(work: LedgerUnitOfWork, visit: Visit, now: datetime) -> None:

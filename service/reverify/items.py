@@ -19,15 +19,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from payers.registry import PayerRegistry
-from service.db.check_port import CheckStore, ItemClaim, ItemRecord, NewAlert, PreviousAnswer
+from service.db.check_port import CheckStore, ItemClaim, ItemRecord, NewAlert
 from service.db.models import EligibilityCheck, ReverificationItem
+from service.db.outbox import NewEvent
 from service.db.uow import UnitOfWork
 from service.domain import benefit_changes, retry_policy
-from service.domain.eligibility import ANSWERED
 from service.domain.errors import DomainError, ResendTooSoon
 from service.eligibility import CheckRequest, ForItem, NotStarted, run_check
+from service.eligibility.changes import since_previous
 from service.practice.access import Caller
 from service.reverify.limits import Limits
+from service.webhooks import events
 
 log = logging.getLogger("coverwatch.reverify")
 SCOPES = frozenset({"read", "write"})
@@ -183,11 +185,7 @@ def _attempt(deps: Deps, item: ReverificationItem,
     """What this attempt leaves on the item (the changes it shows and their alerts too),
     and its outcome."""
     now = deps.clock()
-    changes: list[dict[str, Any]] = []
-    if not isinstance(check, str) and check.status in ANSWERED:
-        previous = deps.store.previous_answer(item.coverage_id, payer=check.payer,
-                                              before=check.started_at, other_than=check.id)
-        changes = _changes(check, previous)
+    changes = [] if isinstance(check, str) else since_previous(deps.store, check)
     attempts = item.attempts + 1
     error_code: str | None
     if isinstance(check, str):
@@ -207,19 +205,21 @@ def _attempt(deps: Deps, item: ReverificationItem,
         "changes": changes or None, "finished_at": now if state != "retry" else None,
     }
     alerts = [_alert(item, change, now) for change in changes]
-    return (ItemRecord(item_id=item.id, values=values, alerts=alerts),
+    return (ItemRecord(item_id=item.id, values=values, alerts=alerts,
+                       events=_events(item, check, changes, alerts, now)),
             Outcome(item.id, state, status, decision.at, changed=bool(changes)))
 
 
-def _changes(check: EligibilityCheck, previous: PreviousAnswer | None) -> list[dict[str, Any]]:
-    """What changed since the coverage's previous answer, for the report."""
-    if previous is None or check.status not in ANSWERED:
+def _events(item: ReverificationItem, check: EligibilityCheck | str,
+            changes: list[dict[str, Any]], alerts: list[NewAlert],
+            now: datetime) -> list[NewEvent]:
+    """The webhook events of what changed: the coverage's changes and the alerts opened."""
+    if isinstance(check, str) or not changes:
         return []
-    changes = benefit_changes.compare(previous.summary or {}, previous.status,
-                                      check.summary or {}, check.status,
-                                      network=check.network_status)
-    return [{**c, "check_id": str(check.id), "previous_check_id": str(previous.id)}
-            for c in changes]
+    return [events.coverage_changed(check, changes=changes, at=now,
+                                    previous_check_id=uuid.UUID(changes[0]["previous_check_id"])),
+            *(events.alert_opened(alert, practice_id=item.practice_id,
+                                  at=now) for alert in alerts)]
 
 
 def _alert(item: ReverificationItem, change: dict[str, Any], now: datetime) -> NewAlert:

@@ -12,6 +12,7 @@ from typing import Any
 from service.db.models import ReverificationRun
 from service.db.uow import UnitOfWork
 from service.domain.reverification import Selection
+from service.webhooks import events
 
 # A process working a run writes a heartbeat this often; one silent for STALE is dead.
 HEARTBEAT = timedelta(seconds=5)
@@ -116,9 +117,18 @@ def finish(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], run_id:
     """Mark the run finished (nothing left) or stopped; returns the status written."""
     left = unfinished(uow, run_id)
     status = "stopped" if left and stopped else ("running" if left else "finished")
+    now = clock()
     with uow() as work:
-        work.runs.finish(run_id, status, owner=owner,
-                         finished_at=clock() if status == "finished" else None)
+        written = work.runs.finish(run_id, status, owner=owner,
+                                   finished_at=now if status == "finished" else None)
+        if written and status == "finished":
+            run = work.runs.get(run_id)
+            if run is not None:
+                # A run over every practice tells each practice it held coverages of.
+                practices = ([run.practice_id] if run.practice_id is not None
+                             else work.runs.practices_in(run_id))
+                work.outbox.emit([events.run_finished(run, practice_id=p, at=now)
+                                  for p in practices])
         work.commit()
     return status
 

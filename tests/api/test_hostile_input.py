@@ -105,7 +105,8 @@ def test_every_api_write_authenticates_before_it_reads_the_body(app, client):
     for rule in writes:
         path = rule.rule
         for name in rule.arguments:
-            path = path.replace(f"<uuid:{name}>", NO_SUCH).replace(f"<{name}>", "x")
+            path = (path.replace(f"<uuid:{name}>", NO_SUCH).replace(f"<int:{name}>", "1")
+                    .replace(f"<{name}>", "x"))
         for method in sorted(rule.methods & {"POST", "PATCH", "PUT"}):
             body = Untouched(b"[" * 100_000)
             response = client.open(path, method=method, input_stream=body,
@@ -121,7 +122,8 @@ def test_every_api_read_authenticates_before_it_reads_its_query(app, client):
     for rule in reads:
         path = rule.rule
         for name in rule.arguments:
-            path = path.replace(f"<uuid:{name}>", NO_SUCH).replace(f"<{name}>", "x")
+            path = (path.replace(f"<uuid:{name}>", NO_SUCH).replace(f"<int:{name}>", "1")
+                    .replace(f"<{name}>", "x"))
         response = client.get(path + "?page=" + "9" * 5000 + "&unknown=1")
         assert (path, response.status_code) == (path, 401)
 

@@ -28,6 +28,7 @@ from service.db.models import (
     Visit,
     VisitChange,
 )
+from service.db.outbox import NewEvent
 from service.domain.reverification import UNFINISHED
 from tests.support.fake_ledger import (
     FakeAlerts,
@@ -121,6 +122,17 @@ class FakeAudit:
         self.rows.pending.extend(events)
 
 
+class FakeOutbox:
+    """Webhook events a use case emits, kept with the unit of work's commit or dropped."""
+
+    def __init__(self) -> None:
+        self.pending: list[NewEvent] = []
+        self.committed: list[NewEvent] = []
+
+    def emit(self, events: Sequence[NewEvent]) -> None:
+        self.pending.extend(events)
+
+
 class FakeUnitOfWork:
     """`with uow: ...; uow.commit()`, as the real one: leaving without commit() drops what was
     added (changes to rows already committed stay, as with expired ORM objects reloaded)."""
@@ -136,6 +148,7 @@ class FakeUnitOfWork:
         self.visits = FakeVisits(self.tables["visits"], self.tables["visit_changes"])
         self.verdict_rows = FakeVerdictRows(self.tables)
         self.alerts = FakeAlerts(self.tables, lambda: self.commits)
+        self.outbox = FakeOutbox()
 
     def __call__(self) -> Self:
         """The same unit of work, for use cases that take a factory of them."""
@@ -173,11 +186,14 @@ class FakeUnitOfWork:
         for rows in self.tables.values():
             rows.committed.extend(rows.pending)
             rows.pending.clear()
+        self.outbox.committed.extend(self.outbox.pending)
+        self.outbox.pending.clear()
         self.commits += 1
 
     def rollback(self) -> None:
         for rows in self.tables.values():
             rows.pending.clear()
+        self.outbox.pending.clear()
 
     @property
     def audit_rows(self) -> list[AuditEvent]:

@@ -1,0 +1,1 @@
+"""Signed webhooks: the events (events.py), endpoints (endpoints.py), delivery (deliver.py)."""
