@@ -20,6 +20,8 @@ from service.web import (
     api_keys,
     audit,
     authorizations,
+    cds,
+    cds_clients,
     coverages,
     eligibility,
     errors,
@@ -118,8 +120,10 @@ def create_app(
     api = ContractApi(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
                       authorizations.blp, visits.blp, practice.blp, audit.blp,
-                      reverification.blp, lists.blp, api_keys.blp):
+                      reverification.blp, lists.blp, api_keys.blp, cds_clients.blp):
         api.register_blueprint(blueprint)
+    # CDS Hooks speaks its own protocol (docs/cds-hooks.md): outside the /v1 document.
+    app.register_blueprint(cds.blp)
     errors.register(app, database_errors=DATABASE_ERRORS, unavailable=unavailable)
     ui.register(app)
     hooks.register(app, metrics=wiring.metrics, clock=wiring.clock)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from payers.registry import PayerRegistry
+from service.cds.tokens import TokenVerifier
 from service.config import Config
 from service.db.check_port import CheckStore
 from service.db.check_store import check_store_for
@@ -47,6 +48,8 @@ class Wiring:
     # Checks made with `Prefer: respond-async` ask their payer on these threads, in this
     # process: a restart mid-call leaves the check pending until its deadline passes.
     background: ThreadPoolExecutor = field(init=False)
+    # CDS Hooks JWTs: each client's parsed keys kept, so a call costs one signature check.
+    cds_tokens: TokenVerifier = field(init=False)
 
     def __post_init__(self) -> None:
         # Fair shares of payer routes between practices, and of this process's threads.
@@ -64,6 +67,8 @@ class Wiring:
         self.checks = check_store_for(self.engine, statements)
         self.keys = KeyLookup(statements)
         self.stored_answers = StoredAnswers(statements)
+        self.cds_tokens = TokenVerifier(uow=self.uow, clock=self.clock,
+                                        allow_private=self.config.cds_allow_private)
         self.background = ThreadPoolExecutor(max_workers=self.config.async_check_threads,
                                              thread_name_prefix="async-check")
 

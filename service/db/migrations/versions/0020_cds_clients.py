@@ -1,0 +1,52 @@
+"""CDS Hooks clients: the EHRs whose signed JWTs may call /cds-services, and the JWT ids seen.
+
+An administrator registers an EHR's issuer with its keys (a JWK Set inline, or the URL it is
+published at); the issuer names one practice, so it is unique across practices. `cds_jtis`
+remembers each accepted JWT id until its token expires, so a replayed token is refused by
+every worker, not only the one that saw it first.
+
+Revision ID: 0020
+Revises: 0017
+Create Date: 2026-12-07
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0020"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "cds_clients",
+        sa.Column("id", sa.Uuid, primary_key=True),
+        sa.Column("practice_id", sa.Uuid, sa.ForeignKey(
+            "practices.id", name="fk_cds_clients_practice_id_practices"), nullable=False),
+        sa.Column("issuer", sa.String(255), nullable=False),
+        sa.Column("jwks", sa.JSON, nullable=True),
+        sa.Column("jwks_url", sa.String(2000), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(80), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_cds_clients"),
+        sa.UniqueConstraint("issuer", name="uq_cds_clients_issuer"),
+    )
+    op.create_index("ix_cds_clients_practice_created", "cds_clients",
+                    ["practice_id", "created_at", "id"])
+    op.create_table(
+        "cds_jtis",
+        sa.Column("issuer", sa.String(255), nullable=False),
+        sa.Column("jti", sa.String(255), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("issuer", "jti", name="pk_cds_jtis"),
+    )
+    op.create_index("ix_cds_jtis_expires_at", "cds_jtis", ["expires_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_cds_jtis_expires_at", table_name="cds_jtis")
+    op.drop_table("cds_jtis")
+    op.drop_index("ix_cds_clients_practice_created", table_name="cds_clients")
+    op.drop_table("cds_clients")
