@@ -28,13 +28,15 @@ def verdict_card(*, card_id: str, verdict: Mapping[str, Any], what: str, source:
     status = verdict["status"]
     reasons = verdict["reasons"]
     lines = [f"- {r['message']} ({r['code']})" for r in reasons]
-    share = _share(verdict.get("estimate"))
+    # What the client would owe means little for a visit insurance will not pay.
+    share = _share(verdict.get("estimate")) if status != "not_covered" else None
     if share:
         lines.append(f"- {share}")
     headline = f"{HEADLINES[status]}: {what}"
     blocking = [r for r in reasons if r["severity"] in ("block", "warn")]
     if blocking:
-        headline += f" - {blocking[0]['message']}"
+        # The sentence's first clause (before its advice) is the headline's reason.
+        headline += f" - {blocking[0]['message'].split(':')[0].rstrip('.')}"
     elif share:
         headline += f" - {share}"
     card: dict[str, Any] = {
