@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from payers.registry import PayerRegistry
 from service.cds.tokens import TokenVerifier
 from service.config import Config
+from service.db.cds import CdsReads
 from service.db.check_port import CheckStore
 from service.db.check_store import check_store_for
 from service.db.idempotency import StoredAnswers
@@ -49,6 +50,7 @@ class Wiring:
     # process: a restart mid-call leaves the check pending until its deadline passes.
     background: ThreadPoolExecutor = field(init=False)
     # CDS Hooks JWTs: each client's parsed keys kept, so a call costs one signature check.
+    cds_reads: CdsReads = field(init=False)
     cds_tokens: TokenVerifier = field(init=False)
 
     def __post_init__(self) -> None:
@@ -67,7 +69,8 @@ class Wiring:
         self.checks = check_store_for(self.engine, statements)
         self.keys = KeyLookup(statements)
         self.stored_answers = StoredAnswers(statements)
-        self.cds_tokens = TokenVerifier(uow=self.uow, clock=self.clock,
+        self.cds_reads = CdsReads(statements, self.engine.dialect.name)
+        self.cds_tokens = TokenVerifier(uow=self.uow, reads=self.cds_reads, clock=self.clock,
                                         allow_private=self.config.cds_allow_private)
         self.background = ThreadPoolExecutor(max_workers=self.config.async_check_threads,
                                              thread_name_prefix="async-check")

@@ -15,6 +15,7 @@ from schemas.ledger import VisitSpecIn
 from service.cds import fhir_fields
 from service.cds.ehr import EhrData
 from service.cds.records import Record, find_or_add
+from service.db.cds import CdsReads
 from service.db.uow import UnitOfWork
 from service.domain import cds_cards
 from service.domain.allocation import VisitSpec
@@ -33,6 +34,7 @@ class Services:
     """What the hooks' use case needs from the app: storage, clock, payers and verdicts."""
 
     uow: Callable[[], UnitOfWork]
+    reads: CdsReads
     clock: Callable[[], datetime]
     registry: PayerRegistry
     inputs: VerdictInputSource
@@ -54,7 +56,8 @@ def answer(*, services: Services, caller: Caller, hook: str, context: Mapping[st
         booked = fhir_fields.appointments(ehr.get("appointments"), where="prefetch.appointments")
         appointments = sorted((a for a in booked if a.day is not None and a.day >= today),
                               key=lambda a: a.day or today)[:UPCOMING]
-    record = find_or_add(uow=services.uow, clock=services.clock, caller=caller,
+    record = find_or_add(uow=services.uow, reads=services.reads, clock=services.clock,
+                         caller=caller,
                          registry=services.registry, ehr=ehr, remember=remember)
     cards = Cards(app_url=app_url, new_id=new_id, record=record, ehr_patient=ehr.patient_id,
                   registry=services.registry, today=services.clock().date())

@@ -125,11 +125,18 @@ def _npi(found: Appointment) -> str | None:
 def _resources(model: type[Any], raw: Any, where: str) -> list[Any]:
     """The resources of this type in a Bundle (others, such as an OperationOutcome of a
     search, are skipped), or the one resource itself."""
-    found = _parse(Bundle if _type(raw) == "Bundle" else model, raw, where)
-    if isinstance(found, model):
-        return [found]
-    return [entry.resource for entry in found.entry or ()
-            if isinstance(entry.resource, model)]
+    if _type(raw) != "Bundle":
+        return [_parse(model, raw, where)]
+    entries = raw.get("entry") or []
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("resource", {}), dict) for e in entries):
+        raise InvalidInput({where: ["A Bundle's entry is a list of objects, each resource an "
+                                    "object."]})
+    # The Bundle is validated without its entries, and each resource of this type by its own
+    # model: half the work of the Bundle's model resolving every entry's type itself.
+    _parse(Bundle, {**raw, "entry": []}, where)
+    return [_parse(model, entry["resource"], f"{where}.entry[{n}].resource")
+            for n, entry in enumerate(entries) if _type(entry.get("resource")) == model.__name__]
 
 
 def _type(raw: Any) -> str | None:

@@ -16,6 +16,7 @@ from schemas.coverages import CoverageIn
 from schemas.patients import PatientIn
 from service.cds import fhir_fields
 from service.cds.ehr import EhrData
+from service.db.cds import CdsReads
 from service.db.uow import UnitOfWork
 from service.domain.errors import Conflict
 from service.practice.access import Caller
@@ -44,37 +45,25 @@ class Record:
     notice: Notice | None = None
 
 
-def find_or_add(*, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime],
-                caller: Caller, registry: PayerRegistry, ehr: EhrData,
-                remember: Callable[[Any], None]) -> Record:
-    patient_id, covers = _ours(uow, caller, ehr.patient_id)
+def find_or_add(*, uow: Callable[[], UnitOfWork], reads: CdsReads,
+                clock: Callable[[], datetime], caller: Caller, registry: PayerRegistry,
+                ehr: EhrData, remember: Callable[[Any], None]) -> Record:
+    patient_id, covers = reads.patient_coverages(caller.practice_id, ehr.patient_id)
     if patient_id is None:
         added = _add_patient(uow, clock, caller, ehr, remember)
         if isinstance(added, Notice):
             return Record(None, None, None, added)
         patient_id = added
     if not covers:
-        return _add_coverage(uow, clock, caller, registry, ehr, patient_id, remember)
+        return _add_coverage(uow, reads, clock, caller, registry, ehr, patient_id, remember)
     chosen = covers[0]
-    if ehr.prefetch.get("coverage") is not None:
+    if len(covers) > 1 and ehr.prefetch.get("coverage") is not None:
         # The EHR's card picks among ours when it names one of them (read, not fetched: the
         # primary one is the answer without it).
         members = {c.member_id for c in fhir_fields.coverages(ehr.prefetch["coverage"],
                                                               where="prefetch.coverage")}
-        chosen = next((c for c in covers if c[2] in members), chosen)
-    return Record(patient_id, chosen[0], chosen[1])
-
-
-def _ours(uow: Callable[[], UnitOfWork], caller: Caller,
-          external_id: str) -> tuple[uuid.UUID | None, list[tuple[uuid.UUID, str, str]]]:
-    """Our patient with this external id, and their active coverages, primary first."""
-    with uow() as work:
-        patient = work.patients.by_external_id(caller.practice_id, external_id)
-        if patient is None:
-            return None, []
-        covers = sorted(work.coverages.active_for_patient(caller.practice_id, patient.id),
-                        key=lambda c: (c.priority != "primary", c.created_at))
-        return patient.id, [(c.id, c.payer, c.member_id) for c in covers]
+        chosen = next((c for c in covers if c["member_id"] in members), chosen)
+    return Record(patient_id, chosen["coverage_id"], chosen["payer"])
 
 
 def _add_patient(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], caller: Caller,
@@ -97,9 +86,9 @@ def _add_patient(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], c
     return patient.id
 
 
-def _add_coverage(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime],
-                  caller: Caller, registry: PayerRegistry, ehr: EhrData,
-                  patient_id: uuid.UUID, remember: Callable[[Any], None]) -> Record:
+def _add_coverage(uow: Callable[[], UnitOfWork], reads: CdsReads,
+                  clock: Callable[[], datetime], caller: Caller, registry: PayerRegistry,
+                  ehr: EhrData, patient_id: uuid.UUID, remember: Callable[[Any], None]) -> Record:
     cards = fhir_fields.coverages(ehr.get("coverage"), where="prefetch.coverage")
     for card in cards:
         payer = _route(registry, card.payers)
@@ -118,10 +107,10 @@ def _add_coverage(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime],
                                        payer_ids=registry.ids())
         except Conflict:
             # Another call added the client's card a moment ago: judge on that one.
-            _, covers = _ours(uow, caller, ehr.patient_id)
+            _, covers = reads.patient_coverages(caller.practice_id, ehr.patient_id)
             if not covers:
                 raise
-            return Record(patient_id, covers[0][0], covers[0][1])
+            return Record(patient_id, covers[0]["coverage_id"], covers[0]["payer"])
         return Record(patient_id, coverage.id, coverage.payer)
     return Record(patient_id, None, None, Notice(
         "No insurance on file in Coverwatch for this client",

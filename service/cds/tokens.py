@@ -21,6 +21,7 @@ from typing import Any
 import jwt
 
 from service.cds.outbound import FetchFailed, get_json
+from service.db.cds import CdsReads
 from service.db.uow import UnitOfWork
 from service.practice.access import Caller
 
@@ -91,21 +92,25 @@ def usable_keys(jwks: Any) -> list[PublicKey]:
 class TokenVerifier:
     """Verifies tokens; keeps each client's parsed keys so a call costs one signature check."""
 
-    def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime],
-                 allow_private: bool,
+    def __init__(self, *, uow: Callable[[], UnitOfWork], reads: CdsReads,
+                 clock: Callable[[], datetime], allow_private: bool,
                  fetch: Callable[..., Any] = get_json) -> None:
-        self.uow, self.clock, self.allow_private, self.fetch = uow, clock, allow_private, fetch
+        self.uow, self.reads, self.clock = uow, reads, clock
+        self.allow_private, self.fetch = allow_private, fetch
         self._keys: dict[uuid.UUID, tuple[str, float, list[PublicKey]]] = {}
+        # Clients by issuer as last read: the statement recording a token's jti confirms
+        # the client is still registered, so a deleted one is refused at its next call.
+        self._clients: dict[str, Client] = {}
         self._lock = threading.Lock()
         self._pruned = 0.0
 
     def verify(self, token: str, *, audience: str) -> Caller:
         """The caller a valid token identifies (its client's practice); TokenRefused else."""
         try:
-            header = jwt.get_unverified_header(token)
-            claims = jwt.decode(token, options={"verify_signature": False})
+            unverified = jwt.decode_complete(token, options={"verify_signature": False})
         except jwt.PyJWTError as error:
             raise TokenRefused("TOKEN_MALFORMED", "The bearer token is not a JWT.") from error
+        header, claims = unverified["header"], unverified["payload"]
         alg = header.get("alg")
         if alg not in ALGORITHMS:
             raise TokenRefused("ALGORITHM_REFUSED",
@@ -113,21 +118,38 @@ class TokenVerifier:
         issuer = claims.get("iss")
         if not isinstance(issuer, str) or not issuer:
             raise TokenRefused("CLAIM_MISSING", "The JWT has no iss claim.")
-        client = self._client(issuer)
-        claims = self._signed_claims(token, client, alg, header.get("kid"), audience)
-        expires = self._judge_times(claims)
-        self._remember(issuer, str(claims["jti"]), expires)
+        for fresh in (False, True):
+            client = self._client(issuer, fresh=fresh)
+            claims = self._signed_claims(token, client, alg, header.get("kid"), audience)
+            expires = self._judge_times(claims)
+            if self.reads.remember_jti(client_id=client.id, issuer=issuer,
+                                       jti=str(claims["jti"]), expires_at=expires):
+                break
+            # A replay, or a client deleted (or registered anew) since it was kept: the
+            # client is read again and the token judged once more before it is refused.
+            if fresh:
+                raise TokenRefused("TOKEN_REPLAYED", "This JWT's jti was used before.")
+        self._prune()
         return Caller(practice_id=client.practice_id, actor=f"cds_client:{client.id}",
                       scopes=CDS_SCOPES)
 
-    def _client(self, issuer: str) -> Client:
+    def _client(self, issuer: str, *, fresh: bool) -> Client:
+        with self._lock:
+            kept = None if fresh else self._clients.get(issuer)
+        if kept is not None:
+            return kept
         with self.uow() as work:
             row = work.cds_clients.by_issuer(issuer)
             if row is None:
+                with self._lock:
+                    self._clients.pop(issuer, None)
                 raise TokenRefused("ISSUER_UNKNOWN", "No CDS client is registered with this "
                                    "JWT's issuer (POST /v1/cds-clients).")
-            return Client(id=row.id, practice_id=row.practice_id, issuer=row.issuer,
-                          jwks=row.jwks, jwks_url=row.jwks_url)
+            client = Client(id=row.id, practice_id=row.practice_id, issuer=row.issuer,
+                            jwks=row.jwks, jwks_url=row.jwks_url)
+        with self._lock:
+            self._clients[issuer] = client
+        return client
 
     def _signed_claims(self, token: str, client: Client, alg: str, kid: Any,
                        audience: str) -> dict[str, Any]:
@@ -178,14 +200,13 @@ class TokenVerifier:
                                "minutes.")
         return expires + LEEWAY
 
-    def _remember(self, issuer: str, jti: str, until: datetime) -> None:
-        now = self.clock()
+    def _prune(self) -> None:
+        """Forget expired token ids, at most once a minute per process."""
+        if time.monotonic() - self._pruned < PRUNE_EVERY_S:
+            return
+        self._pruned = time.monotonic()
         with self.uow() as work:
-            if not work.cds_clients.remember_jti(issuer, jti, until):
-                raise TokenRefused("TOKEN_REPLAYED", "This JWT's jti was used before.")
-            if time.monotonic() - self._pruned > PRUNE_EVERY_S:
-                self._pruned = time.monotonic()
-                work.cds_clients.forget_jtis(expired_before=now)
+            work.cds_clients.forget_jtis(expired_before=self.clock())
             work.commit()
 
     def _candidates(self, client: Client, alg: str, kid: Any, *,

@@ -53,7 +53,7 @@ def call(service_id: str) -> ResponseReturnValue:
                   allow_private=wiring.config.cds_allow_private)
     try:
         answer = booking.answer(
-            services=booking.Services(uow=wiring.uow, clock=wiring.clock,
+            services=booking.Services(uow=wiring.uow, reads=wiring.cds_reads, clock=wiring.clock,
                                       registry=wiring.payers, inputs=wiring.verdict_inputs),
             caller=caller, hook=service["hook"], context=context, ehr=ehr, app_url=base,
             remember=logs.remember_phi)

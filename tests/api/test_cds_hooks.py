@@ -242,6 +242,9 @@ def test_patient_view_shows_only_the_upcoming_appointments_with_a_problem(
     (hook_call("ehr-p1", None), "context.appointments"),
     (hook_call("", []), "context.patientId"),
     (hook_call("ehr-p1", [{"resourceType": "Appointment", "status": "proposed"}]),
+     "context.appointments.entry[0].resource"),
+    (hook_call("ehr-p1", []) | {"context": {"patientId": "ehr-p1", "appointments": {
+        "resourceType": "Bundle", "type": "collection", "entry": ["not an entry"]}}},
      "context.appointments"),
     (hook_call("ehr-p1", [], fhirAuthorization={"access_token": "t", "token_type": "Bearer",
                                                 "expires_in": 1, "scope": "s",

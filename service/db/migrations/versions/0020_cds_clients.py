@@ -3,7 +3,11 @@
 An administrator registers an EHR's issuer with its keys (a JWK Set inline, or the URL it is
 published at); the issuer names one practice, so it is unique across practices. `cds_jtis`
 remembers each accepted JWT id until its token expires, so a replayed token is refused by
-every worker, not only the one that saw it first.
+every worker, not only the one that saw it first. On PostgreSQL that table is UNLOGGED: every
+hook call adds a row, and a commit that wrote only unlogged rows does not wait for the WAL to
+reach the disk (a call would otherwise wait for an fsync). A crash empties the table; the
+tokens accepted in the five minutes before could then be replayed until they expire, which
+the docs say (docs/cds-hooks.md).
 
 Revision ID: 0020
 Revises: 0017
@@ -43,6 +47,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("issuer", "jti", name="pk_cds_jtis"),
     )
     op.create_index("ix_cds_jtis_expires_at", "cds_jtis", ["expires_at"])
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE cds_jtis SET UNLOGGED")
 
 
 def downgrade() -> None:
