@@ -27,6 +27,8 @@ from service.practice.access import Caller
 VISIT_SPEC = VisitSpecIn()
 # patient-view shows the next few booked appointments with a problem, not the whole year.
 UPCOMING = 10
+# A booking proposes a visit or a recurring series; each one is judged and carded.
+MAX_APPOINTMENTS = 50
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,9 +48,14 @@ def answer(*, services: Services, caller: Caller, hook: str, context: Mapping[st
     """The cards for one hook call. The appointments are read before anything is added, so
     a malformed call writes nothing."""
     if hook == "appointment-book":
-        if "appointments" not in context:
+        raw = context.get("appointments")
+        if not isinstance(raw, dict):
             raise InvalidInput({"context.appointments": ["Required: a Bundle of the proposed "
                                                          "Appointments."]})
+        entries = raw.get("entry")
+        if isinstance(entries, list) and len(entries) > MAX_APPOINTMENTS:
+            raise InvalidInput({"context.appointments": [
+                f"At most {MAX_APPOINTMENTS} appointments per call."]})
         appointments = fhir_fields.appointments(context["appointments"],
                                                 where="context.appointments")
     else:

@@ -35,6 +35,8 @@ MAX_LIFETIME = timedelta(minutes=5)
 KEYS_TTL_S = 300.0
 REFETCH_AFTER_S = 30.0
 PRUNE_EVERY_S = 60.0
+MAX_KEYS = 20
+MAX_JWKS_CHARS = 64 * 1024
 # What a CDS client may do: read verdicts, and add the patient or coverage it books for.
 CDS_SCOPES = frozenset({"read", "write"})
 
@@ -72,16 +74,26 @@ def usable_keys(jwks: Any) -> list[PublicKey]:
     message for the administrator) when there are none."""
     if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
         raise ValueError("A JWK Set is an object with a list of keys: {\"keys\": [...]}.")
+    # An EHR publishes a few keys (the current one, the next); a set is parsed per process.
+    if len(jwks["keys"]) > MAX_KEYS or len(json.dumps(jwks)) > MAX_JWKS_CHARS:
+        raise ValueError(f"A JWK Set holds at most {MAX_KEYS} keys and "
+                         f"{MAX_JWKS_CHARS} characters.")
     keys = []
     for entry in jwks["keys"]:
         if not isinstance(entry, dict) or "d" in entry or "k" in entry:
             # A private or a shared secret key has no place in a published set.
             raise ValueError("The JWK Set may hold public keys only.")
+        alg = entry.get("alg")
+        if alg not in (None, *ALGORITHMS) or entry.get("kty") not in ALGORITHMS.values() \
+                or (entry.get("kty") == "EC" and entry.get("crv") != "P-384"):
+            continue
         try:
             key = jwt.PyJWK(entry)
-        except jwt.PyJWTError:
+        except (jwt.PyJWTError, TypeError, ValueError, KeyError):
+            # A key whose members do not make a key (wrong types, bad base64, no curve
+            # point) is skipped like one of another type.
             continue
-        if key.key_type in ALGORITHMS.values() and entry.get("alg") in (None, *ALGORITHMS):
+        if key.key_type in ALGORITHMS.values():
             keys.append(PublicKey(kid=key.key_id, kty=str(key.key_type), alg=entry.get("alg"),
                                   key=key.key))
     if not keys:

@@ -73,7 +73,11 @@ def _caller(*, audience: str) -> Caller:
 
 
 def _hook_request(hook: str) -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        # json.loads gives up on arrays or objects nested about a thousand deep.
+        body = None
     if not isinstance(body, dict):
         abort(400)
     try:

@@ -240,6 +240,8 @@ def test_patient_view_shows_only_the_upcoming_appointments_with_a_problem(
     ({"hook": "appointment-book", "context": {"patientId": "ehr-p1"}}, "hookInstance"),
     (hook_call("ehr-p1", []) | {"hook": "patient-view"}, "hook"),
     (hook_call("ehr-p1", None), "context.appointments"),
+    (hook_call("ehr-p1", [appointment("ehr-p1", "2026-11-16T10:00:00-05:00", 55, "90837")]
+               * 51), "context.appointments"),
     (hook_call("", []), "context.patientId"),
     (hook_call("ehr-p1", [{"resourceType": "Appointment", "status": "proposed"}]),
      "context.appointments.entry[0].resource"),
@@ -371,3 +373,9 @@ def test_an_rs384_ehr_with_keys_at_a_url_is_accepted_and_its_keys_fetched_once(
     # Then its keys were fetched once, and the cards are for its practice's client
     assert len(httpserver.log) == 1
     assert answer.json["cards"][0]["summary"].startswith("No insurance on file")
+
+
+def test_a_body_that_is_not_a_json_object_is_a_400(client, ehr, clock, practice):
+    answer = client.post(BOOK, data="[1, 2", content_type="application/json",
+                         headers=ehr.headers(clock()))
+    assert answer.status_code == 400 and answer.json["error"] == "bad_request"
