@@ -134,15 +134,20 @@ class TokenVerifier:
         issuer = claims.get("iss")
         if not isinstance(issuer, str) or not issuer:
             raise TokenRefused("CLAIM_MISSING", "The JWT has no iss claim.")
+        # The client kept in memory may have been deleted or registered anew (other keys)
+        # since: a token it refuses is judged once more against the client read again.
         for fresh in (False, True):
             client = self._client(issuer, fresh=fresh)
-            self._check_signature(token, claims, client, alg, header.get("kid"), audience)
+            try:
+                self._check_signature(token, claims, client, alg, header.get("kid"), audience)
+            except TokenRefused as refused:
+                if fresh or refused.reason not in ("KEY_UNKNOWN", "SIGNATURE_INVALID"):
+                    raise
+                continue
             expires = self._judge_times(claims)
             if self.reads.remember_jti(client_id=client.id, issuer=issuer,
                                        jti=str(claims["jti"]), expires_at=expires):
                 break
-            # A replay, or a client deleted (or registered anew) since it was kept: the
-            # client is read again and the token judged once more before it is refused.
             if fresh:
                 raise TokenRefused("TOKEN_REPLAYED", "This JWT's jti was used before.")
         self._prune()

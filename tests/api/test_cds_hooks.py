@@ -379,3 +379,18 @@ def test_a_body_that_is_not_a_json_object_is_a_400(client, ehr, clock, practice)
     answer = client.post(BOOK, data="[1, 2", content_type="application/json",
                          headers=ehr.headers(clock()))
     assert answer.status_code == 400 and answer.json["error"] == "bad_request"
+
+
+def test_an_issuer_registered_anew_with_new_keys_is_accepted_at_once(client, ehr, clock,
+                                                                       practice):
+    # Given a server process that has kept the EHR's client and keys
+    assert book(client, ehr, clock, hook_call("ehr-p1", [])).status_code == 200
+    old = client.get("/v1/cds-clients", headers=bearer(practice["key"])).json["items"][0]
+    # When the EHR's client is deleted and registered again with a new key
+    client.delete(f"/v1/cds-clients/{old['id']}", headers=bearer(practice["key"]))
+    renewed = Ehr(issuer=ehr.issuer)
+    assert client.post("/v1/cds-clients", headers=bearer(practice["key"]), json={
+        "issuer": renewed.issuer, "jwks": renewed.jwks}).status_code == 201
+    # Then the new key is accepted and the old one refused
+    assert book(client, renewed, clock, hook_call("ehr-p1", [])).status_code == 200
+    assert refused(book(client, ehr, clock, hook_call("ehr-p1", [])), "KEY_UNKNOWN")
