@@ -89,8 +89,12 @@ def client_main() -> int:
     picks = iter(range(10**9))
     dropped = 0
 
+    # A bearer token per request, when the job brings them (CDS Hooks JWTs are used once).
+    tokens = job.get("tokens")
+
     def send(conn: http.client.HTTPConnection, n: int) -> int:
-        conn.request("POST", path, body=bodies[n % len(bodies)], headers=headers)
+        own = {"Authorization": f"Bearer {tokens[n]}"} if tokens else {}
+        conn.request("POST", path, body=bodies[n % len(bodies)], headers={**headers, **own})
         response = conn.getresponse()
         response.read()
         return response.status

@@ -12,7 +12,7 @@ from schemas.lists import PagedCursorQuery
 ACTIONS = ("create", "read", "update", "delete", "revoke", "sign_in", "sign_in_failed",
            "sign_in_locked", "throttled", "locked", "unlock", "sign_out_all")
 RESOURCE_TYPES = ("patient", "coverage", "eligibility_check", "authorization", "visit", "alert",
-                  "reverification_run", "staff_user", "api_key")
+                  "reverification_run", "staff_user", "api_key", "cds_client")
 
 
 class AuditEventOut(ma.Schema):

@@ -22,6 +22,8 @@ from service.web import (
     api_keys,
     audit,
     authorizations,
+    cds,
+    cds_clients,
     coverages,
     eligibility,
     errors,
@@ -141,9 +143,12 @@ def create_app(
     api = ContractApi(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
                       authorizations.blp, visits.blp, practice.blp, audit.blp,
-                      reverification.blp, lists.blp, api_keys.blp, webhooks.blp):
+                      reverification.blp, lists.blp, api_keys.blp, webhooks.blp,
+                      cds_clients.blp):
         api.register_blueprint(blueprint)
     webhooks.document(api.spec)
+    # CDS Hooks speaks its own protocol (docs/cds-hooks.md): outside the /v1 document.
+    app.register_blueprint(cds.blp)
     errors.register(app, database_errors=DATABASE_ERRORS, unavailable=unavailable)
     # /fhir answers FHIR resources, errors as OperationOutcome (docs/fhir.md).
     fhir_facade.register(app, database_errors=DATABASE_ERRORS, unavailable=unavailable)

@@ -65,6 +65,11 @@ class Config:
     webhooks_allow_private: bool = False
     webhooks_secret_key: str | None = field(default=None, repr=False)
     webhook_threads: int = 8
+    # CDS Hooks (docs/cds-hooks.md): the public address the EHR calls, as JWTs name it in
+    # `aud` (None: the address of each request); and whether the service may reach plain-http
+    # or private addresses (an EHR's JWK Set or FHIR server) - for development and tests only.
+    cds_base_url: str | None = None
+    cds_allow_private: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -94,6 +99,10 @@ class Config:
                 "1", "true", "yes", "on")
         if env.get("WEBHOOKS_SECRET_KEY"):
             kwargs["webhooks_secret_key"] = env["WEBHOOKS_SECRET_KEY"]
+        if env.get("CDS_BASE_URL"):
+            kwargs["cds_base_url"] = env["CDS_BASE_URL"].rstrip("/")
+        if env.get("CDS_ALLOW_PRIVATE"):
+            kwargs["cds_allow_private"] = _flag(env["CDS_ALLOW_PRIVATE"])
         if env.get("SECRET_KEY"):
             kwargs["secret_key"] = env["SECRET_KEY"]
         return cls(**kwargs)
@@ -106,6 +115,10 @@ class Config:
     def merged(self, overrides: dict[str, Any] | None) -> Config:
         """Return a copy with the given fields replaced (tests pass their own values)."""
         return replace(self, **(overrides or {}))
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def default_database_url() -> str:

@@ -12,7 +12,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from payers.registry import PayerRegistry
+from service.cds.tokens import TokenVerifier
 from service.config import Config
+from service.db.cds import CdsReads
 from service.db.check_port import CheckStore
 from service.db.check_store import check_store_for
 from service.db.idempotency import StoredAnswers
@@ -56,6 +58,9 @@ class Wiring:
     sealer: Sealer = field(init=False)
     deliverer: Deliverer = field(init=False)
     runner: Runner | None = None
+    # CDS Hooks JWTs: each client's parsed keys kept, so a call costs one signature check.
+    cds_reads: CdsReads = field(init=False)
+    cds_tokens: TokenVerifier = field(init=False)
 
     def __post_init__(self) -> None:
         # Fair shares of payer routes between practices, and of this process's threads.
@@ -73,6 +78,9 @@ class Wiring:
         self.checks = check_store_for(self.engine, statements)
         self.keys = KeyLookup(statements)
         self.stored_answers = StoredAnswers(statements)
+        self.cds_reads = CdsReads(statements, self.engine.dialect.name)
+        self.cds_tokens = TokenVerifier(uow=self.uow, reads=self.cds_reads, clock=self.clock,
+                                        allow_private=self.config.cds_allow_private)
         self.background = ThreadPoolExecutor(max_workers=self.config.async_check_threads,
                                              thread_name_prefix="async-check")
         self.sealer = Sealer(self.config.webhooks_secret_key)

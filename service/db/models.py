@@ -615,3 +615,29 @@ class WebhookAttempt(Base):
     latency_ms: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[str | None] = mapped_column(String(1000))
     error: Mapped[str | None] = mapped_column(String(200))
+
+
+class CdsClient(Base):
+    """An EHR allowed to call the CDS Hooks services: its JWT issuer and where its public keys
+    are (a JWK Set inline, or its URL). The issuer names the practice (migration 0019)."""
+
+    __tablename__ = "cds_clients"
+    __table_args__ = (Index("ix_cds_clients_practice_created", "practice_id", "created_at", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"))
+    issuer: Mapped[str] = mapped_column(String(255), unique=True)
+    jwks: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    jwks_url: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class CdsJti(Base):
+    """A CDS Hooks JWT id already accepted, kept until its token expires (replays refused)."""
+
+    __tablename__ = "cds_jtis"
+
+    issuer: Mapped[str] = mapped_column(String(255), primary_key=True)
+    jti: Mapped[str] = mapped_column(String(255), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

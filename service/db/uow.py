@@ -11,6 +11,7 @@ from types import TracebackType
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from service.db.alerts import AlertRepository
+from service.db.cds import CdsClientRepository
 from service.db.checks import EligibilityCheckRepository
 from service.db.dashboard_reads import DashboardReads
 from service.db.idempotency import IdempotencyRepository
@@ -132,6 +133,7 @@ class UnitOfWork:
         self.idempotency = IdempotencyRepository(self.session)
         self.webhooks = WebhookRepository(self.session)
         self.outbox = Outbox(self.session)
+        self.cds_clients = CdsClientRepository(self.session)
         return self
 
     def __exit__(

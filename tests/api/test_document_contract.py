@@ -111,7 +111,7 @@ def test_the_document_names_its_license_and_maintainers(spec):
                                  "unlock", "sign_out_all"}),
     ("AuditEventOut", "resource_type", {"patient", "coverage", "eligibility_check",
                                         "authorization", "visit", "alert", "reverification_run",
-                                        "staff_user", "api_key"}),
+                                        "staff_user", "api_key", "cds_client"}),
     ("ApiKeyOut", "status", {"active", "revoked"}),
     ("HealthOut", "status", {"ok", "ready", "database unreachable"}),
 ])

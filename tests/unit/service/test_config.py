@@ -95,3 +95,14 @@ def test_a_broken_directory_is_refused_with_where_and_why(tmp_path, text, messag
 def test_a_missing_directory_file_is_named(tmp_path):
     with pytest.raises(DirectoryError, match="does not exist"):
         load_directory(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(("env", "allowed", "base"), [
+    ({}, False, None),
+    ({"CDS_ALLOW_PRIVATE": "1", "CDS_BASE_URL": "https://cw.example.org/"}, True,
+     "https://cw.example.org"),
+    ({"CDS_ALLOW_PRIVATE": "off"}, False, None),
+])
+def test_the_cds_hooks_settings(env, allowed, base):
+    cfg = Config.from_env(env)
+    assert (cfg.cds_allow_private, cfg.cds_base_url) == (allowed, base)

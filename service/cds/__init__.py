@@ -1,0 +1,1 @@
+"""CDS Hooks: the services an EHR calls at booking time, their clients, tokens and cards."""
