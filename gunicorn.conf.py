@@ -44,5 +44,7 @@ def child_exit(server, worker):
 def post_worker_init(worker):
     # Each worker delivers webhook events from its own threads (or queues them for
     # `flask webhooks worker` when REDIS_URL is set); `flask` commands importing the app
-    # start no delivery.
-    worker.wsgi.extensions["coverwatch"].start_webhooks()
+    # start no delivery. (bench/ serves its bare floor app with this file too: no wiring.)
+    wiring = getattr(worker.wsgi, "extensions", {}).get("coverwatch")
+    if wiring is not None:
+        wiring.start_webhooks()
