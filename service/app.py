@@ -10,9 +10,11 @@ from typing import Any
 from flask import Flask, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
+from payers.catalog import load_catalog
 from payers.directory import PayerEntry, load_directory
 from payers.registry import PayerRegistry
 from service import cli, logs, ui
+from service.cli import payers as cli_payers
 from service.cli import reverify as cli_reverify
 from service.config import Config
 from service.db.engine import DATABASE_ERRORS, make_engine, make_session_factory, unavailable
@@ -128,9 +130,7 @@ def create_app(
         engine=engine,
         session_factory=make_session_factory(engine),
         clock=clock or utc_now,
-        payers=payers if isinstance(payers, PayerRegistry) else PayerRegistry.from_directory(
-            payers if payers is not None else load_directory(cfg.payers_file)
-        ),
+        payers=payers if isinstance(payers, PayerRegistry) else _registry(cfg, payers),
         metrics=Metrics(multiprocess_dir=cfg.metrics_dir),
     )
     app.extensions[EXTENSION] = wiring
@@ -149,9 +149,18 @@ def create_app(
     app.add_url_rule("/docs/assets/<path:filename>", "docs_assets", _docs_asset)
     cli.register(app)
     cli_reverify.register(app)
+    cli_payers.register(app)
     return app
 
 
 def _docs_asset(filename: str) -> Any:
     # Swagger UI is served from the installed package, so /docs works with no internet.
     return send_from_directory(swagger_ui_path, filename)
+
+
+def _registry(cfg: Config, entries: dict[str, PayerEntry] | None) -> PayerRegistry:
+    """The routes given, or the directory file's, with the catalog their payers come from."""
+    catalog = load_catalog(cfg.catalog_file)
+    if entries is None:
+        entries = load_directory(cfg.payers_file, catalog=catalog)
+    return PayerRegistry.from_directory(entries, catalog=catalog)

@@ -75,8 +75,9 @@ def list_checks(args: dict[str, Any]) -> Any:
 @blp.response(200, PayerPage)
 @blp.doc(operationId="listPayers")
 def list_payers(args: dict[str, Any]) -> Any:
-    """The payer directory, in id order: what a coverage's `payer` may name. It is read from
-    the deployment's configuration when the server starts, so it has no updated_since."""
+    """The payer directory, in id order, or with `q` the payers found, best match first: what
+    a coverage's `payer` may name. It is read from the deployment's configuration when the
+    server starts, so it has no updated_since."""
     part = args["slice"]
-    rows, last = payer_page(registry=current_wiring().payers, part=part)
+    rows, last = payer_page(registry=current_wiring().payers, part=part, q=args.get("q"))
     return cursor_page(part, rows, last)
