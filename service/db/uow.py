@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from service.db.alerts import AlertRepository
 from service.db.checks import EligibilityCheckRepository
 from service.db.dashboard_reads import DashboardReads
+from service.db.health_reads import HealthReads
 from service.db.idempotency import IdempotencyRepository
 from service.db.ledger import (
     AuthorizationRepository,
@@ -126,6 +127,7 @@ class UnitOfWork:
         self.runs = RunRepository(self.session)
         self.run_reports = RunReports(self.session)
         self.dashboard = DashboardReads(self.session)
+        self.health = HealthReads(self.session)
         self.lists = ListReads(self.session)
         self.idempotency = IdempotencyRepository(self.session)
         return self
