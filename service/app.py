@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import FunctionType
@@ -18,6 +19,7 @@ from service.cli import payers as cli_payers
 from service.cli import reverify as cli_reverify
 from service.config import Config
 from service.db.engine import DATABASE_ERRORS, make_engine, make_session_factory, unavailable
+from service.eligibility.health import RouteReport, every_route_health
 from service.metrics import Metrics
 from service.web import (
     api_keys,
@@ -134,6 +136,7 @@ def create_app(
         metrics=Metrics(multiprocess_dir=cfg.metrics_dir),
     )
     app.extensions[EXTENSION] = wiring
+    wiring.metrics.watch_routes(lambda: _route_health(wiring))
 
     api = ContractApi(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
@@ -164,3 +167,14 @@ def _registry(cfg: Config, entries: dict[str, PayerEntry] | None) -> PayerRegist
     if entries is None:
         entries = load_directory(cfg.payers_file, catalog=catalog)
     return PayerRegistry.from_directory(entries, catalog=catalog)
+
+
+def _route_health(wiring: Wiring) -> list[RouteReport]:
+    """The routes' health for /metrics; none while the database is unreachable, so that the
+    request counts are still scraped (readyz says the database is down)."""
+    try:
+        return every_route_health(uow=wiring.uow(), clock=wiring.clock, registry=wiring.payers)
+    except DATABASE_ERRORS:
+        logging.getLogger("coverwatch.metrics").warning(
+            "route health gauges skipped: database unavailable")
+        return []

@@ -31,12 +31,25 @@ def payer_health(*, uow: UnitOfWork, clock: Callable[[], datetime], registry: Pa
     if not routes:
         raise NotFound("payer")
     since = clock() - WINDOW
+    return since, _reports(uow, registry, routes, since)
+
+
+def every_route_health(*, uow: UnitOfWork, clock: Callable[[], datetime],
+                       registry: PayerRegistry) -> list[RouteReport]:
+    """Each route of the directory over the last 24 hours (the Prometheus gauges)."""
+    return _reports(uow, registry, list(registry.entries), clock() - WINDOW)
+
+
+def _reports(uow: UnitOfWork, registry: PayerRegistry, routes: list[str],
+             since: datetime) -> list[RouteReport]:
+    if not routes:
+        return []
     with uow:
         rows = uow.health.outcomes_since(routes, since)
     by_route: dict[str, list[Outcome]] = {route: [] for route in routes}
     for route, status, error_code, elapsed_ms in rows:
         if route in by_route:
             by_route[route].append(Outcome(status, error_code, elapsed_ms))
-    return since, [RouteReport(route=route, connectivity=registry.entry(route).adapter,
-                               circuit=registry.breaker_state(route),
-                               health=route_health(by_route[route])) for route in routes]
+    return [RouteReport(route=route, connectivity=registry.entry(route).adapter,
+                        circuit=registry.breaker_state(route),
+                        health=route_health(by_route[route])) for route in routes]

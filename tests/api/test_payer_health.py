@@ -43,13 +43,19 @@ def _check(client, key: str, coverage_id: str) -> None:
     assert response.status_code in (200, 201), response.json
 
 
-def test_a_down_route_shows_its_errors_and_the_fallback_its_answers(client, clock, app):
+def _five_checks_through_the_down_route(client, clock, app) -> str:
+    """Five checks two minutes apart, each failing over to the sandbox; the practice's key."""
     key = new_practice(app)[1]
     patient = create_patient(client, key, PEOPLE[0])
     coverage = create_coverage(client, key, patient["id"], PEOPLE[0], payer="down-route")
     for _ in range(5):
         _check(client, key, coverage["id"])
         clock.advance(seconds=120)
+    return key
+
+
+def test_a_down_route_shows_its_errors_and_the_fallback_its_answers(client, clock, app):
+    key = _five_checks_through_the_down_route(client, clock, app)
 
     health = client.get("/v1/payers/down-route/health", headers=bearer(key))
     fallback = client.get("/v1/payers/sandbox/health", headers=bearer(key))
@@ -85,3 +91,16 @@ def test_an_unknown_payer_is_404(client, app):
     response = client.get("/v1/payers/nowhere/health", headers=bearer(key))
 
     assert response.status_code == 404
+
+
+def test_metrics_show_each_routes_health_gauges(client, clock, app):
+    _five_checks_through_the_down_route(client, clock, app)
+
+    text = client.get("/metrics").get_data(as_text=True)
+
+    assert 'coverwatch_payer_route_checks{route="down-route"} 5.0' in text
+    assert 'coverwatch_payer_route_success_share{route="down-route"} 0.0' in text
+    assert 'coverwatch_payer_route_degraded{route="down-route"} 1.0' in text
+    assert 'coverwatch_payer_route_success_share{route="sandbox"} 1.0' in text
+    assert 'coverwatch_payer_route_circuit_open{route="sandbox"} 0.0' in text
+    assert 'coverwatch_payer_route_latency_p95_seconds{route="sandbox"}' in text
