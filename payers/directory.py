@@ -33,6 +33,12 @@ Each entry is one *route* to a payer. Fields (only ``id``, ``name``, ``payer_id`
 - ``fallback``: the id of another entry tried when this route is down; it must exist and
   fallbacks may not form a cycle. ``sandbox_latency_ms``: sandbox only.
 - ``rules``: an optional mapping kept as given (authorization and counting overrides).
+- ``payer``: the catalog payer (payers/catalog.py) the route reaches, and ``clearinghouse``
+  (default: the adapter's name) whose alias for that payer is the route's ``payer_id``;
+  ``name`` and ``payer_id`` then default to the payer's. A route with a ``payer`` and no
+  ``fallback`` fails over to the next route listed for the same payer, and an explicit
+  ``fallback`` must reach the same payer. An entry without ``payer`` is a payer of its own
+  with this one route (the directory format before the catalog; it keeps working).
 
 Any other field is refused, so that a misspelt ``timout_s`` cannot silently fall back to a
 default.
@@ -43,13 +49,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from payers.catalog import Payer
 from payers.directory_fields import DirectoryError, FieldReader
+from payers.directory_payers import same_payer_fallbacks, with_payer
 from payers.transport import MAX_REPLY_BYTES
 
 ADAPTERS = ("sandbox", "core-soap", "core-mime", "clearinghouse-json", "stedi", "availity",
@@ -103,6 +111,13 @@ class PayerEntry:
     sandbox_latency_ms: int | None = None
     rules: Mapping[str, Any] = field(default_factory=dict)
     max_reply_bytes: int = MAX_REPLY_BYTES
+    payer: str | None = None
+    clearinghouse: str | None = None
+
+    @property
+    def payer_key(self) -> str:
+        """The payer the route reaches: its catalog payer, else the entry itself."""
+        return self.payer or self.id
 
     @property
     def isa_receiver(self) -> str:
@@ -137,27 +152,33 @@ class PayerEntry:
         return os.environ.get(variable) or None
 
 
-def load_directory(path: Path) -> dict[str, PayerEntry]:
-    """Read and validate the directory; DirectoryError names the file, entry and field."""
+def load_directory(path: Path, *,
+                   catalog: Mapping[str, Payer] | None = None) -> dict[str, PayerEntry]:
+    """Read and validate the directory (its routes' ``payer`` fields naming `catalog`
+    payers); DirectoryError names the file, entry and field."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise DirectoryError(f"payer directory {path} does not exist") from exc
     except yaml.YAMLError as exc:
         raise DirectoryError(f"payer directory {path} is not valid YAML: {exc}") from exc
-    return parse_directory(raw, source=str(path))
+    return parse_directory(raw, source=str(path), catalog=catalog)
 
 
-def parse_directory(raw: Any, *, source: str = "payer directory") -> dict[str, PayerEntry]:
+def parse_directory(raw: Any, *, source: str = "payer directory",
+                    catalog: Mapping[str, Payer] | None = None) -> dict[str, PayerEntry]:
     """Validate an already-loaded directory document (``{"payers": [...]}``)."""
     if not isinstance(raw, dict) or not isinstance(raw.get("payers"), list):
         raise DirectoryError(f"payer directory {source} must have a top-level 'payers' list")
     entries: dict[str, PayerEntry] = {}
     for index, item in enumerate(raw["payers"]):
-        entry = _entry(item, where=f"{source}: payers[{index}]")
+        entry = _entry(with_payer(item, catalog or {}, where=f"{source}: payers[{index}]"),
+                       where=f"{source}: payers[{index}]")
         if entry.id in entries:
             raise DirectoryError(f"{source}: payers[{index}]: id '{entry.id}' is listed twice")
         entries[entry.id] = entry
+    for route, fallback in same_payer_fallbacks(entries, source).items():
+        entries[route] = replace(entries[route], fallback=fallback)
     _check_fallbacks(entries, source)
     return entries
 
@@ -202,6 +223,7 @@ def _entry(item: Any, *, where: str) -> PayerEntry:
         rules=f.mapping("rules"),
         max_reply_bytes=f.integer("max_reply_bytes", default=MAX_REPLY_BYTES,
                                   low=REPLY_BYTES_RANGE[0], high=REPLY_BYTES_RANGE[1]),
+        payer=f.text("payer", max_len=64), clearinghouse=f.text("clearinghouse", max_len=32),
     )
     f.reject_unknown()
     _check_credentials(entry, item, where)

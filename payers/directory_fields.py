@@ -13,7 +13,7 @@ KNOWN = frozenset({
     "client_secret", "client_id_env", "client_secret_env", "token_url", "timeout_s",
     "max_concurrency", "rate_per_s", "breaker_failures", "breaker_cooldown_s",
     "service_types", "usage", "fallback", "sandbox_latency_ms", "rules",
-    "max_reply_bytes", "api_key", "api_key_env", "api", "scope",
+    "max_reply_bytes", "api_key", "api_key_env", "api", "scope", "payer", "clearinghouse",
 })
 ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 STC_RE = re.compile(r"^[A-Z0-9]{1,2}$")

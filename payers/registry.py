@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 
@@ -46,6 +46,7 @@ from payers.base import (
 )
 from payers.breaker import NO_TRIAL, CircuitBreaker
 from payers.caps import ConcurrencyCap
+from payers.catalog import Payer
 from payers.directory import PayerEntry
 from payers.transport import RETRY_STATUSES
 
@@ -92,8 +93,15 @@ class PayerRegistry:
 
     def __init__(self, *, entries: dict[str, PayerEntry],
                  adapters: dict[str, EligibilityAdapter],
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 catalog: Mapping[str, Payer] | None = None) -> None:
         self.entries = dict(entries)
+        self._payers = payers_of(self.entries, catalog or {})
+        # A coverage may name a catalog payer instead of one of its routes: its first
+        # route listed answers (and fails over along the payer's other routes).
+        self._first_route: dict[str, str] = {}
+        for route, entry in self.entries.items():
+            self._first_route.setdefault(entry.payer_key, route)
         self._adapters = dict(adapters)
         self._breakers = {
             route: CircuitBreaker(route=route, failures=entry.breaker_failures,
@@ -114,12 +122,14 @@ class PayerRegistry:
     def from_directory(cls, entries: dict[str, PayerEntry], *,
                        session: requests.Session | None = None,
                        clock: Callable[[], float] | None = None,
-                       sleep: Callable[[float], None] = time.sleep) -> PayerRegistry:
+                       sleep: Callable[[float], None] = time.sleep,
+                       catalog: Mapping[str, Payer] | None = None) -> PayerRegistry:
         """Build every route's adapter; one shared Session pools connections per host."""
         shared = session if session is not None else pooled_session(entries)
         adapters = {route: build_adapter(entry, session=shared, sleep=sleep)
                     for route, entry in entries.items()}
-        return cls(entries=entries, adapters=adapters, clock=clock or time.monotonic)
+        return cls(entries=entries, adapters=adapters, clock=clock or time.monotonic,
+                   catalog=catalog)
 
     def gated(self, gate: Gate) -> PayerRegistry:
         """This registry (same adapters, breakers and caps) with every payer call passing
@@ -140,18 +150,31 @@ class PayerRegistry:
         """The checks one tenant may have in flight or waiting on the route (None: no limit)."""
         if self._tenant_share is None:
             return None
-        return max(1, int(self._tenant_share * self.entries[route_id].max_concurrency))
+        return max(1, int(self._tenant_share * self.entry(route_id).max_concurrency))
 
     @property
     def held_limit(self) -> int | None:
         return self._held_limit
 
     def ids(self) -> list[str]:
-        return list(self.entries)
+        """What a coverage may name: every route, and every catalog payer with a route."""
+        return list(self.entries) + [p for p in self._first_route if p not in self.entries]
+
+    def route_of(self, name: str) -> str:
+        """The route a coverage's `name` leads to: the route itself, or a payer's first."""
+        return name if name in self.entries else self._first_route.get(name, name)
 
     def entry(self, route_id: str) -> PayerEntry:
-        """The directory entry; KeyError for an unknown id."""
-        return self.entries[route_id]
+        """The directory entry (of a payer's first route); KeyError for an unknown id."""
+        return self.entries[self.route_of(route_id)]
+
+    def payers(self) -> list[Payer]:
+        """Every payer reached by some route (an entry without a catalog payer is one)."""
+        return [self._payers[key] for key in self._first_route]
+
+    def routes_of(self, payer: str) -> list[str]:
+        """The routes reaching `payer`, in the order they are tried."""
+        return [route for route, entry in self.entries.items() if entry.payer_key == payer]
 
     def route_for_payer_id(self, x12_payer_id: str) -> str | None:
         """The route whose ``payer_id`` is the one a 271's 2120 loop named (carve-outs)."""
@@ -159,7 +182,7 @@ class PayerRegistry:
 
     def breaker_state(self, route_id: str, tenant: str | None = None) -> str:
         """The route's circuit as `tenant`'s checks find it."""
-        return self._breakers[route_id].state_for(tenant)
+        return self._breakers[self.route_of(route_id)].state_for(tenant)
 
     def peak_concurrency(self, route_id: str) -> int:
         return self._caps[route_id].peak
@@ -171,6 +194,7 @@ class PayerRegistry:
     def check(self, route_id: str, query: EligibilityQuery, *,
               origin: Origin = UNKNOWN_ORIGIN) -> EligibilityAnswer:
         """Ask the route (failing over when it is down) for `origin`; raises PayerError."""
+        route_id = self.route_of(route_id)
         if route_id not in self.entries:
             raise PayerError(PayerErrorCode.NOT_CONFIGURED, "no such payer route",
                              route=route_id, reached_payer=False,
@@ -230,6 +254,21 @@ class PayerRegistry:
                            earlier_failures=tuple(failures[:-1]))
         final.retry_after_s = err.retry_after_s
         return final
+
+
+def payers_of(entries: Mapping[str, PayerEntry],
+              catalog: Mapping[str, Payer]) -> dict[str, Payer]:
+    """The payer of each route: its catalog record, or (an entry of the older format) a
+    payer named as the entry is, with the entry's payer id as its alias there."""
+    found: dict[str, Payer] = {}
+    for entry in entries.values():
+        if entry.payer is not None:
+            found[entry.payer] = catalog[entry.payer]
+            continue
+        found[entry.id] = Payer(id=entry.id, name=entry.name,
+                                aliases={entry.clearinghouse or entry.adapter: entry.payer_id},
+                                service_types=entry.service_types)
+    return found
 
 
 def fails_over(err: PayerError) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import FunctionType
@@ -10,13 +11,16 @@ from typing import Any
 from flask import Flask, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
+from payers.catalog import load_catalog
 from payers.directory import PayerEntry, load_directory
 from payers.registry import PayerRegistry
 from service import cli, logs, ui
+from service.cli import payers as cli_payers
 from service.cli import reverify as cli_reverify
 from service.cli import webhooks as cli_webhooks
 from service.config import Config
 from service.db.engine import DATABASE_ERRORS, make_engine, make_session_factory, unavailable
+from service.eligibility.health import RouteReport, every_route_health
 from service.metrics import Metrics
 from service.web import (
     api_keys,
@@ -133,12 +137,11 @@ def create_app(
         engine=engine,
         session_factory=make_session_factory(engine),
         clock=clock or utc_now,
-        payers=payers if isinstance(payers, PayerRegistry) else PayerRegistry.from_directory(
-            payers if payers is not None else load_directory(cfg.payers_file)
-        ),
+        payers=payers if isinstance(payers, PayerRegistry) else _registry(cfg, payers),
         metrics=Metrics(multiprocess_dir=cfg.metrics_dir),
     )
     app.extensions[EXTENSION] = wiring
+    wiring.metrics.watch_routes(lambda: _route_health(wiring))
 
     api = ContractApi(app)
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
@@ -161,9 +164,29 @@ def create_app(
     cli.register(app)
     cli_reverify.register(app)
     cli_webhooks.register(app)
+    cli_payers.register(app)
     return app
 
 
 def _docs_asset(filename: str) -> Any:
     # Swagger UI is served from the installed package, so /docs works with no internet.
     return send_from_directory(swagger_ui_path, filename)
+
+
+def _registry(cfg: Config, entries: dict[str, PayerEntry] | None) -> PayerRegistry:
+    """The routes given, or the directory file's, with the catalog their payers come from."""
+    catalog = load_catalog(cfg.catalog_file)
+    if entries is None:
+        entries = load_directory(cfg.payers_file, catalog=catalog)
+    return PayerRegistry.from_directory(entries, catalog=catalog)
+
+
+def _route_health(wiring: Wiring) -> list[RouteReport]:
+    """The routes' health for /metrics; none while the database is unreachable, so that the
+    request counts are still scraped (readyz says the database is down)."""
+    try:
+        return every_route_health(uow=wiring.uow(), clock=wiring.clock, registry=wiring.payers)
+    except DATABASE_ERRORS:
+        logging.getLogger("coverwatch.metrics").warning(
+            "route health gauges skipped: database unavailable")
+        return []

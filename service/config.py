@@ -22,6 +22,9 @@ class Config:
     database_url: str
     payers_file: Path
     log_level: str = "INFO"
+    # The payer catalog `flask payers import` writes (payers/catalog.py); None: the file
+    # payers-catalog.json beside the directory file.
+    payer_catalog_file: Path | None = None
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
     eligibility_reuse_hours: float = 24.0
     # The job queue and the payer limits shared by re-verification workers; None: in-process.
@@ -82,6 +85,8 @@ class Config:
             "payers_file": Path(env.get("COVERWATCH_PAYERS") or DEFAULT_PAYERS_FILE),
             "log_level": level,
         }
+        if env.get("COVERWATCH_PAYER_CATALOG"):
+            kwargs["payer_catalog_file"] = Path(env["COVERWATCH_PAYER_CATALOG"])
         if env.get("REDIS_URL"):
             kwargs["redis_url"] = env["REDIS_URL"]
         if env.get("REDIS_PREFIX"):
@@ -106,6 +111,10 @@ class Config:
         if env.get("SECRET_KEY"):
             kwargs["secret_key"] = env["SECRET_KEY"]
         return cls(**kwargs)
+
+    @property
+    def catalog_file(self) -> Path:
+        return self.payer_catalog_file or self.payers_file.with_name("payers-catalog.json")
 
     @property
     def route_thread_limit(self) -> int:

@@ -14,6 +14,7 @@ from service.db.alerts import AlertRepository
 from service.db.cds import CdsClientRepository
 from service.db.checks import EligibilityCheckRepository
 from service.db.dashboard_reads import DashboardReads
+from service.db.health_reads import HealthReads
 from service.db.idempotency import IdempotencyRepository
 from service.db.ledger import (
     AuthorizationRepository,
@@ -129,6 +130,7 @@ class UnitOfWork:
         self.runs = RunRepository(self.session)
         self.run_reports = RunReports(self.session)
         self.dashboard = DashboardReads(self.session)
+        self.health = HealthReads(self.session)
         self.lists = ListReads(self.session)
         self.idempotency = IdempotencyRepository(self.session)
         self.webhooks = WebhookRepository(self.session)

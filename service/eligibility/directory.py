@@ -1,4 +1,4 @@
-"""The payer directory as a practice sees it: the routes it may name, without their secrets."""
+"""The payer directory as a practice sees it: the payers it may name, without route secrets."""
 
 from __future__ import annotations
 
@@ -6,14 +6,33 @@ from typing import Any
 
 from payers.registry import PayerRegistry
 from service.domain.paging import Keys, Slice, in_memory
+from service.domain.payer_search import score
 
 
-def payer_page(*, registry: PayerRegistry, part: Slice) -> tuple[list[dict[str, Any]],
-                                                                     Keys | None]:
-    """A page of the directory in id order: id, name, X12 payer id, connectivity (the
-    adapter kind) and default service types. Nothing else of an entry (URL, sender ids,
-    credentials) leaves the server."""
-    entries = [registry.entry(route) for route in sorted(registry.ids())]
-    rows = [{"id": e.id, "name": e.name, "payer_id": e.payer_id, "connectivity": e.adapter,
-             "service_types": list(e.service_types)} for e in entries]
-    return in_memory(rows, lambda row: (row["id"],), part)
+def payer_page(*, registry: PayerRegistry, part: Slice,
+               q: str | None = None) -> tuple[list[dict[str, Any]], Keys | None]:
+    """A page of the directory's payers, in id order, or with `q` only those it finds, best
+    first (service/domain/payer_search.py). Each row: id, name, the X12 payer id and
+    connectivity (adapter kind) of its first route, default service types, its aliases at
+    each clearinghouse, its routes in failover order, transactions and enrollment. Nothing
+    else of a route (URL, sender ids, credentials) leaves the server."""
+    rows = []
+    for payer in registry.payers():
+        routes = registry.routes_of(payer.id)
+        found = 0.0 if q is None else score(
+            q, ids=(*payer.known_ids(), *routes), names=(payer.name, *payer.other_names))
+        if found is None:
+            continue
+        first = registry.entry(routes[0])
+        rows.append({"id": payer.id, "name": payer.name, "payer_id": first.payer_id,
+                     "connectivity": first.adapter,
+                     "service_types": list(payer.service_types or first.service_types),
+                     "aliases": dict(payer.aliases), "routes": routes,
+                     "transactions": list(payer.transactions),
+                     "enrollment_required": payer.enrollment_required, "score": found})
+    rows.sort(key=_key)
+    return in_memory(rows, _key, part)
+
+
+def _key(row: dict[str, Any]) -> Keys:
+    return (row["score"], row["id"])

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from payers.registry import PayerRegistry
 from service.db.models import Visit
 from service.db.run_reports import RunReports
 from service.db.uow import UnitOfWork
 from service.domain.eligibility import ANSWERED
+from service.eligibility.health import RouteReport, every_route_health
 from service.ledger import alerts
 from service.practice.access import Caller
 from service.reverify import parts
@@ -63,11 +65,17 @@ class Dashboard:
     auth_alerts: list[alerts.AlertView]
     payers: list[PayerRate]
     last_run: RunReport | None
+    # Routes with checks in the last 24 hours or a circuit not closed: the deployment's
+    # routes, so the front desk knows when a payer is hard to reach for everyone.
+    routes: list[RouteReport]
 
 
 def figures(*, uow: Callable[[], UnitOfWork], source: alerts.AlertSource,
-            clock: Callable[[], datetime], caller: Caller) -> Dashboard:
+            clock: Callable[[], datetime], caller: Caller,
+            registry: PayerRegistry) -> Dashboard:
     now = clock()
+    routes = [r for r in every_route_health(uow=uow(), clock=clock, registry=registry)
+              if r.health.checks or r.circuit != "closed"]
     today = now.date()
     open_alerts = alerts.list_alerts(uow=uow(), source=source, clock=clock, caller=caller,
                                      kind=None, coverage_id=None, include_resolved=False).items
@@ -96,6 +104,7 @@ def figures(*, uow: Callable[[], UnitOfWork], source: alerts.AlertSource,
         payers=sorted((PayerRate(payer, sum(c.values()), c["error"], c["rejected"])
                        for payer, c in by_payer.items()), key=lambda p: (-p.rate, p.payer)),
         last_run=report,
+        routes=sorted(routes, key=lambda r: (not r.health.degraded, r.route)),
     )
 
 

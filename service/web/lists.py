@@ -8,8 +8,9 @@ from typing import Any
 from schemas.coverages import CoverageList, CoverageListQuery, CoverageSearchIn
 from schemas.eligibility import CheckList, CheckListQuery
 from schemas.ledger import AuthorizationListQuery, AuthorizationPage, VisitListQuery, VisitPage
-from schemas.payers import PayerPage, PayerQuery
+from schemas.payers import PayerHealthOut, PayerPage, PayerQuery
 from service.eligibility.directory import payer_page
+from service.eligibility.health import payer_health
 from service.web.auth import require
 from service.web.blueprint import ApiBlueprint
 from service.web.eligibility import view
@@ -75,8 +76,29 @@ def list_checks(args: dict[str, Any]) -> Any:
 @blp.response(200, PayerPage)
 @blp.doc(operationId="listPayers")
 def list_payers(args: dict[str, Any]) -> Any:
-    """The payer directory, in id order: what a coverage's `payer` may name. It is read from
-    the deployment's configuration when the server starts, so it has no updated_since."""
+    """The payer directory, in id order, or with `q` the payers found, best match first: what
+    a coverage's `payer` may name. It is read from the deployment's configuration when the
+    server starts, so it has no updated_since."""
     part = args["slice"]
-    rows, last = payer_page(registry=current_wiring().payers, part=part)
+    rows, last = payer_page(registry=current_wiring().payers, part=part, q=args.get("q"))
     return cursor_page(part, rows, last)
+
+
+@blp.route("/payers/<payer>/health", methods=["GET"])
+@require("read")
+@blp.response(200, PayerHealthOut)
+@blp.doc(operationId="getPayerHealth")
+def get_payer_health(payer: str) -> Any:
+    """Each route of the payer over the last 24 hours of every practice's checks: share
+    answered, p50/p95 latency, share answered within CORE's 20 s, the commonest errors, its
+    circuit breaker now, and whether it is degraded."""
+    wiring = current_wiring()
+    since, reports = payer_health(uow=wiring.uow(), clock=wiring.clock,
+                                  registry=wiring.payers, payer=payer)
+    return {"payer": payer, "since": since, "routes": [
+        {"route": r.route, "connectivity": r.connectivity, "circuit": r.circuit,
+         "checks": r.health.checks, "success_share": r.health.success_share,
+         "p50_ms": r.health.p50_ms, "p95_ms": r.health.p95_ms,
+         "within_20s_share": r.health.within_budget_share,
+         "errors": [{"code": code, "count": n} for code, n in r.health.errors],
+         "degraded": r.health.degraded} for r in reports]}

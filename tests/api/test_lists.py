@@ -228,7 +228,9 @@ def test_the_payer_directory_lists_routes_without_their_secrets(client, practice
     payers = walk(client, practice["key"], "/v1/payers", limit=1)
     assert [p["id"] for p in payers] == sorted(p["id"] for p in payers)
     sandbox = next(p for p in payers if p["id"] == "sandbox")
-    assert set(sandbox) == {"id", "name", "payer_id", "connectivity", "service_types"}
+    assert set(sandbox) == {"id", "name", "payer_id", "connectivity", "service_types",
+                            "aliases", "routes", "transactions", "enrollment_required"}
+    assert sandbox["aliases"] == {"sandbox": "SANDBOX01"} and sandbox["routes"] == ["sandbox"]
     assert sandbox["connectivity"] == "sandbox"
 
 

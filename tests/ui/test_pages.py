@@ -245,5 +245,8 @@ def test_the_dashboard_counts_checks_visits_payers_and_the_last_run(desk, clock)
     assert "Coverage status" in page and f'href="{path}">Open client' in page
     assert "Finished" in page and page.count("<svg") >= 4
     assert re.search(r"<td>sandbox</td><td>3</td><td>1</td><td>0</td><td>33%</td>", page)
+    # The routes panel: the sandbox route's last 24 hours (3 checks, one without an answer)
+    assert re.search(r"<td>sandbox</td><td>3</td><td>67%</td><td>[0-9.]+ s / [0-9.]+ s</td>"
+                     r"<td>67%</td><td>PAYER_[A-Z_]+ \(1\)</td><td>closed</td>", page)
     assert other_practice  # a practice with no items: the run's count is this practice's only
     assert "1 coverage of this practice" in page

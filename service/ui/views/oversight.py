@@ -58,7 +58,7 @@ def resolve_alert(alert_id: uuid.UUID) -> ResponseReturnValue:
 def manager_dashboard() -> ResponseReturnValue:
     wiring = current_wiring()
     figures = dashboard.figures(uow=wiring.uow, source=wiring.alerts, clock=wiring.clock,
-                                caller=ui_session.caller())
+                                caller=ui_session.caller(), registry=wiring.payers)
     payer_rows = [(p.payer, "error", round(p.rate * 100)) for p in figures.payers]
     run_rows = [(OUTCOME_LABELS.get(k, k), k, n)
                 for k, n in sorted((figures.last_run.outcomes if figures.last_run else {})

@@ -12,9 +12,8 @@ from payers.directory import parse_directory
 from payers.registry import PayerRegistry
 from payers.x12.summary import summarize
 from tests.integration.payers.claimmd_sim import KEY as CLAIMMD_KEY
-from tests.integration.payers.claimmd_sim import ClaimMdSimulator
-from tests.integration.payers.doubles import CONTRACT_PATHS
-from tests.integration.payers.stedi_sim import KEY, StediSimulator
+from tests.integration.payers.stedi_sim import KEY
+from tests.integration.payers.two_houses import throttled_stedi_then_claimmd
 from tests.unit.payers.builders import ACTIVE, query
 
 
@@ -22,18 +21,15 @@ def test_a_throttled_route_fails_over_to_another_clearinghouse(
     payer_server: HTTPServer, release: threading.Event,
 ) -> None:
     # Given the payer reached through Stedi, with Claim.MD as the fallback
-    stedi = StediSimulator(release=release, throttled=99, retry_after="120")
-    claimmd = ClaimMdSimulator(release=release)
-    payer_server.expect_request(CONTRACT_PATHS["stedi-raw-x12"]).respond_with_handler(
-        stedi.raw_x12)
-    payer_server.expect_request(CONTRACT_PATHS["claimmd"]).respond_with_handler(claimmd)
+    houses = throttled_stedi_then_claimmd(payer_server, release)
+    stedi, claimmd = houses.stedi, houses.claimmd
     common = {"name": "Tidewater Health Test", "payer_id": "TIDE01", "timeout_s": 5}
     routes = parse_directory({"payers": [
         common | {"id": "route-a", "adapter": "stedi", "api": "raw-x12", "usage": "T",
-                  "url": payer_server.url_for(CONTRACT_PATHS["stedi-raw-x12"]),
+                  "url": houses.stedi_url,
                   "api_key": KEY, "fallback": "via-claimmd"},
         common | {"id": "via-claimmd", "adapter": "claimmd", "api_key": CLAIMMD_KEY,
-                  "url": payer_server.url_for(CONTRACT_PATHS["claimmd"])}]})
+                  "url": houses.claimmd_url}]})
     registry = PayerRegistry.from_directory(routes, sleep=lambda _: None)
 
     # When Stedi answers 429 and asks us to come back in two minutes
