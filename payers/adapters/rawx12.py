@@ -11,6 +11,7 @@ HTTP body exactly as received.
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Protocol
 
@@ -32,8 +33,9 @@ class KeySource(Protocol):
         ...
 
 
-class RawX12Adapter:
-    """The shared steps; subclasses give ``_send`` and ``_payload``."""
+class RawX12Adapter(ABC):
+    """The shared steps; each clearinghouse gives how the 270 is sent (``_send``) and where
+    the 271 is in its reply (``_payload``)."""
 
     def __init__(self, *, entry: PayerEntry, session: requests.Session, key: KeySource,
                  base_url: str | None = None,
@@ -58,14 +60,17 @@ class RawX12Adapter:
         self._annotate(answer.response, reply)
         return answer
 
+    @abstractmethod
     def _send(self, x270: str, key: str) -> HttpReply:
-        raise NotImplementedError
+        """Post the 270 with the key as this clearinghouse wants them."""
 
-    def _annotate(self, answer: Eligibility271, reply: HttpReply) -> None:
+    def _annotate(  # noqa: B027 - optional: most clearinghouses add nothing around the 271
+            self, answer: Eligibility271, reply: HttpReply) -> None:
         """Add what the reply says around the 271 (a clearinghouse's own words)."""
 
+    @abstractmethod
     def _payload(self, reply: HttpReply, *, x270: str, started: float) -> str:
-        raise NotImplementedError
+        """The 271 in the reply; ``invalid(...)`` raised when there is none."""
 
     def invalid(self, message: str, *, reply: HttpReply, x270: str,
                 started: float) -> Exception:
