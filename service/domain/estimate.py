@@ -91,7 +91,7 @@ def _deductible_then_coinsurance(allowed: Decimal, block: Mapping[str, Any],
     rest = allowed - from_deductible
     if rest == 0:
         return from_deductible, "deductible" if remaining > 0 else "coinsurance"
-    coinsurance = _fraction(block.get("coinsurance"))
+    coinsurance = decimal_of(block.get("coinsurance"))
     if coinsurance is None:
         assumptions.append("The payer reported no coinsurance, so the share after the "
                            "deductible cannot be estimated.")
@@ -139,11 +139,11 @@ def _cents(value: Decimal) -> Decimal:
 
 
 def _money(value: Any) -> Decimal | None:
-    number = _fraction(value)
+    number = decimal_of(value)
     return _cents(number) if number is not None else None
 
 
-def _fraction(value: Any) -> Decimal | None:
+def decimal_of(value: Any) -> Decimal | None:
     """A decimal string (or Decimal) from the summary; None when absent or unreadable."""
     if value is None or isinstance(value, bool):
         return None

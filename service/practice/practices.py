@@ -41,6 +41,12 @@ def exists(*, uow: UnitOfWork, practice_id: uuid.UUID) -> bool:
         return uow.practices.get(practice_id) is not None
 
 
+def name_of(*, uow: UnitOfWork, practice_id: uuid.UUID) -> str:
+    with uow:
+        practice = uow.practices.get(practice_id)
+        return practice.name if practice is not None else ""
+
+
 def first_id(*, uow: UnitOfWork) -> uuid.UUID | None:
     """The first practice created, if any (the demo seed creates one only when there is none)."""
     with uow:

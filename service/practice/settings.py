@@ -11,6 +11,7 @@ from typing import Any
 
 from service.db.models import FeeScheduleEntry, PracticeSettings
 from service.db.uow import UnitOfWork
+from service.domain import benefit_sheet
 from service.domain.codemix import code_mix
 from service.domain.errors import InvalidInput
 from service.domain.policy import CountingPolicy
@@ -36,6 +37,20 @@ def set_fee(*, uow: UnitOfWork, clock: Callable[[], datetime], caller: Caller, p
 def fees(*, uow: UnitOfWork, caller: Caller) -> Sequence[FeeScheduleEntry]:
     with uow:
         return uow.fees.all(caller.practice_id)
+
+
+def allowed_amount(*, uow: UnitOfWork, caller: Caller, payer: str, code: str) -> Decimal | None:
+    """What the practice expects the payer to allow for the code; None when not on file."""
+    with uow:
+        entry = uow.fees.get(caller.practice_id, payer, code)
+        return entry.allowed_amount if entry is not None else None
+
+
+def usual_code(*, uow: UnitOfWork, caller: Caller, start: date, end: date) -> str:
+    """The code the practice booked most between the dates (the code-mix report's rows)."""
+    with uow:
+        rows = uow.visits.mix(caller.practice_id, start, end)
+    return benefit_sheet.usual_code(code for _, code in rows)
 
 
 def get_settings(*, uow: UnitOfWork, caller: Caller) -> dict[str, Any]:

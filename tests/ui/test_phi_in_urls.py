@@ -26,12 +26,17 @@ def test_no_url_redirect_or_title_of_the_web_app_carries_patient_data(app):
     client = signed_in_client(app, practice_id, role="admin")
     seen: list[str] = []
     queue: list[str] = []
+    pdfs: list[str] = []
 
     def visit(response, url):
         seen.append(url)
         if "Location" in response.headers:
             seen.append(response.headers["Location"])
             return [response.headers["Location"]]
+        if response.mimetype == "application/pdf":  # a printable page's download
+            assert leaks(response.headers["Content-Disposition"]) == [], url
+            pdfs.append(url)
+            return []
         assert leaks(title(response.text)) == [], url
         return [href for href in re.findall(r'href="(/app/[^"]*)"', response.text)
                 if "/static/" not in href]
@@ -64,6 +69,7 @@ def test_no_url_redirect_or_title_of_the_web_app_carries_patient_data(app):
     # Then no URL had a query string or patient data, and the client pages were among them
     assert sum("/app/clients/" in url for url in opened) >= 6
     assert sum("/app/checks/" in url for url in opened) >= 6
+    assert sum(url.endswith("/vob.pdf") for url in pdfs) >= 6
     assert [url for url in seen if urlsplit(url).query] == []
     assert [url for url in seen if leaks(url)] == []
 

@@ -12,3 +12,10 @@ document.addEventListener("DOMContentLoaded", function () {
   relationship.addEventListener("change", sync);
   sync();
 });
+
+// A "Print" button on printable pages (the page's own print styles hide the app around it).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+});
