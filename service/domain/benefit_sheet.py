@@ -15,9 +15,9 @@ from service.domain.estimate import decimal_of
 # when the practice has booked no visit to learn its own from.
 FALLBACK_CODE = "90837"
 
-# Where an eligibility answer came from. Live checks carry no `source` (they are all 271s);
-# an answer recorded by other means names its own.
-SOURCES = {"271": "payer (271)", "phone": "payer (by phone)"}
+# Where an eligibility answer came from: a live check is the payer's 271; an answer the
+# front desk recorded from a call says so.
+SOURCES = {"payer": "payer (271)", "phone": "payer (by phone)"}
 
 # What the estimate's basis means to the client reading the sheet.
 BASIS = {"copay": "your copay", "deductible": "paid toward your deductible",
@@ -44,9 +44,9 @@ def usual_code(codes: Iterable[str]) -> str:
     return min(counts, key=lambda code: (-counts[code], code))
 
 
-def source_label(summary: Mapping[str, Any] | None) -> str:
-    source = str((summary or {}).get("source") or "271")
-    return SOURCES.get(source, f"payer ({source})")
+def source_label(source: str | None) -> str:
+    """An answer's source in words; None (an answer stored before sources were) is a 271."""
+    return SOURCES.get(source or "payer", f"payer ({source})")
 
 
 def progress(amounts: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -47,7 +47,7 @@ def test_the_sheet_shows_the_cost_of_a_session_progress_visits_and_source(desk):
                  "Assumes the copay applies to this visit without a deductible first.",
                  "$374.50 of $500.00 met, <strong>$125.50 left</strong>",
                  "$800.00 of $3,000.00 met, <strong>$2,200.00 left</strong>",
-                 "Not needed for therapy visits",
+                 "Not needed for therapy visits", "No limit reported",
                  "Checked 2026-11-02 15:00 UTC with the payer (271)."):
         assert text in page, text
     assert "ZZT0000001" not in page
@@ -103,6 +103,32 @@ def test_an_inactive_plan_gives_no_estimate_and_says_so(desk):
     page = desk["client"].get(f"/app/checks/{check_id}/sheet").text
     assert "<strong>Not active</strong>" in page and "Not known yet" in page
     assert "No eligibility answer is on file" in page
+
+
+def test_a_rejected_check_s_sheet_confirms_nothing_and_its_record_gives_the_reason(desk):
+    check_id = checked(desk["client"], PEOPLE[3], "ZZT0000072")
+    page = desk["client"].get(f"/app/checks/{check_id}/sheet").text
+    assert "<strong>Not confirmed</strong>" in page and "Not known yet" in page
+    record = desk["client"].get(f"/app/checks/{check_id}/vob").text
+    assert "Rejected by the payer" in record and "(code 72)" in record
+    assert "What the payer answered" not in record
+
+
+def test_out_of_network_the_sheet_estimates_from_the_out_of_network_figures(desk):
+    form = {**PEOPLE[4].patient_json(), "payer": "sandbox", "member_id": "ZZT0000001",
+            "relationship": "self", "network_status": "out"}
+    response = post(desk["client"], "/app/intake", form)
+    check_id = response.headers["Location"].rsplit("/", 1)[1]
+    fee = desk["app"].test_client().put(
+        "/v1/fee-schedule", headers=bearer(desk["key"]),
+        json={"payer": "sandbox", "code": "90837", "allowed_amount": "150.00"})
+    assert fee.status_code == 200, fee.json
+    page = desk["client"].get(f"/app/checks/{check_id}/sheet").text
+    assert "out of network for this plan" in page
+    assert "out-of-network benefits from the latest eligibility answer" in page
+    assert "$50.00" in page and "your copay" in page  # the sandbox plan's out-of-network copay
+    text, pages = pdf_text(desk["client"].get(f"/app/checks/{check_id}.pdf"))
+    assert pages == 1 and "$50.00" in text and "out-of-network" in text
 
 
 def test_the_vob_record_lists_everything_checked_with_its_references(desk):

@@ -41,10 +41,10 @@ def test_progress_without_a_total_is_none_and_without_a_remainder_has_no_share()
 
 
 def test_an_answer_s_source_is_said_in_words_a_live_check_being_a_271():
-    assert source_label({"active": True}) == "payer (271)"
+    assert source_label("payer") == "payer (271)"
     assert source_label(None) == "payer (271)"
-    assert source_label({"source": "phone"}) == "payer (by phone)"
-    assert source_label({"source": "portal"}) == "payer (portal)"
+    assert source_label("phone") == "payer (by phone)"
+    assert source_label("portal") == "payer (portal)"
 
 
 def test_a_session_code_reads_as_words_and_an_unknown_one_as_itself():
