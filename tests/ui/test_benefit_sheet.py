@@ -165,3 +165,12 @@ def test_the_pdf_is_a_download_named_by_id_and_logs_no_patient_data(desk, caplog
     logged = caplog.text
     for phi in ("ZZT0000001", PEOPLE[0].first_name, PEOPLE[0].last_name, PEOPLE[0].birth_date):
         assert phi not in logged
+
+
+def test_signed_out_every_printable_address_leads_to_the_sign_in_page(desk, app):
+    check_id = checked(desk["client"], PEOPLE[0], "ZZT0000001")
+    anonymous = app.test_client()
+    for path in ("/sheet", ".pdf", "/vob", "/vob.pdf"):
+        response = anonymous.get(f"/app/checks/{check_id}{path}")
+        assert response.status_code == 302, path
+        assert response.headers["Location"].endswith("/app/login"), path
