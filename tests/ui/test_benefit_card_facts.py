@@ -4,6 +4,8 @@ pytest-httpserver answers)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pytest_httpserver import HTTPServer
 
@@ -55,3 +57,15 @@ def test_the_card_tells_the_front_desk_to_call_when_mental_health_is_left_unsaid
     assert "Call the payer" in page
     assert "The payer says this provider is out of network" not in page
     assert "Other coverage reported" not in page and "Other tiers" not in page
+
+
+def test_the_vob_record_carries_what_the_payer_said_beside_the_figures(desk):
+    page = card(desk, PEOPLE[0], "ZZT0000001")
+    vob = re.search(r'href="(/app/checks/[0-9a-f-]{36}/vob)"', page)
+    assert vob, "the card links to its verification-of-benefits record"
+    record = desk.get(vob.group(1)).text
+    assert "The payer says this provider is out of network" in record
+    assert "MEDICARE PART B TEST (payer ID 00000)" in record
+    assert "Other tiers the payer lists" in record and "HIGHEST BENEFIT" in record
+    pdf = desk.get(vob.group(1) + ".pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
