@@ -120,8 +120,10 @@ _NETWORK_WORDS = (r"(?:OUT[- ]OF[- ]NETWORK|NON[- ]?PARTICIPATING|NON[- ]?PAR"
                   r"|NOT (?:IN[- ]NETWORK|PARTICIPATING|CONTRACTED))")
 _OUT_TEXT = re.compile(
     rf"\bPROVIDER (?:IS|WAS) (?:AN? |CONSIDERED )?{_NETWORK_WORDS}"
-    rf"|\b{_NETWORK_WORDS} (?:PROVIDER|PRACTITIONER|PHYSICIAN)\b(?!S)"
-    rf"|\bNPI\b.*\b{_NETWORK_WORDS}|\b{_NETWORK_WORDS}\b.*\bNPI\b")
+    rf"|\b{_NETWORK_WORDS} (?:PROVIDER|PRACTITIONER|PHYSICIAN)\b(?!S)")
+# Network wording in a message naming the NPI: apart, searched only when the text holds
+# "NPI" (its ".*" makes it the dearest search of the three).
+_OUT_NPI = re.compile(rf"\bNPI\b.*\b{_NETWORK_WORDS}|\b{_NETWORK_WORDS}\b.*\bNPI\b")
 _IN_TEXT = re.compile(
     r"\bPROVIDER (?:IS|WAS) (?:AN? |CONSIDERED )?(?:IN[- ]NETWORK|PARTICIPATING|CONTRACTED)"
     r"|\b(?:IN[- ]NETWORK|PARTICIPATING|CONTRACTED) (?:PROVIDER|PRACTITIONER|PHYSICIAN)\b(?!S)")
@@ -147,7 +149,7 @@ def provider_network(level: Level, npi: str | None) -> ProviderNetwork:
                         "PROVIDER" in upper or "NPI" in upper or "PRACTITIONER" in upper
                         or "PHYSICIAN" in upper):
                     continue
-                if _OUT_TEXT.search(upper):
+                if _OUT_TEXT.search(upper) or ("NPI" in upper and _OUT_NPI.search(upper)):
                     return ProviderNetwork("out", item[1])
                 if said is None and _IN_TEXT.search(upper):
                     said = ProviderNetwork("in", item[1])
