@@ -4,7 +4,6 @@ status and other payers (coordination of benefits)."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,11 +37,10 @@ class Figures:
         self.places: dict[int, list[str]] = {}  # EB index -> its telehealth places
 
 
-def scope_of(attached: list[tuple[str, Any, int]], text: str,
-             element: str) -> tuple[str, Any] | None:
-    """("telehealth", places) for a copay or coinsurance (EB ``text``) whose III places of
-    service are all telehealth; ("tier", label) for a row carrying a tier message; None
-    otherwise."""
+def scope_of(attached: list[tuple[str, Any, int]],
+             copay_or_rate: bool) -> tuple[str, Any] | None:
+    """("telehealth", places) for a copay or coinsurance row whose III places of service are
+    all telehealth; ("tier", label) for a row carrying a tier message; None otherwise."""
     places: list[str] = []
     others = False
     label = None
@@ -54,7 +52,7 @@ def scope_of(attached: list[tuple[str, Any, int]], text: str,
                 others = True
         elif tag == "MSG" and label is None and len(item) > 1 and _tier_mark(item[1]):
             label = item[1]
-    if places and not others and text.split(element, 2)[1] in ("A", "B"):
+    if places and not others and copay_or_rate:
         return "telehealth", sorted(set(places))
     if label is not None:
         return "tier", label
@@ -76,7 +74,11 @@ def settle_tiers(main: list[Candidate], tiers: list[list[Candidate]]) -> None:
     deductible (an estimate may be high, never a surprise bill)."""
     if not any(tiers):
         return
-    counts = Counter(_benefit(c) for rows in tiers for c in rows)
+    counts: dict[tuple[str, str, str], int] = {}  # a Counter costs more than its few rows
+    for rows in tiers:
+        for c in rows:
+            key = _benefit(c)
+            counts[key] = counts.get(key, 0) + 1
     standard = {key for c in main if (key := (c[1], c[4], c[5])) in counts}
     largest: dict[tuple[str, str, str], Candidate] = {}
     for rows in tiers:
@@ -118,8 +120,10 @@ _NETWORK_WORDS = (r"(?:OUT[- ]OF[- ]NETWORK|NON[- ]?PARTICIPATING|NON[- ]?PAR"
                   r"|NOT (?:IN[- ]NETWORK|PARTICIPATING|CONTRACTED))")
 _OUT_TEXT = re.compile(
     rf"\bPROVIDER (?:IS|WAS) (?:AN? |CONSIDERED )?{_NETWORK_WORDS}"
-    rf"|\b{_NETWORK_WORDS} (?:PROVIDER|PRACTITIONER|PHYSICIAN)\b(?!S)"
-    rf"|\bNPI\b.*\b{_NETWORK_WORDS}|\b{_NETWORK_WORDS}\b.*\bNPI\b")
+    rf"|\b{_NETWORK_WORDS} (?:PROVIDER|PRACTITIONER|PHYSICIAN)\b(?!S)")
+# Network wording in a message naming the NPI: apart, searched only when the text holds
+# "NPI" (its ".*" makes it the dearest search of the three).
+_OUT_NPI = re.compile(rf"\bNPI\b.*\b{_NETWORK_WORDS}|\b{_NETWORK_WORDS}\b.*\bNPI\b")
 _IN_TEXT = re.compile(
     r"\bPROVIDER (?:IS|WAS) (?:AN? |CONSIDERED )?(?:IN[- ]NETWORK|PARTICIPATING|CONTRACTED)"
     r"|\b(?:IN[- ]NETWORK|PARTICIPATING|CONTRACTED) (?:PROVIDER|PRACTITIONER|PHYSICIAN)\b(?!S)")
@@ -138,11 +142,14 @@ def provider_network(level: Level, npi: str | None) -> ProviderNetwork:
         for tag, item, _ in attached:
             if tag == "MSG" and len(item) > 1:
                 upper = item[1].upper()
-                # A cheap first look: most messages say nothing of networks.
+                # A cheap first look: most messages say nothing of a provider's network
+                # (both patterns name the provider, a practitioner, a physician or the NPI).
                 if not ("NETWORK" in upper or "PARTICIPAT" in upper or "CONTRACTED" in upper
-                        or "NON-PAR" in upper or "NONPAR" in upper or "NON PAR" in upper):
+                        or "NON-PAR" in upper or "NONPAR" in upper or "NON PAR" in upper) or not (
+                        "PROVIDER" in upper or "NPI" in upper or "PRACTITIONER" in upper
+                        or "PHYSICIAN" in upper):
                     continue
-                if _OUT_TEXT.search(upper):
+                if _OUT_TEXT.search(upper) or ("NPI" in upper and _OUT_NPI.search(upper)):
                     return ProviderNetwork("out", item[1])
                 if said is None and _IN_TEXT.search(upper):
                     said = ProviderNetwork("in", item[1])

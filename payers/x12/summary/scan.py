@@ -28,10 +28,11 @@ _REMAINING_PERIODS = frozenset({"29", "33"})
 # EB06 of a deductible or out-of-pocket amount -> what the amount is.
 _KINDS = {**dict.fromkeys(_TOTAL_PERIODS, "total"),
           **dict.fromkeys(_REMAINING_PERIODS, "remaining"), "24": "to_date"}
-# BenefitScan.amounts slots: deductible (C) total, remaining, to date, then out of pocket (G).
-_SLOTS = {"Ctotal": 0, "Cremaining": 1, "Cto_date": 2, "Gtotal": 3, "Gremaining": 4,
-          "Gto_date": 5}
-# EB01 C or G -> EB06 -> the slot of its candidates in BenefitScan.amounts.
+# BenefitScan.amounts slots: deductible (C) total, remaining, to date, then out of pocket (G),
+# numbered after copays (0) and rates (1) as in the scan's list of candidate lists.
+_SLOTS = {"Ctotal": 2, "Cremaining": 3, "Cto_date": 4, "Gtotal": 5, "Gremaining": 6,
+          "Gto_date": 7}
+# EB01 C or G -> EB06 -> the list of its candidates in the scan (2-7: BenefitScan.amounts).
 _AMOUNT_SLOTS = {code: {period: _SLOTS[code + kind] for period, kind in _KINDS.items()}
                  for code in ("C", "G")}
 _CARVE_OUT_ENTITIES = frozenset({"VN", "X3", "Y2", "PR", "PRP", "2B"})
@@ -79,7 +80,8 @@ class BenefitScan:
         padding = element * 10
         lists = LISTS.setdefault(repetition or "", {})
         status, mh_status, visits, auth = self.status, self.mh_status, self.visits, self.auth
-        copays, rates, amounts, kinds = self.copays, self.rates, self.amounts, _AMOUNT_SLOTS
+        figures, kinds = [self.copays, self.rates, *self.amounts], _AMOUNT_SLOTS
+        detailed: list[tuple[int, Candidate]] = []  # (list, candidate) of EBs with attachments
         for index, text in enumerate(level.benefit_texts):
             head = text.split(element, 4)  # EB, EB01, EB02, EB03 and the unsplit rest
             if len(head) > 3:
@@ -135,27 +137,36 @@ class BenefitScan:
              _) = ((head[4] if len(head) > 4 else "") + padding).split(element, 10)
             if procedure:
                 continue  # EB13: limited to one procedure code
+            # The candidate this EB gives (one at most) and its list: 0 copays, 1 rates,
+            # 2-7 the amount slots.
+            candidate: Candidate | None = None
             if code == "B":
                 if amount:
-                    copays.append((
+                    candidate, slot = (
                         copay_key | coverages.get(head[2], _OTHER_COVERAGE)
                         | (0 if period == "" or period == "27" else _NOT_PER_VISIT) | index,
-                        network, positions[index], amount, raw, head[2]))
-                if rank == NONE:
-                    continue
+                        network, positions[index], amount, raw, head[2]), 0
             elif code == "A":
                 if percent:
-                    rates.append((rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
-                                  network, positions[index], percent, raw, head[2]))
+                    candidate, slot = (rank_key | coverages.get(head[2], _OTHER_COVERAGE)
+                                       | index, network, positions[index], percent, raw,
+                                       head[2]), 1
             elif code == "C" or code == "G":
-                slot = kinds[code].get(period) if amount else None
-                if slot is not None:
-                    amounts[slot].append((
-                        rank_key | coverages.get(head[2], _OTHER_COVERAGE) | index,
-                        network, positions[index], amount, raw, head[2]))
+                found = kinds[code].get(period) if amount else None
+                if found is not None:
+                    candidate, slot = (rank_key | coverages.get(head[2], _OTHER_COVERAGE)
+                                       | index, network, positions[index], amount, raw,
+                                       head[2]), found
             elif code == "F" and qualifier == "VS" and quantity:
                 visits.append((rank, network, index, quantity, period, positions[index],
                                "EB10"))
+            if candidate is not None:
+                figures[slot].append(candidate)
+                if attached is not None:
+                    # Only a row with attached segments can be a tier or telehealth row.
+                    detailed.append((slot, candidate))
+            if rank == NONE:
+                continue  # (98) a copay fallback only
             if attached is not None:
                 for tag, item, at in attached:
                     if tag == "HSD" and len(item) > 2 and item[1] == "VS" and item[2]:
@@ -164,25 +175,22 @@ class BenefitScan:
             if flag == "Y" or flag == "N":
                 auth.append((rank, network, flag == "Y"))
         self.mental_health = mental_health
-        if attachments:
-            self._set_apart(level.benefit_texts, element)
+        if detailed:
+            self._set_apart(detailed)
 
-    def _set_apart(self, texts: list[str], element: str) -> None:
+    def _set_apart(self, detailed: list[tuple[int, Candidate]]) -> None:
         """Move the candidates of rows scoped to telehealth or labelled as a tier out of the
-        standard ones. Looked at after the pass, from the attached segments: few EBs have any,
-        so the pass over every EB pays nothing for it."""
-        for index, attached in self.level.attachments.items():
-            scope = scope_of(attached, texts[index], element)
-            if scope is None:
+        standard ones. Looked at after the pass, only for the candidates whose EB has
+        attached segments: few have any, so the pass over every EB pays nothing for it."""
+        attachments, figures = self.level.attachments, [self.copays, self.rates, *self.amounts]
+        for slot, candidate in detailed:
+            index = candidate[0] & INDEX_MASK
+            scope = scope_of(attachments[index], slot < 2)
+            if scope is None or (scope[0] == "telehealth" and slot > 1):
                 continue
-            sources = [self.copays, self.rates, *(self.amounts if scope[0] == "tier" else ())]
-            for number, candidates in enumerate(sources):
-                at = next((i for i, c in enumerate(candidates) if c[0] & INDEX_MASK == index),
-                          None)
-                if at is not None:
-                    rows = self._rows(scope, index)
-                    [rows.copays, rows.rates, *rows.amounts][number].append(candidates.pop(at))
-                    break  # an EB gives one candidate at most
+            figures[slot].remove(candidate)
+            rows = self._rows(scope, index)
+            [rows.copays, rows.rates, *rows.amounts][slot].append(candidate)
 
     def _rows(self, scope: tuple[str, Any], index: int) -> Figures:
         kind, value = scope
