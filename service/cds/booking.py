@@ -44,9 +44,11 @@ class Services:
 
 def answer(*, services: Services, caller: Caller, hook: str, context: Mapping[str, Any],
            ehr: EhrData, app_url: str, remember: Callable[[Any], None],
+           found: tuple[uuid.UUID | None, list[dict[str, Any]]],
            new_id: Callable[[], str] = lambda: str(uuid.uuid4())) -> dict[str, Any]:
     """The cards for one hook call. The appointments are read before anything is added, so
-    a malformed call writes nothing."""
+    a malformed call writes nothing. `found`: our patient with the EHR's id (None: none)
+    and its active coverages, as CdsReads reads them."""
     if hook == "appointment-book":
         raw = context.get("appointments")
         if not isinstance(raw, dict):
@@ -64,8 +66,8 @@ def answer(*, services: Services, caller: Caller, hook: str, context: Mapping[st
         appointments = sorted((a for a in booked if a.day is not None and a.day >= today),
                               key=lambda a: a.day or today)[:UPCOMING]
     record = find_or_add(uow=services.uow, reads=services.reads, clock=services.clock,
-                         caller=caller,
-                         registry=services.registry, ehr=ehr, remember=remember)
+                         caller=caller, registry=services.registry, ehr=ehr,
+                         remember=remember, found=found)
     cards = Cards(app_url=app_url, new_id=new_id, record=record, ehr_patient=ehr.patient_id,
                   registry=services.registry, today=services.clock().date())
     if record.notice is not None or record.coverage_id is None:
@@ -92,7 +94,7 @@ def _judge(services: Services, caller: Caller, record: Record,
         return cards.unjudged(what, fields)
     verdict = check_visit(
         inputs=services.inputs, clock=services.clock, caller=caller,
-        coverage_id=spec["coverage_id"],
+        coverage_id=spec["coverage_id"], stamp=record.stamp,
         visit=VisitSpec(date=spec["date"], code=spec["code"], minutes=spec.get("minutes"),
                         provider_npi=spec.get("provider_npi")))
     return cards.verdict(verdict, what, spec["date"])

@@ -1,18 +1,23 @@
-"""The few fields the CDS services read from an EHR's FHIR resources (R4B models parse them)."""
+"""The few fields the CDS services read from an EHR's FHIR resources (R4B models parse a
+Patient and a Coverage; an Appointment, on every call, is read field by field)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
-from fhir.resources.R4B.appointment import Appointment
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.coverage import Coverage
 from fhir.resources.R4B.patient import Patient
 from pydantic import ValidationError
 
+from service.cds import appointment_reader
 from service.domain.errors import InvalidInput
+
+T = TypeVar("T")
 
 CPT_SYSTEM = "http://www.ama-assn.org/go/cpt"
 NPI_SYSTEM = "http://hl7.org/fhir/sid/us-npi"
@@ -71,7 +76,7 @@ def patient(raw: Any, *, where: str) -> EhrPatient:
 def coverages(raw: Any, *, where: str) -> list[EhrCoverage]:
     """A Coverage or a searchset Bundle of them (what the prefetch template asks for)."""
     found = []
-    for cover in _resources(Coverage, raw, where):
+    for cover in _resources("Coverage", partial(_parse, Coverage), raw, where):
         if cover.status not in (None, "active"):
             continue
         payers = tuple(ref.identifier.value for ref in cover.payor or ()
@@ -87,46 +92,46 @@ def coverages(raw: Any, *, where: str) -> list[EhrCoverage]:
 
 def appointments(raw: Any, *, where: str) -> list[EhrAppointment]:
     """An appointment-book context's Bundle of Appointments (or a searchset of them)."""
-    return [_appointment(found) for found in _resources(Appointment, raw, where)]
+    return _resources("Appointment", _appointment, raw, where)
 
 
-def _appointment(found: Appointment) -> EhrAppointment:
-    day = found.start.date() if found.start is not None else None
+def _appointment(raw: Any, where: str) -> EhrAppointment:
+    if _type(raw) != "Appointment":
+        raise InvalidInput({where: ["Expected a FHIR Appointment resource."]})
+    try:
+        found = appointment_reader.read(raw)
+    except appointment_reader.AppointmentFaults as error:
+        raise InvalidInput({where: [f"Not a valid FHIR Appointment: "
+                                    f"{', '.join(error.faults[:5])}."]}) from None
+    start, end = found["start"], found["end"]
+    day = start.date() if start is not None else None
     minutes = None
-    if found.start is not None and found.end is not None:
-        minutes = int((found.end - found.start).total_seconds() // 60)
-    return EhrAppointment(id=found.id, day=day, code=_cpt(found), minutes=minutes,
+    if start is not None and end is not None:
+        minutes = int((end - start).total_seconds() // 60)
+    return EhrAppointment(id=found["id"], day=day, code=_cpt(found), minutes=minutes,
                           provider_npi=_npi(found))
 
 
-def _cpt(found: Appointment) -> str | None:
-    for concept in found.serviceType or ():
-        for coding in concept.coding or ():
-            if coding.system == CPT_SYSTEM and coding.code:
-                return str(coding.code)
-    for extension in found.extension or ():
-        if extension.url == CPT_EXTENSION:
-            if extension.valueCode:
-                return str(extension.valueCode)
-            if extension.valueCoding is not None and extension.valueCoding.code:
-                return str(extension.valueCoding.code)
+def _cpt(found: dict[str, Any]) -> str | None:
+    for system, code in found["codings"]:
+        if system == CPT_SYSTEM and code:
+            return str(code)
+    for url, value_code, coding_code in found["extensions"]:
+        if url == CPT_EXTENSION and (value_code or coding_code):
+            return str(value_code or coding_code)
     return None
 
 
-def _npi(found: Appointment) -> str | None:
-    for participant in found.participant or ():
-        actor = participant.actor
-        if actor is not None and actor.identifier is not None and \
-                actor.identifier.system == NPI_SYSTEM and actor.identifier.value:
-            return str(actor.identifier.value)
-    return None
+def _npi(found: dict[str, Any]) -> str | None:
+    return next((value for system, value in found["actors"] if system == NPI_SYSTEM and value),
+                None)
 
 
-def _resources(model: type[Any], raw: Any, where: str) -> list[Any]:
+def _resources(kind: str, parse: Callable[[Any, str], T], raw: Any, where: str) -> list[T]:
     """The resources of this type in a Bundle (others, such as an OperationOutcome of a
-    search, are skipped), or the one resource itself."""
+    search, are skipped), or the one resource itself, each read by parse."""
     if _type(raw) != "Bundle":
-        return [_parse(model, raw, where)]
+        return [parse(raw, where)]
     entries = raw.get("entry") or []
     if not isinstance(entries, list) or not all(
             isinstance(e, dict) and isinstance(e.get("resource", {}), dict) for e in entries):
@@ -135,8 +140,8 @@ def _resources(model: type[Any], raw: Any, where: str) -> list[Any]:
     # The Bundle is validated without its entries, and each resource of this type by its own
     # model: half the work of the Bundle's model resolving every entry's type itself.
     _parse(Bundle, {**raw, "entry": []}, where)
-    return [_parse(model, entry["resource"], f"{where}.entry[{n}].resource")
-            for n, entry in enumerate(entries) if _type(entry.get("resource")) == model.__name__]
+    return [parse(entry["resource"], f"{where}.entry[{n}].resource")
+            for n, entry in enumerate(entries) if _type(entry.get("resource")) == kind]
 
 
 def _type(raw: Any) -> str | None:

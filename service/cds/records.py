@@ -17,6 +17,7 @@ from schemas.patients import PatientIn
 from service.cds import fhir_fields
 from service.cds.ehr import EhrData
 from service.db.cds import CdsReads
+from service.db.stamps import Stamp
 from service.db.uow import UnitOfWork
 from service.domain.errors import Conflict
 from service.practice.access import Caller
@@ -43,12 +44,17 @@ class Record:
     coverage_id: uuid.UUID | None
     payer: str | None
     notice: Notice | None = None
+    # The coverage's version stamps as read with it (service/db/stamps.py), if they were.
+    stamp: Stamp | None = None
 
 
 def find_or_add(*, uow: Callable[[], UnitOfWork], reads: CdsReads,
                 clock: Callable[[], datetime], caller: Caller, registry: PayerRegistry,
-                ehr: EhrData, remember: Callable[[Any], None]) -> Record:
-    patient_id, covers = reads.patient_coverages(caller.practice_id, ehr.patient_id)
+                ehr: EhrData, remember: Callable[[Any], None],
+                found: tuple[uuid.UUID | None, list[dict[str, Any]]]) -> Record:
+    """`found`: our patient with the EHR's id (None: none) and its active coverages, each
+    with its version stamps, as CdsReads reads them."""
+    patient_id, covers = found
     if patient_id is None:
         added = _add_patient(uow, clock, caller, ehr, remember)
         if isinstance(added, Notice):
@@ -63,7 +69,8 @@ def find_or_add(*, uow: Callable[[], UnitOfWork], reads: CdsReads,
         members = {c.member_id for c in fhir_fields.coverages(ehr.prefetch["coverage"],
                                                               where="prefetch.coverage")}
         chosen = next((c for c in covers if c["member_id"] in members), chosen)
-    return Record(patient_id, chosen["coverage_id"], chosen["payer"])
+    return Record(patient_id, chosen["coverage_id"], chosen["payer"],
+                  stamp=(int(chosen["ledger_version"]), int(chosen["config_version"])))
 
 
 def _add_patient(uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], caller: Caller,

@@ -24,7 +24,7 @@ from jwt.algorithms import get_default_algorithms
 from jwt.utils import base64url_decode
 
 from service.cds.outbound import FetchFailed, get_json
-from service.db.cds import CdsReads
+from service.db.cds import Admission, CdsReads
 from service.db.uow import UnitOfWork
 from service.practice.access import Caller
 
@@ -105,6 +105,18 @@ def usable_keys(jwks: Any) -> list[PublicKey]:
     return keys
 
 
+@dataclass(frozen=True)
+class Verified:
+    """A token whose signature, audience and times hold; its jti not yet recorded."""
+
+    token: str
+    audience: str
+    client: Client
+    jti: str
+    expires: datetime
+    fresh: bool  # judged against the client as read from the database just now
+
+
 class TokenVerifier:
     """Verifies tokens; keeps each client's parsed keys so a call costs one signature check."""
 
@@ -120,8 +132,10 @@ class TokenVerifier:
         self._lock = threading.Lock()
         self._pruned = 0.0
 
-    def verify(self, token: str, *, audience: str) -> Caller:
-        """The caller a valid token identifies (its client's practice); TokenRefused else."""
+    def verify(self, token: str, *, audience: str, fresh: bool = False) -> Verified:
+        """A token signed by its issuer's key, for this service, within its times;
+        TokenRefused else. Its jti is not recorded yet: `admit` does, with the call's read.
+        `fresh`: judge against the client read again, not the one kept in memory."""
         try:
             unverified = jwt.decode_complete(token, options={"verify_signature": False})
         except jwt.PyJWTError as error:
@@ -136,23 +150,37 @@ class TokenVerifier:
             raise TokenRefused("CLAIM_MISSING", "The JWT has no iss claim.")
         # The client kept in memory may have been deleted or registered anew (other keys)
         # since: a token it refuses is judged once more against the client read again.
-        for fresh in (False, True):
-            client = self._client(issuer, fresh=fresh)
+        for again in ((True,) if fresh else (False, True)):
+            client = self._client(issuer, fresh=again)
             try:
                 self._check_signature(token, claims, client, alg, header.get("kid"), audience)
             except TokenRefused as refused:
-                if fresh or refused.reason not in ("KEY_UNKNOWN", "SIGNATURE_INVALID"):
+                if again or refused.reason not in ("KEY_UNKNOWN", "SIGNATURE_INVALID"):
                     raise
                 continue
-            expires = self._judge_times(claims)
-            if self.reads.remember_jti(client_id=client.id, issuer=issuer,
-                                       jti=str(claims["jti"]), expires_at=expires):
-                break
-            if fresh:
-                raise TokenRefused("TOKEN_REPLAYED", "This JWT's jti was used before.")
-        self._prune()
-        return Caller(practice_id=client.practice_id, actor=f"cds_client:{client.id}",
-                      scopes=CDS_SCOPES)
+            return Verified(token=token, audience=audience, client=client,
+                            jti=str(claims.get("jti")), expires=self._judge_times(claims),
+                            fresh=again)
+        raise AssertionError("unreachable: the fresh client's refusal is raised")
+
+    def admit(self, verified: Verified, *, external_id: str) -> tuple[Caller, Admission]:
+        """Record the token's jti (TokenRefused on a replay, or when its client is gone) and
+        read the patient with the EHR's id, in one statement on PostgreSQL."""
+        for attempt in (verified, None):
+            if attempt is None:
+                if verified.fresh:
+                    break
+                # The client kept in memory may be gone, or registered anew: read it again.
+                attempt = self.verify(verified.token, audience=verified.audience, fresh=True)
+            client = attempt.client
+            found = self.reads.admit(client_id=client.id, issuer=client.issuer,
+                                     jti=attempt.jti, expires_at=attempt.expires,
+                                     practice_id=client.practice_id, external_id=external_id)
+            if found.admitted:
+                self._prune()
+                return Caller(practice_id=client.practice_id, actor=f"cds_client:{client.id}",
+                              scopes=CDS_SCOPES), found
+        raise TokenRefused("TOKEN_REPLAYED", "This JWT's jti was used before.")
 
     def _client(self, issuer: str, *, fresh: bool) -> Client:
         with self._lock:

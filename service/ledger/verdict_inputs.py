@@ -44,10 +44,14 @@ class VerdictInputSource:
         self.hits = self.loads = 0  # how often memory served, and the database
 
     def get(self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *,
-            config_version: int | None = None) -> VerdictInputs | None:
+            config_version: int | None = None, stamp: Stamp | None = None,
+            ) -> VerdictInputs | None:
         """None when the practice has no such coverage. `config_version`: the config stamp a
-        caller kept in memory was verified under; CallerChanged when the stamp moved since."""
-        stamp = self.stamps.read(practice_id, coverage_id)
+        caller kept in memory was verified under; CallerChanged when the stamp moved since.
+        `stamp`: the coverage's stamps when the caller has just read them (with the
+        coverage, in the practice): not read again."""
+        if stamp is None:
+            stamp = self.stamps.read(practice_id, coverage_id)
         if config_version is not None and (stamp is None or stamp[1] != config_version):
             raise CallerChanged
         if stamp is None:

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from service.db.stamps import Stamp
 from service.domain.allocation import AuthState, VisitSpec, draw
 from service.domain.dates import series
 from service.domain.errors import NotFound
@@ -21,10 +22,12 @@ from service.practice.access import Caller
 
 def check_visit(
     *, inputs: VerdictInputSource, clock: Callable[[], datetime], caller: Caller,
-    coverage_id: uuid.UUID, visit: VisitSpec,
+    coverage_id: uuid.UUID, visit: VisitSpec, stamp: Stamp | None = None,
 ) -> dict[str, Any]:
-    """The verdict a visit would get if booked now, with an estimate; writes nothing."""
-    found = inputs.get(caller.practice_id, coverage_id, config_version=caller.config_version)
+    """The verdict a visit would get if booked now, with an estimate; writes nothing.
+    `stamp`: the coverage's version stamps, when the caller read them with the coverage."""
+    found = inputs.get(caller.practice_id, coverage_id, config_version=caller.config_version,
+                       stamp=stamp)
     if found is None:
         raise NotFound("coverage")
     ctx = found.ctx

@@ -15,9 +15,8 @@ from service import logs
 from service.cds import booking
 from service.cds.ehr import EhrData, FhirDataUnavailable
 from service.cds.services import SERVICES, discovery
-from service.cds.tokens import TokenRefused
+from service.cds.tokens import TokenRefused, Verified
 from service.domain.errors import InvalidInput
-from service.practice.access import Caller
 from service.web.errors import error_response
 from service.wiring import current_wiring
 
@@ -40,13 +39,17 @@ def call(service_id: str) -> ResponseReturnValue:
     wiring = current_wiring()
     base = wiring.config.cds_base_url or request.host_url.rstrip("/")
     try:
-        caller = _caller(audience=f"{base}/cds-services/{service_id}")
+        verified = _verified(audience=f"{base}/cds-services/{service_id}")
     except TokenRefused as refused:
-        log.warning("CDS Hooks token refused: %s", refused.reason)
-        return error_response(401, message=refused.message, errors={"reason": refused.reason},
-                              headers={"WWW-Authenticate": "Bearer"})
+        return _refused(refused)
     data = _hook_request(service["hook"])
     context = data["context"]
+    try:
+        # The jti recorded and the patient read in one statement (PostgreSQL).
+        caller, admission = wiring.cds_tokens.admit(verified, external_id=context["patientId"])
+    except TokenRefused as refused:
+        return _refused(refused)
+    caller = replace(caller, request_id=g.get("request_id"))
     ehr = EhrData(prefetch=data["prefetch"] or {}, templates=service["prefetch"],
                   patient_id=context["patientId"], server=data["fhirServer"],
                   token=(data["fhirAuthorization"] or {}).get("access_token"),
@@ -56,20 +59,25 @@ def call(service_id: str) -> ResponseReturnValue:
             services=booking.Services(uow=wiring.uow, reads=wiring.cds_reads, clock=wiring.clock,
                                       registry=wiring.payers, inputs=wiring.verdict_inputs),
             caller=caller, hook=service["hook"], context=context, ehr=ehr, app_url=base,
-            remember=logs.remember_phi)
+            remember=logs.remember_phi, found=(admission.patient_id, admission.coverages))
     except FhirDataUnavailable as missing:
         # CDS Hooks 2.0: 412 when the service cannot get the FHIR data it needs.
         return error_response(412, message=str(missing), error="precondition_failed")
     return jsonify(answer)
 
 
-def _caller(*, audience: str) -> Caller:
+def _verified(*, audience: str) -> Verified:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise TokenRefused("TOKEN_MISSING", "Send the EHR's signed JWT: 'Authorization: "
                            "Bearer <JWT>'.")
-    caller = current_wiring().cds_tokens.verify(token.strip(), audience=audience)
-    return replace(caller, request_id=g.get("request_id"))
+    return current_wiring().cds_tokens.verify(token.strip(), audience=audience)
+
+
+def _refused(refused: TokenRefused) -> ResponseReturnValue:
+    log.warning("CDS Hooks token refused: %s", refused.reason)
+    return error_response(401, message=refused.message, errors={"reason": refused.reason},
+                          headers={"WWW-Authenticate": "Bearer"})
 
 
 def _hook_request(hook: str) -> dict[str, Any]:

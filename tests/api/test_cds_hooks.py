@@ -222,6 +222,42 @@ def test_a_known_client_needs_no_prefetch_at_all(client, ehr, clock, practice):
     assert book(client, ehr, clock, body).json["cards"][0]["indicator"] == "info"
 
 
+def test_a_known_client_s_call_costs_the_statements_of_a_visit_check(app, client, ehr, clock,
+                                                                     practice, monkeypatch):
+    # The JWT id recorded and the patient read with its coverages' version stamps: one
+    # statement on PostgreSQL (its WITH holds the INSERT), two on SQLite; with the verdict's
+    # inputs in memory, no more (the stamps are not read again).
+    wiring = app.extensions["coverwatch"]
+    per_call = 1 if wiring.engine.dialect.name == "postgresql" else 2
+    body = hook_call("ehr-p1", [appointment("ehr-p1", "2026-11-16T10:00:00-05:00", 55,
+                                            "90837")])
+    assert book(client, ehr, clock, body).status_code == 200  # the inputs now in memory
+    run: list[str] = []
+
+    def counted(name, method):
+        def run_one(*args, **kwargs):
+            run.append(name)
+            return method(*args, **kwargs)
+        return run_one
+
+    statements = wiring.cds_reads.statements
+    for name in ("first", "all", "rowcount"):
+        monkeypatch.setattr(statements, name, counted(name, getattr(statements, name)))
+    answer = book(client, ehr, clock, body)
+    counted_once = len(run)
+    headers = ehr.headers(clock())
+    first = client.post(BOOK, json=body, headers=headers)
+    replay = client.post(BOOK, json=body, headers=headers)
+    monkeypatch.undo()
+    assert answer.json["cards"][0]["indicator"] == "info"
+    assert counted_once == per_call, run
+    assert first.status_code == 200
+    assert replay.status_code == 401 and replay.json["errors"]["reason"] == "TOKEN_REPLAYED"
+    # The replay is refused by that same statement, then once more against its client read
+    # again (which might have been registered anew) before the 401.
+    assert len(run) == 4 * per_call, run
+
+
 def test_patient_view_shows_only_the_upcoming_appointments_with_a_problem(
         client, ehr, clock, practice):
     booked = {"resourceType": "Bundle", "type": "searchset", "entry": [
