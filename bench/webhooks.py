@@ -1,7 +1,7 @@
 """Webhooks: the delay from a change's commit to its delivery, and recovery after an outage.
 
     .venv/bin/python bench/webhooks.py [--events 10000] [--rate 200] [--outage 600]
-                                       [--database-url URL]
+                                       [--delay-events N] [--database-url URL]
 
 Runs the service in this process on a temporary SQLite database (or --database-url, a
 PostgreSQL database it migrates), with the server's webhook runner started as gunicorn's
@@ -9,7 +9,7 @@ workers start it, and a local receiver (the standard library's HTTP server) subs
 `authorization.updated`. Events are real changes: authorizations amended through the API,
 --rate a second, spread over 100 authorizations (resources).
 
-1. Delay: --events changes; for each, the time from the API's answer (the commit) to the
+1. Delay: --events changes (or --delay-events, to measure the outage alone); for each, the time from the API's answer (the commit) to the
    receiver reading the delivery. Prints p50, p99 and the maximum; the goal is p99 <= 2 s.
 2. Outage: the receiver goes down (connections refused), --events more changes are made,
    the receiver stays down --outage seconds (600 by default: 10 minutes; shorten it while
@@ -153,6 +153,9 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--delay-events", type=int,
+                        help="events of the delay phase (default: --events); the outage "
+                             "phase always makes --events")
     parser.add_argument("--rate", type=float, default=200.0, help="changes a second")
     parser.add_argument("--outage", type=float, default=600.0,
                         help="seconds the receiver stays down (600: 10 minutes)")
@@ -183,9 +186,10 @@ def main() -> None:
     runner = wiring.start_webhooks()
     wait_all(receiver, {(a, 1000) for a in auths}, 30)  # the creations, before measuring
 
-    print(f"database: {url.split(':')[0]}, {args.events} events at {args.rate:g}/s over "
+    delay_events = args.events if args.delay_events is None else args.delay_events
+    print(f"database: {url.split(':')[0]}, {delay_events} events at {args.rate:g}/s over "
           f"{RESOURCES} authorizations, {wiring.config.webhook_threads} delivery threads")
-    committed = produce(client, key, auths, counter, args.events, args.rate)
+    committed = produce(client, key, auths, counter, delay_events, args.rate)
     if not wait_all(receiver, set(committed), 120):
         raise SystemExit("not every event arrived within 2 minutes")
     delays = [receiver.arrived[k] - at for k, at in committed.items()]
