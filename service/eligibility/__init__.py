@@ -173,7 +173,7 @@ def _start(
     types = normalize_service_types(
         request.service_types or tuple(registry.entry(route).service_types)
     )
-    data = _coverage_data(found, request.provider_npi)
+    data = coverage_data(found, request.provider_npi)
     question = Question(subject=subject_of(found, route=route,
                                            payer_id=registry.entry(route).payer_id),
                         service_types=types, service_date=request.service_date,
@@ -265,7 +265,7 @@ def _join(pending: EligibilityCheck, *, until: datetime, now: datetime,
     return _Joined(pending, until)
 
 
-def _coverage_data(found: StartingPoint, provider_npi: str | None) -> CoverageData:
+def coverage_data(found: StartingPoint, provider_npi: str | None) -> CoverageData:
     subscriber = None
     if found.relationship != "self" and found.subscriber_last_name:
         subscriber = PersonData(
