@@ -19,7 +19,8 @@ Each entry is one *route* to a payer. Fields (only ``id``, ``name``, ``payer_id`
   route is called (PayerError NOT_CONFIGURED), so a developer without secrets can still
   start the app and use the sandbox.
 - ``api`` (stedi only, required): ``v3`` (the legacy JSON API) or ``raw-x12`` (our 270 in,
-  the payer's 271 out); ``url`` is that endpoint.
+  the payer's 271 out); ``url`` is that endpoint. ``cob_url`` (stedi only, optional):
+  Stedi's Coordination of Benefits Check endpoint; a route with one answers COB checks.
 - ``scope`` (availity only): the OAuth2 scope, by default the demo scope on a test route
   (``usage: T``) and the production scope otherwise; a demo scope on a production route,
   or the reverse, is refused, so demo and production tokens never mix.
@@ -99,6 +100,7 @@ class PayerEntry:
     api_key: str | None = field(default=None, repr=False)
     api_key_env: str | None = None
     api: str | None = None
+    cob_url: str | None = None
     scope: str | None = None
     timeout_s: float = 20.0
     max_concurrency: int = 10
@@ -210,7 +212,8 @@ def _entry(item: Any, *, where: str) -> PayerEntry:
         client_secret_env=f.env_name("client_secret_env"),
         token_url=f.url("token_url", required=adapter in ("clearinghouse-json", "availity")),
         api_key=f.text("api_key"), api_key_env=f.env_name("api_key_env"),
-        api=f.choice("api", STEDI_APIS), scope=f.text("scope"),
+        api=f.choice("api", STEDI_APIS), cob_url=f.url("cob_url", required=False),
+        scope=f.text("scope"),
         timeout_s=f.number("timeout_s", default=20.0, low=0.1, high=MAX_TIMEOUT_S),
         max_concurrency=f.integer("max_concurrency", default=10, low=1, high=1000),
         rate_per_s=f.optional_number("rate_per_s", low=0.001, high=10_000),
@@ -248,6 +251,8 @@ def _check_connector_fields(entry: PayerEntry, where: str) -> None:
     if (entry.api is None) != (entry.adapter != "stedi"):
         raise DirectoryError(f"{where}: api ({', '.join(STEDI_APIS)}) is required for the "
                              f"stedi adapter and only for it")
+    if entry.cob_url is not None and entry.adapter != "stedi":
+        raise DirectoryError(f"{where}: cob_url is for the stedi adapter only")
     if entry.scope is not None and entry.adapter != "availity":
         raise DirectoryError(f"{where}: scope is for the availity adapter only")
     if entry.adapter == "availity" and entry.scope is not None:

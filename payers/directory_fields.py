@@ -14,6 +14,7 @@ KNOWN = frozenset({
     "max_concurrency", "rate_per_s", "breaker_failures", "breaker_cooldown_s",
     "service_types", "usage", "fallback", "sandbox_latency_ms", "rules",
     "max_reply_bytes", "api_key", "api_key_env", "api", "scope", "payer", "clearinghouse",
+    "cob_url",
 })
 ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 STC_RE = re.compile(r"^[A-Z0-9]{1,2}$")

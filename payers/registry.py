@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
+from typing import TypeVar
 
 import requests
 
@@ -34,6 +35,7 @@ from payers.adapters.clearinghouse import ClearinghouseAdapter
 from payers.adapters.core import CoreAdapter
 from payers.adapters.sandbox import SandboxAdapter
 from payers.adapters.stedi import stedi_adapter
+from payers.adapters.stedi.cob import StediCobAdapter
 from payers.base import (
     UNKNOWN_ORIGIN,
     EligibilityAdapter,
@@ -47,12 +49,14 @@ from payers.base import (
 from payers.breaker import NO_TRIAL, CircuitBreaker
 from payers.caps import ConcurrencyCap
 from payers.catalog import Payer
+from payers.cob import CobAdapter, CobAnswer, CobQuery
 from payers.directory import PayerEntry
 from payers.transport import RETRY_STATUSES
 
 # Waits (without a time limit) until the route may be called: a caller's own cap and pace,
 # e.g. one shared by many processes, around each call to the payer and nothing else.
 Gate = Callable[[str], AbstractContextManager[None]]
+Answer = TypeVar("Answer")
 
 
 def build_adapter(entry: PayerEntry, *, session: requests.Session,
@@ -71,6 +75,14 @@ def build_adapter(entry: PayerEntry, *, session: requests.Session,
     if entry.adapter == "claimmd":
         return ClaimMdAdapter(entry=entry, session=session, sleep=sleep)
     raise ValueError(f"unknown adapter {entry.adapter!r}")
+
+
+def build_cob_adapters(entries: Mapping[str, PayerEntry], *, session: requests.Session,
+                       sleep: Callable[[float], None] = time.sleep) -> dict[str, CobAdapter]:
+    """A COB adapter for each route that names a COB endpoint (stedi's ``cob_url``)."""
+    return {route: StediCobAdapter(entry=entry, session=session, sleep=sleep)
+            for route, entry in entries.items()
+            if entry.adapter == "stedi" and entry.cob_url}
 
 
 def pooled_session(entries: dict[str, PayerEntry]) -> requests.Session:
@@ -94,8 +106,10 @@ class PayerRegistry:
     def __init__(self, *, entries: dict[str, PayerEntry],
                  adapters: dict[str, EligibilityAdapter],
                  clock: Callable[[], float] = time.monotonic,
-                 catalog: Mapping[str, Payer] | None = None) -> None:
+                 catalog: Mapping[str, Payer] | None = None,
+                 cob: Mapping[str, CobAdapter] | None = None) -> None:
         self.entries = dict(entries)
+        self._cob = dict(cob or {})
         self._payers = payers_of(self.entries, catalog or {})
         # A coverage may name a catalog payer instead of one of its routes: its first
         # route listed answers (and fails over along the payer's other routes).
@@ -129,7 +143,8 @@ class PayerRegistry:
         adapters = {route: build_adapter(entry, session=shared, sleep=sleep)
                     for route, entry in entries.items()}
         return cls(entries=entries, adapters=adapters, clock=clock or time.monotonic,
-                   catalog=catalog)
+                   catalog=catalog,
+                   cob=build_cob_adapters(entries, session=shared, sleep=sleep))
 
     def gated(self, gate: Gate) -> PayerRegistry:
         """This registry (same adapters, breakers and caps) with every payer call passing
@@ -216,20 +231,37 @@ class PayerRegistry:
             return replace(answer, routes_tried=tuple(tried),
                            earlier_failures=tuple(failures))
 
+    def supports_cob(self, route_id: str) -> bool:
+        """Whether the route (or a payer's first route) answers COB checks."""
+        return self.route_of(route_id) in self._cob
+
+    def check_cob(self, route_id: str, query: CobQuery, *,
+                  origin: Origin = UNKNOWN_ORIGIN) -> CobAnswer:
+        """A COB check through the route, under its breaker and cap like an eligibility
+        check (never failed over: another route's clearinghouse may have no COB endpoint);
+        raises PayerError, NOT_CONFIGURED when the route has no COB endpoint."""
+        route = self.route_of(route_id)
+        adapter = self._cob.get(route)
+        if adapter is None:
+            raise PayerError(PayerErrorCode.NOT_CONFIGURED, "the route has no COB endpoint",
+                             route=route, reached_payer=False,
+                             exchange=Exchange(route=route, request=""))
+        with self._gate(route) if self._gate is not None else nullcontext():
+            return self._admitted(route, origin, lambda: adapter.check(query))
+
     def _check_route(self, route: str, query: EligibilityQuery,
                      origin: Origin) -> EligibilityAnswer:
         with self._gate(route) if self._gate is not None else nullcontext():
-            return self._check_admitted(route, query, origin)
+            return self._admitted(route, origin, lambda: self._adapters[route].check(query))
 
-    def _check_admitted(self, route: str, query: EligibilityQuery,
-                        origin: Origin) -> EligibilityAnswer:
+    def _admitted(self, route: str, origin: Origin, call: Callable[[], Answer]) -> Answer:
         breaker, cap = self._breakers[route], self._caps[route]
         trial = NO_TRIAL
         try:
             trial = breaker.admit(origin)
             with cap.slot(wait_s=self.entries[route].timeout_s, origin=origin,
                           tenant_limit=self.tenant_limit(route), held_limit=self._held_limit):
-                answer = self._adapters[route].check(query)
+                answer = call()
         except PayerError as err:
             if err.exchange is None:  # CIRCUIT_OPEN, BUSY: nothing built or sent
                 err.exchange = Exchange(route=route, request="")

@@ -10,7 +10,7 @@ from schemas.lists import PagedCursorQuery
 # What the audit log writes (service/practice/audit.py's callers): keep in step with them; the
 # API tests validate every listed row against this enum.
 ACTIONS = ("create", "read", "update", "delete", "revoke", "sign_in", "sign_in_failed",
-           "sign_in_locked", "throttled", "locked", "unlock", "sign_out_all")
+           "sign_in_locked", "throttled", "locked", "unlock", "sign_out_all", "cob_check")
 RESOURCE_TYPES = ("patient", "coverage", "eligibility_check", "authorization", "visit", "alert",
                   "reverification_run", "staff_user", "api_key", "cds_client")
 
@@ -24,7 +24,8 @@ class AuditEventOut(ma.Schema):
     action = one_of(ACTIONS, required=True, metadata={
         "description": "create, read or update; for resource_type staff_user also sign_in, "
                        "sign_in_failed, sign_in_locked, throttled, locked, unlock, sign_out_all; "
-                       "for api_key create and revoke"})
+                       "for api_key create and revoke; for coverage also cob_check (a coordination "
+                       "of benefits check was run)"})
     resource_type = one_of(RESOURCE_TYPES, required=True, metadata={
         "description": "The kind of record acted on"})
     resource_id = ma.fields.String(required=True, metadata={

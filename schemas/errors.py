@@ -12,7 +12,8 @@ ERROR_BY_STATUS = {
     428: "precondition_required", 429: "rate_limited", 500: "internal_error",
     503: "unavailable",
 }
-ERROR_CODES = (*ERROR_BY_STATUS.values(), "payer_resend_too_soon", "idempotency_key_reused",
+ERROR_CODES = (*ERROR_BY_STATUS.values(), "payer_resend_too_soon", "payer_error",
+               "idempotency_key_reused",
                "idempotency_key_in_use")
 
 

@@ -138,6 +138,10 @@ class RejectionOut(ma.Schema):
     retryable = ma.fields.Boolean(required=True, metadata={
         "description": "Whether asking again later may get an answer (the payer was "
                        "unavailable), as opposed to correcting the request first"})
+    text = ma.fields.String(metadata={
+        "description": "The clearinghouse's own words about the rejection (its description "
+                       "and resolution steps, e.g. Stedi's possibleResolutions); absent when "
+                       "the reply carries none (an X12 AAA has no text)"})
     action = ma.fields.String(metadata={"description": "What the front desk should do next"})
 
 

@@ -28,6 +28,7 @@ from service.web import (
     authorizations,
     cds,
     cds_clients,
+    cob,
     coverages,
     eligibility,
     errors,
@@ -147,7 +148,7 @@ def create_app(
     for blueprint in (ops.blp, patients.blp, coverages.blp, eligibility.blp,
                       authorizations.blp, visits.blp, practice.blp, audit.blp,
                       reverification.blp, lists.blp, api_keys.blp, webhooks.blp,
-                      cds_clients.blp):
+                      cds_clients.blp, cob.blp):
         api.register_blueprint(blueprint)
     webhooks.document(api.spec)
     # CDS Hooks speaks its own protocol (docs/cds-hooks.md): outside the /v1 document.

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from service.domain.route_alerts import RouteAlertRule
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PAYERS_FILE = ROOT / "payers.yaml"
@@ -68,6 +71,15 @@ class Config:
     webhooks_allow_private: bool = False
     webhooks_secret_key: str | None = field(default=None, repr=False)
     webhook_threads: int = 8
+    # Payer route alerts (docs/payers.md#route-alerts): a route_degraded alert opens when, of
+    # a route's checks in the last window, at least min_checks were made and under
+    # min_success of them were answered, or under min_within_20s within 20 seconds; a route
+    # is judged after its checks, at most once per interval in each process.
+    route_alert_window_minutes: float = 60.0
+    route_alert_min_checks: int = 20
+    route_alert_min_success: float = 0.8
+    route_alert_min_within_20s: float = 0.8
+    route_alert_interval_s: float = 30.0
     # CDS Hooks (docs/cds-hooks.md): the public address the EHR calls, as JWTs name it in
     # `aud` (None: the address of each request); and whether the service may reach plain-http
     # or private addresses (an EHR's JWK Set or FHIR server) - for development and tests only.
@@ -117,6 +129,13 @@ class Config:
         return self.payer_catalog_file or self.payers_file.with_name("payers-catalog.json")
 
     @property
+    def route_alert_rule(self) -> RouteAlertRule:
+        return RouteAlertRule(window=timedelta(minutes=self.route_alert_window_minutes),
+                              min_checks=self.route_alert_min_checks,
+                              min_success=self.route_alert_min_success,
+                              min_within_20s=self.route_alert_min_within_20s)
+
+    @property
     def route_thread_limit(self) -> int:
         """Live checks one payer route may hold in flight or waiting, per server process."""
         return max(1, int(self.server_threads * self.payer_thread_share))
@@ -152,6 +171,12 @@ NUMBERS: tuple[tuple[str, str, type, str, float, bool, float | None], ...] = (
     ("MAX_BODY_BYTES", "max_body_bytes", int, "bytes", 1024, True, None),
     ("DB_POOL_SIZE", "db_pool_size", int, "", 0, True, None),
     ("WEBHOOK_THREADS", "webhook_threads", int, "", 1, True, None),
+    ("ROUTE_ALERT_WINDOW_MINUTES", "route_alert_window_minutes", float, "minutes", 0, False,
+     24 * 60),
+    ("ROUTE_ALERT_MIN_CHECKS", "route_alert_min_checks", int, "", 1, True, None),
+    ("ROUTE_ALERT_MIN_SUCCESS", "route_alert_min_success", float, "", 0, True, 1),
+    ("ROUTE_ALERT_MIN_WITHIN_20S", "route_alert_min_within_20s", float, "", 0, True, 1),
+    ("ROUTE_ALERT_INTERVAL_S", "route_alert_interval_s", float, "seconds", 0, True, None),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Engine
@@ -22,6 +22,7 @@ from service.db.key_lookup import KeyLookup
 from service.db.statements import statements_for
 from service.db.uow import UnitOfWork
 from service.domain.ratelimit import TokenBuckets
+from service.eligibility.route_alerts import RouteWatch
 from service.ledger.alert_source import AlertSource
 from service.ledger.verdict_inputs import VerdictInputSource
 from service.metrics import Metrics
@@ -54,6 +55,8 @@ class Wiring:
     # Checks made with `Prefer: respond-async` ask their payer on these threads, in this
     # process: a restart mid-call leaves the check pending until its deadline passes.
     background: ThreadPoolExecutor = field(init=False)
+    # Opens and resolves route_degraded alerts after each finished check.
+    route_watch: RouteWatch = field(init=False)
     # Webhook signing secrets at rest, and the deliverer of events (service/webhooks/).
     sealer: Sealer = field(init=False)
     deliverer: Deliverer = field(init=False)
@@ -81,6 +84,9 @@ class Wiring:
         self.cds_reads = CdsReads(statements, self.engine.dialect.name)
         self.cds_tokens = TokenVerifier(uow=self.uow, reads=self.cds_reads, clock=self.clock,
                                         allow_private=self.config.cds_allow_private)
+        self.route_watch = RouteWatch(
+            uow=self.uow, clock=self.clock, rule=self.config.route_alert_rule,
+            interval=timedelta(seconds=self.config.route_alert_interval_s))
         self.background = ThreadPoolExecutor(max_workers=self.config.async_check_threads,
                                              thread_name_prefix="async-check")
         self.sealer = Sealer(self.config.webhooks_secret_key)

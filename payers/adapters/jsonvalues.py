@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -54,3 +55,14 @@ def decimal_of(value: Any) -> Decimal | None:
     if not number.is_finite():
         raise ReplyShapeError("an amount, percent or quantity is not a number")
     return number
+
+
+def date_of(value: Any) -> date | None:
+    """A date written YYYYMMDD or YYYY-MM-DD; None for anything else."""
+    text = str(value or "").replace("-", "")
+    if len(text) != 8 or not text.isdigit():
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None

@@ -117,6 +117,13 @@ class AlertRepository:
             Alert.practice_id == practice_id, Alert.kind == kind,
             Alert.subject_id == subject_id, Alert.fingerprint == fingerprint)).first()
 
+    def open_for_subject(self, kind: str, subject_id: str) -> Sequence[Alert]:
+        """Every practice's unresolved stored alert of `kind` about `subject_id` (a route's
+        alerts: a route serves the whole deployment)."""
+        return self.session.scalars(select(Alert).where(
+            Alert.kind == kind, Alert.subject_id == subject_id,
+            Alert.resolved_at.is_(None)).order_by(Alert.created_at, Alert.id)).all()
+
     def add(self, alert: Alert) -> None:
         self.session.add(alert)
 

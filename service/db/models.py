@@ -212,6 +212,8 @@ class EligibilityCheck(Base):
         Index("ix_eligibility_checks_coverage_started", "coverage_id", "started_at"),
         Index("ix_eligibility_checks_run_coverage", "reverification_run_id", "coverage_id"),
         Index("ix_eligibility_checks_practice_started", "practice_id", "started_at", "id"),
+        # A route's recent checks (its health, its alert): migration 0022.
+        Index("ix_eligibility_checks_route_started", "route", "started_at"),
         # One inquiry in flight per question: of two requests starting it at once, one
         # stores its pending row and the other joins it (service/eligibility/__init__.py).
         Index(PENDING_QUESTION, "coverage_id", "question_key", unique=True,
@@ -405,6 +407,7 @@ class Alert(Base):
         UniqueConstraint("practice_id", "kind", "subject_id", "fingerprint",
                          name="uq_alerts_subject"),
         Index("ix_alerts_practice_open", "practice_id", "resolved_at"),
+        Index("ix_alerts_kind_subject_open", "kind", "subject_id", "resolved_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

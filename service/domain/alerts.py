@@ -21,10 +21,11 @@ from service.domain.verdict import Settings
 
 KINDS = ("auth_low", "auth_expiring", "auth_exhausted", "auth_expired", "coverage_inactive",
          "check_failing", "visit_not_covered", "cpt_time_mismatch", "no_shows",
-         "coverage_changed", "webhook_disabled")
-# Written by the nightly job when a payer's answer changes, and by the webhook deliverer when
-# it disables an endpoint that failed for days; every other kind is derived.
-WRITTEN_KINDS = frozenset({"coverage_changed", "webhook_disabled"})
+         "coverage_changed", "webhook_disabled", "route_degraded")
+# Written by the nightly job when a payer's answer changes, by the webhook deliverer when
+# it disables an endpoint that failed for days, and after a check when its payer route
+# degrades (service/eligibility/route_alerts.py); every other kind is derived.
+WRITTEN_KINDS = frozenset({"coverage_changed", "webhook_disabled", "route_degraded"})
 NO_SHOWS, NO_SHOW_DAYS = 3, 30
 _NAMESPACE = uuid.UUID("5f0c6f55-7d0e-4b8a-9a43-6c1f1d3a2e70")
 

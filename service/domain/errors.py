@@ -48,3 +48,13 @@ class PreconditionFailed(DomainError):
 
     def __init__(self) -> None:
         super().__init__("the record changed since the version sent")
+
+
+class PayerFailed(DomainError):
+    """A payer call made for the caller at once (a COB check) gave no usable answer: `code`
+    is the PayerErrorCode's value; `retry_after_s` what the payer asked us to wait."""
+
+    def __init__(self, code: str, *, retry_after_s: int | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.retry_after_s = retry_after_s

@@ -88,6 +88,7 @@ def run_check(
     route: str | None = None, carve_out_of: uuid.UUID | None = None,
     item: ForItem | None = None, limiter: TokenBuckets | None = None,
     background: Callable[[Callable[[], None]], object] | None = None,
+    watch: Callable[[EligibilityCheck], None] | None = None,
 ) -> CheckResult:
     """Check `request.coverage_id` with its payer (or `route`), reusing a recent answer of
     the same question, or joining the same question while it is at the payer.
@@ -97,7 +98,8 @@ def run_check(
     ResendTooSoon, before anything is stored or sent, when an attempt that may have reached
     the payer began less than 90 seconds ago. With `background` (a function that runs work
     on another thread), the payer is asked there and the check returned at once, pending;
-    a joined question is then not waited for either."""
+    a joined question is then not waited for either. `watch` is told of each check this
+    call finished (its route's alerts: service/eligibility/route_alerts.py)."""
     started = _start(store=store, clock=clock, registry=registry, caller=caller,
                      request=request, reuse_window=reuse_window, route=route,
                      carve_out_of=carve_out_of, claim=item.claim if item else None,
@@ -114,10 +116,12 @@ def run_check(
         outcome = _ask(registry, started)
         check = _finish(store=store, clock=clock, started=started, outcome=outcome,
                         record=item.record if item else None)
+        if watch is not None:
+            watch(check)
         if chain and carve_out_of is None:
             check = _chain_carve_out(store=store, clock=clock, registry=registry,
                                      caller=caller, request=request,
-                                     reuse_window=reuse_window, parent=check)
+                                     reuse_window=reuse_window, parent=check, watch=watch)
         return check
 
     if background is not None:
@@ -173,7 +177,7 @@ def _start(
     types = normalize_service_types(
         request.service_types or tuple(registry.entry(route).service_types)
     )
-    data = _coverage_data(found, request.provider_npi)
+    data = coverage_data(found, request.provider_npi)
     question = Question(subject=subject_of(found, route=route,
                                            payer_id=registry.entry(route).payer_id),
                         service_types=types, service_date=request.service_date,
@@ -265,7 +269,7 @@ def _join(pending: EligibilityCheck, *, until: datetime, now: datetime,
     return _Joined(pending, until)
 
 
-def _coverage_data(found: StartingPoint, provider_npi: str | None) -> CoverageData:
+def coverage_data(found: StartingPoint, provider_npi: str | None) -> CoverageData:
     subscriber = None
     if found.relationship != "self" and found.subscriber_last_name:
         subscriber = PersonData(
@@ -342,6 +346,7 @@ def _failed_route(check: EligibilityCheck, failure: PayerError, now: datetime) -
 def _chain_carve_out(
     *, store: CheckStore, clock: Callable[[], datetime], registry: PayerRegistry,
     caller: Caller, request: CheckRequest, reuse_window: timedelta, parent: EligibilityCheck,
+    watch: Callable[[EligibilityCheck], None] | None,
 ) -> EligibilityCheck:
     """When mental-health benefits are administered by a payer we can reach, ask it too."""
     carve_out = (parent.summary or {}).get("carve_out") or {}
@@ -356,6 +361,7 @@ def _chain_carve_out(
                                  provider_npi=request.provider_npi, force=request.force,
                                  run_id=request.run_id),
             reuse_window=reuse_window, chain=False, route=route, carve_out_of=parent.id,
+            watch=watch,
         )
     except ResendTooSoon:
         return parent  # the carve-out payer may still answer the last inquiry: not now

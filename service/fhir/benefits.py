@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from service.fhir.benefit_facts import fact_items
 from service.fhir.codes import (
     BENEFIT_CODE_SYSTEM,
     BENEFIT_TYPE_SYSTEM,
@@ -35,12 +36,28 @@ def category(service_types: str) -> dict[str, Any]:
     return concept(SERVICE_TYPE_SYSTEM, code, SERVICE_TYPE_NAMES.get(code))
 
 
-def items(summary: dict[str, Any], *, service_types: str, network: str) -> list[dict[str, Any]]:
+def items(summary: dict[str, Any], *, service_types: str, network: str,
+          provider_npi: str | None = None) -> list[dict[str, Any]]:
     """One item per network (and coverage level) the payer gave figures for; the visit limit
     and whether an authorization is required belong to the coverage's own network
     (`network`), which is the one the summary read them for. A deductible or out-of-pocket
     maximum the payer gave for the family only (or the family's beside the individual's)
-    goes to an item whose unit is `family`."""
+    goes to an item whose unit is `family`. Then the items of the other facts: tiers,
+    telehealth, the provider's network (benefit_facts.py)."""
+    return [*_figure_items(summary, service_types=service_types, network=network),
+            *fact_items(summary, category=category(service_types), network=network,
+                        provider_npi=provider_npi, benefits=_shares)]
+
+
+def _shares(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """A tier's or telehealth's copay, coinsurance, deductible and out-of-pocket maximum."""
+    return [*_money("copay", figures.get("copay")), *_percent(figures.get("coinsurance")),
+            *_amounts("deductible", figures.get("deductible")),
+            *_amounts("out_of_pocket", figures.get("out_of_pocket"))]
+
+
+def _figure_items(summary: dict[str, Any], *, service_types: str,
+                  network: str) -> list[dict[str, Any]]:
     found = []
     for code, key in NETWORKS:
         shares = summary.get(key) or {}

@@ -100,7 +100,7 @@ def _insurance(check: EligibilityCheck) -> dict[str, Any]:
         if period:
             found["benefitPeriod"] = period
         benefits = items(summary, service_types=check.service_types,
-                         network=check.network_status)
+                         network=check.network_status, provider_npi=check.provider_npi)
         if benefits:
             found["item"] = benefits
     return found

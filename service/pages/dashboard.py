@@ -18,6 +18,7 @@ from service.db.models import Visit
 from service.db.run_reports import RunReports
 from service.db.uow import UnitOfWork
 from service.domain.eligibility import ANSWERED
+from service.domain.route_alerts import ROUTE_DEGRADED
 from service.eligibility.health import RouteReport, every_route_health
 from service.ledger import alerts
 from service.practice.access import Caller
@@ -68,6 +69,8 @@ class Dashboard:
     # Routes with checks in the last 24 hours or a circuit not closed: the deployment's
     # routes, so the front desk knows when a payer is hard to reach for everyone.
     routes: list[RouteReport]
+    # The practice's open route_degraded alerts (service/eligibility/route_alerts.py).
+    route_alerts: list[alerts.AlertView]
 
 
 def figures(*, uow: Callable[[], UnitOfWork], source: alerts.AlertSource,
@@ -105,6 +108,7 @@ def figures(*, uow: Callable[[], UnitOfWork], source: alerts.AlertSource,
                        for payer, c in by_payer.items()), key=lambda p: (-p.rate, p.payer)),
         last_run=report,
         routes=sorted(routes, key=lambda r: (not r.health.degraded, r.route)),
+        route_alerts=[a for a in open_alerts if a.kind == ROUTE_DEGRADED],
     )
 
 

@@ -45,6 +45,8 @@ class Deps:
     worker: str  # who claims: written on the item while it runs
     reuse_window: timedelta = timedelta(0)
     max_attempts: int = retry_policy.DEFAULT_MAX_ATTEMPTS
+    # Told of each finished check (its route's alerts: service/eligibility/route_alerts.py).
+    watch: Callable[[EligibilityCheck], None] | None = None
 
     def __post_init__(self) -> None:
         # The payer limits wrap each call to a payer (a carve-out's included), not the
@@ -146,7 +148,7 @@ def _check(deps: Deps, item: ReverificationItem, *, claim: bool) -> Outcome | No
             store=deps.store, clock=deps.clock, registry=deps.registry, caller=caller,
             request=CheckRequest(coverage_id=item.coverage_id, force=True, run_id=item.run_id),
             reuse_window=deps.reuse_window,
-            item=ForItem(on_finish, _claim(deps, item) if claim else None))
+            item=ForItem(on_finish, _claim(deps, item) if claim else None), watch=deps.watch)
     except NotStarted:
         return None
     except ResendTooSoon as refused:

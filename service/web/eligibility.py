@@ -80,6 +80,7 @@ def live_check(data: dict[str, Any], *, asynchronous: bool = False) -> CheckResu
         reuse_window=timedelta(hours=wiring.config.eligibility_reuse_hours),
         limiter=wiring.check_limits,
         background=wiring.background.submit if asynchronous else None,
+        watch=wiring.route_watch.after_check,
     )
 
 

@@ -109,6 +109,18 @@ def _resend_too_soon(error: domain.ResendTooSoon) -> ResponseReturnValue:
         headers={"Retry-After": str(error.retry_after_s)})
 
 
+# A payer failure met at once (a COB check): the gateway's statuses, the payer's code.
+PAYER_STATUS = {"PAYER_TIMEOUT": 504, "PAYER_BUSY": 503, "PAYER_CIRCUIT_OPEN": 503}
+
+
+def _payer_failed(error: domain.PayerFailed) -> ResponseReturnValue:
+    headers = ({"Retry-After": str(error.retry_after_s)}
+               if error.retry_after_s is not None else {})
+    return error_response(PAYER_STATUS.get(error.code, 502), error="payer_error",
+                          message=ERROR_MESSAGES.get(error.code),
+                          errors={"reason": error.code}, headers=headers)
+
+
 def _stale(_error: domain.PreconditionFailed) -> ResponseReturnValue:
     return error_response(412, error="precondition_failed")
 
@@ -148,4 +160,5 @@ def register(app: Flask, *, database_errors: tuple[type[Exception], ...] = (),
     app.register_error_handler(domain.Conflict, _conflict)
     app.register_error_handler(RateLimited, _rate_limited)
     app.register_error_handler(domain.ResendTooSoon, _resend_too_soon)
+    app.register_error_handler(domain.PayerFailed, _payer_failed)
     app.register_error_handler(Exception, _unexpected)

@@ -108,7 +108,7 @@ def test_the_document_names_its_license_and_maintainers(spec):
     ("VisitChangeOut", "action", {"create", "update", "status", "delete"}),
     ("AuditEventOut", "action", {"create", "read", "update", "delete", "revoke", "sign_in",
                                  "sign_in_failed", "sign_in_locked", "throttled", "locked",
-                                 "unlock", "sign_out_all"}),
+                                 "unlock", "sign_out_all", "cob_check"}),
     ("AuditEventOut", "resource_type", {"patient", "coverage", "eligibility_check",
                                         "authorization", "visit", "alert", "reverification_run",
                                         "staff_user", "api_key", "cds_client"}),

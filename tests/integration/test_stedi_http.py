@@ -70,3 +70,30 @@ def test_raw_x12_and_v3_routes_give_the_same_summary_for_the_same_271(
     assert (raw["route"], v3["route"]) == ("tide-raw", "tide-v3")
     assert raw["status"] == v3["status"] == status
     assert raw["summary"] == v3["summary"]
+
+
+def test_a_rejection_shows_stedis_own_words_in_the_summary(
+    db_url, clock, httpserver: HTTPServer, stedi: StediSimulator,
+) -> None:
+    # Given a Stedi route whose payer does not recognise the member id
+    app = create_app({"database_url": db_url}, payers=parse_directory({"payers": [
+        stedi_route("tide-v3", httpserver.url_for(V3), "v3")]}), clock=clock)
+    try:
+        client = app.test_client()
+        _, key = new_practice(app)
+        patient = create_patient(client, key, PEOPLE[1])
+        coverage = create_coverage(client, key, patient["id"], PEOPLE[1], payer="tide-v3",
+                                   member_id="ZZT0000072")
+        # When it is checked
+        response = client.post("/v1/eligibility-checks", json={"coverage_id": coverage["id"]},
+                               headers=bearer(key))
+    finally:
+        app.extensions["coverwatch"].dispose()
+
+    # Then the rejection carries Stedi's description and resolution beside the AAA code
+    assert response.status_code == 201, response.json
+    (rejection,) = response.json["summary"]["rejections"]
+    assert rejection["code"] == "72"
+    assert rejection["text"] == ("rejected — Check the member ID on the patient's card and "
+                                 "resubmit.")
+    assert response.json["rejections"][0]["text"] == rejection["text"]

@@ -5,6 +5,7 @@ stored check, the verdict and the estimate all say so."""
 from __future__ import annotations
 
 import pytest
+from fhir.resources.R4B.coverageeligibilityresponse import CoverageEligibilityResponse
 from pytest_httpserver import HTTPServer
 
 from tests.integration.test_eligibility_http import ask
@@ -50,3 +51,28 @@ def test_an_out_of_network_provider_and_another_payer_reach_the_verdict_and_the_
     assert "MEDICARE PART B TEST" in reasons["OTHER_COVERAGE_REPORTED"]["message"]
     assert (verdict["estimate"]["amount"], verdict["estimate"]["basis"]) == (
         "140.00", "deductible")
+
+
+def test_the_fhir_response_carries_the_tier_and_the_providers_network(
+    app, httpserver: HTTPServer
+):
+    # Given a check whose 271 lists a HIGHEST BENEFIT tier and says the provider is out
+    payer = ScriptedPayer(default=[("benefits", SAYS_MORE)])
+    httpserver.expect_request("/core", method="POST").respond_with_handler(payer)
+    response, _, client, key = ask(app, "acme")
+    assert response.status_code == 201, response.json
+
+    # When an EHR reads it as FHIR
+    read = client.get(f"/fhir/CoverageEligibilityResponse/{response.json['id']}",
+                      headers=bearer(key))
+
+    # Then it is a valid R4 resource with an item per fact
+    assert read.status_code == 200, read.json
+    found = CoverageEligibilityResponse.model_validate(read.json)
+    items = found.insurance[0].item
+    (tier,) = [i for i in items if i.name == "HIGHEST BENEFIT"]
+    assert tier.benefit[0].allowedMoney.value == 0
+    (said,) = [i for i in items if i.provider is not None]
+    assert said.network.coding[0].code == "out"
+    assert said.provider.identifier.value == response.json["provider_npi"]
+    assert OUT_OF_NETWORK in said.description

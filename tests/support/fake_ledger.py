@@ -181,6 +181,11 @@ class FakeAlerts:
         return next((a for a in self.rows(practice_id) if (a.kind, a.subject_id, a.fingerprint)
                      == (kind, subject_id, fingerprint)), None)
 
+    def open_for_subject(self, kind: str, subject_id: str) -> Sequence[Alert]:
+        return sorted((a for a in self.tables["alerts"].all()
+                       if (a.kind, a.subject_id) == (kind, subject_id) and a.resolved_at is None),
+                      key=lambda a: (a.created_at, str(a.id)))
+
     def add(self, alert: Alert) -> None:
         self.tables["alerts"].pending.append(alert)
 

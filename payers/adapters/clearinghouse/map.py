@@ -17,11 +17,13 @@ from typing import Any
 from payers.adapters.clearinghouse.errors import VendorRejection, rejections
 from payers.adapters.jsonvalues import CODE, ReplyShapeError
 from payers.adapters.jsonvalues import code_of as _code
+from payers.adapters.jsonvalues import date_of as _date
 from payers.adapters.jsonvalues import decimal_of as _decimal
 from payers.adapters.jsonvalues import object_at as _dict
 from payers.adapters.jsonvalues import text_of as _text
 from payers.base import EligibilityQuery
 from payers.directory import PayerEntry
+from payers.x12.x270 import InformationReceiver
 from payers.x12.x271.loops import Benefit, Eligibility271, Level
 from payers.x12.x271.make import Made271, benefit, eb, entity, organization, person
 from payers.x12.x271.parts import Name, Party
@@ -33,11 +35,7 @@ ENTITIES = {"payer": "PR", "vendor": "VN", "third-party administrator": "2B",
 
 def request_body(entry: PayerEntry, query: EligibilityQuery) -> dict[str, Any]:
     inquiry, receiver = query.inquiry, query.receiver
-    provider: dict[str, Any] = {"npi": receiver.npi}
-    if receiver.organization_name:
-        provider["organizationName"] = receiver.organization_name
-    elif receiver.person is not None:
-        provider |= {"firstName": receiver.person.first, "lastName": receiver.person.last}
+    provider = provider_json(receiver)
     dependent = inquiry.dependent
     own_id = dependent is not None and bool((dependent.member_id or "").strip())
     if dependent is not None and own_id:
@@ -65,6 +63,16 @@ def request_body(entry: PayerEntry, query: EligibilityQuery) -> dict[str, Any]:
     if dependents:
         body["dependents"] = dependents
     return body
+
+
+def provider_json(receiver: InformationReceiver) -> dict[str, Any]:
+    """Who asks: the NPI and the organization's name (or the person's)."""
+    provider: dict[str, Any] = {"npi": receiver.npi}
+    if receiver.organization_name:
+        provider["organizationName"] = receiver.organization_name
+    elif receiver.person is not None:
+        provider |= {"firstName": receiver.person.first, "lastName": receiver.person.last}
+    return provider
 
 
 def _person(name: Any, born: date | None, gender: Any, member_id: str | None) -> dict[str, Any]:
@@ -227,19 +235,3 @@ def _list(body: dict[str, Any], key: str) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise ReplyShapeError(f"{key} is not a list")
     return [item for item in value if isinstance(item, dict)]
-
-
-
-
-
-
-
-
-def _date(value: Any) -> date | None:
-    text = str(value or "").replace("-", "")
-    if len(text) != 8 or not text.isdigit():
-        return None
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None

@@ -273,4 +273,4 @@ def _rejection(r: Rejection) -> RejectionSummary:
     retryable = r.follow_up == "P" or (
         r.reason in _TRANSIENT_REASONS and r.follow_up not in _NO_RETRY_FOLLOW_UPS)
     return RejectionSummary(r.reason, AaaReason.describe(r.reason), r.follow_up, r.loop,
-                            retryable)
+                            retryable, r.text)

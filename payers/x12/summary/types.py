@@ -133,10 +133,17 @@ class RejectionSummary:
     follow_up: str
     loop: str
     retryable: bool
+    # The vendor's own words beside the AAA (a clearinghouse's description and resolution
+    # steps); an X12 AAA carries none, and the key is then left out.
+    text: str = ""
 
     def to_json_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "description": self.description,
-                "follow_up": self.follow_up, "loop": self.loop, "retryable": self.retryable}
+        found: dict[str, Any] = {
+            "code": self.code, "description": self.description, "follow_up": self.follow_up,
+            "loop": self.loop, "retryable": self.retryable}
+        if self.text:
+            found["text"] = self.text
+        return found
 
 
 @dataclass(slots=True)

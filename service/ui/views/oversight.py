@@ -16,7 +16,7 @@ from service.wiring import current_wiring
 
 KIND_LABELS = {
     "coverage_inactive": "Coverage inactive", "coverage_changed": "Coverage changed",
-    "webhook_disabled": "Webhook endpoint disabled",
+    "webhook_disabled": "Webhook endpoint disabled", "route_degraded": "Payer route degraded",
     "check_failing": "Eligibility checks failing", "visit_not_covered": "Visits not covered",
     "auth_exhausted": "Authorizations used up", "auth_expired": "Authorizations ended",
     "auth_low": "Authorizations running low", "auth_expiring": "Authorizations ending soon",

@@ -194,6 +194,11 @@ def test_a_stedi_entry_names_its_api_and_takes_its_key_from_the_environment() ->
       "scope": "healthcare-hipaa-transactions"}, "demo and production are kept apart"),
     ({"adapter": "core-soap", "username": "u", "password": "p", "scope": "x"},
      "scope is for the availity adapter only"),
+    ({"adapter": "core-soap", "username": "u", "password": "p",
+      "cob_url": "https://healthcare.us.stedi.com/2024-04-01/coordination-of-benefits"},
+     "cob_url is for the stedi adapter only"),
+    ({"adapter": "stedi", "api": "v3", "api_key": "k", "cob_url": "http://example.com/cob"},
+     "cob_url"),
 ])
 def test_connector_fields_are_checked_at_load(fields: dict[str, Any], problem: str) -> None:
     assert problem in _error(_one(url="https://api.example/x", **fields))

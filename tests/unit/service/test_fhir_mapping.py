@@ -193,3 +193,71 @@ def test_a_relationship_fhir_does_not_know_is_refused():
         submission.read(request_with(contained=[CHILD, PARENT, dependent("cousin")]))
     assert list(refused.value.errors) == [
         "CoverageEligibilityRequest.contained[2].relationship"]
+
+
+FACTS = {
+    "in_network": {**summary()["in_network"], "tiers": [
+        {"label": "HIGHEST BENEFIT", "copay": "0.00", "coinsurance": None,
+         "deductible": {"total": "0.00", "remaining": None},
+         "out_of_pocket": {"total": None, "remaining": None}},
+        {"label": "NOTHING GIVEN", "copay": None, "coinsurance": None,
+         "deductible": {"total": None, "remaining": None},
+         "out_of_pocket": {"total": None, "remaining": None}}]},
+    "telehealth": {"copay": "15.00", "coinsurance": "0.1", "places": ["02", "10"]},
+    "provider_network": {"status": "out", "evidence": "PROVIDER IS OUT OF NETWORK"},
+}
+
+
+def _named(found: list[dict], text: str) -> dict:
+    (item,) = [i for i in found if text in i.get("description", "")]
+    return item
+
+
+def test_each_other_tier_is_an_item_named_for_it_with_its_own_figures():
+    found = benefits.items(summary(**FACTS), service_types="MH", network="in")
+
+    tier = _named(found, "Benefit tier HIGHEST BENEFIT")
+    assert tier["name"] == "HIGHEST BENEFIT"
+    assert tier["network"]["coding"][0]["code"] == "in"
+    by_code = {b["type"]["coding"][-1]["code"]: b for b in tier["benefit"]}
+    assert (by_code["B"]["allowedMoney"]["value"], by_code["C"]["allowedMoney"]["value"]) == (
+        Decimal("0.00"), Decimal("0.00"))
+    assert not [i for i in found if i.get("name") == "NOTHING GIVEN"]  # no figures: no item
+    # The standard tier's figures stay on the item without a name
+    assert [i for i in found if "name" not in i][0]["benefit"][0]["allowedMoney"]["value"] \
+        == Decimal("25.00")
+
+
+def test_telehealth_figures_are_an_item_of_the_coverages_network_with_its_places():
+    found = benefits.items(summary(**FACTS), service_types="MH", network="out")
+
+    telehealth = _named(found, "Telehealth")
+    assert telehealth["network"]["coding"][0]["code"] == "out"
+    assert [m["coding"][0]["code"] for m in telehealth["modifier"]] == ["02", "10"]
+    by_code = {b["type"]["coding"][-1]["code"]: b for b in telehealth["benefit"]}
+    assert by_code["B"]["allowedMoney"]["value"] == Decimal("15.00")
+    assert by_code["A"]["allowedUnsignedInt"] == 10
+
+
+def test_the_providers_network_is_an_item_naming_the_provider_and_unknown_is_none():
+    found = benefits.items(summary(**FACTS), service_types="MH", network="in",
+                           provider_npi="1234567893")
+
+    said = _named(found, "provider asked about")
+    assert said["network"]["coding"][0]["code"] == "out"
+    assert said["provider"]["identifier"]["value"] == "1234567893"
+    assert "PROVIDER IS OUT OF NETWORK" in said["description"] and "benefit" not in said
+    unknown = benefits.items(summary(provider_network={"status": "unknown", "evidence": None}),
+                             service_types="MH", network="in")
+    assert not [i for i in unknown if "provider asked about" in i.get("description", "")]
+
+
+def test_a_response_with_every_new_fact_is_a_valid_r4_resource():
+    answered = check(status="active", summary=summary(**FACTS), checked_at=NOW)
+
+    found = eligibility.response(answered, patient_id=uuid.uuid4(), payer_name=lambda _: None)
+
+    items = found.insurance[0].item
+    assert {i.name for i in items if i.name} == {"HIGHEST BENEFIT"}
+    assert any(i.modifier for i in items) and any(i.provider for i in items)
+    assert type(found).model_validate(found.model_dump()).id == found.id
