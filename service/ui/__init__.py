@@ -7,9 +7,9 @@ from werkzeug.wrappers import Response
 
 from service.ui import filters, session
 from service.ui.blueprint import bp
-from service.ui.views import accounts, checks, clients, oversight
+from service.ui.views import accounts, checks, clients, oversight, phone
 
-__all__ = ["accounts", "bp", "checks", "clients", "oversight", "register"]
+__all__ = ["accounts", "bp", "checks", "clients", "oversight", "phone", "register"]
 
 # Once, at import: a blueprint takes no new hooks after its first registration.
 session.install(bp)

@@ -230,3 +230,24 @@ def test_a_retry_with_the_same_idempotency_key_stores_one_answer(app, client, ke
     assert again.json["id"] == first.json["id"]
     with app.extensions["coverwatch"].uow() as work:
         assert len(work.session.scalars(select(EligibilityCheck)).all()) == 1
+
+
+def test_fhir_shows_a_call_as_a_response_by_phone_with_its_figures(client, key, coverage,
+                                                                   clock):
+    phone = record(client, key, coverage["id"], call(clock)).json
+    live = client.post("/v1/eligibility-checks", json={"coverage_id": coverage["id"]},
+                       headers=bearer(key)).json
+    read = client.get(f"/fhir/CoverageEligibilityResponse/{phone['id']}", headers=bearer(key))
+    assert read.status_code == 200, read.json
+    body = read.json
+    assert {"url": "urn:coverwatch:fhir:answer-source", "valueCode": "phone"} in \
+        body["extension"]
+    assert body["disposition"] == "The payer said by phone that the coverage is in force."
+    assert body["insurance"][0]["inforce"] is True
+    assert body["insurance"][0]["benefitPeriod"] == {"start": "2026-01-01", "end": "2026-12-31"}
+    benefits = body["insurance"][0]["item"][0]["benefit"]
+    copays = [b for b in benefits if b["type"]["coding"][0]["code"] == "copay"]
+    assert [b["allowedMoney"]["value"] for b in copays] == [30.0]
+    payer = client.get(f"/fhir/CoverageEligibilityResponse/{live['id']}", headers=bearer(key))
+    assert {"url": "urn:coverwatch:fhir:answer-source", "valueCode": "payer"} in \
+        payer.json["extension"]
