@@ -31,6 +31,12 @@ def today() -> date:
     return clock().date() if clock is not None else datetime.now(UTC).date()
 
 
+def now() -> datetime:
+    """The request's now (the app's clock), as today() is its date."""
+    clock = _clock.get()
+    return clock() if clock is not None else datetime.now(UTC)
+
+
 class Strict(ma.Schema):
     """Unknown fields are refused, so a typo never silently drops data."""
 

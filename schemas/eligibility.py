@@ -14,11 +14,13 @@ from schemas.common import (
 )
 from schemas.coverages import NETWORK, RELATIONSHIPS
 from schemas.lists import PagedCursorQuery, SyncQuery
+from schemas.manual_verifications import PhoneCallOut
 from schemas.summary import RejectionOut, SummaryOut
 from service.domain.dates import SERVICE_DATE
 from service.domain.eligibility import CHECK_STATUSES, ERROR_MESSAGES
 from service.domain.identifiers import npi_is_valid
 
+SOURCES = ("payer", "phone")
 SERVICE_TYPE = ma.validate.Regexp(r"^[A-Z0-9]{1,2}$", error="Not an X12 service type code.")
 
 
@@ -128,6 +130,13 @@ class CheckOut(ma.Schema):
     carve_out_of_id = ma.fields.UUID(allow_none=True, required=True, metadata={
         "description": "The check whose answer named the carve-out this check asked; null "
                        "for a check asked directly"})
+    source = one_of(SOURCES, required=True, metadata={
+        "description": "payer: the payer's answer to a 270; phone: what the payer said on a "
+                       "call, recorded by the front desk (POST "
+                       "/v1/coverages/{id}/manual-verifications), never sent to a payer"})
+    phone_call = ma.fields.Nested(PhoneCallOut, allow_none=True, required=True, metadata={
+        "description": "Who answered the call and its reference; null unless source is "
+                       "phone"})
     x12 = ma.fields.Nested(X12Out, metadata={"description": "Only with include=x12"})
     question = ma.fields.Nested(QuestionOut, allow_none=True, required=True, metadata={
         "description": "What was asked (besides the member's id, names and birth dates, "

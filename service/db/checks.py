@@ -16,9 +16,13 @@ class EligibilityCheckRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def add(self, check: EligibilityCheck) -> None:
+        """A finished answer recorded by hand (a phone verification); live checks go through
+        the check store (service/db/check_port.py)."""
+        self.session.add(check)
+
     def get(self, practice_id: uuid.UUID, check_id: uuid.UUID) -> EligibilityCheck | None:
         return in_practice(self.session, EligibilityCheck, practice_id, check_id)
-
 
     def history(
         self, practice_id: uuid.UUID, coverage_id: uuid.UUID, *, offset: int, limit: int

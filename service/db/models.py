@@ -258,6 +258,12 @@ class EligibilityCheck(Base):
     requested_by: Mapped[str] = mapped_column(String(80))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # payer: a 270 sent and its 271 read; phone: what the payer said on a call, recorded by
+    # hand (service/eligibility/phone.py). A phone answer was never sent anywhere: it has no
+    # X12 and its control number is 0.
+    source: Mapped[str] = mapped_column(String(5), server_default="payer")
+    # Of a phone answer: the representative's name, the call's reference and notes.
+    phone_call: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class Authorization(Base):

@@ -97,6 +97,16 @@ class Identity:
     subscriber_birth_date: date | None
     subscriber_member_id: str | None
 
+    @classmethod
+    def of(cls, coverage: Coverage, patient: Patient) -> Identity:
+        return cls(
+            member_id=coverage.member_id, relationship=coverage.relationship,
+            first_name=patient.first_name, last_name=patient.last_name,
+            birth_date=patient.birth_date, subscriber_first_name=coverage.subscriber_first_name,
+            subscriber_last_name=coverage.subscriber_last_name,
+            subscriber_birth_date=coverage.subscriber_birth_date,
+            subscriber_member_id=coverage.subscriber_member_id)
+
 
 @dataclass(frozen=True, kw_only=True)
 class SavedSettings:

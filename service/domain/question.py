@@ -84,6 +84,12 @@ class Question:
         return _digest("question", self.subject.key(), ",".join(self.service_types),
                        self.service_date, self.provider_npi)
 
+    def heard_by_phone(self) -> str:
+        """The key of an answer to this question heard on a call: never a live question's
+        key, so a live check never takes a phone answer for the payer's (the subject's key
+        stays the same: a phone answer too is about the coverage as it was then)."""
+        return _digest("phone", self.key())
+
     def echo(self) -> dict[str, Any]:
         """The parts the API shows with the check; the people's data stay in the digest (the
         raw 270 holds them for admins)."""

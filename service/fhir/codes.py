@@ -23,6 +23,8 @@ TERM_SYSTEM = "http://terminology.hl7.org/CodeSystem/benefit-term"
 COVERAGE_CLASS_SYSTEM = "http://terminology.hl7.org/CodeSystem/coverage-class"
 # Where a CoverageEligibilityResponse names the OperationOutcome it contains.
 OUTCOME_EXTENSION = "urn:coverwatch:fhir:operation-outcome"
+# Where an answer came from (valueCode payer or phone), as the API's `source`.
+SOURCE_EXTENSION = "urn:coverwatch:fhir:answer-source"
 
 GENDER_TO_FHIR = {"M": "male", "F": "female", "U": "unknown"}
 # FHIR's "other" has no X12 gender: the payer is told unknown.

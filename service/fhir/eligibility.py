@@ -24,6 +24,7 @@ from service.fhir.codes import (
     REJECT_REASON_SYSTEM,
     SERVICE_TYPE_NAMES,
     SERVICE_TYPE_SYSTEM,
+    SOURCE_EXTENSION,
     concept,
 )
 from service.fhir.outcomes import Issue, outcome
@@ -36,6 +37,9 @@ OUTCOMES = {"pending": "queued", "active": "complete", "inactive": "complete",
 DISPOSITIONS = {"pending": "The payer is being asked.",
                 "active": "The payer says the coverage is in force.",
                 "inactive": "The payer says the coverage is not in force."}
+# A phone verification: what the payer's representative said on a call.
+BY_PHONE = {"active": "The payer said by phone that the coverage is in force.",
+            "inactive": "The payer said by phone that the coverage is not in force."}
 OUTCOME_ID = "outcome"
 # Issue codes of payer faults a client may simply try again later.
 TRANSIENT = frozenset({"PAYER_TIMEOUT", "PAYER_UNAVAILABLE", "PAYER_CIRCUIT_OPEN",
@@ -86,7 +90,11 @@ def response(check: EligibilityCheck, *, patient_id: uuid.UUID,
         body["extension"] = [{"url": OUTCOME_EXTENSION,
                               "valueReference": {"reference": f"#{OUTCOME_ID}"}}]
     else:
-        body["disposition"] = DISPOSITIONS[check.status]
+        body["disposition"] = (BY_PHONE if check.source == "phone" else DISPOSITIONS)[
+            check.status]
+    # A check made in this process before it was stored has no source yet: the payer's.
+    body.setdefault("extension", []).append(
+        {"url": SOURCE_EXTENSION, "valueCode": check.source or "payer"})
     return CoverageEligibilityResponse.model_validate(body)
 
 

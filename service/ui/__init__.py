@@ -7,9 +7,9 @@ from werkzeug.wrappers import Response
 
 from service.ui import filters, session
 from service.ui.blueprint import bp
-from service.ui.views import accounts, checks, clients, oversight, sheets
+from service.ui.views import accounts, checks, clients, oversight, phone, sheets
 
-__all__ = ["accounts", "bp", "checks", "clients", "oversight", "register", "sheets"]
+__all__ = ["accounts", "bp", "checks", "clients", "oversight", "phone", "register", "sheets"]
 
 # Once, at import: a blueprint takes no new hooks after its first registration.
 session.install(bp)

@@ -17,9 +17,11 @@ from schemas.eligibility import (
     PreferIn,
 )
 from schemas.errors import ErrorSchema
+from schemas.manual_verifications import ManualVerificationIn
 from service.domain.eligibility import with_actions
 from service.eligibility import CheckRequest, CheckResult, run_check
 from service.eligibility import history as eligibility_history
+from service.eligibility.phone import record_phone_answer
 from service.web.auth import current_caller, require
 from service.web.blueprint import ApiBlueprint
 from service.web.paging import list_page, page, page_window
@@ -47,6 +49,9 @@ def view(check: Any, *, reused: bool = False, x12: bool = False) -> dict[str, An
         rejections=with_actions(summary["rejections"]) if summary else [],
         error=({"code": check.error_code, "message": check.error_message}
                if check.error_code else None),
+        # A check made in this process before it was stored has no source yet: the payer's.
+        source=check.source or "payer",
+        phone_call=check.phone_call,
     )
     if x12:
         body["x12"] = {"request": check.request_raw, "response": check.response_raw}
@@ -127,6 +132,28 @@ def create_check(data: dict[str, Any], _prefer: dict[str, Any]) -> Any:
             headers["Preference-Applied"] = "respond-async"
         return body, 202, headers
     return body, 200 if result.reused else 201
+
+
+@blp.route("/coverages/<uuid:coverage_id>/manual-verifications", methods=["POST"])
+@blp.doc(operationId="createManualVerification")
+@require("write")
+@blp.arguments(ManualVerificationIn)
+@blp.response(201, CheckOut, description="The call, stored as the coverage's answer of its "
+                                         "time (source phone)",
+              headers={"Location": {"description": "/v1/eligibility-checks/{id}",
+                                    "schema": {"type": "string"}}})
+def create_manual_verification(data: dict[str, Any], coverage_id: uuid.UUID) -> Any:
+    """Record what the payer said on the phone: an eligibility answer with `source: phone`.
+
+    Verdicts and estimates use it like any answer of its age (`verified_at`), as long as the
+    coverage's member id, payer and people are what they were when it was recorded. It is
+    never sent to a payer, and a live check never reuses it. The coverage's visits ahead are
+    judged again. Read it back, with the payer's answers, from the coverage's
+    eligibility-checks."""
+    wiring = current_wiring()
+    check = record_phone_answer(uow=wiring.uow, clock=wiring.clock, registry=wiring.payers,
+                                caller=current_caller(), coverage_id=coverage_id, data=data)
+    return view(check), 201, {"Location": url_for("eligibility.get_check", check_id=check.id)}
 
 
 @blp.route("/eligibility-checks/<uuid:check_id>", methods=["GET"])

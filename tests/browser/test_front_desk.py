@@ -11,7 +11,7 @@ import pytest
 
 from service.db.models import ReverificationItem, ReverificationRun
 from tests.browser.conftest import shot
-from tests.support.builders import bearer, new_practice
+from tests.support.builders import bearer, create_coverage, create_patient, new_practice
 from tests.support.people import PEOPLE
 from tests.support.web import PASSWORD, new_user
 
@@ -237,3 +237,44 @@ def test_the_dashboard_draws_its_charts(page, practice, app, clock, request):
     assert "Authorization AUTH-31" in page.locator("#auths-title + ul").inner_text()
     assert "Finished" in page.locator(".kpis").inner_text()
     shot(page, request, "dashboard")
+
+
+def test_a_phone_verification_turns_an_unverified_visit_covered(page, practice, app, request):
+    # Given a client whose coverage was never checked, with a visit booked through the API
+    api = app.test_client()
+    patient = create_patient(api, practice["key"], PEOPLE[4])
+    coverage = create_coverage(api, practice["key"], patient["id"], PEOPLE[4],
+                               member_id="ZZT0000001")
+    booked = api.post("/v1/visits", headers=bearer(practice["key"]), json={
+        "coverage_id": coverage["id"], "date": "2026-11-09", "code": "90834", "minutes": 45})
+    assert booked.status_code == 201 and booked.json["verdict"]["status"] == "at_risk"
+    sign_in(page)
+    page.goto(f"/app/clients/{patient['id']}")
+    visit = page.locator("table.visits tbody tr")
+    expect(visit).to_contain_text("At risk")
+    expect(visit).to_contain_text("has never been verified")
+    # When the front desk records what the payer said on the phone
+    page.get_by_role("link", name=re.compile("Record a phone verification")).click()
+    page.get_by_label("When the payer said it (UTC)").fill("2026-11-02T14:30")
+    page.get_by_label("Representative's name").fill("Dana")
+    page.get_by_label("Call reference number").fill("CALL-5521")
+    page.get_by_label("Coverage active").select_option("yes")
+    page.get_by_label("Prior authorization required").select_option("no")
+    page.get_by_label("Copay per visit").fill("-30")
+    page.get_by_role("button", name="Save phone verification").click()
+    # A wrong figure comes back beside its field, with what was typed kept
+    expect(page.locator("#copay-error")).to_contain_text("cannot be negative")
+    expect(page.get_by_label("Copay per visit")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Call reference number")).to_have_value("CALL-5521")
+    page.get_by_label("Copay per visit").fill("30.00")
+    page.get_by_label("Visit limit").fill("30")
+    page.get_by_label("Visits remaining").fill("24")
+    page.get_by_role("button", name="Save phone verification").click()
+    # Then the client's page shows the answer by phone and the visit covered
+    expect(page.get_by_text("Phone verification recorded.")).to_be_visible()
+    history = page.locator("table.history tbody tr").first
+    expect(history).to_contain_text("by phone")
+    expect(history).to_contain_text("Dana, reference CALL-5521")
+    expect(visit).to_contain_text("Covered")
+    expect(visit).to_contain_text("Nothing to worry about.")
+    shot(page, request, "phone-verification")

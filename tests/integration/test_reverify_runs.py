@@ -475,3 +475,29 @@ def test_a_resend_the_90_second_rule_refuses_waits_without_an_attempt_or_a_row(
     clock.advance(seconds=61)
     done = process(_deps(wiring), found.id)
     assert (done.state, done.outcome) == ("done", "active")
+
+
+def test_a_phone_answer_counts_as_an_answer_of_its_age_and_is_never_re_sent(
+        db_url, clock, job):
+    # Given two coverages with a visit soon, verified by phone 2 and 100 hours ago
+    payer = ScriptedPayer()
+    app, run = job(payer)
+    mine = data.practice(db_url)
+    key = new_key(app, mine, {"read", "write"})
+    fresh, stale = data.coverages(db_url, mine, ["ZZS0000201", "ZZS0000202"],
+                                  payer="scripted", visit_on=data.in_days(clock, 5))
+    api = app.test_client()
+    for coverage_id, hours in ((fresh, 2), (stale, 100)):
+        said = api.post(f"/v1/coverages/{coverage_id}/manual-verifications", headers=bearer(key),
+                        json={"verified_at": (clock() - timedelta(hours=hours)).isoformat(),
+                              "rep_name": "Dana", "reference": f"CALL-{hours}",
+                              "active": True, "copay": "30.00"})
+        assert said.status_code == 201, said.json
+    # When the nightly job runs
+    run_id, status = run(Selection(practice_id=mine))
+    # Then only the coverage whose phone answer is old is asked, with a 270 of its own
+    assert status == "finished"
+    assert set(items(app, run_id)) == {stale}
+    [asked] = checks_of(app, run_id, stale)
+    assert asked.source == "payer" and asked.request_raw and "ZZS0000202" in asked.request_raw
+    assert len(payer.calls_for("ZZS0000202")) == 1 and payer.calls_for("ZZS0000201") == []

@@ -111,13 +111,7 @@ class FakeVerdictRows:
                              subject_key=c.subject_key)
                   for c in _finished_checks(self.tables, coverage)]
         patient = next(p for p in self.tables["patients"].all() if p.id == coverage.patient_id)
-        identity = Identity(
-            member_id=coverage.member_id, relationship=coverage.relationship,
-            first_name=patient.first_name, last_name=patient.last_name,
-            birth_date=patient.birth_date, subscriber_first_name=coverage.subscriber_first_name,
-            subscriber_last_name=coverage.subscriber_last_name,
-            subscriber_birth_date=coverage.subscriber_birth_date,
-            subscriber_member_id=coverage.subscriber_member_id)
+        identity = Identity.of(coverage, patient)
         return VerdictRows(
             payer=coverage.payer, network_status=coverage.network_status,
             end_date=coverage.end_date, identity=identity,

@@ -4,15 +4,15 @@ After a check finishes, its route's checks of the last hour are read (every prac
 the open route_degraded alerts about the route are looked up (service/eligibility/
 route_alerts.py). Without these indexes both would scan their whole table for every check.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-08
 """
 
 from alembic import op
 
-revision = "0022"
-down_revision = "0019"  # chained after 0021 at merge
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
