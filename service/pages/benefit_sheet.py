@@ -56,7 +56,7 @@ def sheet(*, wiring: Wiring, caller: Caller, check_id: uuid.UUID) -> BenefitShee
         practice_name=practices.name_of(uow=wiring.uow(), practice_id=caller.practice_id),
         # The check's `source` column comes with answers recorded by phone; until then every
         # stored answer is a live 271.
-        source=benefit_sheet.source_label(getattr(check, "source", None)), code=code,
+        source=benefit_sheet.source_label(check.source), code=code,
         session=benefit_sheet.session_words(code), estimate=shared,
         basis=benefit_sheet.BASIS.get(shared["basis"], shared["basis"]),
         deductible=benefit_sheet.progress(figures.get("deductible")),
