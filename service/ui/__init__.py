@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from flask import Flask, redirect, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from service.ui import filters, session
 from service.ui.blueprint import bp
-from service.ui.views import accounts, checks, clients, oversight
+from service.ui.views import accounts, checks, clients, oversight, schedule
 
-__all__ = ["accounts", "bp", "checks", "clients", "oversight", "register"]
+__all__ = ["accounts", "bp", "checks", "clients", "oversight", "register", "schedule"]
 
 # Once, at import: a blueprint takes no new hooks after its first registration.
 session.install(bp)
 filters.install(bp)
+
+
+@bp.route("/<path:unknown>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(unknown: str) -> ResponseReturnValue:
+    """Any other address under /app is a page of the app's own that does not exist: its HTML
+    not-found page, not the API's JSON (a URL no rule matches never reaches a blueprint's
+    error handlers, so this rule catches it)."""
+    return session.error_page(404)
 
 
 def register(app: Flask) -> None:
@@ -23,4 +32,4 @@ def register(app: Flask) -> None:
 
 
 def _to_app() -> Response:
-    return redirect(url_for("ui.home"))
+    return redirect(url_for("ui.schedule"))
