@@ -165,7 +165,7 @@ def run_backend(name: str, db_url: str, args: argparse.Namespace,
                    work / f"gunicorn-{name}.log", [])
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/readyz")
+        wait_for(f"{base}/readyz", seconds=120)  # workers boot slowly on a busy machine
         browser = sign_in(base, seeded["email"])
         pages = {"?range=14d": f"{base}/app/schedule?range=14d",
                  "default (7 days)": f"{base}/app/schedule"}
