@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from service.db.uow import UnitOfWork
 from service.domain.errors import InvalidInput
@@ -51,8 +51,9 @@ class Filters:
     needs_action: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class Row:
+class Row(NamedTuple):
+    """One visit of the worklist (a tuple: a thousand of them are built for one page)."""
+
     visit_id: uuid.UUID
     code: str
     minutes: int | None
