@@ -83,8 +83,8 @@ def cpu_seconds(root_pid: int) -> float:
 def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     cuts = statistics.quantiles(ordered, n=100, method="inclusive")
-    return {"p50": cuts[49], "p90": cuts[89], "p99": cuts[98], "max": ordered[-1],
-            "mean": statistics.fmean(ordered)}
+    return {"p50": cuts[49], "p90": cuts[89], "p95": cuts[94], "p99": cuts[98],
+            "max": ordered[-1], "mean": statistics.fmean(ordered)}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ fit them, and so do the in-memory fakes of the service layer's unit tests."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from types import TracebackType
@@ -13,7 +13,6 @@ from typing import Any, Protocol, Self
 from service.db.alerts import CoverageFacts
 from service.db.models import (
     Alert,
-    AuditEvent,
     Authorization,
     AuthorizationChange,
     Coverage,
@@ -51,7 +50,8 @@ class Coverages(Protocol):
 
 
 class AuditLog(Protocol):
-    def add_all(self, events: Sequence[AuditEvent]) -> None: ...
+    def add_all(self, row: Mapping[str, Any], resource_ids: Iterable[object]) -> None:
+        """One audit row per resource id, each with the other columns of `row`."""
 
 
 class Audited(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
@@ -222,13 +222,14 @@ class AuditRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add_all(self, events: Sequence[AuditEvent]) -> None:
-        """The rows in one Core INSERT: a list page audits each of its rows, and the ORM's
-        flush of 200 new objects would cost more than the page's query and dump together."""
-        if events:
-            self.session.connection().execute(INSERT_AUDIT, [
-                {name: getattr(e, name) for name in AUDITED} | {"public_id": e.public_id or
-                                                               uuid.uuid4()} for e in events])
+    def add_all(self, row: Mapping[str, Any], resource_ids: Iterable[object]) -> None:
+        """The rows in one Core INSERT, built as plain values: a list page audits each of its
+        rows (the schedule up to a thousand), and building and flushing as many ORM objects
+        would cost more than the page's query and rendering together."""
+        rows = [{**row, "resource_id": str(rid), "public_id": uuid.uuid4()}
+                for rid in resource_ids]
+        if rows:
+            self.session.connection().execute(INSERT_AUDIT, rows)
 
     def write(self, values: dict[str, Any]) -> None:
         """One row, as a Core INSERT (a hot path's single statement)."""

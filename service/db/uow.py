@@ -34,6 +34,7 @@ from service.db.repositories import (
 )
 from service.db.run_reports import RunReports
 from service.db.runs import RunRepository
+from service.db.schedule_reads import ScheduleReads
 from service.db.signin import SignInRepository, WebSessionRepository
 from service.db.staff import StaffRepository
 from service.db.verdict_reads import VerdictReads
@@ -130,6 +131,7 @@ class UnitOfWork:
         self.runs = RunRepository(self.session)
         self.run_reports = RunReports(self.session)
         self.dashboard = DashboardReads(self.session)
+        self.schedule = ScheduleReads(self.session)
         self.health = HealthReads(self.session)
         self.lists = ListReads(self.session)
         self.idempotency = IdempotencyRepository(self.session)

@@ -30,15 +30,9 @@ def record(
     resource_type: str, resource_ids: Iterable[object],
 ) -> None:
     """Add one row per record touched, inside the caller's unit of work."""
-    at = clock()
-    uow.audit.add_all([
-        AuditEvent(
-            practice_id=caller.practice_id, actor=caller.actor, action=action,
-            resource_type=resource_type, resource_id=str(rid), request_id=caller.request_id,
-            at=at,
-        )
-        for rid in resource_ids
-    ])
+    uow.audit.add_all({"practice_id": caller.practice_id, "actor": caller.actor,
+                       "action": action, "resource_type": resource_type,
+                       "request_id": caller.request_id, "at": clock()}, resource_ids)
 
 
 def record_reads(

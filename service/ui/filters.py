@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -29,6 +29,11 @@ def when(value: datetime | None) -> str:
     return DASH if value is None else value.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def day(value: date) -> str:
+    """A day as the front desk says it: "Monday 2026-11-02"."""
+    return f"{value:%A} {value.isoformat()}"
+
+
 def phone(value: str | None) -> str:
     digits = "".join(c for c in value or "" if c.isdigit())
     if len(digits) == 10:
@@ -37,5 +42,5 @@ def phone(value: str | None) -> str:
 
 
 def install(bp: Blueprint) -> None:
-    for f in (money, percent, when, phone):
+    for f in (money, percent, when, day, phone):
         bp.add_app_template_filter(f)

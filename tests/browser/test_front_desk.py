@@ -68,8 +68,8 @@ def test_the_sign_in_form_works_with_the_keyboard_alone(page, practice):
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/app/$"))
-    expect(page.get_by_role("heading", name="Clients")).to_be_visible()
+    page.wait_for_url(re.compile(r"/app/schedule$"))
+    expect(page.get_by_role("heading", name="Schedule")).to_be_visible()
 
 
 def test_intake_of_an_active_client_ends_on_a_benefits_card_with_copays(page, practice,

@@ -4,7 +4,7 @@ tests of use cases: what a use case stores is visible after commit() and gone wi
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from types import TracebackType
@@ -118,8 +118,9 @@ class FakeAudit:
     def __init__(self, rows: Rows) -> None:
         self.rows = rows
 
-    def add_all(self, events: Sequence[AuditEvent]) -> None:
-        self.rows.pending.extend(events)
+    def add_all(self, row: Mapping[str, Any], resource_ids: Iterable[object]) -> None:
+        self.rows.pending.extend(AuditEvent(**row, resource_id=str(rid))
+                                 for rid in resource_ids)
 
 
 class FakeOutbox:

@@ -19,7 +19,8 @@ from tests.support.web import (
 
 
 def test_a_visitor_who_is_not_signed_in_is_sent_to_the_sign_in_page(client):
-    assert client.get("/").headers["Location"] == "/app/"
+    assert client.get("/").headers["Location"] == "/app/schedule"
+    assert client.get("/app/schedule").headers["Location"] == "/app/login"
     assert client.get("/app/").headers["Location"] == "/app/login"
     page = client.get("/app/login")
     assert page.status_code == 200 and 'for="email"' in page.text and 'for="password"' in page.text
@@ -33,8 +34,8 @@ def test_the_right_password_signs_in_and_the_wrong_one_says_so(app, client):
     unknown = sign_in(client, "nobody@clinic.example")
     assert unknown.status_code == 401 and "The email or password is not right." in unknown.text
     right = sign_in(client, user.email.upper())
-    assert right.status_code == 302 and right.headers["Location"] == "/app/"
-    assert "Find a client by name" in client.get("/app/").text
+    assert right.status_code == 302 and right.headers["Location"] == "/app/schedule"
+    assert "Find a client by name" in client.get("/app/").text  # Clients, from the nav
 
 
 def test_five_wrong_passwords_hold_back_that_address_not_the_account(app, client, clock):

@@ -28,7 +28,7 @@ def login() -> ResponseReturnValue:
     wiring = current_wiring()
     if request.method == "GET":
         if ui_session.current() is not None:
-            return redirect(url_for("ui.home"))
+            return redirect(url_for("ui.schedule"))
         return render_template("login.html", email="", error=None)
     email = request.form.get("email", "")
     shown = email if len(email) <= MAX_EMAIL else ""
@@ -47,7 +47,10 @@ def login() -> ResponseReturnValue:
         return render_template("login.html", email=shown, error=WRONG), 401
     back = session.get(ui_session.NEXT) or ""
     ui_session.start(result.staff)
-    home = redirect(back if back.startswith("/app/") else url_for("ui.home"))
+    # The app's bare address (/app/) is where a visit with no page in mind lands: the day's
+    # schedule, like any sign-in without a page to go back to.
+    landing = back.startswith("/app/") and back != url_for("ui.home")
+    home = redirect(back if landing else url_for("ui.schedule"))
     device.remember(home, result.staff.id)
     return home
 
