@@ -10,7 +10,8 @@ workers start it, and a local receiver (the standard library's HTTP server) subs
 --rate a second, spread over 100 authorizations (resources).
 
 1. Delay: --events changes (or --delay-events, to measure the outage alone); for each, the
-   time from the API's answer (the commit) to the receiver reading the delivery. Prints p50, p99 and the maximum; the goal is p99 <= 2 s.
+   time from the API's answer (the commit) to the receiver reading the delivery. Prints p50,
+   p99 and the maximum; the goal is p99 <= 2 s.
 2. Outage: the receiver goes down (connections refused), --events more changes are made,
    the receiver stays down --outage seconds (600 by default: 10 minutes; shorten it while
    developing) and comes back. Deliveries then wait for their scheduled retry (5 s, 5 min,
