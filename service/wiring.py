@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,19 +20,24 @@ from service.db.check_port import CheckStore
 from service.db.check_store import check_store_for
 from service.db.idempotency import StoredAnswers
 from service.db.key_lookup import KeyLookup
+from service.db.models import EligibilityCheck
 from service.db.statements import statements_for
 from service.db.uow import UnitOfWork
+from service.domain.eligibility import ANSWERED
 from service.domain.ratelimit import TokenBuckets
 from service.eligibility.route_alerts import RouteWatch
 from service.ledger.alert_source import AlertSource
 from service.ledger.verdict_inputs import VerdictInputSource
+from service.ledger.visits import reevaluate_scheduled
 from service.metrics import Metrics
-from service.practice.access import VerifiedKeys
+from service.practice.access import Caller, VerifiedKeys
 from service.webhooks.deliver import Deliverer
 from service.webhooks.queue import WebhookQueue
 from service.webhooks.runner import Runner
 from service.webhooks.secrets import Sealer
 from service.webhooks.sender import Sender
+
+log = logging.getLogger("coverwatch.wiring")
 
 # Where the app keeps its wiring (Flask's app.extensions).
 EXTENSION = "coverwatch"
@@ -99,6 +105,26 @@ class Wiring:
         if self.config.redis_url is None:
             return None
         return WebhookQueue(self.config.redis_url, prefix=self.config.redis_prefix)
+
+    def after_check(self, caller: Caller) -> Callable[[EligibilityCheck], None]:
+        """What each finished check (the API's, the front desk's, the nightly run's) is
+        followed by: its route judged (alerts), and, when the payer answered, the coverage's
+        visits to come judged again on the new answer, so the verdicts stored on them (the
+        schedule, GET /v1/visits) follow it at once rather than at the visit's next change."""
+
+        def after(check: EligibilityCheck) -> None:
+            self.route_watch.after_check(check)
+            if check.status not in ANSWERED:
+                return
+            try:
+                reevaluate_scheduled(uow=self.uow, clock=self.clock, registry=self.payers,
+                                     caller=caller, coverage_id=check.coverage_id)
+            except Exception:
+                # The answer is stored and stands; the visits keep their verdicts until
+                # their next change (or the nightly run), and the failure is in the log.
+                log.exception("visits not judged again after check %s", check.id)
+
+        return after
 
     def start_webhooks(self) -> Runner:
         """Start delivering webhook events from this process (the server's entry point

@@ -35,7 +35,7 @@ def check_coverage(
         request=CheckRequest(coverage_id=coverage_id, force=force),
         reuse_window=timedelta(hours=wiring.config.eligibility_reuse_hours),
         chain=carve_out_of is None, route=route, carve_out_of=carve_out_of,
-        limiter=wiring.check_limits, watch=wiring.route_watch.after_check,
+        limiter=wiring.check_limits, watch=wiring.after_check(caller),
     ).check
 
 

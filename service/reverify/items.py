@@ -46,7 +46,8 @@ class Deps:
     reuse_window: timedelta = timedelta(0)
     max_attempts: int = retry_policy.DEFAULT_MAX_ATTEMPTS
     # Told of each finished check (its route's alerts: service/eligibility/route_alerts.py).
-    watch: Callable[[EligibilityCheck], None] | None = None
+    # What follows each finished check, for the item's caller (service/wiring.py).
+    watch: Callable[[Caller], Callable[[EligibilityCheck], None]] | None = None
 
     def __post_init__(self) -> None:
         # The payer limits wrap each call to a payer (a carve-out's included), not the
@@ -148,7 +149,8 @@ def _check(deps: Deps, item: ReverificationItem, *, claim: bool) -> Outcome | No
             store=deps.store, clock=deps.clock, registry=deps.registry, caller=caller,
             request=CheckRequest(coverage_id=item.coverage_id, force=True, run_id=item.run_id),
             reuse_window=deps.reuse_window,
-            item=ForItem(on_finish, _claim(deps, item) if claim else None), watch=deps.watch)
+            item=ForItem(on_finish, _claim(deps, item) if claim else None),
+            watch=deps.watch(caller) if deps.watch is not None else None)
     except NotStarted:
         return None
     except ResendTooSoon as refused:

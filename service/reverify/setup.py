@@ -44,4 +44,4 @@ def worker_name() -> str:
 def deps_for(wiring: Wiring, *, max_attempts: int, limits: Limits | None = None) -> Deps:
     return Deps(uow=wiring.uow, store=wiring.checks, clock=wiring.clock, registry=wiring.payers,
                 limits=limits or limits_for(wiring), worker=worker_name(),
-                max_attempts=max_attempts, watch=wiring.route_watch.after_check)
+                max_attempts=max_attempts, watch=wiring.after_check)

@@ -72,7 +72,7 @@ def wants_async() -> bool:
 def live_check(data: dict[str, Any], *, asynchronous: bool = False) -> CheckResult:
     """A live check as POST /v1/eligibility-checks runs it (the FHIR $submit too), from
     CheckIn's fields: rate-limited, reusing a recent answer unless forced."""
-    wiring = current_wiring()
+    wiring, caller = current_wiring(), current_caller()
     check_request = CheckRequest(
         coverage_id=data["coverage_id"],
         service_types=tuple(data["service_types"]) if data.get("service_types") else None,
@@ -80,12 +80,12 @@ def live_check(data: dict[str, Any], *, asynchronous: bool = False) -> CheckResu
         force=data["force"],
     )
     return run_check(
-        store=wiring.checks, clock=wiring.clock, registry=wiring.payers, caller=current_caller(),
+        store=wiring.checks, clock=wiring.clock, registry=wiring.payers, caller=caller,
         request=check_request,
         reuse_window=timedelta(hours=wiring.config.eligibility_reuse_hours),
         limiter=wiring.check_limits,
         background=wiring.background.submit if asynchronous else None,
-        watch=wiring.route_watch.after_check,
+        watch=wiring.after_check(caller),
     )
 
 

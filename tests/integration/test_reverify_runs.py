@@ -21,13 +21,14 @@ from service.db.models import (
     Coverage,
     EligibilityCheck,
     ReverificationItem,
+    Visit,
 )
 from service.domain.reverification import Selection
 from service.reverify import runs
 from service.reverify.items import Deps, process
 from service.reverify.limits import LocalLimits
 from service.reverify.runner import Runner
-from service.reverify.setup import limits_of
+from service.reverify.setup import deps_for, limits_of
 from tests.support import reverify_data as data
 from tests.support.builders import bearer, new_key
 from tests.support.scripted_payer import ScriptedPayer, serving
@@ -501,3 +502,22 @@ def test_a_phone_answer_counts_as_an_answer_of_its_age_and_is_never_re_sent(
     [asked] = checks_of(app, run_id, stale)
     assert asked.source == "payer" and asked.request_raw and "ZZS0000202" in asked.request_raw
     assert len(payer.calls_for("ZZS0000202")) == 1 and payer.calls_for("ZZS0000201") == []
+
+
+def test_the_nightly_answer_reaches_the_visits_booked_on_the_coverage(db_url, clock, job):
+    # Given a coverage never checked, with a visit booked in four days (no verdict yet)
+    app, _ = job(ScriptedPayer())
+    mine = data.practice(db_url)
+    [coverage_id] = data.coverages(db_url, mine, ["ZZS0000301"], payer="scripted",
+                                   visit_on=data.in_days(clock, 4))
+    wiring = app.extensions["coverwatch"]
+    # When the nightly job runs as `flask reverify` sets it up
+    run_id, _ = runs.create(wiring.uow, wiring.clock, Selection(practice_id=mine),
+                            mode="inline", requested_by="test", max_attempts=3)
+    assert Runner(deps_for(wiring, max_attempts=3), run_id).run() == "finished"
+    # Then the visit's stored verdict is judged on the payer's answer
+    with wiring.uow() as work:
+        [visit] = work.session.scalars(select(Visit).where(
+            Visit.coverage_id == coverage_id)).all()
+    assert visit.verdict is not None
+    assert "ELIGIBILITY_UNVERIFIED" not in {r["code"] for r in visit.verdict["reasons"]}
