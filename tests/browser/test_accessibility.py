@@ -20,6 +20,8 @@ PAGES = (
     "/app/schedule", "/app/schedule?range=14d&needs_action=1", "/app/", "/app/intake",
     "/app/clients/{patient}", "/app/checks/{check}",
     "/app/coverages/{coverage}/authorizations/new", "/app/authorizations/{auth}/edit",
+    "/app/coverages/{coverage}/phone-verifications/new", "/app/checks/{check}/sheet",
+    "/app/checks/{check}/sheet?member_id=1", "/app/checks/{check}/vob",
     "/app/alerts", "/app/dashboard", "/app/users", "/app/no-such-page",
 )
 
