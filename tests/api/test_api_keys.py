@@ -157,7 +157,11 @@ def test_two_admin_keys_revoking_each_other_at_once_leave_one(app, client):
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(answers.values()) == [200, 409]
+    # The loser is refused either way: 409 when both were in flight together, 401 when the
+    # winner's revocation had committed before the loser's key was looked up (a busy machine
+    # may not overlap the two). Either way exactly one key is left.
+    first_answer, second_answer = sorted(answers.values())
+    assert first_answer == 200 and second_answer in (401, 409), answers
     with app.extensions["coverwatch"].uow() as uow:
         live = [k for k in uow.session.scalars(select(ApiKey)).all() if k.revoked_at is None]
     assert len(live) == 1
