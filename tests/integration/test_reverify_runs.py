@@ -164,7 +164,7 @@ def test_selection_skips_a_coverage_the_practice_ended(db_url, clock, job):
 SCRIPTS = {
     "ZZR000000R": [("aaa", "42", "R"), ("active", "25")],
     "ZZR000000P": [("aaa", "42", "P"), ("active", "25")],
-    "ZZR000000T": [("slow", 1.5), ("active", "25")],
+    "ZZR000000T": [("slow", 3.5), ("active", "25")],  # past the route's 3 s timeout
     "ZZR00000RR": [("aaa", "42", "R")],
     "ZZR000000C": [("aaa", "72", "C")],
     "ZZR000000N": [("aaa", "75", "N")],
@@ -176,7 +176,9 @@ SCRIPTS = {
 def test_follow_up_codes_decide_retries_and_no_resend_comes_within_90_seconds(
         db_url, clock, job):
     payer = ScriptedPayer(dict(SCRIPTS))
-    app, run = job(payer, max_concurrency=4)
+    # A 3 s timeout: on a busy machine a prompt answer can take over a second to arrive, and
+    # only ZZR000000T's may time out here.
+    app, run = job(payer, max_concurrency=4, timeout_s=3)
     practice = data.practice(db_url)
     members = list(SCRIPTS)
     ids = dict(zip(members, data.coverages(db_url, practice, members, payer="scripted",
